@@ -1,0 +1,370 @@
+"""Read labeled segments from JSONL, JSON exports, CSV/TSV and fastText files.
+
+Supported shapes, chosen by file extension or by ``format``:
+
+- ``jsonl``: one object a line with ``text`` (or ``content``/``sentence``) and ``labels`` (a
+  list), ``label`` (a string or a list, as doccano exports it), ``cats`` (spaCy/Prodigy, labels
+  scored >= 0.5) or ``accept`` (Prodigy choice view). An empty list means "no topic".
+- ``json``: a JSON array of such objects, or a Label Studio export (``data.text`` and the
+  ``choices`` of the first annotation).
+- ``csv`` / ``tsv``: a header row, a text column and a label column; several labels are joined
+  by ``|``.
+- ``fasttext``: ``__label__a __label__b text`` a line.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
+>>> _ = path.write_text('{"text": "芯片出口管制", "labels": ["semiconductors", "policy"]}\\n')
+>>> read_examples([path])[0].labels
+('semiconductors', 'policy')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+from .files import read_text
+
+__all__ = ["FORMATS", "DataSummary", "Example", "read_examples", "summarize"]
+
+FORMATS = ("jsonl", "json", "csv", "tsv", "fasttext")
+_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".ft": "fasttext",
+    ".fasttext": "fasttext",
+}
+TEXT_FIELDS = ("text", "content", "sentence", "title")
+LABEL_FIELDS = ("labels", "label", "category", "categories")
+FASTTEXT_PREFIX = "__label__"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labeled segment and where it was read from."""
+
+    text: str
+    labels: tuple[str, ...]
+    source: str = ""
+    line: int = 0
+
+
+@dataclass
+class DataSummary:
+    """What was read: counts a person checks before training."""
+
+    examples: int
+    labels: dict[str, int]
+    multi_label: int = 0
+    no_label: int = 0
+    duplicates: int = 0
+    conflicting_duplicates: int = 0
+    empty_texts: int = 0
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def is_multi_label(self) -> bool:
+        return self.multi_label > 0 or self.no_label > 0
+
+
+def read_examples(
+    paths: Iterable[str | Path],
+    format: str | None = None,
+    *,
+    text_field: str | None = None,
+    label_field: str | None = None,
+    encoding: str | None = None,
+) -> list[Example]:
+    """Read labeled examples from every file in ``paths``, empty texts included.
+
+    Raises DataError naming the file and line for anything malformed.
+    """
+    examples: list[Example] = []
+    for path in paths:
+        path = Path(path)
+        fmt = format or _format_of(path)
+        if fmt not in FORMATS:
+            raise DataError(
+                f"unknown data format {fmt!r}",
+                path=path,
+                hint=f"use one of {', '.join(FORMATS)} with --format",
+            )
+        text = read_text(path, encoding)
+        reader = {
+            "jsonl": _read_jsonl,
+            "json": _read_json,
+            "csv": _read_csv,
+            "tsv": _read_csv,
+            "fasttext": _read_fasttext,
+        }[fmt]
+        options: dict[str, Any] = {"text_field": text_field, "label_field": label_field}
+        if fmt in ("csv", "tsv"):
+            options["delimiter"] = "\t" if fmt == "tsv" else ","
+        if fmt == "fasttext":
+            options = {}
+        examples.extend(reader(text, str(path), **options))
+    return examples
+
+
+def summarize(examples: Sequence[Example]) -> DataSummary:
+    """Examples per label, multi-label and unlabeled counts, duplicates and conflicts.
+
+    >>> summarize([Example("a", ("x",)), Example("a", ("y",))]).conflicting_duplicates
+    1
+    """
+    labels = Counter(label for e in examples for label in e.labels)
+    by_text: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    seen: Counter[str] = Counter()
+    for e in examples:
+        seen[e.text] += 1
+        by_text[e.text].add(tuple(sorted(e.labels)))
+    return DataSummary(
+        examples=len(examples),
+        labels=dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))),
+        multi_label=sum(len(e.labels) > 1 for e in examples),
+        no_label=sum(not e.labels for e in examples),
+        duplicates=sum(n - 1 for n in seen.values()),
+        conflicting_duplicates=sum(len(v) > 1 for v in by_text.values()),
+        empty_texts=sum(not e.text.strip() for e in examples),
+        files=sorted({e.source for e in examples}),
+    )
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return "fasttext"
+    if suffix not in _EXTENSIONS:
+        raise DataError(
+            f"cannot tell the data format from the extension {suffix or '(none)'!r}",
+            path=path,
+            hint=f"name the file .jsonl/.json/.csv/.tsv/.txt or pass --format ({', '.join(FORMATS)})",
+        )
+    return _EXTENSIONS[suffix]
+
+
+def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
+    if isinstance(value, str):
+        parts = [value]
+    elif isinstance(value, list):
+        parts = value
+    elif isinstance(value, dict):  # spaCy / Prodigy "cats": {"label": score}
+        parts = [k for k, v in value.items() if isinstance(v, (int, float)) and v >= 0.5]
+    else:
+        raise DataError(
+            f"labels must be a string or a list of strings, not {type(value).__name__}",
+            path=source,
+            line=line,
+            hint='write "label": "cloud" or "labels": ["cloud", "policy"]',
+        )
+    labels: list[str] = []
+    for part in parts:
+        if not isinstance(part, str) or not part.strip():
+            raise DataError(
+                f"every label must be a non-empty string, got {part!r}",
+                path=source,
+                line=line,
+                hint='write labels as strings, e.g. ["cloud"]',
+            )
+        if part.strip() not in labels:
+            labels.append(part.strip())
+    return tuple(labels)
+
+
+def _from_object(
+    obj: Any, source: str, line: int, text_field: str | None, label_field: str | None
+) -> Example:
+    if not isinstance(obj, dict):
+        raise DataError(
+            f"expected a JSON object, got {type(obj).__name__}",
+            path=source,
+            line=line,
+            hint='write one object a line: {"text": "...", "labels": ["..."]}',
+        )
+    if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
+        return _from_label_studio(obj, source, line, text_field)
+    text_key = _pick(obj, (text_field,) if text_field else TEXT_FIELDS)
+    if text_key is None:
+        raise DataError(
+            f"no text field (looked for {', '.join((text_field,) if text_field else TEXT_FIELDS)})",
+            path=source,
+            line=line,
+            hint='add a "text" field or name yours with --text-field',
+        )
+    label_keys = (label_field,) if label_field else (*LABEL_FIELDS, "cats", "accept")
+    label_key = _pick(obj, label_keys)
+    if label_key is None:
+        raise DataError(
+            f"no label field (looked for {', '.join(label_keys)})",
+            path=source,
+            line=line,
+            hint='add "labels": [...] (an empty list for no topic) or name yours with --label-field',
+        )
+    text = obj[text_key]
+    if not isinstance(text, str):
+        raise DataError(
+            f"the {text_key!r} field must be a string, not {type(text).__name__}",
+            path=source,
+            line=line,
+        )
+    return Example(text, _labels(obj[label_key], source, line), source, line)
+
+
+def _from_label_studio(obj: dict, source: str, line: int, text_field: str | None) -> Example:
+    data = obj["data"]
+    key = _pick(data, (text_field,) if text_field else TEXT_FIELDS)
+    if key is None or not isinstance(data[key], str):
+        raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
+    choices: list[str] = []
+    for annotation in obj.get("annotations") or []:
+        for result in annotation.get("result") or []:
+            choices.extend(result.get("value", {}).get("choices", []))
+        if choices or not annotation.get("was_cancelled"):
+            break
+    return Example(data[key], _labels(choices, source, line), source, line)
+
+
+def _pick(obj: dict, keys: Iterable[str]) -> str | None:
+    return next((k for k in keys if k in obj), None)
+
+
+def _read_jsonl(
+    text: str, source: str, text_field: str | None, label_field: str | None
+) -> Iterator[Example]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(
+                f"malformed JSON ({exc.msg}, column {exc.colno})",
+                path=source,
+                line=number,
+                hint="each line must be one complete JSON object",
+            ) from None
+        yield _from_object(obj, source, number, text_field, label_field)
+
+
+def _read_json(
+    text: str, source: str, text_field: str | None, label_field: str | None
+) -> Iterator[Example]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # JSON lines saved as .json
+            yield from _read_jsonl(text, source, text_field, label_field)
+            return
+        raise DataError(
+            f"malformed JSON ({exc.msg}, column {exc.colno})",
+            path=source,
+            line=exc.lineno,
+            hint="fix the JSON, or use JSON lines with --format jsonl",
+        ) from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise DataError("expected a JSON array of objects", path=source, line=1)
+    lines = _object_lines(text, len(data))
+    for index, obj in enumerate(data):
+        yield _from_object(obj, source, lines[index], text_field, label_field)
+
+
+def _object_lines(text: str, count: int) -> list[int]:
+    """Approximate line of each top-level array element, for error messages."""
+    lines, depth, line, in_string, escape = [], 0, 1, False, False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_string:
+            escape = not escape and ch == "\\"
+            if ch == '"' and not escape:
+                in_string = False
+            continue
+        if ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth == 2:
+                lines.append(line)
+        elif ch in "]}":
+            depth -= 1
+    return lines + [line] * (count - len(lines))
+
+
+def _read_csv(
+    text: str, source: str, text_field: str | None, label_field: str | None, delimiter: str
+) -> Iterator[Example]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV header ({exc})", path=source, line=1) from None
+    columns = [c.strip().lstrip("\ufeff") for c in header]
+    text_col = _column(columns, text_field, TEXT_FIELDS, "text", source)
+    label_col = _column(columns, label_field, LABEL_FIELDS, "label", source)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(f"malformed CSV ({exc})", path=source, line=reader.line_num) from None
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            raise DataError(
+                f"expected {len(columns)} columns, found {len(row)}",
+                path=source,
+                line=reader.line_num,
+                hint="quote fields that contain the delimiter",
+            )
+        labels = [p for p in row[label_col].split("|") if p.strip()]
+        yield Example(
+            row[text_col], _labels(labels, source, reader.line_num), source, reader.line_num
+        )
+
+
+def _column(
+    columns: list[str], wanted: str | None, defaults: Sequence[str], what: str, source: str
+) -> int:
+    names = [c.lower() for c in columns]
+    for name in (wanted,) if wanted else defaults:
+        if name.lower() in names:
+            return names.index(name.lower())
+    raise DataError(
+        f"no {what} column (header has {', '.join(columns)}; looked for {', '.join((wanted,) if wanted else defaults)})",
+        path=source,
+        line=1,
+        hint=f"name the column '{defaults[0]}' or pass --{what}-field",
+    )
+
+
+def _read_fasttext(text: str, source: str) -> Iterator[Example]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        words = line.split(" ")
+        labels = []
+        while words and words[0].startswith(FASTTEXT_PREFIX):
+            labels.append(words.pop(0)[len(FASTTEXT_PREFIX) :])
+        if not labels:
+            raise DataError(
+                "line has no __label__ prefix",
+                path=source,
+                line=number,
+                hint="write '__label__name text', or pick another format with --format",
+            )
+        yield Example(" ".join(words).strip(), _labels(labels, source, number), source, number)

@@ -1,0 +1,246 @@
+"""Split an article text into articles and segments with character offsets.
+
+A text is cut into *blocks*: runs of lines separated by blank lines (lines holding only
+whitespace, full-width spaces included; any line ending, CRLF included). When a text has no
+blank lines at all, every line is a block. Blocks then become segments:
+
+- a headline (a short line that does not end a sentence) at the start of the text, after two or
+  more blank lines, before a byline or an agency lead (``本报讯``, ``本报记者``...), or long
+  enough to be no sub-heading, starts a new article;
+- sub-headings, bylines and headlines are short lines that belong to the text after them: they
+  are joined to the next segment;
+- a fragment shorter than ``min_chars`` is merged into a neighbour rather than tagged alone;
+- a paragraph cut mid-sentence by the page layout is joined to the next one when both together
+  stay within ``max_chars``.
+
+Every non-blank character of the text lies in exactly one segment, and
+``text[segment.start:segment.end] == segment.text``.
+
+>>> articles = segment("标题在这里\\n\\n第一段讲云计算的市场份额。\\n\\n第二段讲芯片出口管制。")
+>>> [(a.title, [s.text for s in a.segments]) for a in articles]
+[('标题在这里', ['标题在这里\\n\\n第一段讲云计算的市场份额。', '第二段讲芯片出口管制。'])]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["Article", "Segment", "segment", "split_sentences"]
+
+SENTENCE_END = "。！？!?；;…."
+_CLOSERS = "”’」』》〉）)\"'】"
+_CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
+_BYLINE = re.compile(
+    r"^\s*(本报记者|本报通讯员|记者|通讯员|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
+)
+_AGENCY_LEAD = re.compile(r"^\s*(本报讯|本报记者|新华社|中新社|中新网|人民网|据.{1,12}报道)")
+_SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END)}]*[{re.escape(SENTENCE_END)}]+[{_CLOSERS}]*")
+
+MAX_HEADING_CHARS = 40
+"""A line longer than this is never a headline or sub-heading."""
+
+MIN_TITLE_CHARS = 15
+"""A heading at least this long, with no clause punctuation inside, is taken as a headline."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A span of an article: ``text == source_text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of a text: its headline (``None`` when none was found) and its segments."""
+
+    title: str | None
+    start: int
+    end: int
+    segments: tuple[Segment, ...]
+
+
+@dataclass
+class _Block:
+    start: int
+    end: int
+    text: str
+    lines: int
+    gap_before: int  # blank lines before the block; large for the first block
+
+    @property
+    def size(self) -> int:
+        return sum(not c.isspace() for c in self.text)
+
+
+def segment(
+    text: str,
+    *,
+    min_chars: int = 10,
+    max_chars: int = 500,
+    sentences: int | None = None,
+    paragraphs: str = "auto",
+) -> list[Article]:
+    """Cut ``text`` into articles, each with its segments and their offsets.
+
+    Args:
+        min_chars: fragments with fewer non-space characters are merged into a neighbour.
+        max_chars: a paragraph cut mid-sentence is joined to the next one only while the two
+            together are no longer than this.
+        sentences: when set, cut every paragraph into windows of this many sentences.
+        paragraphs: ``"blank"`` (blocks separated by blank lines), ``"line"`` (every line is a
+            block) or ``"auto"`` (blank lines when the text has any, else lines).
+
+    >>> [s.text for a in segment("第一句。第二句。第三句。", sentences=2) for s in a.segments]
+    ['第一句。第二句。', '第三句。']
+    """
+    if paragraphs not in ("auto", "blank", "line"):
+        raise ValueError(f"paragraphs must be 'auto', 'blank' or 'line', not {paragraphs!r}")
+    if sentences is not None and sentences < 1:
+        raise ValueError("sentences must be at least 1")
+    blocks = _blocks(text, paragraphs)
+    articles = [_article(group, min_chars, max_chars, text) for group in _split_articles(blocks)]
+    if sentences:
+        articles = [_windows(a, text, sentences) for a in articles]
+    return articles
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
+    """Sentences of ``text[start:end]`` as segments with offsets into ``text``.
+
+    >>> [s.text for s in split_sentences("他说：“好。”然后走了")]
+    ['他说：“好。”', '然后走了']
+    """
+    end = len(text) if end is None else end
+    spans: list[Segment] = []
+    pos = start
+    for match in _SENTENCE.finditer(text, start, end):
+        spans.append(_trimmed(text, pos, match.end()))
+        pos = match.end()
+    spans.append(_trimmed(text, pos, end))
+    return [s for s in spans if s.text]
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends with sentence-final punctuation (closing quotes allowed after it)."""
+    stripped = line.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def _trimmed(text: str, start: int, end: int) -> Segment:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Segment(start, end, text[start:end])
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line's content, line endings excluded, blank lines included."""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        content = line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        yield pos, pos + len(content)
+        pos += len(line)
+
+
+def _blocks(text: str, paragraphs: str) -> list[_Block]:
+    lines = [_trimmed(text, s, e) for s, e in _lines(text)]
+    if paragraphs == "auto":
+        filled = [i for i, line in enumerate(lines) if line.text]
+        inner_blank = filled and any(not lines[i].text for i in range(filled[0], filled[-1]))
+        paragraphs = "blank" if inner_blank else "line"
+    blocks: list[_Block] = []
+    gap = 10**6  # the first block counts as preceded by a page break
+    for line in lines:
+        if not line.text:
+            gap = gap + 1 if gap < 10**6 else gap
+            continue
+        if paragraphs == "blank" and blocks and gap == 0:
+            last = blocks[-1]
+            last.end = line.end
+            last.text = text[last.start : last.end]
+            last.lines += 1
+        else:
+            blocks.append(_Block(line.start, line.end, line.text, 1, gap))
+        gap = 0
+    return blocks
+
+
+def _is_heading(block: _Block) -> bool:
+    """A short single line that does not end with 。 or similar: headline or sub-heading."""
+    if block.lines > 1 or len(block.text) > MAX_HEADING_CHARS:
+        return False
+    stripped = block.text.rstrip().rstrip(_CLOSERS)
+    return not stripped or stripped[-1] not in "。；;….,，"
+
+
+def _is_byline(block: _Block) -> bool:
+    return block.lines == 1 and len(block.text) <= 30 and bool(_BYLINE.match(block.text))
+
+
+def _starts_article(block: _Block, following: _Block | None) -> bool:
+    if not _is_heading(block) or _is_byline(block):
+        return False
+    if block.gap_before >= 2:
+        return True
+    if following is not None and (_is_byline(following) or _AGENCY_LEAD.match(following.text)):
+        return True
+    return (
+        len(block.text) >= MIN_TITLE_CHARS
+        and not ends_sentence(block.text)
+        and not _CLAUSE_PUNCT.search(block.text)
+    )
+
+
+def _split_articles(blocks: list[_Block]) -> list[tuple[bool, list[_Block]]]:
+    """Group blocks into articles; the flag says whether the first block is a headline."""
+    groups: list[tuple[bool, list[_Block]]] = []
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if not groups or _starts_article(block, following):
+            groups.append((_starts_article(block, following), [block]))
+        else:
+            groups[-1][1].append(block)
+    return groups
+
+
+def _article(
+    group: tuple[bool, list[_Block]], min_chars: int, max_chars: int, text: str
+) -> Article:
+    has_title, blocks = group
+    spans: list[list[_Block]] = []  # each a run of blocks that forms one segment
+    pending: list[_Block] = []  # headings and fragments waiting for the text they belong to
+    for block in blocks:
+        # a paragraph cut by the layout mid-sentence continues in this block
+        continues = bool(spans) and not pending and not ends_sentence(spans[-1][-1].text)
+        if continues and (block.size < min_chars or block.end - spans[-1][0].start <= max_chars):
+            spans[-1].append(block)
+        elif _is_heading(block) or _is_byline(block) or block.size < min_chars:
+            pending.append(block)  # headings and lead-ins ("其次，...。") belong to what follows
+        else:
+            spans.append([*pending, block])
+            pending = []
+    if pending and spans:
+        spans[-1].extend(pending)
+    elif pending:
+        spans.append(pending)
+    segments = tuple(Segment(s[0].start, s[-1].end, text[s[0].start : s[-1].end]) for s in spans)
+    title = blocks[0].text if has_title else None
+    return Article(title, blocks[0].start, blocks[-1].end, segments)
+
+
+def _windows(article: Article, text: str, size: int) -> Article:
+    windows: list[Segment] = []
+    for seg in article.segments:
+        sents = split_sentences(text, seg.start, seg.end)
+        for i in range(0, len(sents), size):
+            chunk = sents[i : i + size]
+            windows.append(
+                Segment(chunk[0].start, chunk[-1].end, text[chunk[0].start : chunk[-1].end])
+            )
+    return Article(article.title, article.start, article.end, tuple(windows))

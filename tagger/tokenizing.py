@@ -1,0 +1,165 @@
+"""jieba word tokenization that pickles with a model and never touches jieba's globals.
+
+>>> tok = JiebaTokenizer(user_words=("星际之门",))
+>>> "星际之门" in tok("手握星际之门项目")
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jieba
+
+from .errors import DataError
+from .files import read_text
+
+__all__ = ["JiebaTokenizer", "WordNgrams", "normalize"]
+
+jieba.setLogLevel(logging.WARNING)  # keep "Building prefix dict..." off the user's terminal
+
+_SKIP = re.compile(r"^[\W_]+$")  # whitespace and punctuation-only tokens
+
+
+def normalize(text: str) -> str:
+    """Text as the features see it: NFKC (full-width to half-width) and lower case.
+
+    >>> normalize("ＡＩ\u3000芯片")
+    'ai 芯片'
+    """
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+class JiebaTokenizer:
+    """Cut text into words with a private ``jieba.Tokenizer``.
+
+    The jieba instance is created on first use, also after unpickling; only the configuration
+    (user words, stop words, HMM flag) is pickled, so a saved model carries its dictionary.
+
+    Args:
+        user_words: lines of a jieba user dictionary (``word [freq] [tag]``).
+        stop_words: words dropped from the output.
+        hmm: let jieba guess words missing from its dictionary.
+    """
+
+    def __init__(
+        self,
+        user_words: Iterable[str] = (),
+        stop_words: Iterable[str] = (),
+        hmm: bool = True,
+    ) -> None:
+        self.user_words = tuple(w.strip() for w in user_words if w.strip())
+        self.stop_words = frozenset(normalize(w.strip()) for w in stop_words if w.strip())
+        self.hmm = hmm
+        self._jieba: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_files(
+        cls,
+        user_dict: str | Path | None = None,
+        stop_words: str | Path | None = None,
+        hmm: bool = True,
+    ) -> JiebaTokenizer:
+        """Build from a jieba user dictionary file and a stop-word file (one word a line)."""
+        words = _dictionary_lines(user_dict) if user_dict else []
+        stops = read_text(stop_words).splitlines() if stop_words else []
+        return cls(words, stops, hmm)
+
+    def __call__(self, text: str) -> list[str]:
+        """Words of ``text``, normalised, without punctuation and stop words."""
+        words = self.jieba.lcut(normalize(text), HMM=self.hmm)
+        return [w for w in words if not _SKIP.match(w) and w not in self.stop_words]
+
+    @property
+    def jieba(self) -> jieba.Tokenizer:
+        if self._jieba is None:
+            with self._lock:
+                if self._jieba is None:
+                    tokenizer = jieba.Tokenizer()
+                    tokenizer.initialize()
+                    if self.user_words:
+                        entries = "\n".join(_normalize_entry(w) for w in self.user_words)
+                        tokenizer.load_userdict(io.StringIO(entries))
+                    self._jieba = tokenizer
+        return self._jieba
+
+    def config(self) -> dict[str, Any]:
+        """What the model card records about this tokenizer."""
+        digest = hashlib.sha256("\n".join(self.user_words).encode("utf-8")).hexdigest()
+        stops = hashlib.sha256("\n".join(sorted(self.stop_words)).encode("utf-8")).hexdigest()
+        return {
+            "kind": "jieba",
+            "jieba_version": getattr(jieba, "__version__", "unknown"),
+            "hmm": self.hmm,
+            "user_words": len(self.user_words),
+            "user_dict_sha256": digest,
+            "stop_words": len(self.stop_words),
+            "stop_words_sha256": stops,
+        }
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_jieba"] = None
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"JiebaTokenizer(user_words={len(self.user_words)}, "
+            f"stop_words={len(self.stop_words)}, hmm={self.hmm})"
+        )
+
+
+class WordNgrams:
+    """A TF-IDF analyzer: jieba words and their n-grams up to ``n`` (joined by a space).
+
+    >>> WordNgrams(JiebaTokenizer(), 2)("人工智能芯片")
+    ['人工智能', '芯片', '人工智能 芯片']
+    """
+
+    def __init__(self, tokenizer: JiebaTokenizer, n: int = 2) -> None:
+        self.tokenizer = tokenizer
+        self.n = n
+
+    def __call__(self, text: str) -> list[str]:
+        words = self.tokenizer(text)
+        grams = list(words)
+        for size in range(2, self.n + 1):
+            grams.extend(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+        return grams
+
+
+def _normalize_entry(line: str) -> str:
+    """A user-dictionary line with its word normalised like the text it will meet."""
+    word, _, rest = line.partition(" ")
+    return f"{normalize(word)} {rest}".strip()
+
+
+def _dictionary_lines(path: str | Path) -> list[str]:
+    lines = []
+    for number, line in enumerate(read_text(path).splitlines(), 1):
+        parts = line.split()
+        if not parts or line.lstrip().startswith("#"):
+            continue
+        if len(parts) > 3 or (len(parts) >= 2 and not parts[1].isdigit()):
+            raise DataError(
+                f"not a jieba dictionary line: {line.strip()!r}",
+                path=path,
+                line=number,
+                hint="write 'word', 'word frequency' or 'word frequency tag', one per line",
+            )
+        lines.append(" ".join(parts))
+    return lines
