@@ -1,0 +1,367 @@
+"""The model: one scikit-learn Pipeline (TF-IDF words + characters, linear classifier), its
+labels, decision thresholds and model card; training, saving and loading.
+
+>>> from tagger.data import Example
+>>> examples = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
+>>> model = train(examples, test_size=0)
+>>> model.predict(["云计算收入"])[0][0][0]
+'cloud'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import warnings
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
+
+from . import __version__
+from .data import Example, summarize
+from .errors import DataError, ModelError
+from .files import atomic_write
+from .tokenizing import JiebaTokenizer, WordNgrams, normalize
+
+__all__ = ["FORMAT", "ModelVersionWarning", "TaggerModel", "build_pipeline", "load_model", "train"]
+
+FORMAT = "tagger-model"
+FORMAT_VERSION = 1
+CLASSIFIERS = ("logreg", "svm")
+
+Progress = Callable[[str], None]
+
+
+class ModelVersionWarning(UserWarning):
+    """A model was saved by other versions of tagger, scikit-learn or jieba."""
+
+
+@dataclass
+class TaggerModel:
+    """A trained tagger: the pipeline, its labels in score order, thresholds and model card."""
+
+    pipeline: Pipeline
+    labels: list[str]
+    multi_label: bool
+    thresholds: dict[str, float] = field(default_factory=dict)
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order."""
+        if not len(texts):
+            return np.zeros((0, len(self.labels)))
+        clf = self.pipeline[-1]
+        if hasattr(clf, "predict_proba"):
+            probs = self.pipeline.predict_proba(list(texts))
+        else:
+            probs = 1.0 / (1.0 + np.exp(-self.pipeline.decision_function(list(texts))))
+        probs = np.asarray(probs, dtype=float)
+        if probs.ndim == 1:  # binary single-label: score of the second class
+            probs = np.column_stack([1 - probs, probs])
+        return probs
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        top_k: int | None = None,
+        threshold: float | None = None,
+    ) -> list[list[tuple[str, float]]]:
+        """Labels chosen for each text as (label, score) pairs, best first.
+
+        Single-label models choose the best label; multi-label models every label whose score
+        reaches its threshold (none when no label does). ``threshold`` overrides the model's
+        thresholds (for single-label models it may leave a text with no label); ``top_k`` keeps
+        at most that many labels.
+        """
+        return self.decide(self.scores(texts), top_k, threshold)
+
+    def decide(
+        self, scores: np.ndarray, top_k: int | None = None, threshold: float | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """Turn a score array from ``scores`` into chosen labels (see ``predict``)."""
+        if threshold is not None:
+            cut = np.full(len(self.labels), threshold)
+        elif self.multi_label:
+            cut = np.array([self.thresholds.get(label, 0.5) for label in self.labels])
+        else:
+            cut = None
+        chosen = []
+        for row in scores:
+            order = np.argsort(-row, kind="stable")
+            if cut is None:
+                keep = order[:1] if top_k is None else order
+            else:
+                keep = [i for i in order if row[i] >= cut[i]]
+            if top_k is not None:
+                keep = keep[:top_k]
+            chosen.append([(self.labels[i], float(row[i])) for i in keep])
+        return chosen
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model atomically to ``path`` and its card as JSON beside it."""
+        path = Path(path)
+        with atomic_write(path, "wb") as handle:
+            joblib.dump({"format": FORMAT, "format_version": FORMAT_VERSION, "model": self}, handle)
+        with atomic_write(card_path(path)) as handle:
+            json.dump(self.card, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+        return path
+
+
+def card_path(model_path: str | Path) -> Path:
+    """Where the JSON model card of ``model_path`` is written."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.name + ".card.json")
+
+
+def build_pipeline(
+    tokenizer: JiebaTokenizer | None = None,
+    *,
+    multi_label: bool = False,
+    classifier: str = "logreg",
+    C: float = 10.0,
+    word_ngrams: int = 2,
+    char_ngrams: tuple[int, int] | None = (1, 3),
+    min_df: int = 1,
+    class_weight: str | None = None,
+    n_jobs: int | None = None,
+) -> Pipeline:
+    """TF-IDF over jieba words (and their n-grams) and characters, then a linear classifier."""
+    if classifier not in CLASSIFIERS:
+        raise ValueError(f"classifier must be one of {CLASSIFIERS}, not {classifier!r}")
+    tokenizer = tokenizer or JiebaTokenizer()
+    features: list[tuple[str, Any]] = [
+        (
+            "words",
+            TfidfVectorizer(
+                analyzer=WordNgrams(tokenizer, word_ngrams),
+                sublinear_tf=True,
+                min_df=min_df,
+                dtype=np.float32,
+            ),
+        )
+    ]
+    if char_ngrams:
+        features.append(
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char",
+                    preprocessor=normalize,
+                    ngram_range=char_ngrams,
+                    sublinear_tf=True,
+                    min_df=min_df,
+                    dtype=np.float32,
+                ),
+            )
+        )
+    if classifier == "logreg":
+        clf: Any = LogisticRegression(C=C, max_iter=1000, class_weight=class_weight)
+    else:
+        clf = LinearSVC(C=C, class_weight=class_weight)
+    if multi_label:
+        clf = OneVsRestClassifier(clf, n_jobs=n_jobs)
+    return Pipeline([("features", FeatureUnion(features)), ("classifier", clf)])
+
+
+def train(
+    examples: Sequence[Example],
+    *,
+    multi_label: bool | None = None,
+    tokenizer: JiebaTokenizer | None = None,
+    test_size: float = 0.2,
+    cv: int | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+    **params: Any,
+) -> TaggerModel:
+    """Train a model on labeled examples and measure it on held-out data first.
+
+    With ``cv`` the figures are the mean and spread of a k-fold cross-validation, otherwise of a
+    ``test_size`` held-out split (0 skips measuring). The returned model is then fitted on all
+    examples. ``params`` go to ``build_pipeline``. Raises DataError for unusable data.
+    """
+    from .evaluation import cross_validate, evaluate, holdout_split
+
+    report = progress or (lambda message: None)
+    examples = [e for e in examples if e.text.strip()]
+    summary = summarize(examples)
+    if multi_label is None:
+        multi_label = summary.is_multi_label
+    _check_trainable(examples, summary.labels, multi_label)
+    tokenizer = tokenizer or JiebaTokenizer()
+
+    def fit(part: Sequence[Example]) -> TaggerModel:
+        return _fit(part, multi_label, tokenizer, params)
+
+    metrics: dict[str, Any] = {"method": "none"}
+    if cv:
+        report(f"cross-validating ({cv} folds)")
+        metrics = cross_validate(examples, fit, folds=cv, seed=seed, multi_label=multi_label)
+    elif test_size > 0:
+        train_part, test_part = holdout_split(examples, test_size, seed, multi_label)
+        if train_part and test_part:
+            report(f"training on {len(train_part)} examples, measuring on {len(test_part)}")
+            held_out = evaluate(fit(train_part), test_part)
+            metrics = {"method": "holdout", "test_size": test_size, **held_out.headline()}
+        else:
+            metrics = {"method": "none", "note": "too few examples for a held-out split"}
+    report(f"training on all {len(examples)} examples")
+    model = fit(examples)
+    model.card = _card(model, examples, tokenizer, params, metrics, seed)
+    return model
+
+
+def _check_trainable(
+    examples: Sequence[Example], labels: dict[str, int], multi_label: bool
+) -> None:
+    if not examples:
+        raise DataError("no examples with text to train on", hint="check the data files")
+    if not multi_label and any(len(e.labels) != 1 for e in examples):
+        bad = next(e for e in examples if len(e.labels) != 1)
+        raise DataError(
+            f"single-label training needs exactly one label per example, found {len(bad.labels)}",
+            path=bad.source or None,
+            line=bad.line or None,
+            hint="train with --multi-label, or give every example one label",
+        )
+    classes = len(labels) + (1 if multi_label and any(not e.labels for e in examples) else 0)
+    if classes < 2:
+        only = next(iter(labels), "(none)")
+        raise DataError(
+            f"the data has only one label ({only}); a classifier needs at least two",
+            hint="add examples of other labels (or, for multi-label, examples with no label)",
+        )
+
+
+def _fit(
+    examples: Sequence[Example],
+    multi_label: bool,
+    tokenizer: JiebaTokenizer,
+    params: dict[str, Any],
+) -> TaggerModel:
+    texts = [e.text for e in examples]
+    pipeline = build_pipeline(tokenizer, multi_label=multi_label, **params)
+    if multi_label:
+        binarizer = MultiLabelBinarizer()
+        y = binarizer.fit_transform([e.labels for e in examples])
+        labels = list(binarizer.classes_)
+    else:
+        y = [e.labels[0] for e in examples]
+        labels = sorted(set(y))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Label not .* is present in all training")
+        pipeline.fit(texts, y)
+    if not multi_label:
+        labels = [str(c) for c in pipeline[-1].classes_]
+    thresholds = {label: 0.5 for label in labels} if multi_label else {}
+    return TaggerModel(pipeline, labels, multi_label, thresholds)
+
+
+def data_hash(examples: Sequence[Example]) -> str:
+    """A SHA-256 of the examples' texts and labels, independent of their order."""
+    digest = hashlib.sha256()
+    for line in sorted(
+        json.dumps([e.text, sorted(e.labels)], ensure_ascii=False) for e in examples
+    ):
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    import jieba
+
+    return {
+        "tagger": __version__,
+        "scikit-learn": sklearn.__version__,
+        "jieba": getattr(jieba, "__version__", "unknown"),
+        "python": platform.python_version(),
+    }
+
+
+def _card(
+    model: TaggerModel,
+    examples: Sequence[Example],
+    tokenizer: JiebaTokenizer,
+    params: dict[str, Any],
+    metrics: dict[str, Any],
+    seed: int,
+) -> dict[str, Any]:
+    counts = Counter(label for e in examples for label in e.labels)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": versions(),
+        "multi_label": model.multi_label,
+        "labels": {label: counts.get(label, 0) for label in model.labels},
+        "thresholds": model.thresholds,
+        "tokenizer": tokenizer.config(),
+        "params": {"seed": seed, **_pipeline_params(model.pipeline)},
+        "data": {
+            "examples": len(examples),
+            "files": sorted({e.source for e in examples if e.source}),
+            "sha256": data_hash(examples),
+        },
+        "metrics": metrics,
+    }
+
+
+def _pipeline_params(pipeline: Pipeline) -> dict[str, Any]:
+    keep = {}
+    for key, value in pipeline.get_params().items():
+        if isinstance(value, (str, int, float, bool, type(None), tuple)) and "__" in key:
+            keep[key] = list(value) if isinstance(value, tuple) else value
+    return keep
+
+
+def load_model(path: str | Path) -> TaggerModel:
+    """Load a model saved by ``TaggerModel.save``; warn when library versions differ."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError("no such model file", path=path, hint="check the path, or train one")
+    try:
+        bundle = joblib.load(path)
+    except Exception as exc:
+        raise ModelError(
+            f"not a tagger model file ({type(exc).__name__})",
+            path=path,
+            hint="pass a file written by 'tagger train'",
+        ) from None
+    if not (isinstance(bundle, dict) and bundle.get("format") == FORMAT):
+        raise ModelError(
+            "not a tagger model file", path=path, hint="pass a file written by 'tagger train'"
+        )
+    model = bundle.get("model")
+    if not isinstance(model, TaggerModel):
+        raise ModelError("the model file is damaged", path=path, hint="train the model again")
+    saved = model.card.get("versions", {})
+    current = versions()
+    differ = {
+        k: (saved.get(k), current[k])
+        for k in ("tagger", "scikit-learn", "jieba")
+        if saved.get(k) != current[k]
+    }
+    if differ:
+        what = ", ".join(f"{k} {old} (now {new})" for k, (old, new) in differ.items())
+        warnings.warn(
+            f"{path} was saved with {what}; predictions may differ. Retrain to be sure.",
+            ModelVersionWarning,
+            stacklevel=2,
+        )
+    return model

@@ -1,0 +1,218 @@
+"""Tag articles: segment them, score every segment, roll segment labels up into topics.
+
+>>> from tagger.data import Example
+>>> from tagger.model import train
+>>> model = train([Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5, test_size=0)
+>>> [a.topics[0].label for a in tag("云计算收入大增。\\n\\n云计算市场份额继续增长。", model)]
+['cloud']
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError, ModelError, TaggerError
+from .files import decode, read_text
+from .model import TaggerModel, load_model
+from .segmenting import segment
+
+__all__ = [
+    "TaggedArticle",
+    "TaggedSegment",
+    "Topic",
+    "default_model_path",
+    "iter_sources",
+    "tag",
+    "tag_paths",
+]
+
+MODEL_ENV = "TAGGER_MODEL"
+SCORES_SHOWN = 5
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+
+
+@dataclass
+class TaggedSegment:
+    """A segment, its offsets in the source text, chosen labels and label scores."""
+
+    start: int
+    end: int
+    text: str
+    labels: list[str]
+    scores: dict[str, float]
+
+
+@dataclass
+class Topic:
+    """An article-level topic: ``share`` of the article's text carries it, mean ``score``."""
+
+    label: str
+    score: float
+    share: float
+
+
+@dataclass
+class TaggedArticle:
+    """One article of one source with its topics and tagged segments."""
+
+    source: str
+    index: int
+    title: str | None
+    start: int
+    end: int
+    topics: list[Topic]
+    segments: list[TaggedSegment]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape: source, index, title, topics, segments."""
+        return asdict(self)
+
+
+def default_model_path() -> Path:
+    """``$TAGGER_MODEL`` if set, else the bundled ``models/default.joblib``."""
+    if os.environ.get(MODEL_ENV):
+        return Path(os.environ[MODEL_ENV])
+    return Path(__file__).resolve().parent.parent / "models" / "default.joblib"
+
+
+def resolve_model(model: TaggerModel | str | Path | None) -> TaggerModel:
+    """A model object from a model, a path, or None for the default model."""
+    if isinstance(model, TaggerModel):
+        return model
+    path = Path(model) if model is not None else default_model_path()
+    if model is None and not path.is_file():
+        raise ModelError(
+            "no default model found",
+            path=path,
+            hint=f"pass --model, set {MODEL_ENV}, or build it with 'make model'",
+        )
+    return load_model(path)
+
+
+def tag(
+    text: str,
+    model: TaggerModel | str | Path | None = None,
+    *,
+    source: str = "<text>",
+    top_k: int | None = None,
+    threshold: float | None = None,
+    min_share: float = 0.2,
+    **segment_options: Any,
+) -> list[TaggedArticle]:
+    """Segment ``text`` and tag every segment; ``segment_options`` go to ``segment``.
+
+    An article's topics are the labels carried by at least ``min_share`` of its text (counted
+    in characters), best first.
+    """
+    model = resolve_model(model)
+    articles = segment(text, **segment_options)
+    segments = [s for a in articles for s in a.segments]
+    scores = model.scores([s.text for s in segments])
+    chosen = model.decide(scores, top_k, threshold)
+    tagged = iter(
+        TaggedSegment(
+            s.start, s.end, s.text, [label for label, _ in pick], _shown(model, row, pick)
+        )
+        for s, row, pick in zip(segments, scores, chosen)
+    )
+    results = []
+    for index, article in enumerate(articles):
+        parts = [next(tagged) for _ in article.segments]
+        results.append(
+            TaggedArticle(
+                source,
+                index,
+                article.title,
+                article.start,
+                article.end,
+                _topics(parts, min_share),
+                parts,
+            )
+        )
+    return results
+
+
+def _shown(model: TaggerModel, row: Any, pick: list[tuple[str, float]]) -> dict[str, float]:
+    best = sorted(zip(model.labels, row), key=lambda kv: -kv[1])[:SCORES_SHOWN]
+    shown = {label: round(float(s), 4) for label, s in best}
+    shown.update({label: round(s, 4) for label, s in pick})
+    return dict(sorted(shown.items(), key=lambda kv: -kv[1]))
+
+
+def _topics(segments: list[TaggedSegment], min_share: float) -> list[Topic]:
+    sizes = [sum(not c.isspace() for c in s.text) for s in segments]
+    total = sum(sizes) or 1
+    found: dict[str, list[float]] = {}
+    for seg, size in zip(segments, sizes):
+        for label in seg.labels:
+            share, weighted = found.setdefault(label, [0.0, 0.0])
+            found[label] = [share + size, weighted + size * seg.scores[label]]
+    topics = [
+        Topic(label, round(weighted / share, 4), round(share / total, 4))
+        for label, (share, weighted) in found.items()
+        if share / total >= min_share
+    ]
+    return sorted(topics, key=lambda t: (-t.share, -t.score))
+
+
+def iter_sources(path: str | Path) -> list[Path | str]:
+    """The files to tag for one argument: a file, the text files under a directory (sorted,
+    hidden ones left out), or ``-`` for standard input."""
+    if str(path) == "-":
+        return ["-"]
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    files: list[Path | str] = sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in TEXT_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
+    if not files:
+        raise DataError(
+            "no text files (.txt, .text, .md) in this directory", path=path, hint="pass the files"
+        )
+    return files
+
+
+def tag_paths(
+    paths: Iterable[str | Path],
+    model: TaggerModel | str | Path | None = None,
+    *,
+    encoding: str | None = None,
+    on_error: Callable[[TaggerError], None] | None = None,
+    **options: Any,
+) -> Iterator[TaggedArticle]:
+    """Tag files, directories of text files and ``-`` (standard input); see ``tag``.
+
+    With ``on_error``, an input that cannot be read is reported to it and the others are still
+    tagged; without, the error is raised.
+    """
+    model = resolve_model(model)
+    for path in paths:
+        try:
+            sources = iter_sources(path)
+        except TaggerError as error:
+            if on_error is None:
+                raise
+            on_error(error)
+            continue
+        for source in sources:
+            try:
+                if source == "-":
+                    name, text = "<stdin>", decode(sys.stdin.buffer.read(), "<stdin>", encoding)
+                else:
+                    name, text = str(source), read_text(source, encoding)
+            except TaggerError as error:
+                if on_error is None:
+                    raise
+                on_error(error)
+                continue
+            yield from tag(text, model, source=name, **options)
