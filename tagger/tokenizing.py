@@ -7,6 +7,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -85,7 +86,11 @@ class JiebaTokenizer:
             with self._lock:
                 if self._jieba is None:
                     tokenizer = jieba.Tokenizer()
-                    tokenizer.initialize()
+                    freq, total = _main_dictionary()
+                    # a private copy when user words will be added to it; read-only otherwise
+                    tokenizer.FREQ = dict(freq) if self.user_words else freq
+                    tokenizer.total = total
+                    tokenizer.initialized = True
                     if self.user_words:
                         entries = "\n".join(_normalize_entry(w) for w in self.user_words)
                         tokenizer.load_userdict(io.StringIO(entries))
@@ -140,6 +145,14 @@ class WordNgrams:
         for size in range(2, self.n + 1):
             grams.extend(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
         return grams
+
+
+@functools.lru_cache(maxsize=1)
+def _main_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's main dictionary, loaded once per process and shared read-only."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer.FREQ, tokenizer.total
 
 
 def _normalize_entry(line: str) -> str:

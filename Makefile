@@ -1,0 +1,33 @@
+# Set-up and common jobs. Every target creates the virtual environment on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test lint format model bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: setup  ## tag the seed articles with the bundled model
+	$(BIN)/tagger tag seeds/*.txt
+
+test: setup  ## lint, then the test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+model: setup  ## rebuild models/default.joblib from the seeds
+	$(BIN)/tagger train seeds/segments.jsonl --taxonomy seeds/labels.toml \
+		--user-dict seeds/userdict.dic --multi-label --cv 5 -o models/default.joblib
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

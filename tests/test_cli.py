@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from tagger.cli import app
+
+from .conftest import CORPUS
+
+runner = CliRunner()
+ARTICLE = "云计算市场迎来变局\n\n阿里云和华为云下调云服务器价格，云计算价格战再度升级。\n\n美国升级芯片出口管制，限制先进制程设备出口。\n"
+
+
+@pytest.fixture
+def data_file(tmp_path):
+    path = tmp_path / "train.jsonl"
+    lines = [
+        json.dumps({"text": t, "label": label}, ensure_ascii=False)
+        for label, ts in CORPUS.items()
+        for t in ts
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def article_file(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+@pytest.mark.parametrize("command", [[], ["segment"], ["train"], ["tag"], ["evaluate"], ["info"]])
+def test_every_command_has_help(command):
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output and len(result.output) > 200
+
+
+def test_version():
+    assert invoke("--version").output.startswith("tagger ")
+
+
+def test_train_tag_evaluate_info(tmp_path, data_file, article_file, saved_model):
+    model = tmp_path / "m.joblib"
+    result = invoke("train", data_file, "-o", model, "--test-size", "0.25")
+    assert result.exit_code == 0, result.output
+    assert "24 examples" in result.output and "holdout on 6 examples" in result.output
+    assert model.is_file()
+
+    result = invoke("tag", article_file, "--model", model)
+    assert result.exit_code == 0, result.output
+    assert "topics:" in result.output and "云计算市场迎来变局" in result.output
+
+    result = invoke("evaluate", data_file, "--model", model, "--output", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    assert "Per label" in result.output and "Confusion matrix" in result.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert set(report) >= {
+        "accuracy",
+        "micro_f1",
+        "macro_f1",
+        "micro_precision",
+        "micro_recall",
+        "per_label",
+    }
+    assert set(report["per_label"]) == set(CORPUS)
+
+    result = invoke("info", model, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["labels"] == {label: 8 for label in CORPUS}
+
+
+def test_tag_output_formats(article_file, saved_model, tmp_path):
+    result = invoke("tag", article_file, "-m", saved_model, "--format", "json")
+    assert result.exit_code == 0, result.output
+    [article] = json.loads(result.output)
+    assert set(article) >= {"source", "title", "topics", "segments"}
+    segment = article["segments"][0]
+    assert set(segment) == {"start", "end", "text", "labels", "scores"}
+    assert ARTICLE[segment["start"] : segment["end"]] == segment["text"]
+
+    lines = invoke("tag", article_file, "-m", saved_model, "-f", "jsonl").output.splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) == len(article["segments"])
+    assert all(r["source"] == str(article_file) and r["article"] == 0 for r in rows)
+
+    out = tmp_path / "tags.csv"
+    result = invoke(
+        "tag",
+        article_file,
+        "-m",
+        saved_model,
+        "-f",
+        "csv",
+        "--top-k",
+        "2",
+        "--threshold",
+        "0",
+        "-o",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(table) == len(article["segments"])
+    assert all(len(r["labels"].split("|")) == 2 for r in table)
+
+
+def test_tag_reads_stdin(saved_model):
+    result = invoke("tag", "-", "-m", saved_model, "-f", "jsonl", input=ARTICLE)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[0])["source"] == "<stdin>"
+
+
+def test_segment_command(article_file):
+    result = invoke("segment", article_file, "-f", "json")
+    assert result.exit_code == 0
+    [article] = json.loads(result.output)
+    assert article["title"] == "云计算市场迎来变局"
+    assert [ARTICLE[s["start"] : s["end"]] for s in article["segments"]] == [
+        s["text"] for s in article["segments"]
+    ]
+    assert "云计算市场迎来变局" in invoke("segment", article_file).output
+
+
+def assert_clean_error(result, *fragments):
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "Error:" in result.output
+    for fragment in fragments:
+        assert fragment in result.output
+
+
+def test_bad_training_data(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert_clean_error(invoke("train", empty, "-o", tmp_path / "m.joblib"), "no examples")
+
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "云", "label": "a"}\n{"text": \n', encoding="utf-8")
+    assert_clean_error(
+        invoke("train", broken, "-o", tmp_path / "m.joblib"),
+        "broken.jsonl, line 2",
+        "malformed JSON",
+    )
+
+    single = tmp_path / "single.jsonl"
+    single.write_text(
+        '{"text": "云计算", "label": "cloud"}\n{"text": "云服务", "label": "cloud"}\n',
+        encoding="utf-8",
+    )
+    assert_clean_error(invoke("train", single, "-o", tmp_path / "m.joblib"), "only one label")
+
+    unknown = tmp_path / "data.xml"
+    unknown.write_text("<x/>", encoding="utf-8")
+    assert_clean_error(
+        invoke("train", unknown, "-o", tmp_path / "m.joblib"), "data.xml", "--format"
+    )
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_failed_training_keeps_the_previous_model(tmp_path, saved_model):
+    target = tmp_path / "m.joblib"
+    target.write_bytes(saved_model.read_bytes())
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{oops\n", encoding="utf-8")
+    assert_clean_error(invoke("train", broken, "-o", target))
+    assert target.read_bytes() == saved_model.read_bytes()
+
+
+def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
+    fake = tmp_path / "fake.joblib"
+    fake.write_text("hello", encoding="utf-8")
+    assert_clean_error(invoke("tag", article_file, "-m", fake), "not a tagger model")
+    assert_clean_error(invoke("info", tmp_path / "missing.joblib"), "no such model file")
+    result = invoke("tag", article_file, tmp_path / "missing.txt", "-m", saved_model, "-f", "jsonl")
+    assert_clean_error(result, "missing.txt", "no such file", "1 input(s) failed")
+    assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)

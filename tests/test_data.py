@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tagger.data import Example, read_examples, summarize
+from tagger.errors import DataError
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_jsonl_with_labels_label_and_empty_list(tmp_path):
+    path = write(
+        tmp_path / "a.jsonl",
+        '{"text": "云计算", "labels": ["cloud"]}\n\n'
+        '{"text": "芯片", "label": "chips"}\n'
+        '{"content": "闲聊", "labels": []}\n'
+        '{"text": "两者", "cats": {"cloud": 1.0, "chips": 0.9, "x": 0.1}}\n',
+    )
+    examples = read_examples([path])
+    assert [e.labels for e in examples] == [("cloud",), ("chips",), (), ("cloud", "chips")]
+    assert [e.line for e in examples] == [1, 3, 4, 5]
+    assert examples[0].source == str(path)
+
+
+def test_csv_and_tsv_with_pipe_joined_labels(tmp_path):
+    csv_path = write(tmp_path / "a.csv", 'label,content\ncloud|chips,"云,芯片"\nchips,芯片\n')
+    tsv_path = write(tmp_path / "b.tsv", "text\tlabel\n天气\tweather\n")
+    examples = read_examples([csv_path, tsv_path])
+    assert [(e.text, e.labels) for e in examples] == [
+        ("云,芯片", ("cloud", "chips")),
+        ("芯片", ("chips",)),
+        ("天气", ("weather",)),
+    ]
+    assert examples[1].line == 3
+
+
+def test_fasttext_format(tmp_path):
+    path = write(
+        tmp_path / "a.txt", "__label__cloud __label__ai 云计算 和 AI\n__label__chips 芯片\n"
+    )
+    examples = read_examples([path])
+    assert examples[0] == Example("云计算 和 AI", ("cloud", "ai"), str(path), 1)
+
+
+def test_json_array_and_label_studio_export(tmp_path):
+    tasks = [
+        {
+            "data": {"text": "云计算"},
+            "annotations": [{"result": [{"value": {"choices": ["cloud"]}}]}],
+        },
+        {"text": "芯片", "labels": ["chips"]},
+    ]
+    path = write(tmp_path / "export.json", json.dumps(tasks, ensure_ascii=False, indent=1))
+    assert [e.labels for e in read_examples([path])] == [("cloud",), ("chips",)]
+
+
+def test_format_option_overrides_the_extension(tmp_path):
+    path = write(tmp_path / "data.dat", '{"text": "云", "labels": ["cloud"]}\n')
+    assert read_examples([path], "jsonl")[0].labels == ("cloud",)
+    with pytest.raises(DataError, match=r"cannot tell the data format .*--format"):
+        read_examples([path])
+    with pytest.raises(DataError, match="unknown data format 'yaml'"):
+        read_examples([path], "yaml")
+
+
+def test_malformed_jsonl_names_file_and_line(tmp_path):
+    path = write(tmp_path / "a.jsonl", '{"text": "云", "labels": ["cloud"]}\n{"text": "芯片", \n')
+    with pytest.raises(DataError, match=r"a.jsonl, line 2: malformed JSON"):
+        read_examples([path])
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"labels": ["cloud"]}', "no text field"),
+        ('{"text": "云"}', "no label field"),
+        ('{"text": "云", "labels": [1]}', "every label must be a non-empty string"),
+        ('{"text": "云", "labels": 3}', "labels must be a string or a list"),
+        ('{"text": 5, "labels": ["x"]}', "the 'text' field must be a string"),
+        ('["云", "cloud"]', "expected a JSON object"),
+    ],
+)
+def test_bad_fields_are_clear_errors(tmp_path, line, message):
+    path = write(tmp_path / "a.jsonl", line + "\n")
+    with pytest.raises(DataError, match=rf"line 1: {message}"):
+        read_examples([path])
+
+
+def test_csv_without_a_text_column(tmp_path):
+    path = write(tmp_path / "a.csv", "body,label\n云,cloud\n")
+    with pytest.raises(DataError, match=r"a.csv, line 1: no text column .*--text-field"):
+        read_examples([path])
+    assert read_examples([path], text_field="body")[0].text == "云"
+
+
+def test_csv_row_with_wrong_column_count(tmp_path):
+    path = write(tmp_path / "a.csv", "text,label\n云,cloud\n云,计算,cloud\n")
+    with pytest.raises(DataError, match="line 3: expected 2 columns, found 3"):
+        read_examples([path])
+
+
+def test_fasttext_line_without_label(tmp_path):
+    path = write(tmp_path / "a.txt", "__label__a 云\n没有标签的一行\n")
+    with pytest.raises(DataError, match=r"line 2: line has no __label__ prefix"):
+        read_examples([path])
+
+
+def test_empty_file_gives_no_examples(tmp_path):
+    assert read_examples([write(tmp_path / "a.jsonl", "")]) == []
+    assert read_examples([write(tmp_path / "a.csv", "")]) == []
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        read_examples([tmp_path / "nope.jsonl"])
+
+
+def test_gb18030_and_utf16_files_are_decoded(tmp_path):
+    line = '{"text": "云计算市场", "labels": ["cloud"]}\n'
+    for encoding in ("gb18030", "utf-16", "utf-8-sig"):
+        path = tmp_path / f"{encoding}.jsonl"
+        path.write_bytes(line.encode(encoding))
+        assert read_examples([path])[0].text == "云计算市场"
+
+
+def test_binary_file_is_refused(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01\xff\xfe\x00")
+    with pytest.raises(DataError, match="binary file"):
+        read_examples([path])
+
+
+def test_summary_counts():
+    examples = [
+        Example("云", ("cloud",)),
+        Example("云", ("cloud",)),
+        Example("芯", ("chips", "policy")),
+        Example("芯", ("chips",)),
+        Example("闲聊", ()),
+        Example("  ", ("cloud",)),
+    ]
+    summary = summarize(examples)
+    assert summary.labels == {"cloud": 3, "chips": 2, "policy": 1}
+    assert summary.multi_label == 1
+    assert summary.no_label == 1
+    assert summary.duplicates == 2
+    assert summary.conflicting_duplicates == 1
+    assert summary.empty_texts == 1
+    assert summary.is_multi_label

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+
+from tagger.data import Example
+from tagger.errors import DataError, ModelError
+from tagger.model import ModelVersionWarning, card_path, load_model, train
+
+from .conftest import corpus_examples
+
+PROBES = ["阿里云数据库服务降价", "芯片出口管制再升级", "机器学习预测暴雨", "周末去公园散步"]
+
+
+def test_single_label_model_predicts_the_right_topics(single_model):
+    assert not single_model.multi_label
+    assert single_model.labels == ["cloud", "semiconductors", "weather-ai"]
+    best = [row[0][0] for row in single_model.predict(PROBES[:3])]
+    assert best == ["cloud", "semiconductors", "weather-ai"]
+
+
+def test_scores_are_probabilities_in_label_order(single_model):
+    scores = single_model.scores(PROBES)
+    assert scores.shape == (4, 3)
+    assert np.allclose(scores.sum(axis=1), 1.0)
+    assert single_model.scores([]).shape == (0, 3)
+
+
+def test_top_k_and_threshold(single_model):
+    assert len(single_model.predict(PROBES[:1], top_k=2)[0]) == 2
+    assert all(len(row) == 1 for row in single_model.predict(PROBES))
+    assert single_model.predict(PROBES, threshold=0.999) == [[], [], [], []]
+    ranked = single_model.predict(PROBES[:1], top_k=3)[0]
+    assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+
+
+def test_multi_label_model_gives_several_or_no_labels(multi_model):
+    assert multi_model.multi_label
+    assert multi_model.thresholds == {"cloud": 0.5, "semiconductors": 0.5, "weather-ai": 0.5}
+    predicted = multi_model.predict(PROBES)
+    assert predicted[0][0][0] == "cloud"
+    assert predicted[2][0][0] == "weather-ai"
+    for row in predicted:
+        assert all(score >= 0.5 for _, score in row)
+    scores = multi_model.scores(PROBES)
+    assert not np.allclose(scores.sum(axis=1), 1.0)  # independent per-label scores
+
+
+def test_multi_label_is_detected_or_forced():
+    assert train(corpus_examples(), test_size=0, multi_label=True).multi_label
+    with pytest.raises(DataError, match="--multi-label"):
+        train(corpus_examples(multi_label=True), test_size=0, multi_label=False)
+
+
+def test_training_with_one_label_is_refused():
+    examples = [Example(f"云计算新闻{i}", ("cloud",)) for i in range(5)]
+    with pytest.raises(DataError, match="only one label \\(cloud\\)"):
+        train(examples, test_size=0)
+    with pytest.raises(DataError, match="no examples"):
+        train([Example("  ", ("cloud",))], test_size=0)
+
+
+def test_held_out_metrics_are_recorded_in_the_card():
+    model = train(corpus_examples(), test_size=0.25)
+    metrics = model.card["metrics"]
+    assert metrics["method"] == "holdout"
+    assert metrics["examples"] == 6
+    assert 0.0 <= metrics["accuracy"] <= 1.0
+    card = model.card
+    assert card["labels"] == {"cloud": 8, "semiconductors": 8, "weather-ai": 8}
+    assert card["data"]["examples"] == 24 and len(card["data"]["sha256"]) == 64
+    assert set(card["versions"]) >= {"tagger", "scikit-learn", "jieba"}
+    assert card["tokenizer"]["kind"] == "jieba"
+    assert card["params"]["classifier__C"] == 10.0
+
+
+def test_cross_validation_reports_mean_and_spread():
+    metrics = train(corpus_examples(), cv=3).card["metrics"]
+    assert metrics["method"] == "3-fold cross-validation"
+    assert "accuracy_std" in metrics and metrics["examples"] == 24
+
+
+def test_round_trip_gives_identical_predictions(single_model, tmp_path):
+    path = single_model.save(tmp_path / "m.joblib")
+    loaded = load_model(path)
+    assert np.array_equal(loaded.scores(PROBES), single_model.scores(PROBES))
+    assert loaded.card == single_model.card
+    assert card_path(path).is_file()
+
+
+def test_saving_is_atomic(single_model, tmp_path, monkeypatch):
+    path = tmp_path / "m.joblib"
+    path.write_bytes(b"previous model")
+
+    def broken_dump(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(joblib, "dump", broken_dump)
+    with pytest.raises(OSError, match="disk full"):
+        single_model.save(path)
+    assert path.read_bytes() == b"previous model"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.joblib"]
+
+
+def test_loading_something_else_is_a_clear_error(tmp_path):
+    text = tmp_path / "notes.joblib"
+    text.write_text("not a model", encoding="utf-8")
+    with pytest.raises(ModelError, match="not a tagger model file"):
+        load_model(text)
+    other = tmp_path / "other.joblib"
+    joblib.dump({"weights": [1, 2, 3]}, other)
+    with pytest.raises(ModelError, match="not a tagger model file"):
+        load_model(other)
+    with pytest.raises(ModelError, match="no such model file"):
+        load_model(tmp_path / "missing.joblib")
+
+
+def test_model_from_other_versions_warns(single_model, tmp_path):
+    clone = pickle.loads(pickle.dumps(single_model))
+    clone.card["versions"]["scikit-learn"] = "0.24.0"
+    path = clone.save(tmp_path / "old.joblib")
+    with pytest.warns(ModelVersionWarning, match=r"scikit-learn 0.24.0 \(now"):
+        load_model(path)

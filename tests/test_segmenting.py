@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tagger.segmenting import ends_sentence, segment, split_sentences
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+
+
+def covered(text: str, articles) -> str:
+    """The non-space characters of all segments, in order."""
+    return "".join(c for a in articles for s in a.segments for c in s.text if not c.isspace())
+
+
+def assert_invariants(text: str, articles) -> None:
+    for article in articles:
+        for s in article.segments:
+            assert text[s.start : s.end] == s.text
+            assert s.text == s.text.strip()
+    assert covered(text, articles) == "".join(c for c in text if not c.isspace())
+
+
+def test_paragraphs_become_segments_with_offsets():
+    text = "第一段讲云计算市场份额的变化。\n\n第二段讲芯片出口管制的升级。\n"
+    [article] = segment(text)
+    assert [s.text for s in article.segments] == [
+        "第一段讲云计算市场份额的变化。",
+        "第二段讲芯片出口管制的升级。",
+    ]
+    assert article.title is None
+    assert_invariants(text, [article])
+
+
+def test_crlf_and_full_width_blank_lines_separate_paragraphs():
+    text = "\u3000\u3000第一段讲云计算市场份额的变化。\r\n\u3000\u3000\r\n第二段讲芯片出口管制的升级。\r\n"
+    [article] = segment(text)
+    assert len(article.segments) == 2
+    assert article.segments[0].text == "第一段讲云计算市场份额的变化。"
+    assert_invariants(text, [article])
+
+
+def test_headlines_start_articles_and_subheadings_join_their_paragraph():
+    text = (
+        "微软AI之困\n\n本报记者 宋婧\n\n微软正在开发自己的推理模型，与对手展开竞争。\n\n"
+        "云业务增速不及预期\n\n云计算是微软营收的重要支点，增速连续放缓。\n\n"
+        "3GPP首次6G标准研讨会在韩国仁川闭幕\n\n本报讯 会议讨论了6G标准的愿景与优先事项。"
+    )
+    articles = segment(text)
+    assert [a.title for a in articles] == ["微软AI之困", "3GPP首次6G标准研讨会在韩国仁川闭幕"]
+    first = articles[0].segments
+    assert first[0].text.startswith("微软AI之困\n\n本报记者 宋婧\n\n微软正在")
+    assert first[1].text.startswith("云业务增速不及预期\n\n云计算")
+    assert_invariants(text, articles)
+
+
+def test_two_blank_lines_and_a_question_headline_start_an_article():
+    text = "上一篇文章的最后一段，到此结束了。\n\n\n\n美国的加码“科技战”，赢了吗？\n\n正文第一段，讲出口管制的效果。"
+    articles = segment(text)
+    assert [a.title for a in articles] == [None, "美国的加码“科技战”，赢了吗？"]
+
+
+def test_tiny_fragments_are_merged_not_dropped():
+    text = "第一段讲云计算市场份额的变化。\n\n其次。\n\n第二段讲芯片出口管制的升级。"
+    [article] = segment(text, min_chars=5)
+    assert len(article.segments) == 2
+    assert article.segments[1].text.startswith("其次。")
+    assert_invariants(text, [article])
+    assert len(segment(text, min_chars=0)[0].segments) == 3
+
+
+def test_paragraph_cut_mid_sentence_is_joined_to_its_continuation():
+    text = (
+        "几家科技公司开发了机器学习模型。\n\n"
+        "为降低天气预测的资金和能源成本，几家公司开发的机器学习模型，可以根据过去和当前的数据快速预测未来的全球天"
+        "\n\n气状况。其中包括多家公司的模型。"
+    )
+    [article] = segment(text)
+    assert [s.text[:4] for s in article.segments] == ["几家科技", "为降低天"]
+    assert len(segment(text, max_chars=40)[0].segments) == 3
+
+
+def test_sentence_windows():
+    text = "第一句讲云。第二句讲芯片！第三句讲天气？第四句“引语。”\n\n另一段。"
+    [article] = segment(text, sentences=2, min_chars=0)
+    assert [s.text for s in article.segments] == [
+        "第一句讲云。第二句讲芯片！",
+        "第三句讲天气？第四句“引语。”",
+        "另一段。",
+    ]
+    assert_invariants(text, [article])
+
+
+def test_text_without_blank_lines_is_split_by_lines():
+    text = "第一行是一个完整的句子。\n第二行也是一个完整的句子。\n第三行还是一个完整的句子。"
+    assert len(segment(text)[0].segments) == 3
+    assert len(segment(text, paragraphs="blank")[0].segments) == 1
+
+
+def test_empty_and_blank_texts_have_no_articles():
+    assert segment("") == []
+    assert segment(" \n\u3000\n\r\n") == []
+
+
+def test_invalid_options():
+    with pytest.raises(ValueError, match="paragraphs"):
+        segment("x", paragraphs="pages")
+    with pytest.raises(ValueError, match="sentences"):
+        segment("x", sentences=0)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_seed_files_have_several_titled_articles(path: Path):
+    text = path.read_text(encoding="utf-8")
+    articles = segment(text)
+    assert len(articles) >= 3
+    assert all(a.title for a in articles)
+    assert_invariants(text, articles)
+
+
+def test_split_sentences_and_sentence_ends():
+    assert [s.text for s in split_sentences("你好。他说：“走吧！”好的")] == [
+        "你好。",
+        "他说：“走吧！”",
+        "好的",
+    ]
+    assert ends_sentence("结束了。”")
+    assert not ends_sentence("没有结束")

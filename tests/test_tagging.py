@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from tagger.errors import DataError, ModelError
+from tagger.tagging import default_model_path, iter_sources, tag, tag_paths
+
+ARTICLE = (
+    "云计算市场迎来变局\n\n本报记者 张三\n\n"
+    "阿里云和华为云下调云服务器价格，云计算价格战再度升级，企业上云成本下降。\n\n"
+    "另一方面，美国升级芯片出口管制，限制先进制程设备和高端芯片出口。\n"
+)
+
+
+def test_tag_gives_segments_with_offsets_labels_and_topics(single_model):
+    [article] = tag(ARTICLE, single_model, source="a.txt")
+    assert article.title == "云计算市场迎来变局"
+    assert article.source == "a.txt"
+    assert len(article.segments) == 2
+    for s in article.segments:
+        assert ARTICLE[s.start : s.end] == s.text
+        assert len(s.labels) == 1
+        assert set(s.labels) <= set(s.scores)
+    assert [s.labels[0] for s in article.segments] == ["cloud", "semiconductors"]
+    assert next(t.label for t in article.topics) in ("cloud", "semiconductors")
+    assert sum(t.share for t in article.topics) == pytest.approx(1.0, abs=1e-3)
+    assert set(article.to_dict()) == {
+        "source",
+        "index",
+        "title",
+        "start",
+        "end",
+        "topics",
+        "segments",
+    }
+
+
+def test_threshold_can_leave_segments_without_labels(single_model):
+    [article] = tag(ARTICLE, single_model, threshold=0.9999)
+    assert all(s.labels == [] for s in article.segments)
+    assert article.topics == []
+
+
+def test_tag_paths_expands_directories_and_reports_bad_files(single_model, tmp_path):
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "a.txt").write_bytes(ARTICLE.encode("gb18030"))
+    (tmp_path / "notes.csv").write_text("ignored", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02\x03binary\x00")
+    errors = []
+    articles = list(tag_paths([tmp_path], single_model, on_error=errors.append))
+    assert [a.source for a in articles] == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    assert articles[0].segments[0].text == articles[1].segments[0].text
+    assert len(errors) == 1 and "bad.txt" in str(errors[0])
+    with pytest.raises(DataError, match="binary"):
+        list(tag_paths([tmp_path / "bad.txt"], single_model))
+
+
+def test_stdin_is_read_for_dash(single_model, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ARTICLE.encode("utf-8"))))
+    [article] = list(tag_paths(["-"], single_model))
+    assert article.source == "<stdin>"
+
+
+def test_empty_directory_is_an_error(tmp_path):
+    with pytest.raises(DataError, match="no text files"):
+        iter_sources(tmp_path)
+
+
+def test_default_model_path_can_be_overridden(monkeypatch, tmp_path):
+    monkeypatch.delenv("TAGGER_MODEL", raising=False)
+    assert default_model_path().name == "default.joblib"
+    monkeypatch.setenv("TAGGER_MODEL", str(tmp_path / "missing.joblib"))
+    assert default_model_path() == tmp_path / "missing.joblib"
+    with pytest.raises(ModelError, match="no default model found"):
+        tag("文本", None)

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import jieba
+
+from tagger.tokenizing import JiebaTokenizer, WordNgrams, normalize
+
+
+def test_user_words_keep_domain_terms_whole():
+    plain = JiebaTokenizer()
+    custom = JiebaTokenizer(user_words=["星际之门", "智算中心 1000 n"])
+    text = "星际之门项目与智算中心"
+    assert "星际之门" not in plain(text)
+    assert {"星际之门", "智算中心"} <= set(custom(text))
+
+
+def test_stop_words_punctuation_and_case():
+    tok = JiebaTokenizer(stop_words=["的"])
+    words = tok("微软的ＡＩ芯片，OpenAI！")
+    assert "的" not in words
+    assert "，" not in words and "！" not in words
+    assert "ai" in words and "openai" in words
+
+
+def test_pickles_without_its_jieba_instance_and_works_after_loading():
+    tok = JiebaTokenizer(user_words=["星际之门"])
+    before = tok("手握星际之门项目")
+    data = pickle.dumps(tok)
+    assert b"FREQ" not in data  # the jieba dictionary is not pickled
+    loaded = pickle.loads(data)
+    assert loaded._jieba is None
+    assert loaded("手握星际之门项目") == before
+    assert loaded.config() == tok.config()
+
+
+def test_does_not_touch_jiebas_global_tokenizer():
+    JiebaTokenizer(user_words=["星际之门"])("星际之门")
+    assert "星际之门" not in jieba.dt.FREQ
+
+
+def test_config_records_a_hash_of_the_dictionary():
+    a = JiebaTokenizer(user_words=["星际之门"]).config()
+    b = JiebaTokenizer(user_words=["星际之门", "智算中心"]).config()
+    assert a["user_dict_sha256"] != b["user_dict_sha256"]
+    assert a["user_words"] == 1 and a["hmm"] is True
+
+
+def test_jieba_start_up_messages_do_not_reach_the_user():
+    code = "from tagger.tokenizing import JiebaTokenizer; print(JiebaTokenizer()('云计算'))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "prefix dict" not in result.stderr
+    assert result.stderr == ""
+
+
+def test_word_ngrams_and_normalize():
+    assert WordNgrams(JiebaTokenizer(), 2)("人工智能芯片") == ["人工智能", "芯片", "人工智能 芯片"]
+    assert normalize("ＧＰＵ\u3000Ａ") == "gpu a"
+
+
+def test_from_files_reads_dictionary_and_stop_words(tmp_path):
+    (tmp_path / "dict.txt").write_text("# comment\n星际之门 100\n", encoding="utf-8")
+    (tmp_path / "stop.txt").write_text("项目\n", encoding="utf-8")
+    tok = JiebaTokenizer.from_files(tmp_path / "dict.txt", tmp_path / "stop.txt")
+    assert tok("星际之门项目") == ["星际之门"]
+
+
+def test_bad_dictionary_line_names_file_and_line(tmp_path):
+    import pytest
+
+    from tagger.errors import DataError
+
+    (tmp_path / "dict.txt").write_text("星际之门 100\n星际 之门 很多 词\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"dict.txt, line 2: not a jieba dictionary line"):
+        JiebaTokenizer.from_files(tmp_path / "dict.txt")
