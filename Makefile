@@ -27,7 +27,8 @@ format: setup
 
 model: setup  ## rebuild models/default.joblib from the seeds
 	$(BIN)/tagger train seeds/segments.jsonl --taxonomy seeds/labels.toml \
-		--user-dict seeds/userdict.dic --multi-label --cv 5 -o models/default.joblib
+		--user-dict seeds/userdict.dic --multi-label --balanced \
+		--group-field source,article --cv 8 -o models/default.joblib
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -212,6 +212,14 @@ def train_command(
         Path | None, typer.Option(help="jieba user dictionary ('word [freq] [tag]' a line).")
     ] = None,
     stop_words: Annotated[Path | None, typer.Option(help="Stop words, one a line.")] = None,
+    taxonomy: Annotated[
+        Path | None,
+        typer.Option(help="TOML taxonomy: fixes the labels, adds their keywords as examples."),
+    ] = None,
+    group_field: Annotated[
+        str | None,
+        typer.Option(help="Field(s), comma-separated, grouping examples that split together."),
+    ] = None,
     multi_label: Annotated[
         bool | None,
         typer.Option(
@@ -222,12 +230,16 @@ def train_command(
     c: Annotated[
         float, typer.Option("--c", min=0.0, help="Inverse regularisation strength.")
     ] = 10.0,
+    balanced: Annotated[
+        bool, typer.Option("--balanced", help="Weight labels inversely to their frequency.")
+    ] = False,
     seed: Annotated[int, typer.Option(help="Random seed for the split.")] = 0,
     encoding: Encoding = None,
 ) -> None:
     """Train a model on labeled segments and save it with its model card."""
     from .data import read_examples, summarize
     from .model import CLASSIFIERS, train
+    from .taxonomy import load_taxonomy
     from .tokenizing import JiebaTokenizer
 
     if classifier not in CLASSIFIERS:
@@ -237,6 +249,7 @@ def train_command(
         format.value if format else None,
         text_field=text_field,
         label_field=label_field,
+        group_field=group_field,
         encoding=encoding,
     )
     summary = summarize(examples)
@@ -247,12 +260,14 @@ def train_command(
             examples,
             multi_label=multi_label,
             tokenizer=tokenizer,
+            taxonomy=load_taxonomy(taxonomy) if taxonomy else None,
             test_size=test_size,
             cv=cv,
             seed=seed,
             progress=lambda message: status.update(message + "..."),
             classifier=classifier,
             C=c,
+            class_weight="balanced" if balanced else None,
         )
     _print_metrics(model.card["metrics"])
     model.save(output)
@@ -294,6 +309,13 @@ def _print_metrics(metrics: dict[str, Any]) -> None:
         f"{metrics['method']} on {metrics['examples']} examples: " + ", ".join(parts),
         highlight=False,
     )
+    if "tuned_threshold" in metrics:
+        tuned = metrics["tuned_threshold"]
+        err.print(
+            f"decision threshold {tuned['threshold']:.2f} (micro_f1 {tuned['micro_f1']:.4f} "
+            "on the same held-out scores)",
+            highlight=False,
+        )
 
 
 @app.command("tag")
@@ -363,8 +385,8 @@ def _print_tagged(articles: list[Any]) -> None:
             title_justify="left",
         )
         table.add_column("offsets", justify="right", no_wrap=True)
-        table.add_column("labels", no_wrap=True)
-        table.add_column("text")
+        table.add_column("labels", max_width=34)
+        table.add_column("text", min_width=30)
         for s in article.segments:
             labels = ", ".join(f"{label} {s.scores[label]:.2f}" for label in s.labels) or "-"
             table.add_row(f"{s.start}-{s.end}", labels, _excerpt(s.text))

@@ -57,6 +57,8 @@ class Example:
     labels: tuple[str, ...]
     source: str = ""
     line: int = 0
+    group: str = ""
+    """Examples of one group (e.g. one article) stay together when data is split."""
 
 
 @dataclass
@@ -83,10 +85,13 @@ def read_examples(
     *,
     text_field: str | None = None,
     label_field: str | None = None,
+    group_field: str | None = None,
     encoding: str | None = None,
 ) -> list[Example]:
     """Read labeled examples from every file in ``paths``, empty texts included.
 
+    ``group_field`` names the field(s), comma-separated, whose values group examples (for
+    instance ``source,article``), so that splits keep a group together.
     Raises DataError naming the file and line for anything malformed.
     """
     examples: list[Example] = []
@@ -107,10 +112,16 @@ def read_examples(
             "tsv": _read_csv,
             "fasttext": _read_fasttext,
         }[fmt]
-        options: dict[str, Any] = {"text_field": text_field, "label_field": label_field}
+        options: dict[str, Any] = {
+            "text_field": text_field,
+            "label_field": label_field,
+            "group_fields": group_field.split(",") if group_field else [],
+        }
         if fmt in ("csv", "tsv"):
             options["delimiter"] = "\t" if fmt == "tsv" else ","
         if fmt == "fasttext":
+            if group_field:
+                raise DataError("fastText files have no fields to group by", path=path)
             options = {}
         examples.extend(reader(text, str(path), **options))
     return examples
@@ -182,7 +193,12 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
 
 
 def _from_object(
-    obj: Any, source: str, line: int, text_field: str | None, label_field: str | None
+    obj: Any,
+    source: str,
+    line: int,
+    text_field: str | None,
+    label_field: str | None,
+    group_fields: Sequence[str] = (),
 ) -> Example:
     if not isinstance(obj, dict):
         raise DataError(
@@ -217,7 +233,8 @@ def _from_object(
             path=source,
             line=line,
         )
-    return Example(text, _labels(obj[label_key], source, line), source, line)
+    group = "|".join(str(obj.get(f, "")) for f in group_fields)
+    return Example(text, _labels(obj[label_key], source, line), source, line, group)
 
 
 def _from_label_studio(obj: dict, source: str, line: int, text_field: str | None) -> Example:
@@ -239,7 +256,11 @@ def _pick(obj: dict, keys: Iterable[str]) -> str | None:
 
 
 def _read_jsonl(
-    text: str, source: str, text_field: str | None, label_field: str | None
+    text: str,
+    source: str,
+    text_field: str | None,
+    label_field: str | None,
+    group_fields: Sequence[str],
 ) -> Iterator[Example]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -253,17 +274,21 @@ def _read_jsonl(
                 line=number,
                 hint="each line must be one complete JSON object",
             ) from None
-        yield _from_object(obj, source, number, text_field, label_field)
+        yield _from_object(obj, source, number, text_field, label_field, group_fields)
 
 
 def _read_json(
-    text: str, source: str, text_field: str | None, label_field: str | None
+    text: str,
+    source: str,
+    text_field: str | None,
+    label_field: str | None,
+    group_fields: Sequence[str],
 ) -> Iterator[Example]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":  # JSON lines saved as .json
-            yield from _read_jsonl(text, source, text_field, label_field)
+            yield from _read_jsonl(text, source, text_field, label_field, group_fields)
             return
         raise DataError(
             f"malformed JSON ({exc.msg}, column {exc.colno})",
@@ -277,7 +302,7 @@ def _read_json(
         raise DataError("expected a JSON array of objects", path=source, line=1)
     lines = _object_lines(text, len(data))
     for index, obj in enumerate(data):
-        yield _from_object(obj, source, lines[index], text_field, label_field)
+        yield _from_object(obj, source, lines[index], text_field, label_field, group_fields)
 
 
 def _object_lines(text: str, count: int) -> list[int]:
@@ -303,7 +328,12 @@ def _object_lines(text: str, count: int) -> list[int]:
 
 
 def _read_csv(
-    text: str, source: str, text_field: str | None, label_field: str | None, delimiter: str
+    text: str,
+    source: str,
+    text_field: str | None,
+    label_field: str | None,
+    group_fields: Sequence[str],
+    delimiter: str,
 ) -> Iterator[Example]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -315,6 +345,7 @@ def _read_csv(
     columns = [c.strip().lstrip("\ufeff") for c in header]
     text_col = _column(columns, text_field, TEXT_FIELDS, "text", source)
     label_col = _column(columns, label_field, LABEL_FIELDS, "label", source)
+    group_cols = [_column(columns, f, (f,), "group", source) for f in group_fields]
     while True:
         try:
             row = next(reader)
@@ -332,9 +363,9 @@ def _read_csv(
                 hint="quote fields that contain the delimiter",
             )
         labels = [p for p in row[label_col].split("|") if p.strip()]
-        yield Example(
-            row[text_col], _labels(labels, source, reader.line_num), source, reader.line_num
-        )
+        group = "|".join(row[i] for i in group_cols)
+        line = reader.line_num
+        yield Example(row[text_col], _labels(labels, source, line), source, line, group)
 
 
 def _column(

@@ -16,7 +16,13 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+from sklearn.model_selection import (
+    GroupKFold,
+    GroupShuffleSplit,
+    KFold,
+    StratifiedKFold,
+    train_test_split,
+)
 
 from .data import Example
 from .errors import DataError
@@ -24,7 +30,14 @@ from .errors import DataError
 if TYPE_CHECKING:
     from .model import TaggerModel
 
-__all__ = ["EvaluationReport", "Mistake", "cross_validate", "evaluate", "holdout_split"]
+__all__ = [
+    "EvaluationReport",
+    "Mistake",
+    "best_threshold",
+    "cross_validate",
+    "evaluate",
+    "holdout_split",
+]
 
 HEADLINE = (
     "accuracy",
@@ -178,7 +191,7 @@ def _mistakes(
     return sorted(found, key=lambda m: -m.severity)
 
 
-def _strata(examples: Sequence[Example], multi_label: bool, folds: int) -> list[str] | None:
+def _strata(examples: Sequence[Example], folds: int) -> list[str] | None:
     """A stratification key per example (its rarest label), or None when too few per key."""
     counts = Counter(label for e in examples for label in e.labels)
     keys = [min(e.labels, key=lambda x: (counts[x], x)) if e.labels else "" for e in examples]
@@ -190,15 +203,26 @@ def _strata(examples: Sequence[Example], multi_label: bool, folds: int) -> list[
     return keys
 
 
+def _groups(examples: Sequence[Example]) -> list[str] | None:
+    groups = [e.group for e in examples]
+    return groups if any(groups) else None
+
+
 def holdout_split(
-    examples: Sequence[Example], test_size: float, seed: int, multi_label: bool
+    examples: Sequence[Example], test_size: float, seed: int
 ) -> tuple[list[Example], list[Example]]:
-    """A stratified (by rarest label) split, or a shuffled one when strata are too small."""
+    """Split off ``test_size`` of the examples: whole groups when examples have groups, else
+    stratified by rarest label when every stratum is big enough, else shuffled."""
     examples = list(examples)
     n_test = round(len(examples) * test_size)
     if n_test < 1 or n_test >= len(examples):
         return examples, []
-    strata = _strata(examples, multi_label, 2)
+    groups = _groups(examples)
+    if groups is not None:
+        splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+        train_idx, test_idx = next(splitter.split(examples, groups=groups))
+        return [examples[i] for i in train_idx], [examples[i] for i in test_idx]
+    strata = _strata(examples, 2)
     if strata is not None and n_test < len(set(strata)):
         strata = None
     train_part, test_part = train_test_split(
@@ -213,24 +237,64 @@ def cross_validate(
     *,
     folds: int = 5,
     seed: int = 0,
-    multi_label: bool = False,
-) -> dict[str, Any]:
-    """Mean and standard deviation of the headline figures over ``folds`` folds."""
+    labels: Sequence[str] = (),
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Mean and standard deviation of the headline figures over ``folds`` folds, and every
+    example's out-of-fold scores for ``labels`` (columns in that order).
+
+    Examples with groups are split by group (``GroupKFold``), others stratified by label.
+    """
     examples = list(examples)
-    if len(examples) < folds:
-        raise DataError(f"{folds}-fold cross-validation needs at least {folds} examples")
-    strata = _strata(examples, multi_label, folds)
-    splitter = (KFold if strata is None else StratifiedKFold)(
-        n_splits=folds, shuffle=True, random_state=seed
-    )
+    groups = _groups(examples)
+    if groups is not None:
+        folds = min(folds, len(set(groups)))
+    if len(examples) < folds or folds < 2:
+        raise DataError(
+            f"{folds}-fold cross-validation needs at least {max(folds, 2)} examples or groups"
+        )
+    if groups is not None:
+        splits = GroupKFold(n_splits=folds).split(examples, groups=groups)
+    else:
+        strata = _strata(examples, folds)
+        splitter = (KFold if strata is None else StratifiedKFold)(
+            n_splits=folds, shuffle=True, random_state=seed
+        )
+        splits = splitter.split(np.zeros(len(examples)), strata)
+    column = {label: i for i, label in enumerate(labels)}
+    scores = np.zeros((len(examples), len(labels)))
     runs = []
-    for train_idx, test_idx in splitter.split(np.zeros(len(examples)), strata):
+    for train_idx, test_idx in splits:
         model = fit([examples[i] for i in train_idx])
-        runs.append(evaluate(model, [examples[i] for i in test_idx]).headline())
-    result: dict[str, Any] = {"method": f"{folds}-fold cross-validation", "folds": folds}
+        test = [examples[i] for i in test_idx]
+        runs.append(evaluate(model, test).headline())
+        fold_scores = model.scores([e.text for e in test])
+        for j, label in enumerate(model.labels):
+            if label in column:
+                scores[test_idx, column[label]] = fold_scores[:, j]
+    by = "article groups" if groups is not None else "examples"
+    result: dict[str, Any] = {"method": f"{folds}-fold cross-validation by {by}", "folds": folds}
     for key in HEADLINE:
         values = [run[key] for run in runs]
         result[key] = statistics.fmean(values)
         result[f"{key}_std"] = statistics.pstdev(values)
     result["examples"] = len(examples)
-    return result
+    return result, scores
+
+
+def best_threshold(
+    scores: np.ndarray, examples: Sequence[Example], labels: Sequence[str]
+) -> tuple[float, float]:
+    """The one threshold for all labels that maximises micro-F1 on these scores, and that F1.
+
+    >>> best_threshold(np.array([[0.9], [0.3], [0.2]]), [Example("a", ("x",))] * 2 + [Example("b", ())], ["x"])
+    (0.25, 1.0)
+    """
+    truth = np.array([[label in e.labels for label in labels] for e in examples], dtype=bool)
+    best = (0.5, -1.0)
+    for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
+        chosen = scores >= t
+        tp = (chosen & truth).sum()
+        f1 = 2 * tp / (chosen.sum() + truth.sum()) if chosen.sum() + truth.sum() else 0.0
+        if f1 > best[1]:
+            best = (float(t), float(f1))
+    return best

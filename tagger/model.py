@@ -35,6 +35,7 @@ from . import __version__
 from .data import Example, summarize
 from .errors import DataError, ModelError
 from .files import atomic_write
+from .taxonomy import Taxonomy
 from .tokenizing import JiebaTokenizer, WordNgrams, normalize
 
 __all__ = ["FORMAT", "ModelVersionWarning", "TaggerModel", "build_pipeline", "load_model", "train"]
@@ -183,47 +184,94 @@ def train(
     *,
     multi_label: bool | None = None,
     tokenizer: JiebaTokenizer | None = None,
+    taxonomy: Taxonomy | None = None,
     test_size: float = 0.2,
     cv: int | None = None,
+    tune_threshold: bool = True,
     seed: int = 0,
     progress: Progress | None = None,
     **params: Any,
 ) -> TaggerModel:
     """Train a model on labeled examples and measure it on held-out data first.
 
-    With ``cv`` the figures are the mean and spread of a k-fold cross-validation, otherwise of a
-    ``test_size`` held-out split (0 skips measuring). The returned model is then fitted on all
-    examples. ``params`` go to ``build_pipeline``. Raises DataError for unusable data.
+    With ``cv`` the figures are the mean and spread of a k-fold cross-validation (by group
+    when examples have groups), otherwise of a ``test_size`` held-out split (0 skips
+    measuring). A ``taxonomy`` fixes the label set and adds its keywords as training examples.
+    For multi-label models measured this way, ``tune_threshold`` sets the decision threshold
+    to the one that maximises micro-F1 on the held-out scores. The returned model is then
+    fitted on all examples. ``params`` go to ``build_pipeline``. Raises DataError for unusable
+    data.
+
+    >>> from tagger.data import Example
+    >>> data = [Example("云计算", ("cloud",)), Example("芯片", ("chips",))] * 3
+    >>> train(data, test_size=0).labels
+    ['chips', 'cloud']
     """
-    from .evaluation import cross_validate, evaluate, holdout_split
+    from .evaluation import best_threshold, cross_validate, evaluate, holdout_split
 
     report = progress or (lambda message: None)
     examples = [e for e in examples if e.text.strip()]
     summary = summarize(examples)
     if multi_label is None:
         multi_label = summary.is_multi_label
-    _check_trainable(examples, summary.labels, multi_label)
+    extra: list[Example] = []
+    if taxonomy is not None:
+        _check_taxonomy(examples, taxonomy)
+        extra = taxonomy.keyword_examples()
+    _check_trainable(examples + extra, summarize(examples + extra).labels, multi_label)
     tokenizer = tokenizer or JiebaTokenizer()
+    labels = list(taxonomy.names) if taxonomy else sorted(summarize(examples + extra).labels)
 
     def fit(part: Sequence[Example]) -> TaggerModel:
-        return _fit(part, multi_label, tokenizer, params)
+        return _fit(
+            [*part, *extra], multi_label, tokenizer, params, labels if multi_label else None
+        )
 
     metrics: dict[str, Any] = {"method": "none"}
+    held_out: tuple[list[Example], Any] | None = None
     if cv:
         report(f"cross-validating ({cv} folds)")
-        metrics = cross_validate(examples, fit, folds=cv, seed=seed, multi_label=multi_label)
+        metrics, scores = cross_validate(examples, fit, folds=cv, seed=seed, labels=labels)
+        held_out = (examples, scores)
     elif test_size > 0:
-        train_part, test_part = holdout_split(examples, test_size, seed, multi_label)
+        train_part, test_part = holdout_split(examples, test_size, seed)
         if train_part and test_part:
             report(f"training on {len(train_part)} examples, measuring on {len(test_part)}")
-            held_out = evaluate(fit(train_part), test_part)
-            metrics = {"method": "holdout", "test_size": test_size, **held_out.headline()}
+            model = fit(train_part)
+            metrics = {
+                "method": "holdout",
+                "test_size": test_size,
+                **evaluate(model, test_part).headline(),
+            }
+            order = [model.labels.index(label) for label in labels]
+            held_out = (test_part, model.scores([e.text for e in test_part])[:, order])
         else:
             metrics = {"method": "none", "note": "too few examples for a held-out split"}
     report(f"training on all {len(examples)} examples")
     model = fit(examples)
-    model.card = _card(model, examples, tokenizer, params, metrics, seed)
+    if multi_label and tune_threshold and held_out is not None:
+        threshold, f1 = best_threshold(held_out[1], held_out[0], labels)
+        model.thresholds = dict.fromkeys(model.labels, threshold)
+        metrics["tuned_threshold"] = {
+            "threshold": threshold,
+            "micro_f1": f1,
+            "note": "chosen on the same held-out scores (optimistic); figures above use 0.5",
+        }
+    model.card = _card(model, examples, tokenizer, taxonomy, params, metrics, seed)
     return model
+
+
+def _check_taxonomy(examples: Sequence[Example], taxonomy: Taxonomy) -> None:
+    known = set(taxonomy.names)
+    for e in examples:
+        unknown = [label for label in e.labels if label not in known]
+        if unknown:
+            raise DataError(
+                f"label {unknown[0]!r} is not in the taxonomy ({', '.join(taxonomy.names)})",
+                path=e.source or None,
+                line=e.line or None,
+                hint=f"add it to {taxonomy.source or 'the taxonomy'} or fix the label",
+            )
 
 
 def _check_trainable(
@@ -253,22 +301,22 @@ def _fit(
     multi_label: bool,
     tokenizer: JiebaTokenizer,
     params: dict[str, Any],
+    classes: Sequence[str] | None = None,
 ) -> TaggerModel:
     texts = [e.text for e in examples]
     pipeline = build_pipeline(tokenizer, multi_label=multi_label, **params)
     if multi_label:
-        binarizer = MultiLabelBinarizer()
+        binarizer = MultiLabelBinarizer(classes=classes)
         y = binarizer.fit_transform([e.labels for e in examples])
-        labels = list(binarizer.classes_)
+        labels = [str(c) for c in binarizer.classes_]
     else:
         y = [e.labels[0] for e in examples]
-        labels = sorted(set(y))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Label not .* is present in all training")
         pipeline.fit(texts, y)
     if not multi_label:
         labels = [str(c) for c in pipeline[-1].classes_]
-    thresholds = {label: 0.5 for label in labels} if multi_label else {}
+    thresholds = dict.fromkeys(labels, 0.5) if multi_label else {}
     return TaggerModel(pipeline, labels, multi_label, thresholds)
 
 
@@ -298,6 +346,7 @@ def _card(
     model: TaggerModel,
     examples: Sequence[Example],
     tokenizer: JiebaTokenizer,
+    taxonomy: Taxonomy | None,
     params: dict[str, Any],
     metrics: dict[str, Any],
     seed: int,
@@ -312,6 +361,14 @@ def _card(
         "labels": {label: counts.get(label, 0) for label in model.labels},
         "thresholds": model.thresholds,
         "tokenizer": tokenizer.config(),
+        "taxonomy": None
+        if taxonomy is None
+        else {
+            "source": taxonomy.source,
+            "sha256": taxonomy.sha256(),
+            "keywords": len(taxonomy.keyword_examples()),
+            "labels": {label.name: label.description for label in taxonomy.labels},
+        },
         "params": {"seed": seed, **_pipeline_params(model.pipeline)},
         "data": {
             "examples": len(examples),

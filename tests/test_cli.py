@@ -184,3 +184,14 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     result = invoke("tag", article_file, tmp_path / "missing.txt", "-m", saved_model, "-f", "jsonl")
     assert_clean_error(result, "missing.txt", "no such file", "1 input(s) failed")
     assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)
+
+
+def test_tag_without_model_uses_the_bundled_one(monkeypatch):
+    from .conftest import ROOT
+
+    monkeypatch.delenv("TAGGER_MODEL", raising=False)
+    seed = ROOT / "seeds" / "002_b7a2f105e4d17e60.txt"
+    result = invoke("tag", seed, "-f", "json")
+    assert result.exit_code == 0, result.output
+    articles = json.loads(result.output)
+    assert len(articles) >= 3 and all(a["title"] for a in articles)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tagger.data import Example
-from tagger.evaluation import cross_validate, evaluate, holdout_split
+from tagger.evaluation import best_threshold, cross_validate, evaluate, holdout_split
 from tagger.model import train
 
 from .conftest import corpus_examples
@@ -62,8 +63,8 @@ def test_unknown_labels_in_the_data_count_as_misses(single_model):
 
 def test_holdout_split_is_stratified_and_reproducible():
     examples = corpus_examples()
-    train_a, test_a = holdout_split(examples, 0.25, 0, False)
-    _train_b, test_b = holdout_split(examples, 0.25, 0, False)
+    train_a, test_a = holdout_split(examples, 0.25, 0)
+    _train_b, test_b = holdout_split(examples, 0.25, 0)
     assert test_a == test_b and len(test_a) == 6
     assert {e.labels[0] for e in test_a} == {"cloud", "semiconductors", "weather-ai"}
     assert not set(test_a) & set(train_a)
@@ -76,6 +77,33 @@ def test_cross_validate_uses_every_example_once():
         seen.append(len(part))
         return train(part, test_size=0)
 
-    metrics = cross_validate(corpus_examples(), fit, folds=4)
+    labels = ["cloud", "semiconductors", "weather-ai"]
+    metrics, scores = cross_validate(corpus_examples(), fit, folds=4, labels=labels)
     assert seen == [18, 18, 18, 18]
     assert metrics["folds"] == 4 and 0 <= metrics["macro_f1"] <= 1
+    assert scores.shape == (24, 3) and (scores > 0).all()
+
+
+def test_groups_are_never_split():
+    examples = [
+        Example(e.text, e.labels, group=f"article{i % 6}") for i, e in enumerate(corpus_examples())
+    ]
+    test_groups = []
+
+    def fit(part):
+        held_out = {e.group for e in examples} - {e.group for e in part}
+        test_groups.append(held_out)
+        return train(part, test_size=0)
+
+    metrics, _ = cross_validate(examples, fit, folds=3)
+    assert "by article groups" in metrics["method"]
+    assert [len(g) for g in test_groups] == [2, 2, 2]
+    train_part, test_part = holdout_split(examples, 0.34, 0)
+    assert not {e.group for e in train_part} & {e.group for e in test_part}
+
+
+def test_best_threshold_maximises_micro_f1():
+    examples = [Example("a", ("x",)), Example("b", ("y",)), Example("c", ())]
+    scores = np.array([[0.4, 0.1], [0.2, 0.35], [0.3, 0.1]])
+    threshold, f1 = best_threshold(scores, examples, ["x", "y"])
+    assert 0.3 < threshold <= 0.35 and f1 == 1.0

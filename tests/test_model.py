@@ -79,7 +79,7 @@ def test_held_out_metrics_are_recorded_in_the_card():
 
 def test_cross_validation_reports_mean_and_spread():
     metrics = train(corpus_examples(), cv=3).card["metrics"]
-    assert metrics["method"] == "3-fold cross-validation"
+    assert metrics["method"] == "3-fold cross-validation by examples"
     assert "accuracy_std" in metrics and metrics["examples"] == 24
 
 
