@@ -11,6 +11,7 @@ labels, decision thresholds and model card; training, saving and loading.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import platform
 import warnings
@@ -369,7 +370,7 @@ def _card(
             "keywords": len(taxonomy.keyword_examples()),
             "labels": {label.name: label.description for label in taxonomy.labels},
         },
-        "params": {"seed": seed, **_pipeline_params(model.pipeline)},
+        "params": {"seed": seed, **pipeline_options(params)},
         "data": {
             "examples": len(examples),
             "files": sorted({e.source for e in examples if e.source}),
@@ -379,12 +380,15 @@ def _card(
     }
 
 
-def _pipeline_params(pipeline: Pipeline) -> dict[str, Any]:
-    keep = {}
-    for key, value in pipeline.get_params().items():
-        if isinstance(value, (str, int, float, bool, type(None), tuple)) and "__" in key:
-            keep[key] = list(value) if isinstance(value, tuple) else value
-    return keep
+def pipeline_options(params: dict[str, Any]) -> dict[str, Any]:
+    """``build_pipeline``'s keyword options with ``params`` applied, as the card records them."""
+    options = {
+        name: p.default
+        for name, p in inspect.signature(build_pipeline).parameters.items()
+        if p.kind is p.KEYWORD_ONLY and name not in ("multi_label", "n_jobs")
+    }
+    options.update(params)
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in options.items()}
 
 
 def load_model(path: str | Path) -> TaggerModel:

@@ -96,8 +96,8 @@ def test_rebuilding_from_the_seeds_gives_the_same_scores(bundled):
         tokenizer=JiebaTokenizer.from_files(SEEDS / "userdict.dic"),
         taxonomy=TAXONOMY,
         test_size=0,
-        C=params["classifier__estimator__C"],
-        class_weight=params["classifier__estimator__class_weight"],
+        C=params["C"],
+        class_weight=params["class_weight"],
     )
     probes = [e.text for e in examples[:20]] + ["6G网络标准", "英伟达芯片出口受限"]
     assert np.allclose(rebuilt.scores(probes), bundled.scores(probes), atol=1e-6)

@@ -74,7 +74,7 @@ def test_held_out_metrics_are_recorded_in_the_card():
     assert card["data"]["examples"] == 24 and len(card["data"]["sha256"]) == 64
     assert set(card["versions"]) >= {"tagger", "scikit-learn", "jieba"}
     assert card["tokenizer"]["kind"] == "jieba"
-    assert card["params"]["classifier__C"] == 10.0
+    assert card["params"]["C"] == 10.0 and card["params"]["classifier"] == "logreg"
 
 
 def test_cross_validation_reports_mean_and_spread():
