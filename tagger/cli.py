@@ -111,6 +111,10 @@ Output = Annotated[
 DataFormatOption = Annotated[
     DataFormat | None, typer.Option("--format", help="Data format (default: from the extension).")
 ]
+Trust = Annotated[
+    bool,
+    typer.Option("--trust", help="Load the model even if it cannot be verified (it can run code)."),
+]
 TextField = Annotated[str | None, typer.Option(help="Name of the text field or column.")]
 LabelField = Annotated[str | None, typer.Option(help="Name of the label field or column.")]
 
@@ -339,6 +343,7 @@ def tag_command(
     sentences: Sentences = None,
     output: Output = None,
     encoding: Encoding = None,
+    trust: Trust = False,
 ) -> None:
     """Tag every segment of the articles and roll the labels up into article topics."""
     from .tagging import resolve_model, tag_paths
@@ -353,7 +358,7 @@ def tag_command(
     articles = list(
         tag_paths(
             inputs,
-            resolve_model(model),
+            resolve_model(model, trust=trust),
             encoding=encoding,
             on_error=failures.append,
             top_k=top_k,
@@ -520,10 +525,12 @@ def info_command(
     model: Annotated[Path, typer.Argument(help="A model file.")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the card as JSON.")] = False,
 ) -> None:
-    """Show a model's card: labels, data, tokenizer, parameters, versions and metrics."""
-    from .model import load_model
+    """Show a model's card: labels, data, tokenizer, parameters, versions and metrics.
 
-    card = load_model(model).card
+    The card is read from the file's header: nothing in the model is unpickled."""
+    from .model import read_header
+
+    card = read_header(model)[0].get("card", {})
     if json_output:
         _emit(json.dumps(card, ensure_ascii=False, indent=2) + "\n", None)
         return
@@ -535,3 +542,22 @@ def info_command(
             value = "\n".join(f"{k}: {v}" for k, v in value.items())
         table.add_row(key, str(value))
     out.print(table)
+
+
+@app.command("trust")
+@handles_errors
+def trust_command(
+    model: Annotated[Path, typer.Argument(help="A model file you trust, e.g. from a colleague.")],
+) -> None:
+    """Trust a model file saved elsewhere: record its SHA-256 so that tagger will load it.
+
+    Only trust files from people you trust: loading a model can run code in it. A file that
+    changes afterwards is no longer trusted."""
+    from .model import read_header
+    from .trust import home, trust_file
+
+    card = read_header(model)[0].get("card", {})
+    sha = trust_file(model)
+    labels = ", ".join(card.get("labels", {}))
+    err.print(f"Trusted {model} (sha256 {sha[:16]}..., labels: {labels or '?'}).", highlight=False)
+    err.print(f"Recorded in {home() / 'trusted.txt'}.", highlight=False)

@@ -101,15 +101,27 @@ def read_text(path: str | Path, encoding: str | None = None) -> str:
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+def atomic_write(
+    path: str | Path,
+    mode: str = "w",
+    encoding: str | None = "utf-8",
+    permissions: int | None = None,
+) -> Iterator[IO]:
     """Open a temporary file beside ``path``; replace ``path`` with it only on success.
 
-    An exception or a kill mid-write leaves any previous file at ``path`` untouched.
+    An exception or a kill mid-write leaves any previous file at ``path`` untouched. The new
+    file gets ``permissions``, else those of the file it replaces, else the umask's default.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if permissions is None:
+            try:
+                permissions = path.stat().st_mode & 0o777
+            except FileNotFoundError:
+                permissions = 0o666 & ~_umask()
+        os.chmod(fd, permissions)
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
             handle.flush()
@@ -119,3 +131,9 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

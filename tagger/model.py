@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import io
 import json
 import platform
 import warnings
@@ -33,6 +34,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from . import __version__
+from . import trust as _trust
 from .data import Example, summarize
 from .errors import DataError, ModelError
 from .files import atomic_write
@@ -42,7 +44,9 @@ from .tokenizing import JiebaTokenizer, WordNgrams, normalize
 __all__ = ["FORMAT", "ModelVersionWarning", "TaggerModel", "build_pipeline", "load_model", "train"]
 
 FORMAT = "tagger-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+MAGIC = b"TAGGER-MODEL\n"
+MAX_HEADER = 16 << 20
 CLASSIFIERS = ("logreg", "svm")
 
 Progress = Callable[[str], None]
@@ -114,10 +118,23 @@ class TaggerModel:
         return chosen
 
     def save(self, path: str | Path) -> Path:
-        """Write the model atomically to ``path`` and its card as JSON beside it."""
+        """Write the model atomically to ``path``, signed for this user (see ``tagger.trust``),
+        and its card as JSON beside it."""
         path = Path(path)
+        buffer = io.BytesIO()
+        joblib.dump(self, buffer)
+        payload = buffer.getvalue()
+        header = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "sha256": hashlib.sha256(payload).hexdigest(),
+            "card": self.card,
+        }
+        header["signature"] = _trust.sign(_signed_part(header))
         with atomic_write(path, "wb") as handle:
-            joblib.dump({"format": FORMAT, "format_version": FORMAT_VERSION, "model": self}, handle)
+            handle.write(MAGIC)
+            handle.write(json.dumps(header, sort_keys=True).encode("ascii") + b"\n")
+            handle.write(payload)
         with atomic_write(card_path(path)) as handle:
             json.dump(self.card, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
@@ -391,27 +408,76 @@ def pipeline_options(params: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in options.items()}
 
 
-def load_model(path: str | Path) -> TaggerModel:
-    """Load a model saved by ``TaggerModel.save``; warn when library versions differ."""
+def _signed_part(header: dict[str, Any]) -> bytes:
+    fields = {k: v for k, v in header.items() if k != "signature"}
+    return json.dumps(fields, sort_keys=True).encode("ascii")
+
+
+def read_header(path: str | Path) -> tuple[dict[str, Any], int]:
+    """The header of a model file (format, payload hash, signature, model card) and where the
+    pickled payload starts, read without unpickling anything."""
     path = Path(path)
     if not path.is_file():
         raise ModelError("no such model file", path=path, hint="check the path, or train one")
+    not_a_model = ModelError(
+        "not a tagger model file", path=path, hint="pass a file written by 'tagger train'"
+    )
+    with open(path, "rb") as handle:
+        if handle.read(len(MAGIC)) != MAGIC:
+            raise not_a_model
+        line = handle.readline(MAX_HEADER)
+        try:
+            header = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise not_a_model from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise not_a_model
+        return header, handle.tell()
+
+
+def load_model(path: str | Path, *, trust: bool = False) -> TaggerModel:
+    """Load a model saved by ``TaggerModel.save``; warn when library versions differ.
+
+    The file is unpickled only when it is verified (see ``tagger.trust``) or ``trust`` is set;
+    otherwise ModelError says how to trust it.
+    """
+    path = Path(path)
+    header, offset = read_header(path)
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        payload = handle.read()
+    if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+        raise ModelError(
+            "the model file is damaged or was modified after it was saved",
+            path=path,
+            hint="train the model again, or get an intact copy",
+        )
+    verified = trust or (
+        _trust.verify(_signed_part(header), str(header.get("signature", "")))
+        or _trust.is_trusted(_trust.file_sha256(path))
+    )
+    if not verified:
+        raise ModelError(
+            "refusing to load a model file that was not saved by tagger for this user: "
+            "loading a model can run code in it",
+            path=path,
+            hint=f"if you trust where it came from, run 'tagger trust {path}' (or pass --trust)",
+        )
+    _warn_versions(path, header.get("card", {}).get("versions", {}))
     try:
-        bundle = joblib.load(path)
+        model = joblib.load(io.BytesIO(payload))
     except Exception as exc:
         raise ModelError(
-            f"not a tagger model file ({type(exc).__name__})",
+            f"the model file cannot be read ({type(exc).__name__}: {exc})",
             path=path,
-            hint="pass a file written by 'tagger train'",
+            hint="it may need other library versions; train the model again",
         ) from None
-    if not (isinstance(bundle, dict) and bundle.get("format") == FORMAT):
-        raise ModelError(
-            "not a tagger model file", path=path, hint="pass a file written by 'tagger train'"
-        )
-    model = bundle.get("model")
     if not isinstance(model, TaggerModel):
         raise ModelError("the model file is damaged", path=path, hint="train the model again")
-    saved = model.card.get("versions", {})
+    return model
+
+
+def _warn_versions(path: Path, saved: dict[str, str]) -> None:
     current = versions()
     differ = {
         k: (saved.get(k), current[k])
@@ -419,10 +485,9 @@ def load_model(path: str | Path) -> TaggerModel:
         if saved.get(k) != current[k]
     }
     if differ:
-        what = ", ".join(f"{k} {old} (now {new})" for k, (old, new) in differ.items())
+        what = ", ".join(f"{k} {old or '?'} (now {new})" for k, (old, new) in differ.items())
         warnings.warn(
             f"{path} was saved with {what}; predictions may differ. Retrain to be sure.",
             ModelVersionWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    return model

@@ -80,7 +80,7 @@ def default_model_path() -> Path:
     return Path(__file__).resolve().parent.parent / "models" / "default.joblib"
 
 
-def resolve_model(model: TaggerModel | str | Path | None) -> TaggerModel:
+def resolve_model(model: TaggerModel | str | Path | None, *, trust: bool = False) -> TaggerModel:
     """A model object from a model, a path, or None for the default model."""
     if isinstance(model, TaggerModel):
         return model
@@ -91,7 +91,7 @@ def resolve_model(model: TaggerModel | str | Path | None) -> TaggerModel:
             path=path,
             hint=f"pass --model, set {MODEL_ENV}, or build it with 'make model'",
         )
-    return load_model(path)
+    return load_model(path, trust=trust)
 
 
 def tag(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,14 @@ def corpus_examples(multi_label: bool = False) -> list[Example]:
             Example("他周末去公园散步，心情很好", ()),
         ]
     return examples
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tagger_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Signing keys and trusted lists of the tests live in a temporary directory."""
+    path = tmp_path_factory.mktemp("tagger-home")
+    os.environ["TAGGER_HOME"] = str(path)
+    return path
 
 
 @pytest.fixture(scope="session")

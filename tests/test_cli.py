@@ -38,7 +38,9 @@ def invoke(*args, input=None):
     return runner.invoke(app, [str(a) for a in args], input=input)
 
 
-@pytest.mark.parametrize("command", [[], ["segment"], ["train"], ["tag"], ["evaluate"], ["info"]])
+@pytest.mark.parametrize(
+    "command", [[], ["segment"], ["train"], ["tag"], ["evaluate"], ["info"], ["trust"]]
+)
 def test_every_command_has_help(command):
     result = invoke(*command, "--help")
     assert result.exit_code == 0

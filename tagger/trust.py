@@ -1,0 +1,111 @@
+"""Which model files tagger may unpickle.
+
+A model file is a pickle, and unpickling can run any code in it. So tagger loads a model only
+when it can verify where the file came from, before unpickling anything:
+
+- models saved by tagger for this user carry an HMAC-SHA256 signature made with a secret key
+  kept in the tagger home directory (``$TAGGER_HOME``, else ``$XDG_CONFIG_HOME/tagger``, else
+  ``~/.config/tagger``), created on first save and readable by the user only;
+- the bundled default model is trusted by its SHA-256, recorded in ``tagger/bundled.sha256``;
+- any other file only when the user says so: ``tagger trust FILE`` records its SHA-256 in the
+  home directory's ``trusted.txt`` (a changed file no longer matches), or ``--trust`` once.
+
+>>> import tempfile, os
+>>> os.environ["TAGGER_HOME"] = tempfile.mkdtemp()
+>>> verify(b"payload", sign(b"payload"))
+True
+>>> verify(b"payload!", sign(b"payload"))
+False
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from .files import atomic_write
+
+__all__ = ["bundled_hashes", "file_sha256", "home", "is_trusted", "sign", "trust_file", "verify"]
+
+HOME_ENV = "TAGGER_HOME"
+BUNDLED = Path(__file__).with_name("bundled.sha256")
+
+
+def home() -> Path:
+    """The directory holding the signing key and the list of trusted model files."""
+    if os.environ.get(HOME_ENV):
+        return Path(os.environ[HOME_ENV])
+    config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(config) / "tagger"
+
+
+def _key(create: bool) -> bytes | None:
+    path = home() / "key"
+    with contextlib.suppress(FileNotFoundError):
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    if not create:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    with atomic_write(path, permissions=0o600) as handle:
+        handle.write(key.hex() + "\n")
+    return key
+
+
+def sign(data: bytes) -> str:
+    """An HMAC-SHA256 of ``data`` with this user's key (created if missing)."""
+    key = _key(create=True)
+    assert key is not None
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def verify(data: bytes, signature: str) -> bool:
+    """Whether ``signature`` was made by ``sign`` with this user's key."""
+    key = _key(create=False)
+    if key is None or not signature:
+        return False
+    expected = hmac.new(key, data, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def bundled_hashes() -> set[str]:
+    """SHA-256s of the model files that ship with tagger."""
+    with contextlib.suppress(FileNotFoundError):
+        return {line.split()[0] for line in BUNDLED.read_text("ascii").splitlines() if line.strip()}
+    return set()
+
+
+def _trusted() -> set[str]:
+    with contextlib.suppress(FileNotFoundError):
+        text = (home() / "trusted.txt").read_text("utf-8")
+        return {line.split()[0] for line in text.splitlines() if line.strip()}
+    return set()
+
+
+def is_trusted(sha256: str) -> bool:
+    """Whether a file with this SHA-256 ships with tagger or was trusted by the user."""
+    return sha256 in bundled_hashes() or sha256 in _trusted()
+
+
+def trust_file(path: str | Path) -> str:
+    """Record the SHA-256 of ``path`` as trusted; returns it."""
+    sha = file_sha256(path)
+    listed = home() / "trusted.txt"
+    lines = listed.read_text("utf-8").splitlines() if listed.exists() else []
+    if not any(line.split()[:1] == [sha] for line in lines):
+        lines.append(f"{sha}  {Path(path).resolve()}")
+        with atomic_write(listed) as handle:
+            handle.write("\n".join(lines) + "\n")
+    return sha

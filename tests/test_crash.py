@@ -1,0 +1,91 @@
+"""Killing tagger while it writes a model leaves the previous model intact."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from tagger.model import load_model
+
+from .conftest import CORPUS
+
+CHILD = """
+import contextlib, sys, time
+import tagger.model
+from tagger.cli import app
+
+real = tagger.model.atomic_write
+
+@contextlib.contextmanager
+def slow_atomic_write(path, *args, **kwargs):
+    with real(path, *args, **kwargs) as handle:
+        write = handle.write
+        def write_then_stall(data):
+            write(data[: len(data) // 2])
+            handle.flush()
+            open(sys.argv[1], "w").close()  # tell the parent we are mid-write
+            time.sleep(60)
+        handle.write = write_then_stall
+        yield handle
+
+tagger.model.atomic_write = slow_atomic_write
+app(sys.argv[2:], prog_name="tagger")
+"""
+
+
+def test_killing_a_training_run_during_save_keeps_the_previous_model(tmp_path, saved_model):
+    target = tmp_path / "m.joblib"
+    target.write_bytes(saved_model.read_bytes())
+    before = target.read_bytes()
+    data = tmp_path / "d.jsonl"
+    data.write_text(
+        "".join(
+            json.dumps({"text": t, "label": k}, ensure_ascii=False) + "\n"
+            for k, ts in CORPUS.items()
+            for t in ts
+        ),
+        encoding="utf-8",
+    )
+    signal_file = tmp_path / "writing"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(signal_file),
+            "train",
+            str(data),
+            "-o",
+            str(target),
+            "--test-size",
+            "0",
+        ],
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not signal_file.exists():
+            assert child.poll() is None, "the training run ended before it started saving"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == -signal.SIGKILL
+    assert target.read_bytes() == before
+    model = load_model(target)
+    assert np.array_equal(model.scores(["云计算"]), load_model(saved_model).scores(["云计算"]))
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers and all(
+        name.startswith(".m.joblib.") for name in leftovers
+    )  # half-written, beside

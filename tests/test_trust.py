@@ -1,0 +1,107 @@
+"""Model files are unpickled only when tagger can verify them or the user trusts them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import stat
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tagger.cli import app
+from tagger.errors import ModelError
+from tagger.model import FORMAT, MAGIC, load_model, read_header
+from tagger.trust import bundled_hashes, file_sha256, home
+
+from .conftest import ROOT
+
+
+class Exploit:
+    """Unpickling this creates a marker file: what a malicious model could do."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def malicious_model(path, marker, *, header=True):
+    payload = pickle.dumps(Exploit(marker))
+    fields = {"format": FORMAT, "format_version": 2, "sha256": hashlib.sha256(payload).hexdigest()}
+    fields["card"] = {"labels": {"cloud": 1}}
+    fields["signature"] = "0" * 64
+    with open(path, "wb") as handle:
+        if header:
+            handle.write(MAGIC + json.dumps(fields).encode("ascii") + b"\n")
+        handle.write(payload)
+    return path
+
+
+def test_a_crafted_model_is_not_unpickled(tmp_path):
+    marker = tmp_path / "pwned"
+    path = malicious_model(tmp_path / "evil.joblib", marker)
+    with pytest.raises(ModelError, match=r"refusing to load .*Fix: .*tagger trust .*--trust"):
+        load_model(path)
+    assert not marker.exists()
+    # the test can fail: trusting the file does run its code
+    with pytest.raises(ModelError):
+        load_model(path, trust=True)
+    assert marker.exists()
+
+
+def test_a_plain_pickle_is_not_a_model_and_is_not_unpickled(tmp_path):
+    marker = tmp_path / "pwned"
+    path = malicious_model(tmp_path / "evil.joblib", marker, header=False)
+    with pytest.raises(ModelError, match="not a tagger model file"):
+        load_model(path)
+    assert not marker.exists()
+
+
+def test_cli_refuses_with_a_clear_error_and_info_reads_the_card_only(tmp_path):
+    marker = tmp_path / "pwned"
+    path = malicious_model(tmp_path / "evil.joblib", marker)
+    article = tmp_path / "a.txt"
+    article.write_text("云计算市场份额变化。", encoding="utf-8")
+    result = CliRunner().invoke(app, ["tag", str(article), "--model", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "tagger trust" in result.output
+    result = CliRunner().invoke(app, ["info", str(path), "--json"])
+    assert result.exit_code == 0 and json.loads(result.output) == {"labels": {"cloud": 1}}
+    assert not marker.exists()
+
+
+def test_own_models_load_and_others_need_trust(single_model, tmp_path, monkeypatch):
+    path = single_model.save(tmp_path / "m.joblib")
+    assert load_model(path).labels == single_model.labels  # signed with this user's key
+    monkeypatch.setenv("TAGGER_HOME", str(tmp_path / "colleague"))  # another user's machine
+    with pytest.raises(ModelError, match="refusing to load"):
+        load_model(path)
+    result = CliRunner().invoke(app, ["trust", str(path)])
+    assert result.exit_code == 0, result.output
+    assert file_sha256(path) in (home() / "trusted.txt").read_text("utf-8")
+    assert np.array_equal(load_model(path).scores(["云"]), single_model.scores(["云"]))
+
+
+def test_a_modified_model_is_refused(single_model, tmp_path):
+    path = single_model.save(tmp_path / "m.joblib")
+    data = bytearray(path.read_bytes())
+    data[-100] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="damaged or was modified"):
+        load_model(path)
+
+
+def test_signing_key_is_private(single_model, tmp_path):
+    single_model.save(tmp_path / "m.joblib")
+    assert stat.S_IMODE((home() / "key").stat().st_mode) == 0o600
+
+
+def test_the_bundled_model_is_trusted_by_its_recorded_hash():
+    path = ROOT / "models" / "default.joblib"
+    assert file_sha256(path) in bundled_hashes()
+    header, _ = read_header(path)
+    assert header["card"]["multi_label"] is True
