@@ -16,6 +16,7 @@ from .tagging import TaggedArticle, TaggedSegment, default_model_path, tag, tag_
 
 __all__ = [
     "Article",
+    "Comparison",
     "DataError",
     "DataSummary",
     "EvaluationReport",
@@ -26,6 +27,7 @@ __all__ = [
     "TaggedSegment",
     "TaggerError",
     "TaggerModel",
+    "compare",
     "default_model_path",
     "evaluate",
     "load_model",

@@ -3,13 +3,14 @@ renders what it returns. User errors print ``Error: ...`` and exit with status 1
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import json
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -109,7 +110,8 @@ Output = Annotated[
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
 ]
 DataFormatOption = Annotated[
-    DataFormat | None, typer.Option("--format", help="Data format (default: from the extension).")
+    DataFormat | None,
+    typer.Option("--data-format", help="Data format (default: from the extension)."),
 ]
 Trust = Annotated[
     bool,
@@ -117,6 +119,24 @@ Trust = Annotated[
 ]
 TextField = Annotated[str | None, typer.Option(help="Name of the text field or column.")]
 LabelField = Annotated[str | None, typer.Option(help="Name of the label field or column.")]
+
+
+class _NothingWritten(Exception):
+    """Raised inside ``_sink`` to discard the output instead of writing it."""
+
+
+@contextlib.contextmanager
+def _sink(output: Path | None) -> Iterator[Callable[[str], Any]]:
+    """Write to stdout, or to ``output`` atomically (replaced only when all went well)."""
+    if output is None:
+        yield sys.stdout.write
+        sys.stdout.flush()
+        return
+    from .files import atomic_write
+
+    with atomic_write(output) as handle:
+        yield handle.write
+    err.print(f"Wrote {output}", highlight=False)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -203,7 +223,7 @@ def segment_command(
 def train_command(
     data: Annotated[list[Path], typer.Argument(help="Labeled data files.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to save the model.")],
-    format: DataFormatOption = None,
+    data_format: DataFormatOption = None,
     text_field: TextField = None,
     label_field: LabelField = None,
     test_size: Annotated[
@@ -238,6 +258,22 @@ def train_command(
         bool, typer.Option("--balanced", help="Weight labels inversely to their frequency.")
     ] = False,
     seed: Annotated[int, typer.Option(help="Random seed for the split.")] = 0,
+    thresholds: Annotated[
+        str,
+        typer.Option(
+            help="Multi-label decision thresholds tuned on the held-out scores: one 'global' "
+            "threshold, or one 'per-label' (best F1, or see --target-precision)."
+        ),
+    ] = "global",
+    target_precision: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="With --thresholds per-label: the lowest threshold per label "
+            "whose held-out precision reaches P.",
+        ),
+    ] = None,
     encoding: Encoding = None,
 ) -> None:
     """Train a model on labeled segments and save it with its model card."""
@@ -248,9 +284,13 @@ def train_command(
 
     if classifier not in CLASSIFIERS:
         raise typer.BadParameter(f"use one of {', '.join(CLASSIFIERS)}", param_hint="--classifier")
+    if thresholds not in ("global", "per-label"):
+        raise typer.BadParameter("use global or per-label", param_hint="--thresholds")
+    if target_precision is not None and thresholds != "per-label":
+        raise typer.BadParameter("needs --thresholds per-label", param_hint="--target-precision")
     examples = read_examples(
         data,
-        format.value if format else None,
+        data_format.value if data_format else None,
         text_field=text_field,
         label_field=label_field,
         group_field=group_field,
@@ -268,6 +308,8 @@ def train_command(
             test_size=test_size,
             cv=cv,
             seed=seed,
+            thresholds=thresholds,
+            target_precision=target_precision,
             progress=lambda message: status.update(message + "..."),
             classifier=classifier,
             C=c,
@@ -315,9 +357,15 @@ def _print_metrics(metrics: dict[str, Any]) -> None:
     )
     if "tuned_threshold" in metrics:
         tuned = metrics["tuned_threshold"]
+        if tuned.get("mode", "global") == "global":
+            chosen = f"decision threshold {tuned['threshold']:.2f}"
+        else:
+            chosen = (
+                f"per-label decision thresholds ({tuned['mode']}; labels with fewer than "
+                f"{tuned['min_support']} held-out examples: {tuned['threshold']:.2f})"
+            )
         err.print(
-            f"decision threshold {tuned['threshold']:.2f} (micro_f1 {tuned['micro_f1']:.4f} "
-            "on the same held-out scores)",
+            f"{chosen} (micro_f1 {tuned['micro_f1']:.4f} on the same held-out scores)",
             highlight=False,
         )
 
@@ -354,119 +402,337 @@ def tag_command(
                 "no input", hint="pass article files or directories, or '-' for stdin"
             )
         inputs = ["-"]
+    if format is TagFormat.table and output is not None:
+        raise typer.BadParameter("use --format json, jsonl or csv with --output")
     failures: list[TaggerError] = []
-    articles = list(
-        tag_paths(
-            inputs,
-            resolve_model(model, trust=trust),
-            encoding=encoding,
-            on_error=failures.append,
-            top_k=top_k,
-            threshold=threshold,
-            min_share=min_share,
-            min_chars=min_chars,
-            sentences=sentences,
-        )
+    articles = tag_paths(
+        inputs,
+        resolve_model(model, trust=trust),
+        encoding=encoding,
+        on_error=failures.append,
+        top_k=top_k,
+        threshold=threshold,
+        min_share=min_share,
+        min_chars=min_chars,
+        sentences=sentences,
     )
-    if format is TagFormat.table:
-        if output is not None:
-            raise typer.BadParameter("use --format json, jsonl or csv with --output")
-        _print_tagged(articles)
-    else:
-        _emit(_render_tagged(articles, format), output)
+    count = 0
+    try:
+        with _sink(output) as write:  # streamed: a huge input never sits in memory whole
+            for count, article in enumerate(articles, 1):
+                if format is TagFormat.table:
+                    _print_tagged(article)
+                else:
+                    write(_render_tagged(article, format, first=count == 1))
+            if failures and count == 0:
+                raise _NothingWritten  # keep any previous output file as it was
+            if format is TagFormat.json:
+                write("[]\n" if count == 0 else "\n]\n")
+    except _NothingWritten:
+        pass
     for failure in failures:
         err.print(f"[bold red]Error:[/] {failure}", markup=True, highlight=False)
     if failures:
-        err.print(f"{len(failures)} input(s) failed, {len(articles)} article(s) tagged.")
+        kept = f"; {output} was left as it was" if output is not None and count == 0 else ""
+        err.print(f"{len(failures)} input(s) failed, {count} article(s) tagged{kept}.")
         raise typer.Exit(1)
 
 
-def _print_tagged(articles: list[Any]) -> None:
-    for article in articles:
-        topics = ", ".join(f"{t.label} ({t.share:.0%})" for t in article.topics) or "(none)"
-        table = Table(
-            title=f"{article.source} #{article.index}: {article.title or '(untitled)'}\n"
-            f"topics: {topics}",
-            title_justify="left",
-        )
-        table.add_column("offsets", justify="right", no_wrap=True)
-        table.add_column("labels", max_width=34)
-        table.add_column("text", min_width=30)
-        for s in article.segments:
-            labels = ", ".join(f"{label} {s.scores[label]:.2f}" for label in s.labels) or "-"
-            table.add_row(f"{s.start}-{s.end}", labels, _excerpt(s.text))
-        out.print(table)
+def _print_tagged(article: Any) -> None:
+    topics = ", ".join(f"{t.label} ({t.share:.0%})" for t in article.topics) or "(none)"
+    table = Table(
+        title=f"{article.source} #{article.index}: {article.title or '(untitled)'}\n"
+        f"topics: {topics}",
+        title_justify="left",
+    )
+    table.add_column("offsets", justify="right", no_wrap=True)
+    table.add_column("labels", max_width=34)
+    table.add_column("text", min_width=30)
+    for s in article.segments:
+        labels = ", ".join(f"{label} {s.scores[label]:.2f}" for label in s.labels) or "-"
+        table.add_row(f"{s.start}-{s.end}", labels, _excerpt(s.text))
+    out.print(table)
 
 
-def _render_tagged(articles: list[Any], format: TagFormat) -> str:
+def _render_tagged(article: Any, format: TagFormat, first: bool) -> str:
+    """One article in a streamed output: JSON list items, JSON lines, or CSV rows."""
     if format is TagFormat.json:
-        return json.dumps([a.to_dict() for a in articles], ensure_ascii=False, indent=2) + "\n"
+        item = json.dumps(article.to_dict(), ensure_ascii=False, indent=2)
+        return ("[\n" if first else ",\n") + item
     if format is TagFormat.jsonl:
-        lines = [
+        return "".join(
             json.dumps(
-                {"source": a.source, "article": a.index, "title": a.title, **s.__dict__},
+                {"source": article.source, "article": article.index, "title": article.title}
+                | s.__dict__,
                 ensure_ascii=False,
             )
-            for a in articles
-            for s in a.segments
-        ]
-        return "".join(line + "\n" for line in lines)
+            + "\n"
+            for s in article.segments
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["source", "article", "title", "start", "end", "labels", "scores", "text"])
-    for a in articles:
-        for s in a.segments:
-            scores = "|".join(f"{label}:{s.scores[label]:.4f}" for label in s.labels)
-            writer.writerow(
-                [
-                    a.source,
-                    a.index,
-                    a.title or "",
-                    s.start,
-                    s.end,
-                    "|".join(s.labels),
-                    scores,
-                    s.text,
-                ]
-            )
+    if first:
+        writer.writerow(["source", "article", "title", "start", "end", "labels", "scores", "text"])
+    for s in article.segments:
+        scores = "|".join(f"{label}:{s.scores[label]:.4f}" for label in s.labels)
+        row = [article.source, article.index, article.title or "", s.start, s.end]
+        writer.writerow([*row, "|".join(s.labels), scores, s.text])
     return buffer.getvalue()
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+FRESH = "Cross-validating fresh models (--cv, --learning-curve)"
+ReportOption = Annotated[
+    Path | None,
+    typer.Option("--report", help="Also write a self-contained HTML report (opens offline)."),
+]
+ReportFormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (default), markdown or json. With -o, markdown and json go to the file; "
+        "a table is still printed and -o gets JSON.",
+    ),
+]
 
 
 @app.command("evaluate")
 @handles_errors
 def evaluate_command(
     data: Annotated[list[Path], typer.Argument(help="Labeled data files.")],
-    model: Annotated[Path, typer.Option("--model", "-m", help="The model to measure.")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Also write the report as JSON here.")
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", "-m", help="The model to measure (or --cv for fresh models)."),
     ] = None,
-    format: DataFormatOption = None,
+    format: ReportFormatOption = ReportFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report here (JSON unless -f markdown)."),
+    ] = None,
+    report: ReportOption = None,
+    data_format: DataFormatOption = None,
     text_field: TextField = None,
     label_field: LabelField = None,
     threshold: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Override the model's thresholds.")
     ] = None,
-    mistakes: Annotated[int, typer.Option(min=0, help="How many worst mistakes to show.")] = 10,
+    mistakes: Annotated[
+        int,
+        typer.Option(min=0, help="How many worst mistakes to show (reports keep at least 20)."),
+    ] = 10,
     encoding: Encoding = None,
+    trust: Trust = False,
+    cv: Annotated[
+        int | None,
+        typer.Option(
+            min=2,
+            help="Cross-validate a fresh model with K folds (stratified) instead of --model.",
+            rich_help_panel=FRESH,
+        ),
+    ] = None,
+    learning_curve: Annotated[
+        bool,
+        typer.Option(
+            "--learning-curve",
+            help="Also train on 10%-100% of each training fold: does more data help?",
+            rich_help_panel=FRESH,
+        ),
+    ] = False,
+    group_field: Annotated[
+        str | None,
+        typer.Option(
+            help="Field(s), comma-separated, grouping examples that split together.",
+            rich_help_panel=FRESH,
+        ),
+    ] = None,
+    taxonomy: Annotated[
+        Path | None, typer.Option(help="TOML taxonomy, as for train.", rich_help_panel=FRESH)
+    ] = None,
+    user_dict: Annotated[
+        Path | None, typer.Option(help="jieba user dictionary.", rich_help_panel=FRESH)
+    ] = None,
+    stop_words: Annotated[
+        Path | None, typer.Option(help="Stop words, one a line.", rich_help_panel=FRESH)
+    ] = None,
+    multi_label: Annotated[
+        bool | None,
+        typer.Option(
+            "--multi-label/--single-label",
+            help="Force the kind of model (default: from the data).",
+            rich_help_panel=FRESH,
+        ),
+    ] = None,
+    classifier: Annotated[
+        str | None, typer.Option(help="logreg (default) or svm.", rich_help_panel=FRESH)
+    ] = None,
+    c: Annotated[
+        float | None,
+        typer.Option("--c", min=0.0, help="Inverse regularisation (10).", rich_help_panel=FRESH),
+    ] = None,
+    balanced: Annotated[
+        bool,
+        typer.Option("--balanced", help="Weight labels inversely.", rich_help_panel=FRESH),
+    ] = False,
+    seed: Annotated[
+        int, typer.Option(help="Random seed for the folds.", rich_help_panel=FRESH)
+    ] = 0,
 ) -> None:
-    """Measure a model on labeled data: accuracy, precision/recall/F1, confusions, mistakes."""
+    """Measure a model on labeled data: accuracy, precision/recall/F1, confusions, mistakes.
+
+    With --cv K (or --learning-curve) measure fresh models instead, trained with the options
+    'tagger train' has, by K-fold cross-validation: mean and spread over the folds."""
     from .data import read_examples
-    from .evaluation import evaluate
+    from .evaluation import cross_validation, evaluate
+    from .evaluation import learning_curve as measure_learning_curve
     from .model import load_model
 
+    fresh = cv is not None or learning_curve
+    training = [taxonomy, user_dict, stop_words, multi_label, classifier, c, group_field]
+    if model is None and not fresh:
+        raise typer.BadParameter(
+            "pass --model M to measure a saved model, or --cv K to cross-validate fresh models",
+            param_hint="--model",
+        )
+    if model is not None and (fresh or balanced or any(x is not None for x in training)):
+        raise typer.BadParameter(
+            "--cv, --learning-curve and the training options measure fresh models: "
+            "leave out --model, or leave them out",
+            param_hint="--model",
+        )
     examples = read_examples(
         data,
-        format.value if format else None,
+        data_format.value if data_format else None,
         text_field=text_field,
         label_field=label_field,
+        group_field=group_field,
         encoding=encoding,
     )
-    report = evaluate(
-        load_model(model), examples, threshold=threshold, max_mistakes=max(mistakes, 20)
+    about = {"data": ", ".join(map(str, data))}
+    keep = max(mistakes, 20)
+    cross = curve = None
+    if model is not None:
+        about["model"] = str(model)
+        result = evaluate(
+            load_model(model, trust=trust), examples, threshold=threshold, max_mistakes=keep
+        )
+    else:
+        fit, labels = _fresh_trainer(
+            examples, taxonomy, user_dict, stop_words, multi_label, classifier, c, balanced
+        )
+        folds = cv or 5
+        with err.status(f"cross-validating ({folds} folds)...") as status:
+            cross = cross_validation(
+                examples,
+                fit,
+                folds=folds,
+                seed=seed,
+                labels=labels,
+                threshold=threshold,
+                max_mistakes=keep,
+            )
+            if learning_curve:
+                status.update("training on growing shares of the folds...")
+                curve = measure_learning_curve(
+                    examples, fit, folds=folds, seed=seed, threshold=threshold
+                )
+        result = cross.report
+        about["model"] = "fresh models (cross-validated)"
+    _render_evaluation(result, format, output, report, mistakes, about, cross, curve)
+
+
+def _fresh_trainer(
+    examples: list[Any],
+    taxonomy: Path | None,
+    user_dict: Path | None,
+    stop_words: Path | None,
+    multi_label: bool | None,
+    classifier: str | None,
+    c: float | None,
+    balanced: bool,
+) -> tuple[Callable[..., Any], list[str]]:
+    """``train`` with the given options and no held-out measuring, and the labels it knows."""
+    from .data import summarize
+    from .model import CLASSIFIERS, train
+    from .taxonomy import load_taxonomy
+    from .tokenizing import JiebaTokenizer
+
+    if classifier is not None and classifier not in CLASSIFIERS:
+        raise typer.BadParameter(f"use one of {', '.join(CLASSIFIERS)}", param_hint="--classifier")
+    summary = summarize([e for e in examples if e.text.strip()])
+    loaded = load_taxonomy(taxonomy) if taxonomy else None
+    fit = functools.partial(
+        train,
+        multi_label=summary.is_multi_label if multi_label is None else multi_label,
+        tokenizer=JiebaTokenizer.from_files(user_dict, stop_words),
+        taxonomy=loaded,
+        test_size=0,
+        classifier=classifier or "logreg",
+        C=10.0 if c is None else c,
+        class_weight="balanced" if balanced else None,
     )
-    _print_report(report, mistakes)
+    return fit, list(loaded.names) if loaded else sorted(summary.labels)
+
+
+def _render_evaluation(
+    result: Any,
+    format: ReportFormat,
+    output: Path | None,
+    report: Path | None,
+    mistakes: int,
+    about: dict[str, str],
+    cross: Any,
+    curve: Any,
+) -> None:
+    from .report import render_html, render_json, render_markdown
+
+    extras = {"about": about, "cross_validation": cross, "learning_curve": curve}
+    if report is not None:
+        _emit(render_html(result, **extras), report)
+    if format is ReportFormat.markdown:
+        _emit(render_markdown(result, mistakes=mistakes, **extras), output)
+        return
+    if format is ReportFormat.json:
+        _emit(render_json(result, **extras), output)
+        return
+    if cross is not None:
+        _print_cross_validation(cross.summary)
+    _print_report(result, mistakes)
+    if curve is not None:
+        _print_learning_curve(curve)
     if output is not None:
-        _emit(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
+        _emit(render_json(result, **extras), output)
+
+
+def _print_cross_validation(summary: dict[str, Any]) -> None:
+    table = Table(
+        title=f"{summary['method']} on {summary['examples']} examples (mean ± spread)",
+        title_justify="left",
+    )
+    for column in ("figure", "mean", "spread"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for key in ("accuracy", "micro_precision", "micro_recall", "micro_f1", "macro_f1"):
+        table.add_row(key, f"{summary[key]:.4f}", f"± {summary[key + '_std']:.4f}")
+    out.print(table)
+    out.print("Out-of-fold predictions, pooled:", highlight=False)
+
+
+def _print_learning_curve(curve: Any) -> None:
+    table = Table(title=f"Learning curve ({curve.method})", title_justify="left")
+    for column in ("share", "train examples", "accuracy", "micro_f1", "macro_f1"):
+        table.add_column(column, justify="right")
+    for p in curve.points:
+        table.add_row(
+            f"{p['fraction']:.0%}",
+            f"{p['train_examples']:.1f}",
+            *(f"{p[k]:.4f} ± {p[k + '_std']:.4f}" for k in ("accuracy", "micro_f1", "macro_f1")),
+        )
+    out.print(table)
 
 
 def _print_report(report: Any, mistakes: int) -> None:
@@ -480,16 +746,21 @@ def _print_report(report: Any, mistakes: int) -> None:
         highlight=False,
     )
     table = Table(title="Per label", title_justify="left")
-    for column in ("label", "support", "precision", "recall", "f1", "tp", "fp", "fn"):
+    columns = ["label", "support", "precision", "recall", "f1", "tp", "fp", "fn"]
+    for column in columns + (["threshold"] if report.thresholds else []):
         table.add_column(column, justify="left" if column == "label" else "right")
     for label, row in sorted(report.per_label.items(), key=lambda kv: -kv[1]["support"]):
+        cut = report.thresholds.get(label)
         table.add_row(
             label,
             str(row["support"]),
             *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
             *(str(row[k]) for k in ("tp", "fp", "fn")),
+            *([] if not report.thresholds else ["-" if cut is None else f"{cut:.2f}"]),
         )
     out.print(table)
+    if report.multi_label:
+        out.print(f"{report.no_label} of {report.examples} examples got no label.", highlight=False)
     if report.confusion is not None and len(report.confusion["labels"]) <= 20:
         labels = report.confusion["labels"]
         matrix = Table(
@@ -517,6 +788,93 @@ def _print_report(report: Any, mistakes: int) -> None:
                 _excerpt(m.text, 40),
             )
         out.print(worst)
+
+
+@app.command("compare")
+@handles_errors
+def compare_command(
+    model_a: Annotated[Path, typer.Argument(help="The first model (A).")],
+    model_b: Annotated[Path, typer.Argument(help="The second model (B).")],
+    data: Annotated[
+        list[Path], typer.Option("--data", "-d", help="Labeled data to measure both on.")
+    ],
+    format: ReportFormatOption = ReportFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the comparison here (JSON unless -f markdown)."),
+    ] = None,
+    report: ReportOption = None,
+    data_format: DataFormatOption = None,
+    text_field: TextField = None,
+    label_field: LabelField = None,
+    threshold: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Override both models' thresholds.")
+    ] = None,
+    disagreements: Annotated[
+        int, typer.Option(min=0, help="How many disagreements to show (reports keep 50).")
+    ] = 10,
+    encoding: Encoding = None,
+    trust: Trust = False,
+) -> None:
+    """Measure two models on the same data side by side, and show where they disagree."""
+    from .data import read_examples
+    from .evaluation import compare
+    from .model import load_model
+    from .report import (
+        comparison_rows,
+        render_comparison_html,
+        render_comparison_json,
+        render_comparison_markdown,
+    )
+
+    examples = read_examples(
+        data,
+        data_format.value if data_format else None,
+        text_field=text_field,
+        label_field=label_field,
+        encoding=encoding,
+    )
+    models = [load_model(path, trust=trust) for path in (model_a, model_b)]
+    result = compare(*models, examples, threshold=threshold, max_disagreements=50)
+    names = (str(model_a), str(model_b))
+    if report is not None:
+        _emit(render_comparison_html(result, names), report)
+    if format is ReportFormat.markdown:
+        _emit(render_comparison_markdown(result, names, disagreements), output)
+        return
+    if format is ReportFormat.json or output is not None:
+        _emit(render_comparison_json(result, names), output)
+        if format is ReportFormat.json:
+            return
+    figures, per_label = comparison_rows(result)
+    out.print(f"A: {names[0]}\nB: {names[1]}\n{result.a.examples} examples", highlight=False)
+    for title, head, rows in (
+        ("Figures", ["figure", "A", "B", "B - A"], figures),
+        ("Per-label F1", ["label", "support", "A", "B", "B - A"], per_label),
+    ):
+        table = Table(title=title, title_justify="left")
+        for i, column in enumerate(head):
+            table.add_column(column, justify="left" if i == 0 else "right")
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+    out.print(
+        f"{result.disagree} examples labeled differently; only A exactly right on "
+        f"{result.a_only}, only B on {result.b_only}.",
+        highlight=False,
+    )
+    if result.disagreements and disagreements:
+        table = Table(title="Disagreements", title_justify="left")
+        for column in ("true", "A", "B", "text"):
+            table.add_column(column)
+        for d in result.disagreements[:disagreements]:
+            table.add_row(
+                ", ".join(d.true) or "-",
+                ", ".join(d.a) or "-",
+                ", ".join(d.b) or "-",
+                _excerpt(d.text),
+            )
+        out.print(table)
 
 
 @app.command("info")

@@ -102,7 +102,7 @@ def read_examples(
             raise DataError(
                 f"unknown data format {fmt!r}",
                 path=path,
-                hint=f"use one of {', '.join(FORMATS)} with --format",
+                hint=f"use one of {', '.join(FORMATS)} with --data-format",
             )
         text = read_text(path, encoding)
         reader = {
@@ -159,7 +159,7 @@ def _format_of(path: Path) -> str:
         raise DataError(
             f"cannot tell the data format from the extension {suffix or '(none)'!r}",
             path=path,
-            hint=f"name the file .jsonl/.json/.csv/.tsv/.txt or pass --format ({', '.join(FORMATS)})",
+            hint=f"name the file .jsonl/.json/.csv/.tsv/.txt or pass --data-format ({', '.join(FORMATS)})",
         )
     return _EXTENSIONS[suffix]
 
@@ -242,11 +242,15 @@ def _from_label_studio(obj: dict, source: str, line: int, text_field: str | None
     key = _pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
         raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
-    choices: list[str] = []
-    for annotation in obj.get("annotations") or []:
-        for result in annotation.get("result") or []:
-            choices.extend(result.get("value", {}).get("choices", []))
-        if choices or not annotation.get("was_cancelled"):
+    choices: list[Any] = []
+    annotations = obj.get("annotations")
+    for annotation in annotations if isinstance(annotations, list) else []:
+        results = annotation.get("result") if isinstance(annotation, dict) else None
+        for result in results if isinstance(results, list) else []:
+            value = result.get("value") if isinstance(result, dict) else None
+            found = value.get("choices") if isinstance(value, dict) else None
+            choices.extend(found if isinstance(found, list) else [])
+        if choices or not (isinstance(annotation, dict) and annotation.get("was_cancelled")):
             break
     return Example(data[key], _labels(choices, source, line), source, line)
 
@@ -294,7 +298,7 @@ def _read_json(
             f"malformed JSON ({exc.msg}, column {exc.colno})",
             path=source,
             line=exc.lineno,
-            hint="fix the JSON, or use JSON lines with --format jsonl",
+            hint="fix the JSON, or use JSON lines with --data-format jsonl",
         ) from None
     if isinstance(data, dict):
         data = [data]
@@ -396,6 +400,6 @@ def _read_fasttext(text: str, source: str) -> Iterator[Example]:
                 "line has no __label__ prefix",
                 path=source,
                 line=number,
-                hint="write '__label__name text', or pick another format with --format",
+                hint="write '__label__name text', or pick another format with --data-format",
             )
         yield Example(" ".join(words).strip(), _labels(labels, source, number), source, number)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,12 +31,22 @@ if TYPE_CHECKING:
     from .model import TaggerModel
 
 __all__ = [
+    "Comparison",
+    "CrossValidation",
+    "Disagreement",
     "EvaluationReport",
+    "LearningCurve",
     "Mistake",
     "best_threshold",
+    "choose_thresholds",
+    "compare",
     "cross_validate",
+    "cross_validation",
     "evaluate",
     "holdout_split",
+    "iterative_stratification",
+    "learning_curve",
+    "tune_thresholds",
 ]
 
 HEADLINE = (
@@ -48,6 +58,10 @@ HEADLINE = (
     "macro_recall",
     "macro_f1",
 )
+GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.96, 0.05), 2))
+"""The thresholds tried when tuning and the points of the precision-recall curves."""
+BINS = 10
+"""Score histograms have this many equal bins over [0, 1]."""
 
 
 @dataclass
@@ -79,6 +93,13 @@ class EvaluationReport:
     per_label: dict[str, dict[str, float]]
     confusion: dict[str, Any] | None = None
     mistakes: list[Mistake] = field(default_factory=list)
+    thresholds: dict[str, float] = field(default_factory=dict)
+    """The decision threshold of each label (multi-label models, or an override)."""
+    no_label: int = 0
+    """Examples that got no label (under every threshold)."""
+    curves: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    """Per label: ``positive``/``negative`` score histograms (``BINS`` bins over [0, 1]) of the
+    examples that have / lack the label, and ``precision``/``recall`` at each of ``thresholds``."""
 
     def headline(self) -> dict[str, Any]:
         """The summary figures, as stored in a model card."""
@@ -95,12 +116,35 @@ def evaluate(
     threshold: float | None = None,
     max_mistakes: int = 20,
 ) -> EvaluationReport:
-    """Predict every example with ``model`` and compare with its labels."""
+    """Predict every example with ``model`` and compare with its labels.
+
+    ``threshold`` overrides the model's decision thresholds.
+    """
     examples = [e for e in examples if e.text.strip()]
     scores = model.scores([e.text for e in examples])
     predicted = [[label for label, _ in row] for row in model.decide(scores, threshold=threshold)]
+    if threshold is not None:
+        thresholds = dict.fromkeys(model.labels, threshold)
+    else:
+        thresholds = dict(model.thresholds) if model.multi_label else {}
+    return _report(
+        examples, scores, predicted, model.labels, model.multi_label, thresholds, max_mistakes
+    )
+
+
+def _report(
+    examples: Sequence[Example],
+    scores: np.ndarray,
+    predicted: list[list[str]],
+    score_labels: Sequence[str],
+    multi_label: bool,
+    thresholds: dict[str, float],
+    max_mistakes: int,
+) -> EvaluationReport:
+    """Compare predictions with the examples' labels; ``scores`` has ``score_labels`` columns."""
     truth = [list(e.labels) for e in examples]
-    labels = list(model.labels) + sorted({x for t in truth for x in t} - set(model.labels))
+    seen = {x for rows in (truth, predicted) for row in rows for x in row}
+    labels = list(score_labels) + sorted(seen - set(score_labels))
     index = {label: i for i, label in enumerate(labels)}
     counts = np.zeros((len(labels), 3), dtype=int)  # tp, fp, fn
     for true, pred in zip(truth, predicted):
@@ -131,16 +175,16 @@ def evaluate(
     n = len(examples)
     exact = sum(set(t) == set(p) for t, p in zip(truth, predicted))
     confusion = None
-    if not model.multi_label:
+    if not multi_label:
         matrix = np.zeros((len(labels), len(labels) + 1), dtype=int)  # last column: no label
         for true, pred in zip(truth, predicted):
             if true:
                 matrix[index[true[0]], index[pred[0]] if pred else len(labels)] += 1
         confusion = {"labels": labels, "matrix": matrix.tolist()}
-    mistakes = _mistakes(examples, truth, predicted, scores, model.labels)[:max_mistakes]
+    mistakes = _mistakes(examples, truth, predicted, scores, score_labels)[:max_mistakes]
     return EvaluationReport(
         examples=n,
-        multi_label=model.multi_label,
+        multi_label=multi_label,
         accuracy=exact / n if n else 0.0,
         micro_precision=micro[0],
         micro_recall=micro[1],
@@ -151,7 +195,35 @@ def evaluate(
         per_label=per_label,
         confusion=confusion,
         mistakes=mistakes,
+        thresholds=thresholds,
+        no_label=sum(not p for p in predicted),
+        curves=_curves(scores, truth, score_labels),
     )
+
+
+def _curves(
+    scores: np.ndarray, truth: list[list[str]], labels: Sequence[str]
+) -> dict[str, dict[str, list[float]]]:
+    """Score histograms of positives and negatives and precision/recall at ``GRID``, per label."""
+    curves = {}
+    edges = np.linspace(0.0, 1.0, BINS + 1)
+    for j, label in enumerate(labels):
+        column = scores[:, j] if len(scores) else np.zeros(0)
+        has = np.array([label in t for t in truth], dtype=bool)
+        precision, recall = [], []
+        for t in GRID:
+            tp = int((column[has] >= t).sum())
+            chosen = int((column >= t).sum())
+            precision.append(tp / chosen if chosen else 1.0)  # nothing chosen: nothing wrong
+            recall.append(tp / int(has.sum()) if has.any() else 0.0)
+        curves[label] = {
+            "positive": np.histogram(column[has], edges)[0].tolist(),
+            "negative": np.histogram(column[~has], edges)[0].tolist(),
+            "thresholds": list(GRID),
+            "precision": precision,
+            "recall": recall,
+        }
+    return curves
 
 
 def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -231,20 +303,55 @@ def holdout_split(
     return train_part, test_part
 
 
-def cross_validate(
-    examples: Sequence[Example],
-    fit: Callable[[Sequence[Example]], TaggerModel],
-    *,
-    folds: int = 5,
-    seed: int = 0,
-    labels: Sequence[str] = (),
-) -> tuple[dict[str, Any], np.ndarray]:
-    """Mean and standard deviation of the headline figures over ``folds`` folds, and every
-    example's out-of-fold scores for ``labels`` (columns in that order).
+def iterative_stratification(
+    label_sets: Sequence[Collection[str]], folds: int, seed: int = 0
+) -> list[int]:
+    """A fold number for each example so that every label is spread evenly over the folds.
 
-    Examples with groups are split by group (``GroupKFold``), others stratified by label.
+    Iterative stratification (Sechidis, Tsoumakas and Vlahavas, 2011): take the label with the
+    fewest examples left, give each of its examples to the fold that still wants that label
+    most (ties: the fold that wants most examples, then at random), repeat. Unlike the paper,
+    having no label counts as one more label, so such examples are spread evenly too.
+
+    >>> sorted(iterative_stratification([("a",), ("a", "b"), ("b",), ("a",), (), ("b",)], 2))
+    [0, 0, 0, 1, 1, 1]
     """
-    examples = list(examples)
+    rng = np.random.default_rng(seed)
+    label_sets = [tuple(labels) or ("",) for labels in label_sets]
+    wanted = np.full(folds, len(label_sets) / folds)
+    per_label = Counter(label for labels in label_sets for label in set(labels))
+    wanted_label = {label: np.full(folds, count / folds) for label, count in per_label.items()}
+    fold_of = [-1] * len(label_sets)
+
+    def assign(i: int, desire: np.ndarray) -> None:
+        best = np.flatnonzero(desire == desire.max())
+        best = best[wanted[best] == wanted[best].max()]
+        fold = int(rng.choice(best))
+        fold_of[i] = fold
+        wanted[fold] -= 1
+        for label in set(label_sets[i]):
+            wanted_label[label][fold] -= 1
+
+    while True:
+        left: dict[str, list[int]] = {}
+        for i, labels in enumerate(label_sets):
+            if fold_of[i] < 0:
+                for label in labels:
+                    left.setdefault(label, []).append(i)
+        if not left:
+            break
+        label = min(left, key=lambda x: (len(left[x]), x))
+        for i in rng.permutation(left[label]):
+            assign(int(i), wanted_label[label])
+    return fold_of
+
+
+def _splits(
+    examples: Sequence[Example], folds: int, seed: int
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
+    """Train and test indices of each fold, and how they were split. Examples with groups are
+    split by group, multi-label data by iterative stratification, other data stratified by
+    label when every label has enough examples."""
     groups = _groups(examples)
     if groups is not None:
         folds = min(folds, len(set(groups)))
@@ -254,31 +361,202 @@ def cross_validate(
         )
     if groups is not None:
         splits = GroupKFold(n_splits=folds).split(examples, groups=groups)
-    else:
-        strata = _strata(examples, folds)
-        splitter = (KFold if strata is None else StratifiedKFold)(
-            n_splits=folds, shuffle=True, random_state=seed
-        )
-        splits = splitter.split(np.zeros(len(examples)), strata)
+        return list(splits), f"{folds}-fold cross-validation by article groups"
+    if any(len(e.labels) != 1 for e in examples):
+        fold_of = np.array(iterative_stratification([e.labels for e in examples], folds, seed))
+        everything = np.arange(len(examples))
+        splits = [(everything[fold_of != j], everything[fold_of == j]) for j in range(folds)]
+        splits = [(train, test) for train, test in splits if len(test) and len(train)]
+        return splits, f"{len(splits)}-fold cross-validation by examples (iterative stratification)"
+    strata = _strata(examples, folds)
+    splitter = (KFold if strata is None else StratifiedKFold)(
+        n_splits=folds, shuffle=True, random_state=seed
+    )
+    splits = splitter.split(np.zeros(len(examples)), strata)
+    return list(splits), f"{folds}-fold cross-validation by examples"
+
+
+@dataclass
+class CrossValidation:
+    """What k-fold cross-validation measured.
+
+    ``summary``: the method, the number of folds and examples, and the mean of every headline
+    figure over the folds with its spread (``<figure>_std``). ``per_fold``: each fold's headline
+    figures. ``report``: all out-of-fold predictions pooled into one report (per-label table,
+    mistakes, ...). ``scores``: every example's out-of-fold scores, columns in ``labels`` order.
+    """
+
+    summary: dict[str, Any]
+    per_fold: list[dict[str, Any]]
+    report: EvaluationReport
+    scores: np.ndarray
+    labels: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary, "per_fold": self.per_fold, "report": self.report.to_dict()}
+
+
+Fit = Callable[[Sequence[Example]], "TaggerModel"]
+
+
+def cross_validation(
+    examples: Sequence[Example],
+    fit: Fit,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    labels: Sequence[str] = (),
+    threshold: float | None = None,
+    max_mistakes: int = 20,
+) -> CrossValidation:
+    """Fit a fresh model on each fold's training part with ``fit`` and measure it on the rest.
+
+    Groups go first (``GroupKFold``), multi-label data uses ``iterative_stratification``,
+    single-label data ``StratifiedKFold``. ``labels`` (default: the data's) fixes the columns
+    of the out-of-fold scores.
+
+    >>> from functools import partial
+    >>> from tagger.model import train
+    >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 4
+    >>> cross_validation(data, partial(train, test_size=0), folds=2).summary["accuracy"]
+    1.0
+    """
+    examples = [e for e in examples if e.text.strip()]
+    labels = list(labels) or sorted({x for e in examples for x in e.labels})
+    splits, method = _splits(examples, folds, seed)
     column = {label: i for i, label in enumerate(labels)}
     scores = np.zeros((len(examples), len(labels)))
+    predicted: list[list[str]] = [[] for _ in examples]
     runs = []
+    multi_label = False
+    cuts: dict[str, list[float]] = {}
     for train_idx, test_idx in splits:
         model = fit([examples[i] for i in train_idx])
+        multi_label = model.multi_label
+        for label, cut in model.thresholds.items():
+            cuts.setdefault(label, []).append(cut if threshold is None else threshold)
         test = [examples[i] for i in test_idx]
-        runs.append(evaluate(model, test).headline())
+        runs.append(evaluate(model, test, threshold=threshold).headline())
         fold_scores = model.scores([e.text for e in test])
         for j, label in enumerate(model.labels):
             if label in column:
                 scores[test_idx, column[label]] = fold_scores[:, j]
-    by = "article groups" if groups is not None else "examples"
-    result: dict[str, Any] = {"method": f"{folds}-fold cross-validation by {by}", "folds": folds}
+        for i, row in zip(test_idx, model.decide(fold_scores, threshold=threshold)):
+            predicted[i] = [label for label, _ in row]
+    summary: dict[str, Any] = {"method": method, "folds": len(splits)}
     for key in HEADLINE:
         values = [run[key] for run in runs]
-        result[key] = statistics.fmean(values)
-        result[f"{key}_std"] = statistics.pstdev(values)
-    result["examples"] = len(examples)
-    return result, scores
+        summary[key] = statistics.fmean(values)
+        summary[f"{key}_std"] = statistics.pstdev(values)
+    summary["examples"] = len(examples)
+    if threshold is not None:
+        thresholds = dict.fromkeys(labels, threshold)
+    else:  # the folds' thresholds, averaged when they differ
+        thresholds = {k: statistics.fmean(v) for k, v in cuts.items()} if multi_label else {}
+    report = _report(examples, scores, predicted, labels, multi_label, thresholds, max_mistakes)
+    return CrossValidation(summary, runs, report, scores, labels)
+
+
+def cross_validate(
+    examples: Sequence[Example],
+    fit: Fit,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    labels: Sequence[str] = (),
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Mean and standard deviation of the headline figures over ``folds`` folds, and every
+    example's out-of-fold scores for ``labels`` (columns in that order).
+
+    The figures and scores of ``cross_validation``, in the shape a model card stores.
+    """
+    result = cross_validation(examples, fit, folds=folds, seed=seed, labels=labels)
+    return result.summary, result.scores
+
+
+FRACTIONS = (0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+@dataclass
+class LearningCurve:
+    """Headline figures of models trained on growing fractions of each training fold.
+
+    ``points``: one dict per fraction with ``fraction``, ``train_examples`` (mean over folds)
+    and the mean and spread (``_std``) of ``accuracy``, ``micro_f1`` and ``macro_f1``.
+    """
+
+    method: str
+    points: list[dict[str, float]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def learning_curve(
+    examples: Sequence[Example],
+    fit: Fit,
+    *,
+    fractions: Sequence[float] = FRACTIONS,
+    folds: int = 5,
+    seed: int = 0,
+    threshold: float | None = None,
+) -> LearningCurve:
+    """Cross-validate models fitted on ``fractions`` of each training fold: does more data help?
+
+    Each fraction's training part is the start of one ordering of the training fold in which
+    every label (an example's rarest label; none is a label too) comes once before any comes
+    twice and then in proportion, so larger parts contain smaller ones and even the smallest
+    holds every label once.
+
+    >>> from functools import partial
+    >>> from tagger.model import train
+    >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 4
+    >>> curve = learning_curve(data, partial(train, test_size=0), fractions=(0.5, 1.0), folds=2)
+    >>> [(p["fraction"], p["train_examples"]) for p in curve.points]
+    [(0.5, 2.0), (1.0, 4.0)]
+    """
+    examples = [e for e in examples if e.text.strip()]
+    splits, method = _splits(examples, folds, seed)
+    runs: dict[float, list[dict[str, Any]]] = {f: [] for f in fractions}
+    for fold, (train_idx, test_idx) in enumerate(splits):
+        ordered, keys = _spread([examples[i] for i in train_idx], seed + fold)
+        test = [examples[i] for i in test_idx]
+        for fraction in fractions:
+            size = min(len(ordered), max(2, keys, round(fraction * len(ordered))))
+            model = fit(ordered[:size])
+            runs[fraction].append(
+                {"size": size, **evaluate(model, test, threshold=threshold).headline()}
+            )
+    points = []
+    for fraction, results in runs.items():
+        point = {
+            "fraction": fraction,
+            "train_examples": statistics.fmean(r["size"] for r in results),
+        }
+        for key in ("accuracy", "micro_f1", "macro_f1"):
+            values = [r[key] for r in results]
+            point[key] = statistics.fmean(values)
+            point[f"{key}_std"] = statistics.pstdev(values)
+        points.append(point)
+    return LearningCurve(method, points)
+
+
+def _spread(examples: Sequence[Example], seed: int) -> tuple[list[Example], int]:
+    """Shuffle, then order so every key (rarest label) comes once first, then proportionally;
+    and the number of keys."""
+    rng = np.random.default_rng(seed)
+    counts = Counter(label for e in examples for label in e.labels)
+    buckets: dict[str, list[Example]] = {}
+    for i in rng.permutation(len(examples)):
+        e = examples[int(i)]
+        key = min(e.labels, key=lambda x: (counts[x], x)) if e.labels else ""
+        buckets.setdefault(key, []).append(e)
+    ranked = [
+        (position / len(bucket), float(rng.random()), e)
+        for bucket in buckets.values()
+        for position, e in enumerate(bucket)
+    ]
+    return [e for *_, e in sorted(ranked, key=lambda r: r[:2])], len(buckets)
 
 
 def best_threshold(
@@ -298,3 +576,182 @@ def best_threshold(
         if f1 > best[1]:
             best = (float(t), float(f1))
     return best
+
+
+def tune_thresholds(
+    scores: np.ndarray,
+    examples: Sequence[Example],
+    labels: Sequence[str],
+    mode: str = "f1",
+    target: float | None = None,
+    min_support: int = 3,
+) -> dict[str, float]:
+    """A decision threshold per label, chosen on held-out ``scores`` (columns in ``labels``
+    order) of ``examples``.
+
+    ``mode="f1"`` takes the threshold that maximises the label's F1 (the middle one when
+    several tie); ``mode="precision"`` the lowest threshold whose precision reaches ``target``
+    (the most precise one when none does). Labels with fewer than ``min_support`` held-out
+    examples get the global ``best_threshold``. Thresholds come from ``GRID`` (0.05 to 0.95).
+
+    >>> scores = np.array([[0.9, 0.1], [0.6, 0.2], [0.3, 0.8], [0.2, 0.7], [0.1, 0.3]])
+    >>> data = [Example("a", ("x",))] * 2 + [Example("b", ("y",))] * 2 + [Example("c", ())]
+    >>> tune_thresholds(scores, data, ["x", "y"], min_support=2)
+    {'x': 0.5, 'y': 0.55}
+    """
+    if mode not in ("f1", "precision"):
+        raise ValueError(f"mode must be 'f1' or 'precision', not {mode!r}")
+    if mode == "precision" and not (target is not None and 0 < target <= 1):
+        raise ValueError("mode='precision' needs a target in (0, 1]")
+    fallback = best_threshold(scores, examples, labels)[0]
+    grid = np.array(GRID)
+    thresholds = {}
+    for j, label in enumerate(labels):
+        has = np.array([label in e.labels for e in examples], dtype=bool)
+        if has.sum() < min_support:
+            thresholds[label] = fallback
+            continue
+        chosen = scores[:, j][:, None] >= grid  # examples x thresholds
+        tp = (chosen & has[:, None]).sum(axis=0)
+        picked = chosen.sum(axis=0)
+        precision = np.divide(tp, picked, out=np.zeros(len(grid)), where=picked > 0)
+        if mode == "f1":
+            f1 = 2 * tp / (picked + has.sum())
+            best = np.flatnonzero(f1 == f1.max())
+            thresholds[label] = float(grid[best[len(best) // 2]])
+        else:
+            reach = np.flatnonzero(precision >= target)
+            best = reach[0] if len(reach) else int(np.argmax(precision))
+            thresholds[label] = float(grid[best])
+    return thresholds
+
+
+def choose_thresholds(
+    scores: np.ndarray,
+    examples: Sequence[Example],
+    labels: Sequence[str],
+    *,
+    per_label: bool = False,
+    target_precision: float | None = None,
+    min_support: int = 3,
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Decision thresholds for a multi-label model from held-out scores, and what a model card
+    records about them (``threshold``, ``micro_f1`` with the chosen thresholds, ``mode``).
+
+    One global threshold maximising micro-F1, or with ``per_label`` one per label
+    (``tune_thresholds``: maximising F1, or reaching ``target_precision`` when given).
+
+    >>> scores = np.array([[0.9, 0.1], [0.6, 0.2], [0.3, 0.8], [0.2, 0.7], [0.1, 0.3]])
+    >>> data = [Example("a", ("x",))] * 2 + [Example("b", ("y",))] * 2 + [Example("c", ())]
+    >>> choose_thresholds(scores, data, ["x", "y"])[0]
+    {'x': 0.35, 'y': 0.35}
+    """
+    threshold, f1 = best_threshold(scores, examples, labels)
+    if not per_label:
+        chosen = dict.fromkeys(labels, threshold)
+        mode = "global"
+    else:
+        mode = "precision" if target_precision is not None else "f1"
+        chosen = tune_thresholds(scores, examples, labels, mode, target_precision, min_support)
+        cut = np.array([chosen[label] for label in labels])
+        truth = np.array([[label in e.labels for label in labels] for e in examples], dtype=bool)
+        picked = scores >= cut
+        total = picked.sum() + truth.sum()
+        f1 = float(2 * (picked & truth).sum() / total) if total else 0.0
+    note = {
+        "mode": mode,
+        "threshold": threshold,
+        "micro_f1": f1,
+        "note": "chosen on the same held-out scores (optimistic); figures above use 0.5",
+    }
+    if mode == "precision":
+        note["target_precision"] = target_precision
+    if per_label:
+        note["min_support"] = min_support
+    return chosen, note
+
+
+@dataclass
+class Disagreement:
+    """An example two models label differently."""
+
+    text: str
+    true: list[str]
+    a: list[str]
+    b: list[str]
+    scores_a: dict[str, float]
+    scores_b: dict[str, float]
+    source: str = ""
+    line: int = 0
+
+
+@dataclass
+class Comparison:
+    """Two models measured on the same examples, and where they disagree.
+
+    ``a_only``/``b_only``: examples only model A / only model B gets exactly right.
+    ``disagreements``: examples whose chosen labels differ, those one model gets right first,
+    then by how far apart the scores of the disputed labels are.
+    """
+
+    a: EvaluationReport
+    b: EvaluationReport
+    disagree: int
+    a_only: int
+    b_only: int
+    disagreements: list[Disagreement]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def compare(
+    model_a: TaggerModel,
+    model_b: TaggerModel,
+    examples: Sequence[Example],
+    *,
+    threshold: float | None = None,
+    max_disagreements: int = 50,
+) -> Comparison:
+    """Evaluate two models on the same ``examples`` and list where their labels differ.
+
+    >>> from tagger.model import train
+    >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
+    >>> model = train(data, test_size=0)
+    >>> compare(model, model, data).disagree
+    0
+    """
+    examples = [e for e in examples if e.text.strip()]
+    texts = [e.text for e in examples]
+    rows = []
+    for model in (model_a, model_b):
+        scores = model.scores(texts)
+        rows.append(
+            [
+                (dict(sorted(zip(model.labels, map(float, s)), key=lambda kv: -kv[1])[:5]), d)
+                for s, d in zip(scores, model.decide(scores, threshold=threshold))
+            ]
+        )
+    found = []
+    a_only = b_only = 0
+    for e, (top_a, chosen_a), (top_b, chosen_b) in zip(examples, *rows):
+        a = [label for label, _ in chosen_a]
+        b = [label for label, _ in chosen_b]
+        if set(a) == set(b):
+            continue
+        right_a, right_b = set(a) == set(e.labels), set(b) == set(e.labels)
+        a_only += right_a
+        b_only += right_b
+        all_a, all_b = dict(chosen_a) | top_a, dict(chosen_b) | top_b
+        gap = max(abs(all_a.get(x, 0.0) - all_b.get(x, 0.0)) for x in set(a) ^ set(b))
+        item = Disagreement(e.text, list(e.labels), a, b, top_a, top_b, e.source, e.line)
+        found.append((right_a == right_b, -gap, item))
+    found.sort(key=lambda f: f[:2])
+    return Comparison(
+        evaluate(model_a, examples, threshold=threshold),
+        evaluate(model_b, examples, threshold=threshold),
+        len(found),
+        a_only,
+        b_only,
+        [item for *_, item in found[:max_disagreements]],
+    )

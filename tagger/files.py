@@ -9,16 +9,18 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 from .errors import DataError
 
-__all__ = ["atomic_write", "decode", "read_text"]
+__all__ = ["atomic_write", "decode", "detect_encoding", "iter_text_chunks", "read_text"]
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -27,32 +29,23 @@ _BOMS = (
 )
 
 
-def decode(data: bytes, source: str | Path, encoding: str | None = None) -> str:
-    """Decode bytes of a text file: a BOM, else UTF-8, else GB18030 (a superset of GBK).
+def detect_encoding(head: bytes, source: str | Path, complete: bool = True) -> str:
+    """The encoding of a text file from its first bytes: a BOM, else UTF-16 by its zero bytes,
+    else UTF-8 if the bytes are valid UTF-8, else GB18030 (a superset of GBK).
 
-    Raises DataError naming ``source`` when the bytes are binary or fit no encoding tried.
+    ``complete`` says ``head`` is the whole file (else a character may be cut at its end).
+    Raises DataError naming ``source`` when the bytes are binary or fit no encoding.
+
+    >>> detect_encoding("云".encode("gbk"), "a.txt")
+    'gb18030'
     """
-    if encoding is not None:
-        try:
-            return data.decode(encoding)
-        except LookupError:
-            raise DataError(
-                f"unknown encoding {encoding!r}",
-                path=source,
-                hint="use e.g. utf-8, gb18030, utf-16",
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                f"cannot decode as {encoding} (byte {exc.start})",
-                path=source,
-                hint="check the file's encoding and pass it with --encoding",
-            ) from None
     for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data.decode(name, errors="strict")
-    if b"\x00" in data[:8192]:
-        if _looks_utf16(data):
-            return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
+        if head.startswith(bom):
+            return name
+    if b"\x00" in head[:8192]:
+        codec = None if complete and len(head) % 2 else _utf16_codec(head)
+        if codec:
+            return codec
         raise DataError(
             "this looks like a binary file, not text",
             path=source,
@@ -60,9 +53,10 @@ def decode(data: bytes, source: str | Path, encoding: str | None = None) -> str:
         )
     for name in ("utf-8", "gb18030"):
         try:
-            return data.decode(name)
+            codecs.getincrementaldecoder(name)().decode(head, final=complete)
         except UnicodeDecodeError:
             continue
+        return name
     raise DataError(
         "cannot decode the file as UTF-8, GB18030/GBK or UTF-16",
         path=source,
@@ -70,20 +64,105 @@ def decode(data: bytes, source: str | Path, encoding: str | None = None) -> str:
     )
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """UTF-16 without a BOM: every other byte of ASCII or CJK text is mostly zero or not."""
+def decode(data: bytes, source: str | Path, encoding: str | None = None) -> str:
+    """Decode the bytes of a text file in ``encoding``, detected when not given."""
+    name = encoding or detect_encoding(data, source)
+    return _decoder(name, source).decode(data, final=True) if data else ""
+
+
+def _decoder(name: str, source: str | Path) -> codecs.IncrementalDecoder:
+    try:
+        decoder = codecs.getincrementaldecoder(name)()
+    except LookupError:
+        raise DataError(
+            f"unknown encoding {name!r}", path=source, hint="use e.g. utf-8, gb18030, utf-16"
+        ) from None
+    return _CheckedDecoder(decoder, name, source)
+
+
+class _CheckedDecoder(codecs.IncrementalDecoder):
+    """An incremental decoder whose errors are DataErrors with the byte position."""
+
+    def __init__(self, decoder: codecs.IncrementalDecoder, name: str, source: str | Path) -> None:
+        super().__init__()
+        self.inner, self.name, self.source, self.position = decoder, name, source, 0
+
+    def decode(self, data: bytes, final: bool = False) -> str:  # type: ignore[override]
+        try:
+            text = self.inner.decode(data, final)
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"cannot decode as {self.name} at byte {self.position + exc.start}",
+                path=self.source,
+                hint="check the file's encoding and pass it with --encoding",
+            ) from None
+        self.position += len(data)
+        return text
+
+
+_TWO_BLANK_LINES = re.compile(r"(?:\r?\n[^\S\n]*){3,}")
+_BLANK_LINE = re.compile(r"(?:\r?\n[^\S\n]*){2,}")
+
+
+def iter_text_chunks(
+    stream: BinaryIO, source: str | Path, encoding: str | None = None, size: int = 1 << 20
+) -> Iterator[tuple[int, str]]:
+    """Decode a text stream in chunks of about ``size`` characters, each cut after a run of
+    blank lines (two or more when there is one), with the character offset it starts at.
+
+    Memory stays bounded by the chunk size, whatever the size of the file.
+
+    >>> import io
+    >>> [(o, t) for o, t in iter_text_chunks(io.BytesIO("一。\\n\\n\\n二。".encode()), "x", size=3)]
+    [(0, '一。\\n\\n\\n'), (5, '二。')]
+    """
+    head = stream.read(size)
+    decoder = _decoder(encoding or detect_encoding(head, source, len(head) < size), source)
+    pending, offset, data = "", 0, head
+    while data:
+        pending += decoder.decode(data)
+        while len(pending) >= size:
+            cut = _boundary(pending)
+            yield offset, pending[:cut]
+            offset += cut
+            pending = pending[cut:]
+        data = stream.read(size)
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield offset, pending
+
+
+def _boundary(text: str) -> int:
+    """Where to cut ``text``: after its last run of two blank lines, else of one, else of a
+    line break, else at its end."""
+    for pattern in (_TWO_BLANK_LINES, _BLANK_LINE):
+        ends = [m.end() for m in pattern.finditer(text)]
+        if ends and ends[-1] < len(text):
+            return ends[-1]
+    line = text.rfind("\n")
+    return line + 1 if 0 <= line < len(text) - 1 else len(text)
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    """The UTF-16 byte order that decodes ``data`` (no BOM) into mostly ASCII and CJK text."""
     sample = data[: 8192 - (len(data[:8192]) % 2)]
-    if len(sample) < 2:
-        return False
+    best, best_score = None, 0.9 * (len(sample) // 2)
     for codec in ("utf-16-le", "utf-16-be"):
         try:
             text = sample.decode(codec)
         except UnicodeDecodeError:
             continue
-        printable = sum(ch.isprintable() or ch.isspace() for ch in text)
-        if printable >= 0.95 * len(text):
-            return True
-    return False
+        score = sum(
+            ord(c) < 0x80
+            or 0x3000 <= ord(c) <= 0x303F
+            or 0x4E00 <= ord(c) <= 0x9FFF
+            or 0xFF00 <= ord(c) <= 0xFFEF
+            for c in text
+        )
+        has_breaks = any(c in "\n\r \u3000" for c in text)  # text has line breaks or spaces
+        if has_breaks and score >= best_score:
+            best, best_score = codec, score
+    return best
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> str:

@@ -76,8 +76,12 @@ class TaggerModel:
         else:
             probs = 1.0 / (1.0 + np.exp(-self.pipeline.decision_function(list(texts))))
         probs = np.asarray(probs, dtype=float)
-        if probs.ndim == 1:  # binary single-label: score of the second class
-            probs = np.column_stack([1 - probs, probs])
+        if probs.ndim == 1:
+            probs = probs[:, None]
+        if probs.shape[1] == 1 and len(self.labels) == 2:  # binary decision: the second class
+            probs = np.column_stack([1 - probs[:, 0], probs[:, 0]])
+        elif probs.shape[1] == 2 and len(self.labels) == 1:  # one label (or none): its column
+            probs = probs[:, 1:]
         return probs
 
     def predict(
@@ -206,6 +210,8 @@ def train(
     test_size: float = 0.2,
     cv: int | None = None,
     tune_threshold: bool = True,
+    thresholds: str = "global",
+    target_precision: float | None = None,
     seed: int = 0,
     progress: Progress | None = None,
     **params: Any,
@@ -225,7 +231,10 @@ def train(
     >>> train(data, test_size=0).labels
     ['chips', 'cloud']
     """
-    from .evaluation import best_threshold, cross_validate, evaluate, holdout_split
+    from .evaluation import choose_thresholds, cross_validate, evaluate, holdout_split
+
+    if thresholds not in ("global", "per-label"):
+        raise ValueError(f"thresholds must be 'global' or 'per-label', not {thresholds!r}")
 
     report = progress or (lambda message: None)
     examples = [e for e in examples if e.text.strip()]
@@ -268,13 +277,13 @@ def train(
     report(f"training on all {len(examples)} examples")
     model = fit(examples)
     if multi_label and tune_threshold and held_out is not None:
-        threshold, f1 = best_threshold(held_out[1], held_out[0], labels)
-        model.thresholds = dict.fromkeys(model.labels, threshold)
-        metrics["tuned_threshold"] = {
-            "threshold": threshold,
-            "micro_f1": f1,
-            "note": "chosen on the same held-out scores (optimistic); figures above use 0.5",
-        }
+        model.thresholds, metrics["tuned_threshold"] = choose_thresholds(
+            held_out[1],
+            held_out[0],
+            labels,
+            per_label=thresholds == "per-label",
+            target_precision=target_precision,
+        )
     model.card = _card(model, examples, tokenizer, taxonomy, params, metrics, seed)
     return model
 

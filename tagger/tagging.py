@@ -14,10 +14,10 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import DataError, ModelError, TaggerError
-from .files import decode, read_text
+from .files import iter_text_chunks
 from .model import TaggerModel, load_model
 from .segmenting import segment
 
@@ -205,14 +205,42 @@ def tag_paths(
             on_error(error)
             continue
         for source in sources:
+            name = "<stdin>" if source == "-" else str(source)
             try:
                 if source == "-":
-                    name, text = "<stdin>", decode(sys.stdin.buffer.read(), "<stdin>", encoding)
+                    yield from _tag_stream(sys.stdin.buffer, name, model, encoding, options)
                 else:
-                    name, text = str(source), read_text(source, encoding)
+                    with _open(source) as stream:
+                        yield from _tag_stream(stream, name, model, encoding, options)
             except TaggerError as error:
                 if on_error is None:
                     raise
                 on_error(error)
-                continue
-            yield from tag(text, model, source=name, **options)
+
+
+def _open(path: str | Path) -> BinaryIO:
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise DataError("no such file", path=path, hint="check the path") from None
+    except IsADirectoryError:
+        raise DataError("is a directory, not a file", path=path) from None
+    except OSError as exc:
+        raise DataError(f"cannot read the file ({exc.strerror})", path=path) from None
+
+
+def _tag_stream(
+    stream: BinaryIO, name: str, model: TaggerModel, encoding: str | None, options: dict[str, Any]
+) -> Iterator[TaggedArticle]:
+    """Tag a file chunk by chunk (cut at blank lines), so memory stays bounded."""
+    index = 0
+    for offset, text in iter_text_chunks(stream, name, encoding):
+        for article in tag(text, model, source=name, **options):
+            article.index = index
+            article.start += offset
+            article.end += offset
+            for s in article.segments:
+                s.start += offset
+                s.end += offset
+            index += 1
+            yield article

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jieba
+import opencc
 
 from .errors import DataError
 from .files import read_text
@@ -31,12 +32,18 @@ _SKIP = re.compile(r"^[\W_]+$")  # whitespace and punctuation-only tokens
 
 
 def normalize(text: str) -> str:
-    """Text as the features see it: NFKC (full-width to half-width) and lower case.
+    """Text as the features see it: NFKC (full-width to half-width), Traditional Chinese
+    converted to Simplified (OpenCC ``t2s``), lower case. Offsets are never taken from it.
 
-    >>> normalize("ＡＩ\u3000芯片")
-    'ai 芯片'
+    >>> normalize("ＡＩ\u3000雲計算")
+    'ai 云计算'
     """
-    return unicodedata.normalize("NFKC", text).lower()
+    return _to_simplified().convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+@functools.lru_cache(maxsize=1)
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s.json")
 
 
 class JiebaTokenizer:
@@ -104,6 +111,7 @@ class JiebaTokenizer:
         return {
             "kind": "jieba",
             "jieba_version": getattr(jieba, "__version__", "unknown"),
+            "normalize": "NFKC, Traditional to Simplified (OpenCC t2s), lower case",
             "hmm": self.hmm,
             "user_words": len(self.user_words),
             "user_dict_sha256": digest,

@@ -39,7 +39,7 @@ def invoke(*args, input=None):
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["segment"], ["train"], ["tag"], ["evaluate"], ["info"], ["trust"]]
+    "command", [[], ["segment"], ["train"], ["tag"], ["evaluate"], ["info"], ["trust"], ["compare"]]
 )
 def test_every_command_has_help(command):
     result = invoke(*command, "--help")
@@ -164,7 +164,7 @@ def test_bad_training_data(tmp_path):
     unknown = tmp_path / "data.xml"
     unknown.write_text("<x/>", encoding="utf-8")
     assert_clean_error(
-        invoke("train", unknown, "-o", tmp_path / "m.joblib"), "data.xml", "--format"
+        invoke("train", unknown, "-o", tmp_path / "m.joblib"), "data.xml", "--data-format"
     )
     assert not (tmp_path / "m.joblib").exists()
 

@@ -62,7 +62,7 @@ def test_json_array_and_label_studio_export(tmp_path):
 def test_format_option_overrides_the_extension(tmp_path):
     path = write(tmp_path / "data.dat", '{"text": "云", "labels": ["cloud"]}\n')
     assert read_examples([path], "jsonl")[0].labels == ("cloud",)
-    with pytest.raises(DataError, match=r"cannot tell the data format .*--format"):
+    with pytest.raises(DataError, match=r"cannot tell the data format .*--data-format"):
         read_examples([path])
     with pytest.raises(DataError, match="unknown data format 'yaml'"):
         read_examples([path], "yaml")
@@ -152,3 +152,22 @@ def test_summary_counts():
     assert summary.conflicting_duplicates == 1
     assert summary.empty_texts == 1
     assert summary.is_multi_label
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        {"data": {"text": "云"}, "annotations": "oops"},
+        {"data": {"text": "云"}, "annotations": [{"result": "x"}]},
+        {"data": {"text": "云"}, "annotations": [{"result": [{"value": ["x"]}]}]},
+        {"data": {"text": "云"}, "annotations": [{"result": [{"value": {"choices": [3]}}]}]},
+    ],
+)
+def test_odd_label_studio_tasks_give_no_labels_or_a_clear_error(tmp_path, task):
+    path = write(tmp_path / "export.json", json.dumps([task]))
+    try:
+        examples = read_examples([path])
+    except DataError as error:
+        assert "every label must be a non-empty string" in str(error)
+    else:
+        assert examples[0].labels == ()

@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+from collections import Counter
+from functools import partial
+
 import numpy as np
 import pytest
 
 from tagger.data import Example
-from tagger.evaluation import best_threshold, cross_validate, evaluate, holdout_split
+from tagger.evaluation import (
+    BINS,
+    best_threshold,
+    choose_thresholds,
+    compare,
+    cross_validate,
+    cross_validation,
+    evaluate,
+    holdout_split,
+    iterative_stratification,
+    learning_curve,
+    tune_thresholds,
+)
 from tagger.model import train
 
 from .conftest import corpus_examples
@@ -107,3 +122,93 @@ def test_best_threshold_maximises_micro_f1():
     scores = np.array([[0.4, 0.1], [0.2, 0.35], [0.3, 0.1]])
     threshold, f1 = best_threshold(scores, examples, ["x", "y"])
     assert 0.3 < threshold <= 0.35 and f1 == 1.0
+
+
+def test_report_has_thresholds_curves_and_no_label_count(multi_model):
+    data = [*TEST, Example("他周末去公园散步", ())]
+    report = evaluate(multi_model, data)
+    assert report.thresholds == multi_model.thresholds
+    assert report.no_label == sum(not row for row in multi_model.predict([e.text for e in data]))
+    cloud = report.curves["cloud"]
+    assert len(cloud["positive"]) == len(cloud["negative"]) == BINS
+    assert sum(cloud["positive"]) == 2 and sum(cloud["negative"]) == 3
+    assert len(cloud["precision"]) == len(cloud["recall"]) == len(cloud["thresholds"])
+    assert cloud["recall"] == sorted(cloud["recall"], reverse=True)  # higher threshold, fewer
+    assert evaluate(multi_model, data, threshold=0.3).thresholds == dict.fromkeys(
+        multi_model.labels, 0.3
+    )
+
+
+def test_iterative_stratification_spreads_every_label_evenly():
+    label_sets = [e.labels for e in corpus_examples(multi_label=True)] * 2
+    folds = iterative_stratification(label_sets, 4, seed=1)
+    assert folds == iterative_stratification(label_sets, 4, seed=1)
+    assert all(abs(size - 14) <= 1 for size in Counter(folds).values())
+    for label in ("cloud", "semiconductors", "weather-ai", None):
+        per_fold = Counter(
+            f for f, labels in zip(folds, label_sets) if (label in labels if label else not labels)
+        )
+        total = sum(per_fold.values())
+        assert all(abs(per_fold[f] - total / 4) <= 1 for f in range(4)), (label, per_fold)
+
+
+def test_cross_validation_pools_out_of_fold_predictions():
+    examples = corpus_examples(multi_label=True)
+    fit = partial(train, test_size=0, multi_label=True)
+    result = cross_validation(
+        examples, fit, folds=3, labels=["cloud", "semiconductors", "weather-ai"]
+    )
+    assert "iterative stratification" in result.summary["method"]
+    assert len(result.per_fold) == 3 and sum(f["examples"] for f in result.per_fold) == len(
+        examples
+    )
+    assert result.report.examples == len(examples) and result.report.multi_label
+    assert result.report.thresholds == dict.fromkeys(result.labels, 0.5)
+    assert result.scores.shape == (len(examples), 3)
+
+
+def test_learning_curve_grows_the_training_part():
+    fit = partial(train, test_size=0)
+    curve = learning_curve(corpus_examples(), fit, fractions=(0.1, 0.5, 1.0), folds=2)
+    sizes = [p["train_examples"] for p in curve.points]
+    assert sizes == [3.0, 6.0, 12.0]  # 10% of 12 is raised to one example of each label
+    assert [p["fraction"] for p in curve.points] == [0.1, 0.5, 1.0]
+    assert all(0 <= p[k] <= 1 for p in curve.points for k in ("accuracy", "macro_f1_std"))
+
+
+def test_tune_thresholds_per_label():
+    examples = [Example("a", ("x",))] * 4 + [Example("b", ("y",))] * 4 + [Example("c", ("z",))]
+    scores = np.array(
+        [
+            *([0.9, 0.1, 0.1], [0.8, 0.2, 0.1], [0.7, 0.1, 0.1], [0.35, 0.1, 0.1]),
+            *([0.1, 0.3, 0.1], [0.1, 0.25, 0.1], [0.6, 0.2, 0.1], [0.1, 0.15, 0.1]),
+            [0.1, 0.1, 0.9],
+        ]
+    )
+    labels = ["x", "y", "z"]
+    tuned = tune_thresholds(scores, examples, labels, min_support=2)
+    assert 0.35 >= tuned["x"] > 0.1 and tuned["y"] <= 0.15  # every x and every y
+    assert tuned["z"] == best_threshold(scores, examples, labels)[0]  # 1 example: global
+    precise = tune_thresholds(scores, examples, labels, "precision", 1.0, min_support=2)
+    assert precise["x"] > 0.6  # 0.6 belongs to a y example: precision 1 needs more
+    with pytest.raises(ValueError, match="target"):
+        tune_thresholds(scores, examples, labels, "precision")
+    chosen, note = choose_thresholds(scores, examples, labels, per_label=True, min_support=2)
+    assert chosen == tuned and note["mode"] == "f1" and 0 < note["micro_f1"] <= 1
+    chosen, note = choose_thresholds(scores, examples, labels)
+    assert set(chosen.values()) == {note["threshold"]} and note["mode"] == "global"
+
+
+def test_compare_lists_disagreements_right_answers_first(single_model):
+    weak = train(corpus_examples()[::4], test_size=0)
+    data = [*TEST, Example("他周末去公园散步", ("weather-ai",))]
+    same = compare(single_model, single_model, data)
+    assert same.disagree == 0 and same.disagreements == []
+    result = compare(single_model, weak, data)
+    assert result.a.to_dict() == evaluate(single_model, data).to_dict()
+    assert result.disagree == len(result.disagreements) > 0
+    for d in result.disagreements:
+        assert set(d.a) != set(d.b) and d.scores_a and d.scores_b
+    right = [(set(d.a) == set(d.true)) != (set(d.b) == set(d.true)) for d in result.disagreements]
+    assert right == sorted(right, reverse=True)
+    assert result.a_only + result.b_only == sum(right)

@@ -124,3 +124,20 @@ def test_model_from_other_versions_warns(single_model, tmp_path):
     path = clone.save(tmp_path / "old.joblib")
     with pytest.warns(ModelVersionWarning, match=r"scikit-learn 0.24.0 \(now"):
         load_model(path)
+
+
+def test_multi_label_model_with_one_label_and_unlabeled_examples():
+    examples = [Example("云计算市场份额增长", ("cloud",)), Example("周末去公园散步", ())] * 3
+    for classifier in ("logreg", "svm"):
+        model = train(examples, test_size=0, multi_label=True, classifier=classifier)
+        assert model.labels == ["cloud"]
+        assert model.scores(["云计算", "公园"]).shape == (2, 1)
+        assert model.predict(["云计算市场", "周末散步"])[1] == []
+
+
+def test_binary_svm_scores_have_two_columns():
+    examples = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制", ("chips",))] * 3
+    model = train(examples, test_size=0, classifier="svm")
+    scores = model.scores(["云计算", "芯片"])
+    assert scores.shape == (2, 2)
+    assert model.predict(["云计算市场份额"])[0][0][0] == "cloud"

@@ -76,3 +76,66 @@ def test_default_model_path_can_be_overridden(monkeypatch, tmp_path):
     assert default_model_path() == tmp_path / "missing.joblib"
     with pytest.raises(ModelError, match="no default model found"):
         tag("文本", None)
+
+
+def test_large_files_are_tagged_in_chunks_like_the_whole_text(single_model, tmp_path):
+    article = "标题{0}：云计算市场再起波澜\n\n阿里云下调云服务器价格{0}，云计算价格战升级。\n\n美国升级芯片出口管制{0}。\n\n\n"
+    text = "".join(article.format(i) for i in range(40000))  # about 2.4 million characters
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    streamed = list(tag_paths([path], single_model))
+    whole = tag(text, single_model, source=str(path))
+    assert len(streamed) == len(whole) == 40000
+    assert [a.index for a in streamed] == list(range(40000))
+    for a, b in zip(streamed[::997], whole[::997]):
+        assert (a.title, a.start, a.end) == (b.title, b.start, b.end)
+        assert [(s.start, s.end, s.labels) for s in a.segments] == [
+            (s.start, s.end, s.labels) for s in b.segments
+        ]
+        assert all(text[s.start : s.end] == s.text for s in a.segments)
+
+
+def test_traditional_chinese_is_tagged_like_simplified(single_model, tmp_path):
+    simplified = "阿里云和华为云下调云服务器价格，云计算价格战再度升级。\n\n美国升级芯片出口管制，限制先进制程设备出口。"
+    traditional = "阿里雲和華為雲下調雲服務器價格，雲計算價格戰再度升級。\n\n美國升級芯片出口管制，限制先進製程設備出口。"
+    [a] = tag(simplified, single_model)
+    [b] = tag(traditional, single_model)
+    assert [s.labels for s in a.segments] == [s.labels for s in b.segments]
+    assert all(traditional[s.start : s.end] == s.text for s in b.segments)
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le"]
+)
+def test_encodings_are_detected(single_model, tmp_path, encoding):
+    path = tmp_path / "a.txt"
+    path.write_bytes(ARTICLE.encode(encoding))
+    [article] = list(tag_paths([path], single_model))
+    assert article.title == "云计算市场迎来变局"
+    assert [s.text for s in article.segments] == [
+        s.text for s in tag(ARTICLE, single_model)[0].segments
+    ]
+
+
+def test_mixed_emoji_control_characters_and_long_lines(single_model):
+    text = (
+        "OpenAI 与 微软😀合作\x07，ＡＩ芯片需求大增。" * 3000 + "\n\n\x00\x1b[31m云计算\u200b市场。"
+    )
+    articles = tag(text, single_model)
+    assert sum(len(a.segments) for a in articles) >= 2
+    assert all(text[s.start : s.end] == s.text for a in articles for s in a.segments)
+
+
+def test_empty_file_gives_no_articles(single_model, tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    assert list(tag_paths([path], single_model)) == []
+
+
+def test_undecodable_file_is_a_clear_error(single_model, tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes("云计算".encode() + b"\xff\xfe\xfd" * 3 + "芯片".encode("utf-16-le"))
+    with pytest.raises(DataError, match=r"bad.txt: cannot decode"):
+        list(tag_paths([path], single_model))
+    with pytest.raises(DataError, match="unknown encoding 'klingon'"):
+        list(tag_paths([path], single_model, encoding="klingon"))

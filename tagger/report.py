@@ -1,0 +1,744 @@
+"""Render evaluation results for people: one self-contained HTML page, Markdown or JSON.
+
+The charts are inline SVG drawn here, so the browser renders their text with its own fonts
+(Chinese included). The page has no scripts and loads nothing; all user text (labels,
+segments, file names) is escaped.
+
+>>> from tagger.data import Example
+>>> from tagger.evaluation import evaluate
+>>> from tagger.model import train
+>>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
+>>> report = evaluate(train(data, test_size=0), data)
+>>> "<svg" in render_html(report), "| cloud | 5 |" in render_markdown(report)
+(True, True)
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import unicodedata
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from . import __version__
+from .evaluation import (
+    BINS,
+    Comparison,
+    CrossValidation,
+    EvaluationReport,
+    LearningCurve,
+    Mistake,
+)
+
+__all__ = [
+    "comparison_rows",
+    "render_comparison_html",
+    "render_comparison_json",
+    "render_comparison_markdown",
+    "render_html",
+    "render_json",
+    "render_markdown",
+]
+
+FIGURES = (
+    ("accuracy", "accuracy"),
+    ("micro_precision", "micro precision"),
+    ("micro_recall", "micro recall"),
+    ("micro_f1", "micro F1"),
+    ("macro_precision", "macro precision"),
+    ("macro_recall", "macro recall"),
+    ("macro_f1", "macro F1"),
+)
+COLORS = {"tp": "#2f9e44", "fp": "#f08c00", "fn": "#e03131", "pos": "#1c7ed6", "neg": "#adb5bd"}
+SERIES = {"accuracy": "#1c7ed6", "micro_f1": "#2f9e44", "macro_f1": "#e8590c"}
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "PingFang SC",
+  "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; margin: 2rem auto; max-width: 1100px;
+  padding: 0 1rem; color: #212529; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2rem; }
+dl.about { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; }
+dl.about dt { color: #868e96; } dl.about dd { margin: 0; }
+.cards { display: flex; flex-wrap: wrap; gap: .6rem; }
+.card { border: 1px solid #dee2e6; border-radius: 6px; padding: .5rem .8rem; min-width: 8rem; }
+.card .name { color: #868e96; font-size: .85rem; } .card .value { font-size: 1.3rem; }
+.card .spread { color: #868e96; font-size: .85rem; }
+table { border-collapse: collapse; margin: .5rem 0; font-size: .9rem; }
+th, td { border-bottom: 1px solid #e9ecef; padding: .25rem .6rem; text-align: left;
+  vertical-align: top; }
+th { background: #f8f9fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.texts td:last-child { max-width: 34rem; } .wrong { color: #e03131; } .missed { color: #e8590c; }
+.note { color: #868e96; font-size: .9rem; }
+.grid { display: flex; flex-wrap: wrap; gap: 1rem; }
+figure { margin: 0; border: 1px solid #e9ecef; border-radius: 6px; padding: .4rem; }
+figcaption { font-weight: 600; font-size: .9rem; }
+svg text { font-size: 11px; fill: #495057; }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _f(value: float, digits: int = 3) -> str:
+    return f"{value:.{digits}f}"
+
+
+def _count(value: float) -> str:
+    """A mean count: ``12`` or ``9.7``."""
+    return f"{round(value, 1):g}"
+
+
+def _width(text: str, size: float = 11) -> float:
+    """Rough width in pixels of ``text`` in an SVG label: CJK characters are square."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.62 for c in text)
+
+
+def _svg(width: float, height: float, label: str, body: Sequence[str]) -> str:
+    return (
+        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
+        f'height="{height:.0f}" role="img" aria-label="{_e(label)}">'
+        f"<title>{_e(label)}</title>{''.join(body)}</svg>"
+    )
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{_e(text)}</text>'
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str, tip: str = "") -> str:
+    title = f"<title>{_e(tip)}</title>" if tip else ""
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" '
+        f'fill="{fill}">{title}</rect>'
+    )
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, color: str, extra: str = "") -> str:
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{color}"{extra}/>'
+    )
+
+
+def _mix(share: float, color: tuple[int, int, int]) -> str:
+    """``color`` faded towards white: share 0 is white, 1 the full colour."""
+    r, g, b = (round(255 - (255 - c) * share) for c in color)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def confusion_svg(labels: Sequence[str], matrix: Sequence[Sequence[int]]) -> str:
+    """A heat map of a confusion matrix (rows: true labels; columns: predicted, then none).
+
+    Cells are shaded by their share of the row: blue on the diagonal, red elsewhere.
+    """
+    columns = [*labels, "(none)"]
+    cell = 34
+    longest = max(_width(x) for x in columns)
+    left, top = longest + 12, longest * 0.72 + 20  # column names are turned 45 degrees
+    body = []
+    for j, name in enumerate(columns):
+        x = left + j * cell + cell / 2
+        body.append(
+            _text(x, top - 6, name, extra=f' transform="rotate(-45 {x:.1f} {top - 6:.1f})"')
+        )
+    for i, (name, row) in enumerate(zip(labels, matrix)):
+        y = top + i * cell
+        body.append(_text(left - 6, y + cell / 2 + 4, name, "end"))
+        total = sum(row) or 1
+        for j, count in enumerate(row):
+            share = count / total
+            color = (28, 126, 214) if i == j else (224, 49, 49)
+            tip = f"true {name}, predicted {columns[j]}: {count}"
+            body.append(_rect(left + j * cell, y, cell - 2, cell - 2, _mix(share, color), tip))
+            if count:
+                fill = "#fff" if share > 0.55 else "#212529"
+                extra = f' style="fill:{fill}"'
+                body.append(
+                    _text(
+                        left + j * cell + cell / 2 - 1,
+                        y + cell / 2 + 3,
+                        str(count),
+                        "middle",
+                        extra,
+                    )
+                )
+    width = left + len(columns) * cell + longest * 0.72
+    height = top + len(labels) * cell + 8
+    return _svg(width, height, "Confusion matrix", body)
+
+
+def error_bars_svg(per_label: Mapping[str, Mapping[str, float]]) -> str:
+    """Stacked horizontal bars per label: correct (tp), missed (fn) and wrong (fp) labels."""
+    rows = list(per_label.items())
+    left = max([_width(label) for label, _ in rows] + [40]) + 12
+    scale = max([v["tp"] + v["fn"] + v["fp"] for _, v in rows] + [1])
+    plot, bar = 360, 18
+    body = []
+    for k, (key, name) in enumerate((("tp", "correct"), ("fn", "missed"), ("fp", "wrong"))):
+        body.append(_rect(left + k * 90, 4, 10, 10, COLORS[key]))
+        body.append(_text(left + k * 90 + 14, 13, f"{name} ({key})"))
+    for i, (label, v) in enumerate(rows):
+        y = 24 + i * (bar + 6)
+        body.append(_text(left - 6, y + bar / 2 + 4, label, "end"))
+        x = left
+        for key in ("tp", "fn", "fp"):
+            w = plot * v[key] / scale
+            body.append(_rect(x, y, w, bar, COLORS[key], f"{label}: {key} {v[key]}"))
+            x += w
+        body.append(_text(x + 6, y + bar / 2 + 4, f"tp {v['tp']} · fn {v['fn']} · fp {v['fp']}"))
+    height = 24 + len(rows) * (bar + 6) + 6
+    return _svg(left + plot + 140, height, "Errors per label", body)
+
+
+def histogram_svg(
+    label: str, positive: Sequence[int], negative: Sequence[int], threshold: float | None
+) -> str:
+    """Score histogram of the examples that have ``label`` and of those that lack it."""
+    width, height, left, top, plot_h = 250, 160, 30, 34, 94
+    plot_w = width - left - 10
+    scale = max([*positive, *negative, 1])
+    step = plot_w / BINS
+    body = [
+        _rect(left, 6, 9, 9, COLORS["pos"]),
+        _text(left + 12, 14, f"has label ({sum(positive)})"),
+        _rect(left + 110, 6, 9, 9, COLORS["neg"]),
+        _text(left + 122, 14, f"lacks it ({sum(negative)})"),
+    ]
+    base = top + plot_h
+    for b, (pos, neg) in enumerate(zip(positive, negative)):
+        x = left + b * step
+        lo, hi = b / BINS, (b + 1) / BINS
+        for offset, count, key, what in ((1, neg, "neg", "lacks"), (step / 2, pos, "pos", "has")):
+            h = plot_h * count / scale
+            tip = f"{what} {label}, score {lo:.1f}-{hi:.1f}: {count}"
+            body.append(_rect(x + offset, base - h, step / 2 - 1, h, COLORS[key], tip))
+    body.append(_line(left, base, left + plot_w, base, "#868e96"))
+    for tick in (0.0, 0.5, 1.0):
+        body.append(_text(left + tick * plot_w, base + 14, f"{tick:.1f}", "middle"))
+    body.append(_text(left - 4, top + 8, str(scale), "end"))
+    body.append(_text(left + plot_w / 2, height - 4, "score", "middle"))
+    if threshold is not None:
+        x = left + threshold * plot_w
+        body.append(_line(x, top - 4, x, base, "#212529", ' stroke-dasharray="3 2"'))
+        body.append(_text(x, top - 8, f"threshold {threshold:.2f}", "middle"))
+    return _svg(width, height, f"Score distribution of {label}", body)
+
+
+def pr_curve_svg(label: str, curve: Mapping[str, Sequence[float]], threshold: float | None) -> str:
+    """Precision against recall at each threshold tried; a dot marks ``threshold``."""
+    size, left, top = 110, 34, 10
+    points = list(zip(curve["recall"], curve["precision"], curve["thresholds"]))
+
+    def xy(recall: float, precision: float) -> tuple[float, float]:
+        return left + recall * size, top + (1 - precision) * size
+
+    body = [
+        f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="none" stroke="#ced4da"/>',
+        _text(left - 4, top + 8, "1", "end"),
+        _text(left - 4, top + size, "0", "end"),
+        _text(left + size, top + size + 13, "1", "middle"),
+        _text(left + size / 2, top + size + 24, "recall", "middle"),
+        _text(
+            10,
+            top + size / 2,
+            "precision",
+            "middle",
+            f' transform="rotate(-90 10 {top + size / 2})"',
+        ),
+    ]
+    path = " ".join("{:.1f},{:.1f}".format(*xy(r, p)) for r, p, _ in points)
+    body.append(
+        f'<polyline points="{path}" fill="none" stroke="{COLORS["pos"]}" stroke-width="2"/>'
+    )
+    if threshold is not None and points:
+        r, p, t = min(points, key=lambda point: abs(point[2] - threshold))
+        x, y = xy(r, p)
+        tip = f"threshold {t:.2f}: precision {p:.2f}, recall {r:.2f}"
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#212529"><title>{_e(tip)}</title></circle>'
+        )
+    return _svg(left + size + 12, top + size + 30, f"Precision-recall curve of {label}", body)
+
+
+def learning_curve_svg(curve: LearningCurve) -> str:
+    """Accuracy, micro-F1 and macro-F1 (mean, with a whisker for the spread) by training size."""
+    width, height, left, top, plot_w, plot_h = 460, 250, 40, 30, 300, 180
+    sizes = [p["train_examples"] for p in curve.points]
+    low, high = min(sizes), max(sizes)
+    span = (high - low) or 1
+
+    def xy(size: float, value: float) -> tuple[float, float]:
+        return left + (size - low) / span * plot_w, top + (1 - value) * plot_h
+
+    body = [_line(left, top + plot_h, left + plot_w, top + plot_h, "#868e96")]
+    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+        y = top + (1 - tick) * plot_h
+        body.append(_line(left, y, left + plot_w, y, "#e9ecef"))
+        body.append(_text(left - 4, y + 4, f"{tick:.2f}", "end"))
+    for size in sorted(set(sizes)):
+        body.append(_text(xy(size, 0)[0], top + plot_h + 14, _count(size), "middle"))
+    body.append(_text(left + plot_w / 2, height - 6, "training examples", "middle"))
+    for k, (key, color) in enumerate(SERIES.items()):
+        coords = [xy(p["train_examples"], p[key]) for p in curve.points]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for p, (x, y) in zip(curve.points, coords):
+            spread = p[f"{key}_std"] * plot_h
+            body.append(_line(x, y - spread, x, y + spread, color))
+            tip = f"{key} {p[key]:.3f} ± {p[f'{key}_std']:.3f} with {_count(p['train_examples'])} examples"
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"><title>{_e(tip)}</title></circle>'
+            )
+        body.append(_rect(left + plot_w + 16, top + k * 18, 10, 10, color))
+        body.append(_text(left + plot_w + 30, top + k * 18 + 9, key.replace("_", "-")))
+    return _svg(width, height, "Learning curve", body)
+
+
+def comparison_svg(a: EvaluationReport, b: EvaluationReport, names: Sequence[str]) -> str:
+    """Per-label F1 of two reports as paired horizontal bars."""
+    labels = list(dict.fromkeys([*a.per_label, *b.per_label]))
+    left = max([_width(x) for x in labels] + [40]) + 12
+    plot, bar = 300, 9
+    body = []
+    for k, (name, color) in enumerate(zip(names, (COLORS["pos"], COLORS["fp"]))):
+        body.append(_rect(left + k * 160, 4, 10, 10, color))
+        body.append(_text(left + k * 160 + 14, 13, name))
+    for i, label in enumerate(labels):
+        y = 24 + i * (2 * bar + 8)
+        body.append(_text(left - 6, y + bar + 4, label, "end"))
+        for k, (report, color) in enumerate(zip((a, b), (COLORS["pos"], COLORS["fp"]))):
+            f1 = report.per_label.get(label, {}).get("f1", 0.0)
+            yy = y + k * bar
+            body.append(
+                _rect(left, yy, plot * f1, bar - 1, color, f"{names[k]}: {label} F1 {f1:.3f}")
+            )
+            body.append(_text(left + plot * f1 + 4, yy + bar - 1, f"{f1:.3f}"))
+    height = 24 + len(labels) * (2 * bar + 8)
+    return _svg(left + plot + 60, height, "Per-label F1", body)
+
+
+def _page(title: str, sections: Sequence[str]) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        + "\n".join(s for s in sections if s)
+        + f'\n<footer class="note">Made by tagger {_e(__version__)}.</footer>\n</body>\n</html>\n'
+    )
+
+
+def _about(title: str, about: Mapping[str, Any] | None) -> str:
+    rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in (about or {}).items())
+    return f"<header><h1>{_e(title)}</h1><dl class='about'>{rows}</dl></header>"
+
+
+def _table(
+    head: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    numeric: Collection[int] = (),
+    keys: Sequence[str] = (),
+    cls: str = "",
+) -> str:
+    """An HTML table; ``rows`` hold HTML. ``numeric`` columns are right-aligned; ``keys``
+    become the rows' ``data-label`` attributes."""
+    th = "".join(f"<th>{_e(h)}</th>" for h in head)
+    body = []
+    for i, row in enumerate(rows):
+        key = f' data-label="{_e(keys[i])}"' if keys else ""
+        cells = "".join(
+            f'<td class="num">{cell}</td>' if j in numeric else f"<td>{cell}</td>"
+            for j, cell in enumerate(row)
+        )
+        body.append(f"<tr{key}>{cells}</tr>")
+    return (
+        f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
+
+
+def _cards(report: EvaluationReport, cv: CrossValidation | None) -> str:
+    figures = cv.summary if cv else report.headline()
+    cards = []
+    for key, name in FIGURES:
+        if key == "accuracy" and report.multi_label:
+            name = "exact match"
+        spread = f'<div class="spread">± {_f(figures[key + "_std"], 4)}</div>' if cv else ""
+        cards.append(
+            f'<div class="card" id="figure-{key}"><div class="name">{name}</div>'
+            f'<div class="value">{_f(figures[key], 4)}</div>{spread}</div>'
+        )
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _cross_validation_html(report: EvaluationReport, cv: CrossValidation) -> str:
+    rows = [
+        [str(i + 1), str(run["examples"])]
+        + [_f(run[k], 4) for k in ("accuracy", "micro_f1", "macro_f1")]
+        for i, run in enumerate(cv.per_fold)
+    ]
+    pooled = ", ".join(
+        f"{name} {_f(getattr(report, key), 4)}"
+        for key, name in FIGURES
+        if key in ("accuracy", "micro_f1", "macro_f1")
+    )
+    return (
+        f"<h2>Cross-validation</h2><p>{_e(cv.summary['method'])} on {cv.summary['examples']} "
+        "examples: the figures above are the mean over the folds and their spread (standard "
+        f"deviation). Everything below pools the out-of-fold predictions ({pooled}).</p>"
+        + _table(["fold", "test examples", "accuracy", "micro F1", "macro F1"], rows, range(5))
+    )
+
+
+def _labels_html(report: EvaluationReport) -> str:
+    head = ["label", "support", "precision", "recall", "F1", "tp", "fp", "fn"]
+    if report.thresholds:
+        head.append("threshold")
+    rows = []
+    order = sorted(report.per_label, key=lambda label: -report.per_label[label]["support"])
+    for label in order:
+        v = report.per_label[label]
+        cells = [_e(label), str(v["support"])]
+        cells += [_f(v[k]) for k in ("precision", "recall", "f1")]
+        cells += [str(v[k]) for k in ("tp", "fp", "fn")]
+        if report.thresholds:
+            t = report.thresholds.get(label)
+            cells.append("–" if t is None else f"{t:.2f}")
+        rows.append(cells)
+    table = _table(head, rows, range(1, len(head)), order)
+    note = ""
+    if report.multi_label:
+        note = (
+            f'<p class="note">A label is chosen when its score reaches its threshold; '
+            f"{report.no_label} of {report.examples} examples got no label.</p>"
+        )
+    return f"<h2>Per label</h2>{table}{note}"
+
+
+def _scores_html(report: EvaluationReport) -> str:
+    figures = []
+    for label, curve in report.curves.items():
+        threshold = report.thresholds.get(label)
+        figures.append(
+            f"<figure><figcaption>{_e(label)}</figcaption>"
+            + histogram_svg(label, curve["positive"], curve["negative"], threshold)
+            + pr_curve_svg(label, curve, threshold)
+            + "</figure>"
+        )
+    return (
+        "<h2>Scores per label</h2><p class='note'>How the scores of examples that have the "
+        "label and of those that lack it are spread, and precision against recall at "
+        "thresholds from 0.05 to 0.95.</p>"
+        f'<div class="grid">{"".join(figures)}</div>'
+    )
+
+
+def _labels_cell(labels: Sequence[str], other: Sequence[str], cls: str) -> str:
+    return (
+        ", ".join(
+            f'<span class="{cls}">{_e(x)}</span>' if x not in other else _e(x) for x in labels
+        )
+        or "–"
+    )
+
+
+def _mistakes_html(mistakes: Sequence[Mistake]) -> str:
+    if not mistakes:
+        return "<h2>Mistakes</h2><p>None: every example got exactly its labels.</p>"
+    rows = []
+    for i, m in enumerate(mistakes):
+        scores = ", ".join(f"{_e(k)} {v:.2f}" for k, v in m.scores.items())
+        where = f"{m.source}:{m.line}" if m.source else ""
+        rows.append(
+            [
+                str(i + 1),
+                _f(m.severity, 2),
+                _labels_cell(m.true, m.predicted, "missed"),
+                _labels_cell(m.predicted, m.true, "wrong"),
+                scores,
+                _e(where),
+                f'<span lang="zh-CN">{_e(m.text)}</span>',
+            ]
+        )
+    head = ["#", "severity", "true", "predicted", "top scores", "source", "text"]
+    table = _table(head, rows, (0, 1), cls="texts")
+    return (
+        f"<h2>Mistakes, worst first ({len(mistakes)})</h2><p class='note'>Severity: the score "
+        "of the most confident wrong label, or one minus the score of the most surely missed "
+        f'true label. <span class="missed">Missed</span> and <span class="wrong">wrong</span> '
+        "labels are marked.</p>" + table
+    )
+
+
+def _learning_curve_html(curve: LearningCurve) -> str:
+    return (
+        f"<h2>Learning curve</h2><p>{_e(curve.method)}, training on growing parts of each "
+        "training fold. If the figures still climb at the right, labeling more segments "
+        "should help.</p>" + learning_curve_svg(curve) + _table(*_curve_rows(curve), range(5))
+    )
+
+
+def _curve_rows(curve: LearningCurve) -> tuple[list[str], list[list[str]]]:
+    head = ["share", "train examples", "accuracy", "micro F1", "macro F1"]
+    rows = [
+        [f"{p['fraction']:.0%}", _count(p["train_examples"])]
+        + [f"{p[k]:.4f} ± {p[k + '_std']:.4f}" for k in ("accuracy", "micro_f1", "macro_f1")]
+        for p in curve.points
+    ]
+    return head, rows
+
+
+def render_html(
+    report: EvaluationReport,
+    *,
+    title: str = "tagger evaluation",
+    about: Mapping[str, Any] | None = None,
+    cross_validation: CrossValidation | None = None,
+    learning_curve: LearningCurve | None = None,
+) -> str:
+    """One self-contained HTML page: figures, per-label table, error and score charts,
+    the learning curve (when given) and the mistakes, worst first.
+
+    ``about`` lists what was measured (``{"model": "m.joblib", "data": "test.jsonl"}``).
+    With ``cross_validation`` (whose ``report`` is ``report``) the figures are fold means
+    with their spread.
+
+    >>> page = render_html(evaluate(model, test), about={"model": "m.joblib"})  # doctest: +SKIP
+    >>> open("report.html", "w", encoding="utf-8").write(page)  # doctest: +SKIP
+    """
+    kind = "multi-label" if report.multi_label else "single-label"
+    about = {**(about or {}), "examples": report.examples, "model kind": kind}
+    if report.confusion:
+        charts = (
+            "<h2>Confusion matrix</h2><p class='note'>Rows: true label; columns: predicted "
+            "label, (none) for no label. Cells are shaded by their share of the row.</p>"
+            + confusion_svg(report.confusion["labels"], report.confusion["matrix"])
+        )
+    else:
+        charts = (
+            "<h2>Errors per label</h2><p class='note'>Per label: examples that got it rightly "
+            "(tp), examples that missed it (fn) and examples that got it wrongly (fp).</p>"
+            + error_bars_svg(report.per_label)
+        )
+    return _page(
+        title,
+        [
+            _about(title, about),
+            "<h2>Summary</h2>" + _cards(report, cross_validation),
+            _cross_validation_html(report, cross_validation) if cross_validation else "",
+            _labels_html(report),
+            charts,
+            _scores_html(report) if report.curves else "",
+            _learning_curve_html(learning_curve) if learning_curve else "",
+            _mistakes_html(report.mistakes),
+        ],
+    )
+
+
+def _md(text: object) -> str:
+    """Text safe in a Markdown table cell: one line, no ``|``, no HTML tags."""
+    flat = " ".join(str(text).split())
+    return flat.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
+def _md_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _excerpt(text: str, width: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def render_markdown(
+    report: EvaluationReport,
+    *,
+    title: str = "tagger evaluation",
+    about: Mapping[str, Any] | None = None,
+    cross_validation: CrossValidation | None = None,
+    learning_curve: LearningCurve | None = None,
+    mistakes: int = 10,
+) -> str:
+    """The report's figures and tables as Markdown (for CI logs): the same content as
+    ``render_html`` without the charts, and at most ``mistakes`` mistakes.
+
+    >>> print(render_markdown(report).splitlines()[0])  # doctest: +SKIP
+    # tagger evaluation
+    """
+    kind = "multi-label" if report.multi_label else "single-label"
+    out = [f"# {_md(title)}\n"]
+    about = {**(about or {}), "examples": report.examples, "model kind": kind}
+    out.append("".join(f"- {_md(k)}: {_md(v)}\n" for k, v in about.items()))
+    figures = cross_validation.summary if cross_validation else report.headline()
+    rows = []
+    for key, name in FIGURES:
+        if key == "accuracy" and report.multi_label:
+            name = "exact match"
+        value = _f(figures[key], 4)
+        if cross_validation:
+            value += f" ± {_f(figures[key + '_std'], 4)}"
+        rows.append([name, value])
+    out.append("\n## Summary\n\n" + _md_table(["figure", "value"], rows))
+    if cross_validation:
+        out.append(
+            f"\n{_md(cross_validation.summary['method'])}: mean ± spread over the folds; the "
+            "tables below pool the out-of-fold predictions.\n"
+        )
+    head = ["label", "support", "precision", "recall", "F1", "tp", "fp", "fn"]
+    if report.thresholds:
+        head.append("threshold")
+    rows = []
+    for label, v in sorted(report.per_label.items(), key=lambda kv: -kv[1]["support"]):
+        row = [_md(label), str(v["support"])] + [_f(v[k]) for k in ("precision", "recall", "f1")]
+        row += [str(v[k]) for k in ("tp", "fp", "fn")]
+        if report.thresholds:
+            t = report.thresholds.get(label)
+            row.append("–" if t is None else f"{t:.2f}")
+        rows.append(row)
+    out.append("\n## Per label\n\n" + _md_table(head, rows))
+    if report.multi_label:
+        out.append(f"\n{report.no_label} of {report.examples} examples got no label.\n")
+    if report.confusion:
+        labels = report.confusion["labels"]
+        rows = [
+            [_md(label), *(str(x) for x in row)]
+            for label, row in zip(labels, report.confusion["matrix"])
+        ]
+        head = ["true \\ predicted", *(_md(x) for x in labels), "(none)"]
+        out.append("\n## Confusion matrix\n\n" + _md_table(head, rows))
+    if learning_curve:
+        out.append(f"\n## Learning curve\n\n{_md(learning_curve.method)}\n\n")
+        out.append(_md_table(*_curve_rows(learning_curve)))
+    shown = report.mistakes[:mistakes]
+    if shown:
+        rows = [
+            [
+                _f(m.severity, 2),
+                _md(", ".join(m.true) or "–"),
+                _md(", ".join(m.predicted) or "–"),
+                _md(", ".join(f"{k} {v:.2f}" for k, v in list(m.scores.items())[:3])),
+                _md(_excerpt(m.text)),
+            ]
+            for m in shown
+        ]
+        out.append(
+            f"\n## Worst {len(shown)} mistakes\n\n"
+            + _md_table(["severity", "true", "predicted", "top scores", "text"], rows)
+        )
+    return "".join(out)
+
+
+def render_json(
+    report: EvaluationReport,
+    *,
+    about: Mapping[str, Any] | None = None,
+    cross_validation: CrossValidation | None = None,
+    learning_curve: LearningCurve | None = None,
+) -> str:
+    """The report as JSON: ``EvaluationReport.to_dict()`` (the shape ``--output`` always
+    wrote) plus ``about``, ``cross_validation`` and ``learning_curve`` when given."""
+    document: dict[str, Any] = {**report.to_dict()}
+    if about:
+        document["about"] = dict(about)
+    if cross_validation:
+        document["cross_validation"] = {
+            **cross_validation.summary,
+            "per_fold": cross_validation.per_fold,
+        }
+    if learning_curve:
+        document["learning_curve"] = learning_curve.to_dict()
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def comparison_rows(comparison: Comparison) -> tuple[list[list[str]], list[list[str]]]:
+    """Rows of the figures (figure, A, B, B - A) and of the per-label F1 (label, support, A,
+    B, B - A) of a comparison, as text."""
+    a, b = comparison.a, comparison.b
+    figures = []
+    for key, name in FIGURES:
+        va, vb = getattr(a, key), getattr(b, key)
+        if key == "accuracy" and a.multi_label:
+            name = "exact match"
+        figures.append([name, _f(va, 4), _f(vb, 4), f"{vb - va:+.4f}"])
+    labels = list(dict.fromkeys([*a.per_label, *b.per_label]))
+    per_label = []
+    for label in labels:
+        ra, rb = a.per_label.get(label, {}), b.per_label.get(label, {})
+        fa, fb = ra.get("f1", 0.0), rb.get("f1", 0.0)
+        support = ra.get("support", rb.get("support", 0))
+        per_label.append([label, str(support), _f(fa), _f(fb), f"{fb - fa:+.3f}"])
+    return figures, per_label
+
+
+def render_comparison_markdown(
+    comparison: Comparison, names: Sequence[str] = ("A", "B"), disagreements: int = 20
+) -> str:
+    """Two models side by side as Markdown: figures, per-label F1, where they disagree."""
+    figures, per_label = comparison_rows(comparison)
+    a, b = (_md(n) for n in names)
+    out = [f"# Comparison: {a} vs {b}\n\n{comparison.a.examples} examples.\n\n"]
+    out.append(_md_table(["figure", a, b, "B − A"], figures))
+    rows = [[_md(r[0]), *r[1:]] for r in per_label]
+    out.append("\n## Per-label F1\n\n" + _md_table(["label", "support", a, b, "B − A"], rows))
+    out.append(
+        f"\n## Disagreements\n\n{comparison.disagree} examples labeled differently; only {a} "
+        f"exactly right on {comparison.a_only}, only {b} on {comparison.b_only}.\n\n"
+    )
+    rows = [
+        [
+            _md(", ".join(d.true) or "–"),
+            _md(", ".join(d.a) or "–"),
+            _md(", ".join(d.b) or "–"),
+            _md(_excerpt(d.text)),
+        ]
+        for d in comparison.disagreements[:disagreements]
+    ]
+    if rows:
+        out.append(_md_table(["true", a, b, "text"], rows))
+    return "".join(out)
+
+
+def render_comparison_json(comparison: Comparison, names: Sequence[str] = ("A", "B")) -> str:
+    """The comparison as JSON, with the models' names under ``models``."""
+    document = {"models": {"a": names[0], "b": names[1]}, **comparison.to_dict()}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_comparison_html(
+    comparison: Comparison, names: Sequence[str] = ("A", "B"), title: str = "tagger comparison"
+) -> str:
+    """Two models side by side as one self-contained HTML page."""
+    figures, per_label = comparison_rows(comparison)
+    a, b = (_e(n) for n in names)
+    rows = [
+        [
+            _e(", ".join(d.true) or "–"),
+            _labels_cell(d.a, d.true, "wrong"),
+            _labels_cell(d.b, d.true, "wrong"),
+            f'<span lang="zh-CN">{_e(d.text)}</span>',
+        ]
+        for d in comparison.disagreements
+    ]
+    return _page(
+        title,
+        [
+            _about(title, {"A": names[0], "B": names[1], "examples": comparison.a.examples}),
+            "<h2>Figures</h2>" + _table(["figure", a, b, "B − A"], figures, (1, 2, 3)),
+            "<h2>Per-label F1</h2>"
+            + comparison_svg(comparison.a, comparison.b, names)
+            + _table(
+                ["label", "support", a, b, "B − A"],
+                [[_e(r[0]), *r[1:]] for r in per_label],
+                (1, 2, 3, 4),
+                [r[0] for r in per_label],
+            ),
+            f"<h2>Disagreements ({comparison.disagree})</h2>"
+            + (
+                f"<p>Only {a} exactly right on {comparison.a_only}, only {b} on "
+                f"{comparison.b_only}. Examples one model gets right come first.</p>"
+                + _table(["true", a, b, "text"], rows, cls="texts")
+                if rows
+                else "<p>None: the models choose the same labels for every example.</p>"
+            ),
+        ],
+    )

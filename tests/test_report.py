@@ -1,0 +1,258 @@
+"""The readable reports: HTML (checked as text, as XML and in a real browser), Markdown, JSON,
+and the evaluate/compare commands that write them."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from functools import partial
+from html.parser import HTMLParser
+
+import pytest
+from typer.testing import CliRunner
+
+from tagger.cli import app
+from tagger.data import Example
+from tagger.evaluation import compare, cross_validation, evaluate, learning_curve
+from tagger.model import train
+from tagger.report import (
+    render_comparison_html,
+    render_comparison_markdown,
+    render_html,
+    render_json,
+    render_markdown,
+)
+
+from .conftest import CORPUS, corpus_examples
+
+runner = CliRunner()
+HOSTILE = '<img src=x onerror="alert(1)">&'
+TEST = [
+    Example("腾讯云推出新的云存储服务", ("cloud",), "test.jsonl", 1),
+    Example("晶圆厂采购更多半导体设备", ("semiconductors",), "test.jsonl", 2),
+    Example("人工智能模型预测明天的降雨", ("weather-ai",), "test.jsonl", 3),
+    Example("云计算巨头下调云服务器价格 | 芯片 <b>", ("weather-ai",), "test.jsonl", 4),
+    Example("周末去公园散步", (HOSTILE,), "test.jsonl", 5),
+]
+
+
+def svgs(page: str) -> list[ET.Element]:
+    """Every inline SVG image of the page, parsed as XML (raises if one is not valid)."""
+    return [ET.fromstring(svg) for svg in re.findall(r"<svg\b.*?</svg>", page, re.S)]
+
+
+def label_row(page: str, label: str) -> str:
+    match = re.search(rf'<tr data-label="{re.escape(label)}">(.*?)</tr>', page, re.S)
+    assert match, label
+    return match.group(1)
+
+
+class Tags(HTMLParser):
+    """The tags of a page and their attributes."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def assert_self_contained(page: str) -> None:
+    tags = Tags(page).tags
+    assert not [attrs for _, attrs in tags if {"src", "href", "xlink:href"} & set(attrs)]
+    assert not {"script", "link", "img", "iframe", "object"} & {tag for tag, _ in tags}
+    assert "http://" not in page and "https://" not in page
+    assert "@import" not in page and "url(" not in page
+
+
+def test_html_report_of_a_single_label_model(single_model):
+    report = evaluate(single_model, TEST)
+    page = render_html(report, about={"model": "m.joblib", "data": "test.jsonl"})
+    assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
+    assert_self_contained(page)
+    for label, row in report.per_label.items():
+        cells = label_row(page, html.escape(label))
+        for key in ("precision", "recall", "f1"):
+            assert f"{row[key]:.3f}" in cells
+        assert f">{row['support']}<" in cells
+    assert f"{report.accuracy:.4f}" in page and f"{report.macro_f1:.4f}" in page
+    images = svgs(page)
+    assert {img.get("aria-label") for img in images} >= {
+        "Confusion matrix",
+        "Score distribution of cloud",
+        "Precision-recall curve of weather-ai",
+    }
+    assert HOSTILE not in page and html.escape(HOSTILE) in page  # an unknown label, escaped
+    assert "芯片 &lt;b&gt;" in page and "<b>" not in page  # a mistake's text
+    mistakes = page[page.index("Mistakes, worst first") :]
+    assert "云计算巨头" in mistakes and "test.jsonl:4" in mistakes
+
+
+def test_html_report_of_a_multi_label_model_shows_thresholds_and_errors(multi_model):
+    thresholds = {"cloud": 0.4, "semiconductors": 0.55, "weather-ai": 0.5}
+    model = dataclasses.replace(multi_model, thresholds=thresholds)
+    report = evaluate(model, [*TEST[:4], Example("他周末去公园散步", ())])
+    page = render_html(report)
+    assert "Errors per label" in page and "Confusion matrix" not in page
+    assert "0.55" in label_row(page, "semiconductors") and "0.40" in label_row(page, "cloud")
+    assert f"{report.no_label} of 5 examples got no label" in page
+    assert "exact match" in page
+    [bars] = [img for img in svgs(page) if img.get("aria-label") == "Errors per label"]
+    assert "cloud" in "".join(bars.itertext())
+
+
+def test_markdown_and_json_carry_the_same_figures(single_model):
+    report = evaluate(single_model, TEST)
+    text = render_markdown(report, mistakes=2)
+    for label, row in report.per_label.items():
+        if label != HOSTILE:
+            expected = f"| {label} | {row['support']} | {row['precision']:.3f} | "
+            assert expected in text
+    assert "芯片 &lt;b>" in text and "价格 \\| 芯片" in text  # no tags, no broken table
+    assert text.count("\n| ") >= len(report.per_label) + 2
+    assert json.loads(render_json(report)) == json.loads(json.dumps(report.to_dict()))
+
+
+def test_cross_validation_and_learning_curve_in_the_report(multi_model):
+    examples = corpus_examples(multi_label=True)
+
+    def fit(part):  # the rendering is tested here, fitting in test_evaluation
+        return multi_model
+
+    cv = cross_validation(examples, fit, folds=2)
+    curve = learning_curve(examples, fit, fractions=(0.5, 1.0), folds=2)
+    page = render_html(cv.report, cross_validation=cv, learning_curve=curve)
+    assert_self_contained(page)
+    assert "Cross-validation" in page and f"± {cv.summary['micro_f1_std']:.4f}" in page
+    assert "Learning curve" in page and any(
+        img.get("aria-label") == "Learning curve" for img in svgs(page)
+    )
+    document = json.loads(render_json(cv.report, cross_validation=cv, learning_curve=curve))
+    assert document["cross_validation"]["micro_f1"] == cv.summary["micro_f1"]
+    assert len(document["learning_curve"]["points"]) == 2
+    assert "## Learning curve" in render_markdown(cv.report, learning_curve=curve)
+
+
+def test_comparison_reports(single_model):
+    weak = train(corpus_examples()[::4], test_size=0)
+    result = compare(single_model, weak, TEST)
+    page = render_comparison_html(result, ("strong.joblib", "weak.joblib"))
+    assert_self_contained(page)
+    svgs(page)
+    assert "strong.joblib" in page and f"Disagreements ({result.disagree})" in page
+    text = render_comparison_markdown(result, ("strong", "weak"))
+    assert f"| macro F1 | {result.a.macro_f1:.4f} | {result.b.macro_f1:.4f} |" in text
+
+
+@pytest.fixture
+def data_file(tmp_path):
+    path = tmp_path / "data.jsonl"
+    rows = [{"text": t, "label": label} for label, texts in CORPUS.items() for t in texts]
+    rows.append({"text": "气象卫星拍到台风眼", "label": "weather-ai"})
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    return path
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_evaluate_command_writes_html_json_and_markdown(tmp_path, data_file, saved_model):
+    html_path, json_path = tmp_path / "r.html", tmp_path / "r.json"
+    result = invoke(
+        "evaluate", data_file, "-m", saved_model, "--report", html_path, "-o", json_path
+    )
+    assert result.exit_code == 0, result.output
+    assert "Per label" in result.output
+    report = json.loads(json_path.read_text(encoding="utf-8"))
+    page = html_path.read_text(encoding="utf-8")
+    for label, row in report["per_label"].items():
+        cells = label_row(page, label)
+        assert all(f"{row[k]:.3f}" in cells for k in ("precision", "recall", "f1"))
+    assert f"{report['micro_f1']:.4f}" in page and str(saved_model) in page
+    assert_self_contained(page)
+    svgs(page)
+
+    printed = invoke("evaluate", data_file, "-m", saved_model, "-f", "json")
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output)["per_label"] == report["per_label"]
+    markdown = invoke("evaluate", data_file, "-m", saved_model, "--format", "markdown")
+    assert markdown.exit_code == 0 and markdown.output.startswith("# tagger evaluation")
+
+
+def test_evaluate_command_cross_validates_fresh_models(tmp_path, data_file, monkeypatch):
+    import tagger.evaluation
+
+    quick = partial(tagger.evaluation.learning_curve, fractions=(0.5, 1.0))
+    monkeypatch.setattr(tagger.evaluation, "learning_curve", quick)
+    out, page = tmp_path / "cv.json", tmp_path / "cv.html"
+    args = ["--cv", "2", "--balanced", "--learning-curve", "-o", out, "--report", page]
+    result = invoke("evaluate", data_file, *args)
+    assert result.exit_code == 0, result.output
+    assert "2-fold cross-validation by examples" in result.output and "±" in result.output
+    assert "Learning curve" in result.output and "100%" in result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["cross_validation"]["folds"] == 2 and document["examples"] == 25
+    assert len(document["cross_validation"]["per_fold"]) == 2
+    assert len(document["learning_curve"]["points"]) == 2
+    labels = {img.get("aria-label") for img in svgs(page.read_text(encoding="utf-8"))}
+    assert {"Learning curve", "Confusion matrix"} <= labels
+
+
+def test_evaluate_command_refuses_mixed_or_missing_options(data_file, saved_model):
+    for args in ([], ["-m", saved_model, "--cv", "3"], ["-m", saved_model, "--taxonomy", "t"]):
+        result = invoke("evaluate", data_file, *args)
+        assert result.exit_code == 2 and "--model" in result.output
+
+
+def test_compare_command(tmp_path, data_file, saved_model):
+    result = invoke("compare", saved_model, saved_model, "--data", data_file)
+    assert result.exit_code == 0, result.output
+    assert "Per-label F1" in result.output and "0 examples labeled differently" in result.output
+    out = tmp_path / "cmp.json"
+    result = invoke("compare", saved_model, saved_model, "-d", data_file, "-f", "json", "-o", out)
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["disagree"] == 0 and set(document["a"]["per_label"]) == set(CORPUS)
+    assert invoke("compare", "--help").exit_code == 0
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
+
+
+@pytest.mark.skipif(
+    not any(shutil.which(b) for b in BROWSERS),
+    reason="no headless browser installed (Debian: apt-get install chromium)",
+)
+def test_report_renders_in_a_headless_browser(tmp_path, single_model):
+    browser = next(shutil.which(b) for b in BROWSERS if shutil.which(b))
+    page = tmp_path / "report.html"
+    page.write_text(render_html(evaluate(single_model, TEST)), encoding="utf-8")
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    dom = run.stdout
+    assert "<svg" in dom and "semiconductors" in dom
+    assert "晶圆厂采购更多半导体设备" in dom or "云计算巨头下调云服务器价格" in dom
+    assert "Confusion matrix" in dom and "<img" not in dom  # the hostile label stayed text
