@@ -20,7 +20,14 @@ from typing import IO, BinaryIO
 
 from .errors import DataError
 
-__all__ = ["atomic_write", "decode", "detect_encoding", "iter_text_chunks", "read_text"]
+__all__ = [
+    "atomic_write",
+    "decode",
+    "detect_encoding",
+    "iter_text_chunks",
+    "open_binary",
+    "read_text",
+]
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -167,16 +174,20 @@ def _utf16_codec(data: bytes) -> str | None:
 
 def read_text(path: str | Path, encoding: str | None = None) -> str:
     """Read a text file, detecting its encoding unless ``encoding`` is given."""
-    path = Path(path)
+    with open_binary(path) as handle:
+        return decode(handle.read(), path, encoding)
+
+
+def open_binary(path: str | Path) -> BinaryIO:
+    """Open a file for reading bytes; DataError naming the file when it cannot be."""
     try:
-        data = path.read_bytes()
+        return open(path, "rb")
     except FileNotFoundError:
         raise DataError("no such file", path=path, hint="check the path") from None
     except IsADirectoryError:
         raise DataError("is a directory, not a file", path=path) from None
     except OSError as exc:
         raise DataError(f"cannot read the file ({exc.strerror})", path=path) from None
-    return decode(data, path, encoding)
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import DataError, ModelError, TaggerError
-from .files import iter_text_chunks
+from .files import iter_text_chunks, open_binary
 from .model import TaggerModel, load_model
 from .segmenting import segment
 
@@ -210,23 +210,12 @@ def tag_paths(
                 if source == "-":
                     yield from _tag_stream(sys.stdin.buffer, name, model, encoding, options)
                 else:
-                    with _open(source) as stream:
+                    with open_binary(source) as stream:
                         yield from _tag_stream(stream, name, model, encoding, options)
             except TaggerError as error:
                 if on_error is None:
                     raise
                 on_error(error)
-
-
-def _open(path: str | Path) -> BinaryIO:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise DataError("no such file", path=path, hint="check the path") from None
-    except IsADirectoryError:
-        raise DataError("is a directory, not a file", path=path) from None
-    except OSError as exc:
-        raise DataError(f"cannot read the file ({exc.strerror})", path=path) from None
 
 
 def _tag_stream(
