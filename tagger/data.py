@@ -73,6 +73,8 @@ class DataSummary:
     conflicting_duplicates: int = 0
     empty_texts: int = 0
     files: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    """Where the first conflicting duplicates are (file:line and file:line)."""
 
     @property
     def is_multi_label(self) -> bool:
@@ -136,10 +138,16 @@ def summarize(examples: Sequence[Example]) -> DataSummary:
     labels = Counter(label for e in examples for label in e.labels)
     by_text: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     seen: Counter[str] = Counter()
+    first: dict[str, Example] = {}
+    conflicts: list[str] = []
     for e in examples:
         seen[e.text] += 1
         by_text[e.text].add(tuple(sorted(e.labels)))
+        earlier = first.setdefault(e.text, e)
+        if set(earlier.labels) != set(e.labels) and len(conflicts) < 5:
+            conflicts.append(f"{_where(earlier)} and {_where(e)}")
     return DataSummary(
+        conflicts=conflicts,
         examples=len(examples),
         labels=dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))),
         multi_label=sum(len(e.labels) > 1 for e in examples),
@@ -149,6 +157,10 @@ def summarize(examples: Sequence[Example]) -> DataSummary:
         empty_texts=sum(not e.text.strip() for e in examples),
         files=sorted({e.source for e in examples}),
     )
+
+
+def _where(example: Example) -> str:
+    return f"{example.source or '?'}:{example.line}" if example.line else example.source or "?"
 
 
 def _format_of(path: Path) -> str:

@@ -52,6 +52,10 @@ CLASSIFIERS = ("logreg", "svm")
 Progress = Callable[[str], None]
 
 
+class DataWarning(UserWarning):
+    """Training data that can be used but probably holds a mistake."""
+
+
 class ModelVersionWarning(UserWarning):
     """A model was saved by other versions of tagger, scikit-learn or jieba."""
 
@@ -239,6 +243,13 @@ def train(
     report = progress or (lambda message: None)
     examples = [e for e in examples if e.text.strip()]
     summary = summarize(examples)
+    if summary.conflicting_duplicates:
+        warnings.warn(
+            f"{summary.conflicting_duplicates} text(s) appear with different labels, e.g. at "
+            f"{'; '.join(summary.conflicts)}; give each text one set of labels",
+            DataWarning,
+            stacklevel=2,
+        )
     if multi_label is None:
         multi_label = summary.is_multi_label
     extra: list[Example] = []

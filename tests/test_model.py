@@ -141,3 +141,17 @@ def test_binary_svm_scores_have_two_columns():
     scores = model.scores(["云计算", "芯片"])
     assert scores.shape == (2, 2)
     assert model.predict(["云计算市场份额"])[0][0][0] == "cloud"
+
+
+def test_conflicting_duplicates_warn_with_file_and_line():
+    from tagger.model import DataWarning
+
+    examples = [
+        *corpus_examples(),
+        Example("阿里云发布新一代云服务器，云计算业务收入增长", ("weather-ai",), "d.jsonl", 9),
+    ]
+    with pytest.warns(
+        DataWarning,
+        match=r"1 text\(s\) appear with different labels, e.g. at corpus:1 and d.jsonl:9",
+    ):
+        train(examples, test_size=0)
