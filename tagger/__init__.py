@@ -3,38 +3,53 @@
 >>> from tagger import segment
 >>> [a.title for a in segment("微软AI之困\\n\\n本报记者 宋婧\\n\\n微软正在开发自己的推理模型。")]
 ['微软AI之困']
+
+Names are imported on first use, so ``tagger tag`` does not pay for scikit-learn's import.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-from .data import DataSummary, Example, read_examples, summarize
-from .errors import DataError, ModelError, TaggerError
-from .evaluation import EvaluationReport, evaluate
-from .model import TaggerModel, load_model, train
-from .segmenting import Article, Segment, segment
-from .tagging import TaggedArticle, TaggedSegment, default_model_path, tag, tag_paths
+_EXPORTS = {
+    "Article": "segmenting",
+    "Segment": "segmenting",
+    "segment": "segmenting",
+    "DataSummary": "data",
+    "Example": "data",
+    "read_examples": "data",
+    "summarize": "data",
+    "DataError": "errors",
+    "ModelError": "errors",
+    "TaggerError": "errors",
+    "Comparison": "evaluation",
+    "EvaluationReport": "evaluation",
+    "compare": "evaluation",
+    "evaluate": "evaluation",
+    "TaggerModel": "model",
+    "load_model": "model",
+    "train": "model",
+    "load_compact": "modelfile",
+    "TaggedArticle": "tagging",
+    "TaggedSegment": "tagging",
+    "default_model_path": "tagging",
+    "tag": "tagging",
+    "tag_paths": "tagging",
+}
 
-__all__ = [
-    "Article",
-    "Comparison",
-    "DataError",
-    "DataSummary",
-    "EvaluationReport",
-    "Example",
-    "ModelError",
-    "Segment",
-    "TaggedArticle",
-    "TaggedSegment",
-    "TaggerError",
-    "TaggerModel",
-    "compare",
-    "default_model_path",
-    "evaluate",
-    "load_model",
-    "read_examples",
-    "segment",
-    "summarize",
-    "tag",
-    "tag_paths",
-    "train",
-]
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'tagger' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return [*globals(), *__all__]

@@ -590,7 +590,7 @@ def evaluate_command(
     from .data import read_examples
     from .evaluation import cross_validation, evaluate
     from .evaluation import learning_curve as measure_learning_curve
-    from .model import load_model
+    from .modelfile import load_compact
 
     fresh = cv is not None or learning_curve
     training = [taxonomy, user_dict, stop_words, multi_label, classifier, c, group_field]
@@ -619,7 +619,7 @@ def evaluate_command(
     if model is not None:
         about["model"] = str(model)
         result = evaluate(
-            load_model(model, trust=trust), examples, threshold=threshold, max_mistakes=keep
+            load_compact(model, trust=trust), examples, threshold=threshold, max_mistakes=keep
         )
     else:
         fit, labels = _fresh_trainer(
@@ -819,7 +819,7 @@ def compare_command(
     """Measure two models on the same data side by side, and show where they disagree."""
     from .data import read_examples
     from .evaluation import compare
-    from .model import load_model
+    from .modelfile import load_compact
     from .report import (
         comparison_rows,
         render_comparison_html,
@@ -834,7 +834,7 @@ def compare_command(
         label_field=label_field,
         encoding=encoding,
     )
-    models = [load_model(path, trust=trust) for path in (model_a, model_b)]
+    models = [load_compact(path, trust=trust) for path in (model_a, model_b)]
     result = compare(*models, examples, threshold=threshold, max_disagreements=50)
     names = (str(model_a), str(model_b))
     if report is not None:
@@ -886,7 +886,7 @@ def info_command(
     """Show a model's card: labels, data, tokenizer, parameters, versions and metrics.
 
     The card is read from the file's header: nothing in the model is unpickled."""
-    from .model import read_header
+    from .modelfile import read_header
 
     card = read_header(model)[0].get("card", {})
     if json_output:
@@ -911,7 +911,7 @@ def trust_command(
 
     Only trust files from people you trust: loading a model can run code in it. A file that
     changes afterwards is no longer trusted."""
-    from .model import read_header
+    from .modelfile import read_header
     from .trust import home, trust_file
 
     card = read_header(model)[0].get("card", {})

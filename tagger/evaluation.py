@@ -28,6 +28,7 @@ from .data import Example
 from .errors import DataError
 
 if TYPE_CHECKING:
+    from .inference import LabelDecider
     from .model import TaggerModel
 
 __all__ = [
@@ -110,7 +111,7 @@ class EvaluationReport:
 
 
 def evaluate(
-    model: TaggerModel,
+    model: LabelDecider,
     examples: Sequence[Example],
     *,
     threshold: float | None = None,
@@ -706,8 +707,8 @@ class Comparison:
 
 
 def compare(
-    model_a: TaggerModel,
-    model_b: TaggerModel,
+    model_a: LabelDecider,
+    model_b: LabelDecider,
     examples: Sequence[Example],
     *,
     threshold: float | None = None,

@@ -14,7 +14,6 @@ import hashlib
 import inspect
 import io
 import json
-import platform
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -25,7 +24,6 @@ from typing import Any
 
 import joblib
 import numpy as np
-import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
@@ -33,20 +31,30 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
-from . import __version__
-from . import trust as _trust
 from .data import Example, summarize
 from .errors import DataError, ModelError
 from .files import atomic_write
+from .inference import CompactModel, LabelDecider
+from .modelfile import (
+    FORMAT,
+    FORMAT_VERSION,
+    ModelVersionWarning,
+    read_payload,
+    versions,
+    write_model,
+)
 from .taxonomy import Taxonomy
 from .tokenizing import JiebaTokenizer, WordNgrams, normalize
 
-__all__ = ["FORMAT", "ModelVersionWarning", "TaggerModel", "build_pipeline", "load_model", "train"]
+__all__ = [
+    "DataWarning",
+    "ModelVersionWarning",
+    "TaggerModel",
+    "build_pipeline",
+    "load_model",
+    "train",
+]
 
-FORMAT = "tagger-model"
-FORMAT_VERSION = 2
-MAGIC = b"TAGGER-MODEL\n"
-MAX_HEADER = 16 << 20
 CLASSIFIERS = ("logreg", "svm")
 
 Progress = Callable[[str], None]
@@ -56,12 +64,8 @@ class DataWarning(UserWarning):
     """Training data that can be used but probably holds a mistake."""
 
 
-class ModelVersionWarning(UserWarning):
-    """A model was saved by other versions of tagger, scikit-learn or jieba."""
-
-
 @dataclass
-class TaggerModel:
+class TaggerModel(LabelDecider):
     """A trained tagger: the pipeline, its labels in score order, thresholds and model card."""
 
     pipeline: Pipeline
@@ -88,61 +92,14 @@ class TaggerModel:
             probs = probs[:, 1:]
         return probs
 
-    def predict(
-        self,
-        texts: Sequence[str],
-        top_k: int | None = None,
-        threshold: float | None = None,
-    ) -> list[list[tuple[str, float]]]:
-        """Labels chosen for each text as (label, score) pairs, best first.
-
-        Single-label models choose the best label; multi-label models every label whose score
-        reaches its threshold (none when no label does). ``threshold`` overrides the model's
-        thresholds (for single-label models it may leave a text with no label); ``top_k`` keeps
-        at most that many labels.
-        """
-        return self.decide(self.scores(texts), top_k, threshold)
-
-    def decide(
-        self, scores: np.ndarray, top_k: int | None = None, threshold: float | None = None
-    ) -> list[list[tuple[str, float]]]:
-        """Turn a score array from ``scores`` into chosen labels (see ``predict``)."""
-        if threshold is not None:
-            cut = np.full(len(self.labels), threshold)
-        elif self.multi_label:
-            cut = np.array([self.thresholds.get(label, 0.5) for label in self.labels])
-        else:
-            cut = None
-        chosen = []
-        for row in scores:
-            order = np.argsort(-row, kind="stable")
-            if cut is None:
-                keep = order[:1] if top_k is None else order
-            else:
-                keep = [i for i in order if row[i] >= cut[i]]
-            if top_k is not None:
-                keep = keep[:top_k]
-            chosen.append([(self.labels[i], float(row[i])) for i in keep])
-        return chosen
-
     def save(self, path: str | Path) -> Path:
         """Write the model atomically to ``path``, signed for this user (see ``tagger.trust``),
-        and its card as JSON beside it."""
+        with its scoring arrays (see ``tagger.inference``), and its card as JSON beside it."""
         path = Path(path)
         buffer = io.BytesIO()
         joblib.dump(self, buffer)
-        payload = buffer.getvalue()
-        header = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "sha256": hashlib.sha256(payload).hexdigest(),
-            "card": self.card,
-        }
-        header["signature"] = _trust.sign(_signed_part(header))
-        with atomic_write(path, "wb") as handle:
-            handle.write(MAGIC)
-            handle.write(json.dumps(header, sort_keys=True).encode("ascii") + b"\n")
-            handle.write(payload)
+        compact, arrays = CompactModel.from_model(self).to_arrays()
+        write_model(path, self.card, compact, arrays, buffer.getvalue())
         with atomic_write(card_path(path)) as handle:
             json.dump(self.card, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
@@ -369,17 +326,6 @@ def data_hash(examples: Sequence[Example]) -> str:
     return digest.hexdigest()
 
 
-def versions() -> dict[str, str]:
-    import jieba
-
-    return {
-        "tagger": __version__,
-        "scikit-learn": sklearn.__version__,
-        "jieba": getattr(jieba, "__version__", "unknown"),
-        "python": platform.python_version(),
-    }
-
-
 def _card(
     model: TaggerModel,
     examples: Sequence[Example],
@@ -428,62 +374,13 @@ def pipeline_options(params: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in options.items()}
 
 
-def _signed_part(header: dict[str, Any]) -> bytes:
-    fields = {k: v for k, v in header.items() if k != "signature"}
-    return json.dumps(fields, sort_keys=True).encode("ascii")
-
-
-def read_header(path: str | Path) -> tuple[dict[str, Any], int]:
-    """The header of a model file (format, payload hash, signature, model card) and where the
-    pickled payload starts, read without unpickling anything."""
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError("no such model file", path=path, hint="check the path, or train one")
-    not_a_model = ModelError(
-        "not a tagger model file", path=path, hint="pass a file written by 'tagger train'"
-    )
-    with open(path, "rb") as handle:
-        if handle.read(len(MAGIC)) != MAGIC:
-            raise not_a_model
-        line = handle.readline(MAX_HEADER)
-        try:
-            header = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise not_a_model from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise not_a_model
-        return header, handle.tell()
-
-
 def load_model(path: str | Path, *, trust: bool = False) -> TaggerModel:
-    """Load a model saved by ``TaggerModel.save``; warn when library versions differ.
+    """Load the full model (with its scikit-learn Pipeline) saved by ``TaggerModel.save``.
 
     The file is unpickled only when it is verified (see ``tagger.trust``) or ``trust`` is set;
-    otherwise ModelError says how to trust it.
+    otherwise ModelError says how to trust it. Tagging needs only ``modelfile.load_compact``.
     """
-    path = Path(path)
-    header, offset = read_header(path)
-    with open(path, "rb") as handle:
-        handle.seek(offset)
-        payload = handle.read()
-    if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
-        raise ModelError(
-            "the model file is damaged or was modified after it was saved",
-            path=path,
-            hint="train the model again, or get an intact copy",
-        )
-    verified = trust or (
-        _trust.verify(_signed_part(header), str(header.get("signature", "")))
-        or _trust.is_trusted(_trust.file_sha256(path))
-    )
-    if not verified:
-        raise ModelError(
-            "refusing to load a model file that was not saved by tagger for this user: "
-            "loading a model can run code in it",
-            path=path,
-            hint=f"if you trust where it came from, run 'tagger trust {path}' (or pass --trust)",
-        )
-    _warn_versions(path, header.get("card", {}).get("versions", {}))
+    payload = read_payload(path, trust=trust)
     try:
         model = joblib.load(io.BytesIO(payload))
     except Exception as exc:
@@ -495,19 +392,3 @@ def load_model(path: str | Path, *, trust: bool = False) -> TaggerModel:
     if not isinstance(model, TaggerModel):
         raise ModelError("the model file is damaged", path=path, hint="train the model again")
     return model
-
-
-def _warn_versions(path: Path, saved: dict[str, str]) -> None:
-    current = versions()
-    differ = {
-        k: (saved.get(k), current[k])
-        for k in ("tagger", "scikit-learn", "jieba")
-        if saved.get(k) != current[k]
-    }
-    if differ:
-        what = ", ".join(f"{k} {old or '?'} (now {new})" for k, (old, new) in differ.items())
-        warnings.warn(
-            f"{path} was saved with {what}; predictions may differ. Retrain to be sure.",
-            ModelVersionWarning,
-            stacklevel=3,
-        )

@@ -18,7 +18,8 @@ from typing import Any, BinaryIO
 
 from .errors import DataError, ModelError, TaggerError
 from .files import iter_text_chunks, open_binary
-from .model import TaggerModel, load_model
+from .inference import LabelDecider
+from .modelfile import load_compact
 from .segmenting import segment
 
 __all__ = [
@@ -80,9 +81,10 @@ def default_model_path() -> Path:
     return Path(__file__).resolve().parent.parent / "models" / "default.joblib"
 
 
-def resolve_model(model: TaggerModel | str | Path | None, *, trust: bool = False) -> TaggerModel:
-    """A model object from a model, a path, or None for the default model."""
-    if isinstance(model, TaggerModel):
+def resolve_model(model: LabelDecider | str | Path | None, *, trust: bool = False) -> LabelDecider:
+    """A model from a model, a path (its scoring arrays: see ``modelfile.load_compact``), or
+    None for the default model."""
+    if isinstance(model, LabelDecider):
         return model
     path = Path(model) if model is not None else default_model_path()
     if model is None and not path.is_file():
@@ -91,12 +93,12 @@ def resolve_model(model: TaggerModel | str | Path | None, *, trust: bool = False
             path=path,
             hint=f"pass --model, set {MODEL_ENV}, or build it with 'make model'",
         )
-    return load_model(path, trust=trust)
+    return load_compact(path, trust=trust)
 
 
 def tag(
     text: str,
-    model: TaggerModel | str | Path | None = None,
+    model: LabelDecider | str | Path | None = None,
     *,
     source: str = "<text>",
     top_k: int | None = None,
@@ -137,7 +139,7 @@ def tag(
     return results
 
 
-def _shown(model: TaggerModel, row: Any, pick: list[tuple[str, float]]) -> dict[str, float]:
+def _shown(model: LabelDecider, row: Any, pick: list[tuple[str, float]]) -> dict[str, float]:
     best = sorted(zip(model.labels, row), key=lambda kv: -kv[1])[:SCORES_SHOWN]
     shown = {label: round(float(s), 4) for label, s in best}
     shown.update({label: round(s, 4) for label, s in pick})
@@ -184,7 +186,7 @@ def iter_sources(path: str | Path) -> list[Path | str]:
 
 def tag_paths(
     paths: Iterable[str | Path],
-    model: TaggerModel | str | Path | None = None,
+    model: LabelDecider | str | Path | None = None,
     *,
     encoding: str | None = None,
     on_error: Callable[[TaggerError], None] | None = None,
@@ -219,7 +221,7 @@ def tag_paths(
 
 
 def _tag_stream(
-    stream: BinaryIO, name: str, model: TaggerModel, encoding: str | None, options: dict[str, Any]
+    stream: BinaryIO, name: str, model: LabelDecider, encoding: str | None, options: dict[str, Any]
 ) -> Iterator[TaggedArticle]:
     """Tag a file chunk by chunk (cut at blank lines), so memory stays bounded."""
     index = 0

@@ -17,10 +17,10 @@ from .conftest import CORPUS
 
 CHILD = """
 import contextlib, sys, time
-import tagger.model
+import tagger.modelfile
 from tagger.cli import app
 
-real = tagger.model.atomic_write
+real = tagger.modelfile.atomic_write
 
 @contextlib.contextmanager
 def slow_atomic_write(path, *args, **kwargs):
@@ -34,7 +34,7 @@ def slow_atomic_write(path, *args, **kwargs):
         handle.write = write_then_stall
         yield handle
 
-tagger.model.atomic_write = slow_atomic_write
+tagger.modelfile.atomic_write = slow_atomic_write
 app(sys.argv[2:], prog_name="tagger")
 """
 

@@ -77,3 +77,22 @@ def test_bad_dictionary_line_names_file_and_line(tmp_path):
     (tmp_path / "dict.txt").write_text("星际之门 100\n星际 之门 很多 词\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"dict.txt, line 2: not a jieba dictionary line"):
         JiebaTokenizer.from_files(tmp_path / "dict.txt")
+
+
+def test_cached_main_dictionary_gives_jiebas_own_tokens(tmp_path):
+    code = (
+        "import jieba, logging; jieba.setLogLevel(logging.WARNING)\n"
+        "from tagger.tokenizing import JiebaTokenizer, _main_dictionary\n"
+        "text = '微软正在开发自己的人工智能推理模型，与OpenAI展开竞争。阿里云下调云服务器价格。'\n"
+        "plain = jieba.Tokenizer(); plain.initialize()\n"
+        "freq, total = _main_dictionary()\n"
+        "assert freq == plain.FREQ and total == plain.total\n"
+        "print(JiebaTokenizer().jieba.lcut(text) == plain.lcut(text))\n"
+    )
+    env = {**__import__("os").environ, "TAGGER_HOME": str(tmp_path)}
+    for _ in range(2):  # the first run writes the cache, the second reads it
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        assert result.stdout.strip() == "True"
+    assert list((tmp_path / "cache").glob("jieba-dict-*.npz"))

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from tagger.cli import app
 from tagger.errors import ModelError
-from tagger.model import FORMAT, MAGIC, ModelVersionWarning, load_model, read_header
+from tagger.model import load_model
+from tagger.modelfile import FORMAT, FORMAT_VERSION, MAGIC, ModelVersionWarning, read_header
 from tagger.trust import bundled_hashes, file_sha256, home
 
 from .conftest import ROOT
@@ -31,7 +32,9 @@ class Exploit:
 
 def malicious_model(path, marker, *, header=True):
     payload = pickle.dumps(Exploit(marker))
-    fields = {"format": FORMAT, "format_version": 2, "sha256": hashlib.sha256(payload).hexdigest()}
+    fields = {"format": FORMAT, "format_version": FORMAT_VERSION, "arrays_length": 0}
+    fields["arrays_sha256"] = hashlib.sha256(b"").hexdigest()
+    fields["sha256"] = hashlib.sha256(payload).hexdigest()
     fields["card"] = {"labels": {"cloud": 1}}
     fields["signature"] = "0" * 64
     with open(path, "wb") as handle:

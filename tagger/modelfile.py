@@ -1,0 +1,184 @@
+"""The model file: a header line, the scoring arrays, then the pickled Pipeline.
+
+    TAGGER-MODEL
+    {"format": ..., "card": {...}, "compact": {...}, "arrays_sha256": ..., "sha256": ..., "signature": ...}
+    <npz arrays (no pickles)><joblib pickle of the TaggerModel>
+
+The header and arrays are read without unpickling anything: ``tagger info`` shows the card,
+and tagging and evaluating use the arrays (``load_compact``). Either way a file is used only
+once it is verified (see ``tagger.trust``); the pickle is loaded only to train further.
+
+>>> read_header(__file__)
+Traceback (most recent call last):
+...
+tagger.errors.ModelError: ...modelfile.py: not a tagger model file. Fix: pass a file written by 'tagger train'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import warnings
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from . import trust as _trust
+from .errors import ModelError
+from .files import atomic_write
+
+__all__ = ["FORMAT", "ModelVersionWarning", "load_compact", "read_header", "read_payload"]
+
+FORMAT = "tagger-model"
+FORMAT_VERSION = 3
+MAGIC = b"TAGGER-MODEL\n"
+MAX_HEADER = 64 << 20
+
+
+class ModelVersionWarning(UserWarning):
+    """A model was saved by other versions of tagger, scikit-learn or jieba."""
+
+
+def versions() -> dict[str, str]:
+    """The versions a model card records (read without importing scikit-learn)."""
+    found = {"tagger": __version__}
+    for name in ("scikit-learn", "jieba"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            found[name] = "unknown"
+    import platform
+
+    found["python"] = platform.python_version()
+    return found
+
+
+def write_model(
+    path: str | Path,
+    card: dict[str, Any],
+    compact: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    payload: bytes,
+) -> None:
+    """Write a signed model file atomically."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    packed = buffer.getvalue()
+    header: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "card": card,
+        "compact": compact,
+        "arrays_length": len(packed),
+        "arrays_sha256": hashlib.sha256(packed).hexdigest(),
+        "sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    header["signature"] = _trust.sign(_signed_part(header))
+    with atomic_write(path, "wb") as handle:
+        handle.write(MAGIC)
+        handle.write(json.dumps(header, sort_keys=True).encode("ascii") + b"\n")
+        handle.write(packed)
+        handle.write(payload)
+
+
+def _signed_part(header: dict[str, Any]) -> bytes:
+    fields = {k: v for k, v in header.items() if k != "signature"}
+    return json.dumps(fields, sort_keys=True).encode("ascii")
+
+
+def read_header(path: str | Path) -> tuple[dict[str, Any], int]:
+    """The header of a model file and where the arrays start, read without unpickling."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError("no such model file", path=path, hint="check the path, or train one")
+    not_a_model = ModelError(
+        "not a tagger model file", path=path, hint="pass a file written by 'tagger train'"
+    )
+    with open(path, "rb") as handle:
+        if handle.read(len(MAGIC)) != MAGIC:
+            raise not_a_model
+        line = handle.readline(MAX_HEADER)
+        try:
+            header = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise not_a_model from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise not_a_model
+        if header.get("format_version") != FORMAT_VERSION:
+            raise ModelError(
+                f"model file format {header.get('format_version')} is not the format this "
+                f"tagger reads ({FORMAT_VERSION})",
+                path=path,
+                hint="train the model again with this version of tagger",
+            )
+        return header, handle.tell()
+
+
+def _verified(path: Path, trust: bool) -> tuple[dict[str, Any], bytes, bytes]:
+    """Header, arrays and payload of a file whose origin is verified, or a ModelError."""
+    header, offset = read_header(path)
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        packed = handle.read(int(header.get("arrays_length", 0)))
+        payload = handle.read()
+    if hashlib.sha256(packed).hexdigest() != header.get("arrays_sha256") or hashlib.sha256(
+        payload
+    ).hexdigest() != header.get("sha256"):
+        raise ModelError(
+            "the model file is damaged or was modified after it was saved",
+            path=path,
+            hint="train the model again, or get an intact copy",
+        )
+    signed = _trust.verify(_signed_part(header), str(header.get("signature", "")))
+    if not (trust or signed or _trust.is_trusted(_trust.file_sha256(path))):
+        raise ModelError(
+            "refusing to load a model file that was not saved by tagger for this user: "
+            "loading a model can run code in it",
+            path=path,
+            hint=f"if you trust where it came from, run 'tagger trust {path}' (or pass --trust)",
+        )
+    _warn_versions(path, header.get("card", {}).get("versions", {}))
+    return header, packed, payload
+
+
+def read_payload(path: str | Path, *, trust: bool = False) -> bytes:
+    """The pickled model of a verified file (see ``tagger.trust``)."""
+    return _verified(Path(path), trust)[2]
+
+
+def load_compact(path: str | Path, *, trust: bool = False) -> Any:
+    """The scoring arrays of a verified model file as a ``CompactModel``; nothing unpickled."""
+    from .inference import CompactModel
+
+    path = Path(path)
+    header, packed, _ = _verified(path, trust)
+    try:
+        with np.load(io.BytesIO(packed), allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+        return CompactModel.from_arrays(header["compact"], arrays, header.get("card", {}))
+    except (KeyError, ValueError, TypeError, OSError) as exc:
+        raise ModelError(
+            f"the model file is damaged ({type(exc).__name__})",
+            path=path,
+            hint="train the model again",
+        ) from None
+
+
+def _warn_versions(path: Path, saved: dict[str, str]) -> None:
+    current = versions()
+    differ = {
+        k: (saved.get(k), current[k])
+        for k in ("tagger", "scikit-learn", "jieba")
+        if saved.get(k) != current[k]
+    }
+    if differ:
+        what = ", ".join(f"{k} {old or '?'} (now {new})" for k, (old, new) in differ.items())
+        warnings.warn(
+            f"{path} was saved with {what}; predictions may differ. Retrain to be sure.",
+            ModelVersionWarning,
+            stacklevel=4,
+        )
