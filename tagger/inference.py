@@ -108,12 +108,11 @@ class CompactModel(LabelDecider):
     softmax: bool  # multinomial logistic regression: scores are a softmax over labels
     card: dict[str, Any] = field(default_factory=dict)
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
+    def scores(self, texts: Sequence[str], batch: int = 2048) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], as ``TaggerModel.scores`` gives."""
-        decision = np.empty((len(texts), self.coef.shape[0]))
-        for row, text in enumerate(texts):
-            columns, values = self._features(text)
-            decision[row] = self.coef[:, columns] @ values if len(columns) else 0.0
+        decision = np.zeros((len(texts), self.coef.shape[0]))
+        for start in range(0, len(texts), batch):
+            decision[start : start + batch] = self._decision(texts[start : start + batch])
         decision += self.intercept
         if self.softmax:
             decision -= decision.max(axis=1, keepdims=True)
@@ -124,27 +123,50 @@ class CompactModel(LabelDecider):
             probs = np.column_stack([1 - probs[:, 0], probs[:, 0]])
         return probs
 
-    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def _decision(self, texts: Sequence[str]) -> np.ndarray:
+        """Linear decision values: TF-IDF of every (text, block) then coefficients, batched."""
         columns: list[int] = []
-        values: list[float] = []
+        counts: list[int] = []
+        groups: list[int] = []  # one group per (text, block): the unit of l2 normalisation
+        group_text: list[int] = []
+        for row, text in enumerate(texts):
+            for block in self.blocks:
+                found: dict[int, int] = {}
+                vocabulary = block.vocabulary
+                for term in block.terms(text):
+                    column = vocabulary.get(term)
+                    if column is not None:
+                        found[column] = found.get(column, 0) + 1
+                if found:
+                    offset = block.offset
+                    columns.extend(column + offset for column in found)
+                    counts.extend(found.values())
+                    groups.extend([len(group_text)] * len(found))
+                    group_text.append(row)
+        decision = np.zeros((len(texts), self.coef.shape[0]))
+        if not columns:
+            return decision
+        cols = np.asarray(columns, dtype=np.int64)
+        tf = np.asarray(counts, dtype=np.float32)
+        tf = np.where(self._sublinear[cols], np.log(tf) + np.float32(1.0), tf)
+        weights = tf * self._idf[cols]
+        group = np.asarray(groups, dtype=np.int64)
+        norms = np.sqrt(np.bincount(group, weights=weights.astype(np.float64) ** 2))
+        weights = weights / norms[group].astype(np.float32)
+        text_of = np.asarray(group_text, dtype=np.int64)[group]
+        contributions = self.coef[:, cols] * weights.astype(np.float64)
+        for label, row in enumerate(contributions):
+            decision[:, label] = np.bincount(text_of, weights=row, minlength=len(texts))
+        return decision
+
+    def __post_init__(self) -> None:
+        size = self.coef.shape[1]
+        self._idf = np.zeros(size, dtype=np.float32)
+        self._sublinear = np.zeros(size, dtype=bool)
         for block in self.blocks:
-            counts: dict[int, int] = {}
-            vocabulary = block.vocabulary
-            for term in block.terms(text):
-                column = vocabulary.get(term)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
-            if not counts:
-                continue
-            index = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-            if block.sublinear:
-                tf = np.log(tf) + np.float32(1.0)
-            weights = tf * block.idf[index].astype(np.float32)
-            weights /= np.sqrt(np.sum(weights.astype(np.float64) ** 2)).astype(np.float32)
-            columns.extend((index + block.offset).tolist())
-            values.extend(weights.tolist())
-        return np.asarray(columns, dtype=np.int64), np.asarray(values, dtype=np.float64)
+            span = slice(block.offset, block.offset + len(block.idf))
+            self._idf[span] = block.idf
+            self._sublinear[span] = block.sublinear
 
     @classmethod
     def from_model(cls, model: Any) -> CompactModel:
