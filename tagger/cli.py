@@ -392,6 +392,7 @@ def tag_command(
     output: Output = None,
     encoding: Encoding = None,
     trust: Trust = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Tag in N processes.")] = 1,
 ) -> None:
     """Tag every segment of the articles and roll the labels up into article topics."""
     from .tagging import resolve_model, tag_paths
@@ -410,6 +411,7 @@ def tag_command(
         resolve_model(model, trust=trust),
         encoding=encoding,
         on_error=failures.append,
+        jobs=jobs,
         top_k=top_k,
         threshold=threshold,
         min_share=min_share,

@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from .errors import DataError, ModelError, TaggerError
 from .files import iter_text_chunks, open_binary
@@ -190,14 +191,55 @@ def tag_paths(
     *,
     encoding: str | None = None,
     on_error: Callable[[TaggerError], None] | None = None,
+    jobs: int = 1,
     **options: Any,
 ) -> Iterator[TaggedArticle]:
     """Tag files, directories of text files and ``-`` (standard input); see ``tag``.
 
-    With ``on_error``, an input that cannot be read is reported to it and the others are still
-    tagged; without, the error is raised.
+    Files are read in chunks cut at blank lines (``CHUNK_CHARS``), so memory stays bounded.
+    With ``jobs`` > 1 the chunks are tagged by that many processes; the results are the same. With ``on_error``, an input that
+    cannot be read is reported to it and the others are still tagged; without, it is raised.
     """
     model = resolve_model(model)
+    chunks = _chunks(paths, encoding, on_error, CHUNK_CHARS)
+    if jobs <= 1:
+        tagged: Iterator[tuple[str, list[TaggedArticle]]] = (
+            _tag_chunk(model, options, chunk) for chunk in chunks
+        )
+        yield from _numbered(tagged)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in _start_methods() else None)
+    with context.Pool(jobs, initializer=_start_worker, initargs=(model, options)) as pool:
+        yield from _numbered(pool.imap(_worker_tag_chunk, chunks))
+
+
+CHUNK_CHARS = 1 << 16
+"""Files are tagged in chunks of about this many characters, cut after blank lines (after two
+or more where there are any, which is where articles usually end). The same with any ``jobs``."""
+_worker: tuple[LabelDecider, dict[str, Any]] | None = None
+
+
+def _start_methods() -> list[str]:
+    return multiprocessing.get_all_start_methods()
+
+
+def _start_worker(model: LabelDecider, options: dict[str, Any]) -> None:
+    global _worker
+    _worker = (model, options)
+
+
+def _worker_tag_chunk(chunk: tuple[str, int, str]) -> tuple[str, list[TaggedArticle]]:
+    assert _worker is not None
+    return _tag_chunk(_worker[0], _worker[1], chunk)
+
+
+def _chunks(
+    paths: Iterable[str | Path],
+    encoding: str | None,
+    on_error: Callable[[TaggerError], None] | None,
+    size: int,
+) -> Iterator[tuple[str, int, str]]:
+    """(source name, offset, text) of every chunk of every input, errors to ``on_error``."""
     for path in paths:
         try:
             sources = iter_sources(path)
@@ -210,28 +252,39 @@ def tag_paths(
             name = "<stdin>" if source == "-" else str(source)
             try:
                 if source == "-":
-                    yield from _tag_stream(sys.stdin.buffer, name, model, encoding, options)
+                    for offset, text in iter_text_chunks(sys.stdin.buffer, name, encoding, size):
+                        yield name, offset, text
                 else:
                     with open_binary(source) as stream:
-                        yield from _tag_stream(stream, name, model, encoding, options)
+                        for offset, text in iter_text_chunks(stream, name, encoding, size):
+                            yield name, offset, text
             except TaggerError as error:
                 if on_error is None:
                     raise
                 on_error(error)
 
 
-def _tag_stream(
-    stream: BinaryIO, name: str, model: LabelDecider, encoding: str | None, options: dict[str, Any]
-) -> Iterator[TaggedArticle]:
-    """Tag a file chunk by chunk (cut at blank lines), so memory stays bounded."""
-    index = 0
-    for offset, text in iter_text_chunks(stream, name, encoding):
-        for article in tag(text, model, source=name, **options):
+def _tag_chunk(
+    model: LabelDecider, options: dict[str, Any], chunk: tuple[str, int, str]
+) -> tuple[str, list[TaggedArticle]]:
+    name, offset, text = chunk
+    articles = tag(text, model, source=name, **options)
+    for article in articles:
+        article.start += offset
+        article.end += offset
+        for s in article.segments:
+            s.start += offset
+            s.end += offset
+    return name, articles
+
+
+def _numbered(tagged: Iterable[tuple[str, list[TaggedArticle]]]) -> Iterator[TaggedArticle]:
+    """Articles numbered from 0 within each source, across its chunks."""
+    source, index = None, 0
+    for name, articles in tagged:
+        if name != source:
+            source, index = name, 0
+        for article in articles:
             article.index = index
-            article.start += offset
-            article.end += offset
-            for s in article.segments:
-                s.start += offset
-                s.end += offset
             index += 1
             yield article

@@ -139,3 +139,13 @@ def test_undecodable_file_is_a_clear_error(single_model, tmp_path):
         list(tag_paths([path], single_model))
     with pytest.raises(DataError, match="unknown encoding 'klingon'"):
         list(tag_paths([path], single_model, encoding="klingon"))
+
+
+def test_two_jobs_give_the_same_results_in_the_same_order(single_model, tmp_path):
+    for i in range(5):
+        (tmp_path / f"{i}.txt").write_text(ARTICLE * (i + 1), encoding="utf-8")
+    (tmp_path / "big.txt").write_text((ARTICLE + "\n\n") * 3000, encoding="utf-8")  # several chunks
+    one = [a.to_dict() for a in tag_paths([tmp_path], single_model)]
+    two = [a.to_dict() for a in tag_paths([tmp_path], single_model, jobs=2)]
+    assert one == two
+    assert len(one) > 3000
