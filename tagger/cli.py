@@ -250,10 +250,10 @@ def train_command(
             "--multi-label/--single-label", help="Force the kind of model (default: from the data)."
         ),
     ] = None,
-    classifier: Annotated[str, typer.Option(help="logreg or svm.")] = "logreg",
+    classifier: Annotated[str, typer.Option(help="svm (linear SVM) or logreg.")] = "svm",
     c: Annotated[
         float, typer.Option("--c", min=0.0, help="Inverse regularisation strength.")
-    ] = 10.0,
+    ] = 0.5,
     balanced: Annotated[
         bool, typer.Option("--balanced", help="Weight labels inversely to their frequency.")
     ] = False,
@@ -571,11 +571,11 @@ def evaluate_command(
         ),
     ] = None,
     classifier: Annotated[
-        str | None, typer.Option(help="logreg (default) or svm.", rich_help_panel=FRESH)
+        str | None, typer.Option(help="svm (default) or logreg.", rich_help_panel=FRESH)
     ] = None,
     c: Annotated[
         float | None,
-        typer.Option("--c", min=0.0, help="Inverse regularisation (10).", rich_help_panel=FRESH),
+        typer.Option("--c", min=0.0, help="Inverse regularisation (0.5).", rich_help_panel=FRESH),
     ] = None,
     balanced: Annotated[
         bool,
@@ -674,8 +674,8 @@ def _fresh_trainer(
         tokenizer=JiebaTokenizer.from_files(user_dict, stop_words),
         taxonomy=loaded,
         test_size=0,
-        classifier=classifier or "logreg",
-        C=10.0 if c is None else c,
+        classifier=classifier or "svm",
+        C=0.5 if c is None else c,
         class_weight="balanced" if balanced else None,
     )
     return fit, list(loaded.names) if loaded else sorted(summary.labels)

@@ -75,7 +75,9 @@ class TaggerModel(LabelDecider):
     card: dict[str, Any] = field(default_factory=dict)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order."""
+        """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order:
+        probabilities for logistic regression, the sigmoid of the margin for the linear SVM
+        (0.5 on the decision boundary)."""
         if not len(texts):
             return np.zeros((0, len(self.labels)))
         clf = self.pipeline[-1]
@@ -116,8 +118,8 @@ def build_pipeline(
     tokenizer: JiebaTokenizer | None = None,
     *,
     multi_label: bool = False,
-    classifier: str = "logreg",
-    C: float = 10.0,
+    classifier: str = "svm",
+    C: float = 0.5,
     word_ngrams: int = 2,
     char_ngrams: tuple[int, int] | None = (1, 3),
     min_df: int = 1,

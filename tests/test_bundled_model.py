@@ -96,6 +96,7 @@ def test_rebuilding_from_the_seeds_gives_the_same_scores(bundled):
         tokenizer=JiebaTokenizer.from_files(SEEDS / "userdict.dic"),
         taxonomy=TAXONOMY,
         test_size=0,
+        classifier=params["classifier"],
         C=params["C"],
         class_weight=params["class_weight"],
     )

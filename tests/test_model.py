@@ -22,11 +22,13 @@ def test_single_label_model_predicts_the_right_topics(single_model):
     assert best == ["cloud", "semiconductors", "weather-ai"]
 
 
-def test_scores_are_probabilities_in_label_order(single_model):
+def test_scores_are_in_label_order_and_logreg_gives_probabilities(single_model):
     scores = single_model.scores(PROBES)
     assert scores.shape == (4, 3)
-    assert np.allclose(scores.sum(axis=1), 1.0)
+    assert ((scores > 0) & (scores < 1)).all()
     assert single_model.scores([]).shape == (0, 3)
+    logreg = train(corpus_examples(), test_size=0, classifier="logreg", C=10.0)
+    assert np.allclose(logreg.scores(PROBES).sum(axis=1), 1.0)
 
 
 def test_top_k_and_threshold(single_model):
@@ -74,7 +76,7 @@ def test_held_out_metrics_are_recorded_in_the_card():
     assert card["data"]["examples"] == 24 and len(card["data"]["sha256"]) == 64
     assert set(card["versions"]) >= {"tagger", "scikit-learn", "jieba"}
     assert card["tokenizer"]["kind"] == "jieba"
-    assert card["params"]["C"] == 10.0 and card["params"]["classifier"] == "logreg"
+    assert card["params"]["C"] == 0.5 and card["params"]["classifier"] == "svm"
 
 
 def test_cross_validation_reports_mean_and_spread():
