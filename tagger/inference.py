@@ -222,7 +222,7 @@ class CompactModel(LabelDecider):
             "softmax": self.softmax,
             "blocks": [],
         }
-        arrays = {"coef": self.coef, "intercept": self.intercept}
+        arrays = {"coef": self.coef.astype(np.float32), "intercept": self.intercept}
         for i, block in enumerate(self.blocks):
             if isinstance(block.analyzer, WordNgrams):
                 tok = block.analyzer.tokenizer
@@ -269,7 +269,7 @@ class CompactModel(LabelDecider):
             bool(config["multi_label"]),
             dict(config["thresholds"]),
             blocks,
-            arrays["coef"],
+            arrays["coef"].astype(np.float64),
             arrays["intercept"],
             bool(config["softmax"]),
             card,
