@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint format model bench clean
+.PHONY: setup run test format model bench bad-inputs clean
 
 setup: $(VENV)/.installed
 
@@ -30,6 +30,12 @@ model: setup  ## rebuild models/default.joblib from the seeds
 		--user-dict seeds/userdict.dic --multi-label --balanced \
 		--group-field source,article --cv 8 -o models/default.joblib
 	sha256sum models/default.joblib > tagger/bundled.sha256  # trusted without a signature
+
+bench: setup  ## tagger vs fastText on ../shared/data; writes BENCHMARKS.md (about 15 minutes)
+	bash bench/run.sh
+
+bad-inputs: setup  ## throw generated bad inputs at tag and train; writes bench/bad_inputs.md
+	$(BIN)/python bench/bad_inputs.py --big-mb 100
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
