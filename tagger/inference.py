@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,39 +128,38 @@ class CompactModel(LabelDecider):
         """Linear decision values: TF-IDF of every (text, block) then coefficients, batched."""
         columns: list[int] = []
         counts: list[int] = []
-        groups: list[int] = []  # one group per (text, block): the unit of l2 normalisation
+        sizes: list[int] = []  # entries of each (text, block) group: the unit of l2 normalisation
         group_text: list[int] = []
+        group_offset: list[int] = []
         for row, text in enumerate(texts):
             for block in self.blocks:
-                found: dict[int, int] = {}
-                vocabulary = block.vocabulary
-                for term in block.terms(text):
-                    column = vocabulary.get(term)
-                    if column is not None:
-                        found[column] = found.get(column, 0) + 1
+                found = Counter(map(block.vocabulary.get, block.terms(text)))  # counted in C
+                found.pop(None, None)
                 if found:
-                    offset = block.offset
-                    columns.extend(column + offset for column in found)
+                    columns.extend(found)
                     counts.extend(found.values())
-                    groups.extend([len(group_text)] * len(found))
+                    sizes.append(len(found))
                     group_text.append(row)
+                    group_offset.append(block.offset)
         decision = np.zeros((len(texts), self.coef.shape[0]))
         if not columns:
             return decision
-        cols = np.asarray(columns, dtype=np.int64)
+        group = np.repeat(np.arange(len(sizes)), sizes)
+        cols = np.asarray(columns, dtype=np.int64) + np.asarray(group_offset, dtype=np.int64)[group]
         tf = np.asarray(counts, dtype=np.float32)
         tf = np.where(self._sublinear[cols], np.log(tf) + np.float32(1.0), tf)
         weights = tf * self._idf[cols]
-        group = np.asarray(groups, dtype=np.int64)
         norms = np.sqrt(np.bincount(group, weights=weights.astype(np.float64) ** 2))
         weights = weights / norms[group].astype(np.float32)
-        text_of = np.asarray(group_text, dtype=np.int64)[group]
-        contributions = self.coef[:, cols] * weights.astype(np.float64)
-        for label, row in enumerate(contributions):
-            decision[:, label] = np.bincount(text_of, weights=row, minlength=len(texts))
+        text_of = np.asarray(group_text, dtype=np.int64)[group]  # non-decreasing
+        # rows of the transposed coefficients are contiguous: one gather per feature
+        contributions = self._coef_t[cols] * weights[:, None]
+        starts = np.flatnonzero(np.r_[True, text_of[1:] != text_of[:-1]])
+        decision[text_of[starts]] = np.add.reduceat(contributions, starts, axis=0, dtype=np.float64)
         return decision
 
     def __post_init__(self) -> None:
+        self._coef_t = np.ascontiguousarray(self.coef.T, dtype=np.float32)
         size = self.coef.shape[1]
         self._idf = np.zeros(size, dtype=np.float32)
         self._sublinear = np.zeros(size, dtype=bool)
@@ -269,7 +269,7 @@ class CompactModel(LabelDecider):
             bool(config["multi_label"]),
             dict(config["thresholds"]),
             blocks,
-            arrays["coef"].astype(np.float64),
+            arrays["coef"],
             arrays["intercept"],
             bool(config["softmax"]),
             card,
