@@ -109,7 +109,7 @@ class CompactModel(LabelDecider):
     softmax: bool  # multinomial logistic regression: scores are a softmax over labels
     card: dict[str, Any] = field(default_factory=dict)
 
-    def scores(self, texts: Sequence[str], batch: int = 2048) -> np.ndarray:
+    def scores(self, texts: Sequence[str], batch: int = 128) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], as ``TaggerModel.scores`` gives."""
         decision = np.zeros((len(texts), self.coef.shape[0]))
         for start in range(0, len(texts), batch):

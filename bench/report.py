@@ -1,0 +1,260 @@
+"""Render bench/results.json as BENCHMARKS.md: per-dataset tables and the targets, pass or fail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+TITLES = {
+    "thucnews": "THUCNews titles (train.txt -> dev.txt), 10 classes",
+    "tnews": "TNEWS (train.json, 90/10 split, seed 0), 15 classes",
+    "duee": "DuEE event types (train.csv, 90/10 split, seed 0), 65 labels, multi-label",
+    "csldcp": "CSLDCP abstracts (train_few_all.json -> dev_few_all.json), 67 classes",
+}
+NAMES = {
+    "tagger": "tagger (defaults)",
+    "tagger-fast": "tagger (jieba HMM off, min_df=2)",
+    "fasttext-char": "fastText, characters",
+    "fasttext-word": "fastText, jieba words",
+}
+METRICS = {
+    False: [("accuracy", "accuracy"), ("macro_f1", "macro-F1")],
+    True: [("micro_f1", "micro-F1"), ("macro_f1", "macro-F1"), ("accuracy", "exact match")],
+}
+GIB = 2**30
+
+
+def render(results: dict[str, Any]) -> str:
+    m, fasttext = results["machine"], results["fasttext"]
+    overrides = "; ".join(
+        f"{name}: " + ", ".join(f"{k}={v}" for k, v in values.items())
+        for name, values in fasttext["overrides"].items()
+    )
+    lines = [
+        "# Benchmarks",
+        "",
+        "tagger against fastText on public Chinese classification data (`../shared/data`, read in"
+        " place; only train and dev splits). All figures below come from one run of:",
+        "",
+        f"    {results['command']}",
+        "",
+        f"- date: {results['date']}; total run time {results['total_seconds'] / 60:.1f} min",
+        f"- machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; Python {m['python']}, "
+        + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
+        _source(results["tagger_source"]),
+        "- tagger (defaults): `build_pipeline` defaults at the start of the run: "
+        + ", ".join(f"{k}={v}" for k, v in results["tagger_defaults"].items()),
+        f"- load average at start / end: {_load(results['load_average_at_start'])} / "
+        f"{_load(results['load_average_at_end'])} (other work on the machine slows wall-clock "
+        "times; CPU seconds are given beside them)",
+        "",
+        "## Targets",
+        "",
+        *_targets(results),
+        "",
+        *_unfinished(results),
+        "## Results",
+        "",
+        "Training time is wall-clock seconds from raw texts to a trained model in a fresh process,"
+        " with the CPU seconds of that process in brackets (fastText trains on 2 threads):"
+        " for tagger `train(examples, test_size=0)` (jieba dictionary load, tokenization, TF-IDF,"
+        " classifier); for fastText the jieba dictionary load and tokenization (word variant) or"
+        " character splitting, writing its input file, and `train_supervised`. Tagging"
+        " throughput is characters (segments) per CPU second of one call of `model.scores`"
+        " (tagger) or of preparation plus `predict` (fastText) over all evaluation texts, in one"
+        " process; raw jieba is `jieba.Tokenizer().lcut` over the same texts (wall-clock figures"
+        " are in bench/results.json). Peak memory is `ru_maxrss` of the child process that"
+        " trained and evaluated the model (interpreter, libraries and data included). Model size"
+        " is the file written by `model.save` (tagger, joblib) or `save_model` (fastText .bin)."
+        " fastText: supervised, wordNgrams=2, minCount=1, "
+        + ", ".join(f"{k}={v}" for k, v in fasttext["params"].items())
+        + f" ({overrides}), softmax loss (ova with a 0.5 threshold for DuEE), texts NFKC-normalised"
+        " and lower-cased; its scores are put through tagger's own `evaluate` (best label, or every"
+        " label scoring >= 0.5).",
+        "",
+    ]
+    for name, entry in results["datasets"].items():
+        lines += _dataset(name, entry)
+    return "\n".join(lines)
+
+
+def _source(digests: list[str]) -> str:
+    if digests[0] == digests[-1]:
+        return f"- tagger source (SHA-256 of tagger/*.py): {digests[0]}"
+    return (
+        f"- **tagger's source changed during this run** ({digests[0]} at the start, {digests[-1]}"
+        " at the end): rows may come from different versions"
+    )
+
+
+def _unfinished(results: dict[str, Any]) -> list[str]:
+    lines = [
+        f"- {NAMES[key]} on {name}: {run['error']}"
+        for name, entry in results["datasets"].items()
+        for key, run in entry["runs"].items()
+        if "error" in run
+    ]
+    if not lines:
+        return []
+    budget = results["budget_seconds"]
+    return [
+        f"Not measured in this run (the budget was {budget:.0f} s; runs of tagger's defaults go"
+        " last, smallest dataset first; `bash bench/run.sh --budget 0` lets every run finish):",
+        "",
+        *lines,
+        "",
+    ]
+
+
+def _load(values: list[float]) -> str:
+    return " ".join(f"{v:.1f}" for v in values)
+
+
+def _dataset(name: str, entry: dict[str, Any]) -> list[str]:
+    metrics = METRICS[entry["multi_label"]]
+    jieba = entry["jieba"]
+    head = [label for _, label in metrics] + [
+        "train s (CPU s)",
+        "tagging chars/s",
+        "segments/s",
+        "x raw jieba",
+        "peak memory",
+        "model size",
+    ]
+    lines = [
+        f"### {TITLES[name]}",
+        "",
+        f"{entry['train_examples']:,} training examples, {entry['eval_examples']:,} evaluated "
+        f"({entry['eval']}, {entry['eval_chars'] / entry['eval_examples']:.0f} chars on average).",
+        "",
+        "| model | " + " | ".join(head) + " |",
+        "|---" * (len(head) + 1) + "|",
+    ]
+    for key in [k for k in NAMES if k in entry["runs"]]:
+        run = entry["runs"][key]
+        if "error" in run:
+            cells = [f"not measured: {run['error']}"] + ["-"] * (len(head) - 1)
+            lines.append(f"| {NAMES[key]} | " + " | ".join(cells) + " |")
+            continue
+        cells = [_metric(run["metrics"][k]) for k, _ in metrics]
+        cells += [
+            f"{run['train_seconds']:.1f} ({run['train_cpu_seconds']:.0f})",
+            f"{run['chars_per_second']:,.0f}",
+            f"{run['segments_per_second']:,.0f}",
+            f"{run['chars_per_second'] / jieba['chars_per_second']:.2f}",
+            f"{run['peak_rss_mib']:,.0f} MiB",
+            f"{run['model_bytes'] / 2**20:,.1f} MiB",
+        ]
+        lines.append(f"| {NAMES[key]} | " + " | ".join(cells) + " |")
+    cells = ["", ""] if not entry["multi_label"] else ["", "", ""]
+    cells += [
+        "",
+        f"{jieba['chars_per_second']:,.0f}",
+        f"{jieba['segments_per_second']:,.0f}",
+        "1.00",
+        "",
+        "",
+    ]
+    lines += ["| raw jieba.lcut | " + " | ".join(cells) + " |", ""]
+    for key, run in entry["runs"].items():
+        if "compact_tag_cpu_seconds" in run:
+            speed = entry["eval_chars"] / run["compact_tag_cpu_seconds"]
+            lines.append(
+                f"- {NAMES[key]} through `tagger.inference.CompactModel` (what `tagger tag`"
+                f" uses) instead of `model.scores`: {speed:,.0f} chars/s, "
+                f"{speed / jieba['chars_per_second']:.2f}x raw jieba"
+            )
+    return [*lines, ""]
+
+
+def _metric(value: float) -> str:
+    return f"{100 * value:.2f}%"
+
+
+def _targets(results: dict[str, Any]) -> list[str]:
+    data = results["datasets"]
+    ran = {k for entry in data.values() for k in entry["runs"]}
+    configs = [k for k in NAMES if k.startswith("tagger") and k in ran]
+    lines = [
+        "| target | " + " | ".join(NAMES[c] for c in configs) + " |",
+        "|---" * (len(configs) + 1) + "|",
+    ]
+    for text, check in TARGETS:
+        cells = []
+        for config in configs:
+            try:
+                figure, ok = check(data, config)
+            except KeyError:  # dataset not run, or the model did not finish
+                figure, ok = "no figure from this run (see below)", None
+            verdict = "**not measured**" if ok is None else "PASS" if ok else "**FAIL**"
+            cells.append(f"{verdict}: {figure}")
+        lines.append(f"| {text} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _score(data: dict[str, Any], name: str, run: str) -> float:
+    entry = data[name]
+    return entry["runs"][run]["metrics"][entry["headline"]]
+
+
+def _best_fasttext(data: dict[str, Any], name: str) -> float:
+    return max(_score(data, name, r) for r in ("fasttext-char", "fasttext-word"))
+
+
+def _at_least(name: str, floor: float) -> Callable[[dict[str, Any], str], tuple[str, bool]]:
+    def check(data: dict[str, Any], config: str) -> tuple[str, bool]:
+        value = _score(data, name, config)
+        return _metric(value), value >= floor
+
+    return check
+
+
+def _tnews_margin(data: dict[str, Any], config: str) -> tuple[str, bool]:
+    margin = 100 * (_score(data, "tnews", config) - _best_fasttext(data, "tnews"))
+    return f"{margin:+.2f} points over the better fastText", margin >= 2
+
+
+def _ahead_everywhere(data: dict[str, Any], config: str) -> tuple[str, bool]:
+    margins = {n: 100 * (_score(data, n, config) - _best_fasttext(data, n)) for n in data}
+    text = ", ".join(f"{n} {m:+.2f}" for n, m in margins.items())
+    return f"points over the better fastText: {text}", all(m > 0 for m in margins.values())
+
+
+def _train_time(data: dict[str, Any], config: str) -> tuple[str, bool]:
+    runs = data["thucnews"]["runs"]
+    mine = runs[config]
+    fast = min(
+        (runs[r] for r in ("fasttext-char", "fasttext-word")), key=lambda r: r["train_seconds"]
+    )
+    figure = (
+        f"{mine['train_seconds']:.0f} s ({mine['train_cpu_seconds']:.0f} CPU s) vs"
+        f" {fast['train_seconds']:.0f} s ({fast['train_cpu_seconds']:.0f} CPU s), faster fastText"
+    )
+    return figure, mine["train_seconds"] <= fast["train_seconds"]
+
+
+def _memory(data: dict[str, Any], config: str) -> tuple[str, bool]:
+    peak = data["thucnews"]["runs"][config]["peak_rss_mib"] * 2**20
+    return f"{peak / GIB:.2f} GiB", peak < 2 * GIB
+
+
+def _speed(name: str) -> Callable[[dict[str, Any], str], tuple[str, bool]]:
+    def check(data: dict[str, Any], config: str) -> tuple[str, bool]:
+        entry = data[name]
+        ratio = entry["runs"][config]["chars_per_second"] / entry["jieba"]["chars_per_second"]
+        return f"{ratio:.2f}x", ratio >= 0.8
+
+    return check
+
+
+TARGETS: list[tuple[str, Callable[[dict[str, Any], str], tuple[str, bool]]]] = [
+    ("THUCNews dev accuracy >= 93.5%", _at_least("thucnews", 0.935)),
+    ("TNEWS accuracy >= fastText + 2 points", _tnews_margin),
+    ("DuEE micro-F1 >= 0.93", _at_least("duee", 0.93)),
+    ("CSLDCP dev accuracy >= 60%", _at_least("csldcp", 0.60)),
+    ("ahead of fastText on every dataset (headline metric)", _ahead_everywhere),
+    ("THUCNews training time <= fastText's (same run)", _train_time),
+    ("THUCNews training peak memory < 2 GiB", _memory),
+    ("tagging throughput >= 0.8x raw jieba.lcut, titles (THUCNews dev)", _speed("thucnews")),
+    ("tagging throughput >= 0.8x raw jieba.lcut, abstracts (CSLDCP dev)", _speed("csldcp")),
+]
