@@ -139,6 +139,27 @@ def _sink(output: Path | None) -> Iterator[Callable[[str], Any]]:
     err.print(f"Wrote {output}", highlight=False)
 
 
+def _read_labeled(
+    data: list[Path],
+    data_format: DataFormat | None,
+    text_field: str | None,
+    label_field: str | None,
+    encoding: str | None,
+    group_field: str | None = None,
+) -> list[Any]:
+    """Labeled examples from the files and the options every data-reading command has."""
+    from .data import read_examples
+
+    return read_examples(
+        data,
+        data_format.value if data_format else None,
+        text_field=text_field,
+        label_field=label_field,
+        group_field=group_field,
+        encoding=encoding,
+    )
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -277,7 +298,7 @@ def train_command(
     encoding: Encoding = None,
 ) -> None:
     """Train a model on labeled segments and save it with its model card."""
-    from .data import read_examples, summarize
+    from .data import summarize
     from .model import CLASSIFIERS, train
     from .taxonomy import load_taxonomy
     from .tokenizing import JiebaTokenizer
@@ -288,14 +309,7 @@ def train_command(
         raise typer.BadParameter("use global or per-label", param_hint="--thresholds")
     if target_precision is not None and thresholds != "per-label":
         raise typer.BadParameter("needs --thresholds per-label", param_hint="--target-precision")
-    examples = read_examples(
-        data,
-        data_format.value if data_format else None,
-        text_field=text_field,
-        label_field=label_field,
-        group_field=group_field,
-        encoding=encoding,
-    )
+    examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     summary = summarize(examples)
     _print_summary(summary)
     tokenizer = JiebaTokenizer.from_files(user_dict, stop_words)
@@ -589,7 +603,6 @@ def evaluate_command(
 
     With --cv K (or --learning-curve) measure fresh models instead, trained with the options
     'tagger train' has, by K-fold cross-validation: mean and spread over the folds."""
-    from .data import read_examples
     from .evaluation import cross_validation, evaluate
     from .evaluation import learning_curve as measure_learning_curve
     from .modelfile import load_compact
@@ -607,14 +620,7 @@ def evaluate_command(
             "leave out --model, or leave them out",
             param_hint="--model",
         )
-    examples = read_examples(
-        data,
-        data_format.value if data_format else None,
-        text_field=text_field,
-        label_field=label_field,
-        group_field=group_field,
-        encoding=encoding,
-    )
+    examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     about = {"data": ", ".join(map(str, data))}
     keep = max(mistakes, 20)
     cross = curve = None
@@ -819,7 +825,6 @@ def compare_command(
     trust: Trust = False,
 ) -> None:
     """Measure two models on the same data side by side, and show where they disagree."""
-    from .data import read_examples
     from .evaluation import compare
     from .modelfile import load_compact
     from .report import (
@@ -829,13 +834,7 @@ def compare_command(
         render_comparison_markdown,
     )
 
-    examples = read_examples(
-        data,
-        data_format.value if data_format else None,
-        text_field=text_field,
-        label_field=label_field,
-        encoding=encoding,
-    )
+    examples = _read_labeled(data, data_format, text_field, label_field, encoding)
     models = [load_compact(path, trust=trust) for path in (model_a, model_b)]
     result = compare(*models, examples, threshold=threshold, max_disagreements=50)
     names = (str(model_a), str(model_b))
