@@ -18,6 +18,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TAGGER = [str(ROOT / ".venv" / "bin" / "tagger")]
 MARK = "## Command-line speed"
+TRIED = [
+    "",
+    "## What was tried for the targets not met",
+    "",
+    "- Accuracy (THUCNews 93.5%, DuEE 0.93, CSLDCP 60%): C from 0.2 to 1, character 4-grams,",
+    "  characters only, word unigrams only, jieba without HMM and min_df=2 (the second tagger",
+    "  row), logistic regression and SGD: THUCNews stayed at 92.1-92.8%, DuEE at 0.85-0.88",
+    "  micro-F1, CSLDCP at 53-57.6%. A linear TF-IDF model seems to top out below these targets.",
+    "- Training time (THUCNews, CPU s of the defaults): tokenization about 15, word TF-IDF 6,",
+    "  character TF-IDF 17, LinearSVC 33. Logistic regression is far slower (it did not finish",
+    "  THUCNews in 10 minutes), so the default is the linear SVM. The features alone cost more",
+    "  than fastText's whole training; not met.",
+    "- Throughput (0.8x raw jieba.lcut): features batched and vectorised (2.1x faster scoring),",
+    "  terms counted in C, coefficient rows gathered contiguously, batches of 128 texts; what is",
+    "  left is Python-level character n-grams and vocabulary look-ups. Not met.",
+    "- `--jobs 2`: chunks of 64K characters tagged in worker processes; the parent reads, renders",
+    "  and receives every result, and on this loaded 2-core machine it gained nothing. Not met.",
+]
 
 
 def wall(command: list[str]) -> float:
@@ -47,7 +65,9 @@ def main() -> None:
             "",
             f"- `tagger tag {seed.relative_to(ROOT)}` (a new process each time, the bundled model): "
             f"median {statistics.median(cold):.2f} s wall over {args.repeat} runs "
-            f"(min {min(cold):.2f} s); target under 1.5 s.",
+            f"(min {min(cold):.2f} s); target under 1.5 s: "
+            + ("PASS" if statistics.median(cold) < 1.5 else "**FAIL**")
+            + ".",
         ]
         titles = args.data / "thucnews-titles" / "dev.txt"
         if titles.exists():
@@ -66,11 +86,11 @@ def main() -> None:
             lines.append(
                 f"- `tagger tag` on 30,000 THUCNews dev titles ({len(text) * 3:,} characters), best of "
                 f"two: one process {one:.1f} s, `--jobs 2` {two:.1f} s: {one / two:.2f}x "
-                "(target 1.7x)."
+                "(target 1.7x): " + ("PASS" if one / two >= 1.7 else "**FAIL**") + "."
             )
         else:
             lines.append(f"- --jobs comparison skipped: {titles} not found.")
-    report = "\n".join(lines) + "\n"
+    report = "\n".join(lines + TRIED) + "\n"
     print(report)
     path = ROOT / "BENCHMARKS.md"
     existing = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
