@@ -24,15 +24,17 @@ from typing import Any
 
 import joblib
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from joblib import parallel_config
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from .data import Example, summarize
 from .errors import DataError, ModelError
+from .features import Analyzer, FeatureSpace, available_cores
 from .files import atomic_write
 from .inference import CompactModel, LabelDecider
 from .modelfile import (
@@ -44,12 +46,13 @@ from .modelfile import (
     write_model,
 )
 from .taxonomy import Taxonomy
-from .tokenizing import JiebaTokenizer, WordNgrams, normalize
+from .tokenizing import JiebaTokenizer
 
 __all__ = [
     "DataWarning",
     "ModelVersionWarning",
     "TaggerModel",
+    "TfidfFeatures",
     "build_pipeline",
     "load_model",
     "train",
@@ -114,6 +117,44 @@ def card_path(model_path: str | Path) -> Path:
     return model_path.with_name(model_path.name + ".card.json")
 
 
+class TfidfFeatures(TransformerMixin, BaseEstimator):
+    """The Pipeline's feature step: ``tagger.features.FeatureSpace`` as a scikit-learn
+    transformer (TF-IDF of jieba words and their n-grams, and of character n-grams)."""
+
+    def __init__(
+        self,
+        tokenizer: JiebaTokenizer | None = None,
+        word_ngrams: int = 2,
+        char_ngrams: tuple[int, int] | None = (1, 3),
+        min_df: int = 1,
+        n_jobs: int | None = None,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.n_jobs = n_jobs
+
+    def fit(self, X: Sequence[str], y: Any = None) -> TfidfFeatures:
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X: Sequence[str], y: Any = None) -> Any:
+        analyzer = Analyzer(self.tokenizer or JiebaTokenizer(), self.word_ngrams, self.char_ngrams)
+        self.space_ = FeatureSpace(analyzer)
+        return self.space_.fit(list(X), self.min_df, jobs(self.n_jobs))
+
+    def transform(self, X: Sequence[str]) -> Any:
+        return self.space_.transform(list(X), jobs(self.n_jobs))
+
+
+def jobs(n_jobs: int | None) -> int:
+    """Worker processes for ``n_jobs`` as scikit-learn reads it (None: 1; -1: every core)."""
+    if n_jobs is None:
+        return 1
+    return max(1, n_jobs if n_jobs > 0 else available_cores() + 1 + n_jobs)
+
+
 def build_pipeline(
     tokenizer: JiebaTokenizer | None = None,
     *,
@@ -124,44 +165,21 @@ def build_pipeline(
     char_ngrams: tuple[int, int] | None = (1, 3),
     min_df: int = 1,
     class_weight: str | None = None,
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
 ) -> Pipeline:
-    """TF-IDF over jieba words (and their n-grams) and characters, then a linear classifier."""
+    """TF-IDF over jieba words (and their n-grams) and characters, then a linear classifier:
+    one-vs-rest, a binary classifier a label, fitted by ``n_jobs`` threads (-1: every core;
+    texts are analysed by as many processes)."""
     if classifier not in CLASSIFIERS:
         raise ValueError(f"classifier must be one of {CLASSIFIERS}, not {classifier!r}")
-    tokenizer = tokenizer or JiebaTokenizer()
-    features: list[tuple[str, Any]] = [
-        (
-            "words",
-            TfidfVectorizer(
-                analyzer=WordNgrams(tokenizer, word_ngrams),
-                sublinear_tf=True,
-                min_df=min_df,
-                dtype=np.float32,
-            ),
-        )
-    ]
-    if char_ngrams:
-        features.append(
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char",
-                    preprocessor=normalize,
-                    ngram_range=char_ngrams,
-                    sublinear_tf=True,
-                    min_df=min_df,
-                    dtype=np.float32,
-                ),
-            )
-        )
+    features = TfidfFeatures(tokenizer, word_ngrams, char_ngrams, min_df, n_jobs)
     if classifier == "logreg":
         clf: Any = LogisticRegression(C=C, max_iter=1000, class_weight=class_weight)
     else:
         clf = LinearSVC(C=C, class_weight=class_weight)
-    if multi_label:
+    if multi_label or classifier == "svm":  # LinearSVC is one-vs-rest too, on one thread
         clf = OneVsRestClassifier(clf, n_jobs=n_jobs)
-    return Pipeline([("features", FeatureUnion(features)), ("classifier", clf)])
+    return Pipeline([("features", features), ("classifier", clf)])
 
 
 def train(
@@ -308,7 +326,10 @@ def _fit(
         labels = [str(c) for c in binarizer.classes_]
     else:
         y = [e.labels[0] for e in examples]
-    with warnings.catch_warnings():
+    with (
+        warnings.catch_warnings(),
+        parallel_config(backend="threading"),  # liblinear lets go of the GIL: no copies of X
+    ):
         warnings.filterwarnings("ignore", message="Label not .* is present in all training")
         pipeline.fit(texts, y)
     if not multi_label:

@@ -3,10 +3,15 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import jieba
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tagger.tokenizing import JiebaTokenizer, WordNgrams, normalize
+from tagger.features import word_grams
+from tagger.tokenizing import JiebaTokenizer, normalize
 
 
 def test_user_words_keep_domain_terms_whole():
@@ -58,7 +63,7 @@ def test_jieba_start_up_messages_do_not_reach_the_user():
 
 
 def test_word_ngrams_and_normalize():
-    assert WordNgrams(JiebaTokenizer(), 2)("人工智能芯片") == ["人工智能", "芯片", "人工智能 芯片"]
+    assert word_grams(JiebaTokenizer()("人工智能芯片"), 2) == ["人工智能", "芯片", "人工智能 芯片"]
     assert normalize("ＧＰＵ\u3000Ａ") == "gpu a"
 
 
@@ -96,3 +101,25 @@ def test_cached_main_dictionary_gives_jiebas_own_tokens(tmp_path):
         )
         assert result.stdout.strip() == "True"
     assert list((tmp_path / "cache").glob("jieba-dict-*.npz"))
+
+
+SEED_TEXTS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+PIECES = st.sampled_from(
+    ["云计算", "芯片", "星际之门", "的", "了", "。", "，", "AI", "gpt-4", "3.5%", "c++", " ",
+     "\r\n", "\n", "\t", "😀", "é", "ー", "〇", "鿕", "人工智能大模型", "李飞飞", "十四五", "#"]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("hmm", [True, False])
+def test_cutting_gives_exactly_jiebas_words_on_the_seed_articles(hmm):
+    tok = JiebaTokenizer(user_words=["星际之门", "智算中心 1000 n"], hmm=hmm)
+    for path in SEED_TEXTS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert tok.cut(line) == tok.jieba.lcut(line, HMM=hmm), line
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=30).map("".join), st.booleans())
+def test_cutting_gives_exactly_jiebas_words_on_any_text(text, hmm):
+    tok = JiebaTokenizer(hmm=hmm)
+    assert tok.cut(text) == tok.jieba.lcut(text, HMM=hmm)
