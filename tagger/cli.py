@@ -120,6 +120,79 @@ Trust = Annotated[
 TextField = Annotated[str | None, typer.Option(help="Name of the text field or column.")]
 LabelField = Annotated[str | None, typer.Option(help="Name of the label field or column.")]
 
+TRAINING = "Training options (train; evaluate --cv)"
+HMM_DEFAULT = False
+GroupField = Annotated[
+    str | None,
+    typer.Option(
+        help="Field(s), comma-separated, grouping examples that split together.",
+        rich_help_panel=TRAINING,
+    ),
+]
+TaxonomyFile = Annotated[
+    Path | None,
+    typer.Option(
+        help="TOML taxonomy: fixes the labels, adds their keywords as examples.",
+        rich_help_panel=TRAINING,
+    ),
+]
+UserDict = Annotated[
+    Path | None,
+    typer.Option(
+        help="jieba user dictionary ('word [freq] [tag]' a line).", rich_help_panel=TRAINING
+    ),
+]
+StopWords = Annotated[
+    Path | None, typer.Option(help="Stop words, one a line.", rich_help_panel=TRAINING)
+]
+MultiLabel = Annotated[
+    bool | None,
+    typer.Option(
+        "--multi-label/--single-label",
+        help="Force the kind of model (default: from the data).",
+        rich_help_panel=TRAINING,
+    ),
+]
+Classifier = Annotated[
+    str, typer.Option(help="svm (linear SVM) or logreg.", rich_help_panel=TRAINING)
+]
+CValue = Annotated[
+    float,
+    typer.Option("--c", min=0.0, help="Inverse regularisation strength.", rich_help_panel=TRAINING),
+]
+Balanced = Annotated[
+    bool,
+    typer.Option(
+        "--balanced", help="Weight labels inversely to their frequency.", rich_help_panel=TRAINING
+    ),
+]
+MinDf = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Keep terms found in at least N texts (default: 1 below 100,000 examples, else 2).",
+        rich_help_panel=TRAINING,
+    ),
+]
+Hmm = Annotated[
+    bool,
+    typer.Option(
+        "--hmm/--no-hmm",
+        help="Let jieba's HMM guess words missing from its dictionary (slower).",
+        rich_help_panel=TRAINING,
+    ),
+]
+TrainJobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Processes to train with (default: every core).",
+        rich_help_panel=TRAINING,
+    ),
+]
+
 
 class _NothingWritten(Exception):
     """Raised inside ``_sink`` to discard the output instead of writing it."""
@@ -253,31 +326,17 @@ def train_command(
     cv: Annotated[
         int | None, typer.Option(min=2, help="Cross-validate with K folds instead of a split.")
     ] = None,
-    user_dict: Annotated[
-        Path | None, typer.Option(help="jieba user dictionary ('word [freq] [tag]' a line).")
-    ] = None,
-    stop_words: Annotated[Path | None, typer.Option(help="Stop words, one a line.")] = None,
-    taxonomy: Annotated[
-        Path | None,
-        typer.Option(help="TOML taxonomy: fixes the labels, adds their keywords as examples."),
-    ] = None,
-    group_field: Annotated[
-        str | None,
-        typer.Option(help="Field(s), comma-separated, grouping examples that split together."),
-    ] = None,
-    multi_label: Annotated[
-        bool | None,
-        typer.Option(
-            "--multi-label/--single-label", help="Force the kind of model (default: from the data)."
-        ),
-    ] = None,
-    classifier: Annotated[str, typer.Option(help="svm (linear SVM) or logreg.")] = "svm",
-    c: Annotated[
-        float, typer.Option("--c", min=0.0, help="Inverse regularisation strength.")
-    ] = 0.5,
-    balanced: Annotated[
-        bool, typer.Option("--balanced", help="Weight labels inversely to their frequency.")
-    ] = False,
+    group_field: GroupField = None,
+    taxonomy: TaxonomyFile = None,
+    user_dict: UserDict = None,
+    stop_words: StopWords = None,
+    multi_label: MultiLabel = None,
+    classifier: Classifier = "svm",
+    c: CValue = 0.5,
+    balanced: Balanced = False,
+    min_df: MinDf = None,
+    hmm: Hmm = HMM_DEFAULT,
+    jobs: TrainJobs = None,
     seed: Annotated[int, typer.Option(help="Random seed for the split.")] = 0,
     thresholds: Annotated[
         str,
@@ -299,12 +358,10 @@ def train_command(
 ) -> None:
     """Train a model on labeled segments and save it with its model card."""
     from .data import summarize
-    from .model import CLASSIFIERS, train
+    from .model import train
     from .taxonomy import load_taxonomy
-    from .tokenizing import JiebaTokenizer
 
-    if classifier not in CLASSIFIERS:
-        raise typer.BadParameter(f"use one of {', '.join(CLASSIFIERS)}", param_hint="--classifier")
+    options = _training_options(user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs)
     if thresholds not in ("global", "per-label"):
         raise typer.BadParameter("use global or per-label", param_hint="--thresholds")
     if target_precision is not None and thresholds != "per-label":
@@ -312,12 +369,10 @@ def train_command(
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     summary = summarize(examples)
     _print_summary(summary)
-    tokenizer = JiebaTokenizer.from_files(user_dict, stop_words)
     with err.status("training...") as status:
         model = train(
             examples,
             multi_label=multi_label,
-            tokenizer=tokenizer,
             taxonomy=load_taxonomy(taxonomy) if taxonomy else None,
             test_size=test_size,
             cv=cv,
@@ -325,9 +380,7 @@ def train_command(
             thresholds=thresholds,
             target_precision=target_precision,
             progress=lambda message: status.update(message + "..."),
-            classifier=classifier,
-            C=c,
-            class_weight="balanced" if balanced else None,
+            **options,
         )
     _print_metrics(model.card["metrics"])
     model.save(output)
@@ -336,6 +389,32 @@ def train_command(
         f"{len(model.labels)} labels)",
         highlight=False,
     )
+
+
+def _training_options(
+    user_dict: Path | None,
+    stop_words: Path | None,
+    hmm: bool,
+    classifier: str,
+    c: float,
+    balanced: bool,
+    min_df: int | None,
+    jobs: int | None,
+) -> dict[str, Any]:
+    """``train``'s keyword arguments from the training options (train, evaluate --cv)."""
+    from .model import CLASSIFIERS
+    from .tokenizing import JiebaTokenizer
+
+    if classifier not in CLASSIFIERS:
+        raise typer.BadParameter(f"use one of {', '.join(CLASSIFIERS)}", param_hint="--classifier")
+    return {
+        "tokenizer": JiebaTokenizer.from_files(user_dict, stop_words, hmm),
+        "classifier": classifier,
+        "C": c,
+        "class_weight": "balanced" if balanced else None,
+        "min_df": min_df,
+        "n_jobs": jobs or -1,
+    }
 
 
 def _print_summary(summary: Any) -> None:
@@ -521,6 +600,7 @@ ReportFormatOption = Annotated[
 @app.command("evaluate")
 @handles_errors
 def evaluate_command(
+    ctx: typer.Context,
     data: Annotated[list[Path], typer.Argument(help="Labeled data files.")],
     model: Annotated[
         Path | None,
@@ -560,41 +640,17 @@ def evaluate_command(
             rich_help_panel=FRESH,
         ),
     ] = False,
-    group_field: Annotated[
-        str | None,
-        typer.Option(
-            help="Field(s), comma-separated, grouping examples that split together.",
-            rich_help_panel=FRESH,
-        ),
-    ] = None,
-    taxonomy: Annotated[
-        Path | None, typer.Option(help="TOML taxonomy, as for train.", rich_help_panel=FRESH)
-    ] = None,
-    user_dict: Annotated[
-        Path | None, typer.Option(help="jieba user dictionary.", rich_help_panel=FRESH)
-    ] = None,
-    stop_words: Annotated[
-        Path | None, typer.Option(help="Stop words, one a line.", rich_help_panel=FRESH)
-    ] = None,
-    multi_label: Annotated[
-        bool | None,
-        typer.Option(
-            "--multi-label/--single-label",
-            help="Force the kind of model (default: from the data).",
-            rich_help_panel=FRESH,
-        ),
-    ] = None,
-    classifier: Annotated[
-        str | None, typer.Option(help="svm (default) or logreg.", rich_help_panel=FRESH)
-    ] = None,
-    c: Annotated[
-        float | None,
-        typer.Option("--c", min=0.0, help="Inverse regularisation (0.5).", rich_help_panel=FRESH),
-    ] = None,
-    balanced: Annotated[
-        bool,
-        typer.Option("--balanced", help="Weight labels inversely.", rich_help_panel=FRESH),
-    ] = False,
+    group_field: GroupField = None,
+    taxonomy: TaxonomyFile = None,
+    user_dict: UserDict = None,
+    stop_words: StopWords = None,
+    multi_label: MultiLabel = None,
+    classifier: Classifier = "svm",
+    c: CValue = 0.5,
+    balanced: Balanced = False,
+    min_df: MinDf = None,
+    hmm: Hmm = HMM_DEFAULT,
+    jobs: TrainJobs = None,
     seed: Annotated[
         int, typer.Option(help="Random seed for the folds.", rich_help_panel=FRESH)
     ] = 0,
@@ -608,13 +664,12 @@ def evaluate_command(
     from .modelfile import load_compact
 
     fresh = cv is not None or learning_curve
-    training = [taxonomy, user_dict, stop_words, multi_label, classifier, c, group_field]
     if model is None and not fresh:
         raise typer.BadParameter(
             "pass --model M to measure a saved model, or --cv K to cross-validate fresh models",
             param_hint="--model",
         )
-    if model is not None and (fresh or balanced or any(x is not None for x in training)):
+    if model is not None and (fresh or _given(ctx, TRAINING)):
         raise typer.BadParameter(
             "--cv, --learning-curve and the training options measure fresh models: "
             "leave out --model, or leave them out",
@@ -630,9 +685,10 @@ def evaluate_command(
             load_compact(model, trust=trust), examples, threshold=threshold, max_mistakes=keep
         )
     else:
-        fit, labels = _fresh_trainer(
-            examples, taxonomy, user_dict, stop_words, multi_label, classifier, c, balanced
+        options = _training_options(
+            user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs
         )
+        fit, labels = _fresh_trainer(examples, taxonomy, multi_label, options)
         folds = cv or 5
         with err.status(f"cross-validating ({folds} folds)...") as status:
             cross = cross_validation(
@@ -657,34 +713,35 @@ def evaluate_command(
 def _fresh_trainer(
     examples: list[Any],
     taxonomy: Path | None,
-    user_dict: Path | None,
-    stop_words: Path | None,
     multi_label: bool | None,
-    classifier: str | None,
-    c: float | None,
-    balanced: bool,
+    options: dict[str, Any],
 ) -> tuple[Callable[..., Any], list[str]]:
     """``train`` with the given options and no held-out measuring, and the labels it knows."""
     from .data import summarize
-    from .model import CLASSIFIERS, train
+    from .model import train
     from .taxonomy import load_taxonomy
-    from .tokenizing import JiebaTokenizer
 
-    if classifier is not None and classifier not in CLASSIFIERS:
-        raise typer.BadParameter(f"use one of {', '.join(CLASSIFIERS)}", param_hint="--classifier")
     summary = summarize([e for e in examples if e.text.strip()])
     loaded = load_taxonomy(taxonomy) if taxonomy else None
     fit = functools.partial(
         train,
         multi_label=summary.is_multi_label if multi_label is None else multi_label,
-        tokenizer=JiebaTokenizer.from_files(user_dict, stop_words),
         taxonomy=loaded,
         test_size=0,
-        classifier=classifier or "svm",
-        C=0.5 if c is None else c,
-        class_weight="balanced" if balanced else None,
+        **options,
     )
     return fit, list(loaded.names) if loaded else sorted(summary.labels)
+
+
+def _given(ctx: typer.Context, panel: str) -> list[str]:
+    """The options of ``panel`` given on the command line (not left at their defaults)."""
+    return [
+        p.name
+        for p in ctx.command.params
+        if getattr(p, "rich_help_panel", None) == panel
+        and p.name
+        and getattr(ctx.get_parameter_source(p.name), "name", "DEFAULT") != "DEFAULT"
+    ]
 
 
 def _render_evaluation(

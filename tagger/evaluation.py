@@ -561,9 +561,10 @@ def _spread(examples: Sequence[Example], seed: int) -> tuple[list[Example], int]
 
 
 def best_threshold(
-    scores: np.ndarray, examples: Sequence[Example], labels: Sequence[str]
+    scores: np.ndarray, examples: Sequence[Example], labels: Sequence[str], min_labels: int = 0
 ) -> tuple[float, float]:
-    """The one threshold for all labels that maximises micro-F1 on these scores, and that F1.
+    """The one threshold for all labels that maximises micro-F1 on these scores, and that F1
+    (each text given at least its ``min_labels`` best labels, as ``LabelDecider`` does).
 
     >>> best_threshold(np.array([[0.9], [0.3], [0.2]]), [Example("a", ("x",))] * 2 + [Example("b", ())], ["x"])
     (0.25, 1.0)
@@ -571,12 +572,22 @@ def best_threshold(
     truth = np.array([[label in e.labels for label in labels] for e in examples], dtype=bool)
     best = (0.5, -1.0)
     for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
-        chosen = scores >= t
+        chosen = _decided(scores, np.full(len(labels), t), min_labels)
         tp = (chosen & truth).sum()
         f1 = 2 * tp / (chosen.sum() + truth.sum()) if chosen.sum() + truth.sum() else 0.0
         if f1 > best[1]:
             best = (float(t), float(f1))
     return best
+
+
+def _decided(scores: np.ndarray, cut: np.ndarray, min_labels: int) -> np.ndarray:
+    """Which labels are chosen at thresholds ``cut``, at least the ``min_labels`` best a row."""
+    chosen = scores >= cut
+    if min_labels:
+        best = np.argsort(-scores, axis=1, kind="stable")[:, :min_labels]
+        short = chosen.sum(axis=1) < min_labels
+        chosen[np.flatnonzero(short)[:, None], best[short]] = True
+    return chosen
 
 
 def tune_thresholds(
@@ -635,19 +646,21 @@ def choose_thresholds(
     per_label: bool = False,
     target_precision: float | None = None,
     min_support: int = 3,
+    min_labels: int = 0,
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """Decision thresholds for a multi-label model from held-out scores, and what a model card
     records about them (``threshold``, ``micro_f1`` with the chosen thresholds, ``mode``).
 
     One global threshold maximising micro-F1, or with ``per_label`` one per label
-    (``tune_thresholds``: maximising F1, or reaching ``target_precision`` when given).
+    (``tune_thresholds``: maximising F1, or reaching ``target_precision`` when given; label
+    by label, so without the ``min_labels`` a text is given, which micro-F1 counts).
 
     >>> scores = np.array([[0.9, 0.1], [0.6, 0.2], [0.3, 0.8], [0.2, 0.7], [0.1, 0.3]])
     >>> data = [Example("a", ("x",))] * 2 + [Example("b", ("y",))] * 2 + [Example("c", ())]
     >>> choose_thresholds(scores, data, ["x", "y"])[0]
     {'x': 0.35, 'y': 0.35}
     """
-    threshold, f1 = best_threshold(scores, examples, labels)
+    threshold, f1 = best_threshold(scores, examples, labels, min_labels)
     if not per_label:
         chosen = dict.fromkeys(labels, threshold)
         mode = "global"
@@ -656,7 +669,7 @@ def choose_thresholds(
         chosen = tune_thresholds(scores, examples, labels, mode, target_precision, min_support)
         cut = np.array([chosen[label] for label in labels])
         truth = np.array([[label in e.labels for label in labels] for e in examples], dtype=bool)
-        picked = scores >= cut
+        picked = _decided(scores, cut, min_labels)
         total = picked.sum() + truth.sum()
         f1 = float(2 * (picked & truth).sum() / total) if total else 0.0
     note = {

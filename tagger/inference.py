@@ -33,6 +33,7 @@ class LabelDecider:
     labels: list[str]
     multi_label: bool
     thresholds: dict[str, float]
+    min_labels: int
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -46,9 +47,9 @@ class LabelDecider:
         """Labels chosen for each text as (label, score) pairs, best first.
 
         Single-label models choose the best label; multi-label models every label whose score
-        reaches its threshold (none when no label does). ``threshold`` overrides the model's
-        thresholds (for single-label models it may leave a text with no label); ``top_k`` keeps
-        at most that many labels.
+        reaches its threshold, and at least their ``min_labels`` best ones. ``threshold``
+        overrides the model's thresholds and keeps only labels reaching it (for any model it
+        may leave a text with no label); ``top_k`` keeps at most that many labels.
         """
         return self.decide(self.scores(texts), top_k, threshold)
 
@@ -69,6 +70,8 @@ class LabelDecider:
                 keep = order[:1] if top_k is None else order
             else:
                 keep = [i for i in order if row[i] >= cut[i]]
+                if threshold is None and len(keep) < self.min_labels:
+                    keep = list(order[: self.min_labels])
             if top_k is not None:
                 keep = keep[:top_k]
             chosen.append([(self.labels[i], float(row[i])) for i in keep])
@@ -87,6 +90,7 @@ class CompactModel(LabelDecider):
     intercept: np.ndarray
     softmax: bool  # multinomial logistic regression: scores are a softmax over labels
     card: dict[str, Any] = field(default_factory=dict)
+    min_labels: int = 0
 
     def scores(self, texts: Sequence[str], batch: int = 1024) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], as ``TaggerModel.scores`` gives."""
@@ -135,6 +139,7 @@ class CompactModel(LabelDecider):
             intercept,
             softmax,
             dict(model.card),
+            model.min_labels,
         )
 
     def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -145,6 +150,7 @@ class CompactModel(LabelDecider):
             "multi_label": self.multi_label,
             "thresholds": self.thresholds,
             "softmax": self.softmax,
+            "min_labels": self.min_labels,
             "features": features,
         }
         arrays.update(coef=self.coef.astype(np.float32), intercept=self.intercept)
@@ -163,4 +169,5 @@ class CompactModel(LabelDecider):
             arrays["intercept"],
             bool(config["softmax"]),
             card,
+            int(config["min_labels"]),
         )

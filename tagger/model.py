@@ -59,6 +59,11 @@ __all__ = [
 ]
 
 CLASSIFIERS = ("logreg", "svm")
+LARGE = 100_000
+"""From this many examples on, terms found in one text only are left out (``min_df=2``): on
+THUCNews (180,000 titles) that was as accurate, with a model 4x smaller and 35% less memory
+to train. Below it rare terms count: on TNEWS (48,000) they were worth 1.4 points, and in
+small data they include a taxonomy's keywords."""
 
 Progress = Callable[[str], None]
 
@@ -76,6 +81,7 @@ class TaggerModel(LabelDecider):
     multi_label: bool
     thresholds: dict[str, float] = field(default_factory=dict)
     card: dict[str, Any] = field(default_factory=dict)
+    min_labels: int = 0
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order:
@@ -193,6 +199,7 @@ def train(
     tune_threshold: bool = True,
     thresholds: str = "global",
     target_precision: float | None = None,
+    min_labels: int | None = None,
     seed: int = 0,
     progress: Progress | None = None,
     **params: Any,
@@ -203,9 +210,11 @@ def train(
     when examples have groups), otherwise of a ``test_size`` held-out split (0 skips
     measuring). A ``taxonomy`` fixes the label set and adds its keywords as training examples.
     For multi-label models measured this way, ``tune_threshold`` sets the decision threshold
-    to the one that maximises micro-F1 on the held-out scores. The returned model is then
-    fitted on all examples. ``params`` go to ``build_pipeline``. Raises DataError for unusable
-    data.
+    to the one that maximises micro-F1 on the held-out scores. A multi-label model gives each
+    text at least ``min_labels`` labels (its best ones); by default 1 when every example has
+    a label, else 0. The returned model is then fitted on all examples. ``params`` go to
+    ``build_pipeline``; ``min_df`` defaults to 1 below ``LARGE`` examples, else 2. Raises
+    DataError for unusable data.
 
     >>> from tagger.data import Example
     >>> data = [Example("云计算", ("cloud",)), Example("芯片", ("chips",))] * 3
@@ -236,11 +245,17 @@ def train(
     _check_trainable(examples + extra, summarize(examples + extra).labels, multi_label)
     tokenizer = tokenizer or JiebaTokenizer()
     labels = list(taxonomy.names) if taxonomy else sorted(summarize(examples + extra).labels)
+    if params.get("min_df") is None:
+        params["min_df"] = 2 if len(examples) >= LARGE else 1
+    if min_labels is None:
+        min_labels = int(multi_label and all(e.labels for e in examples))
 
     def fit(part: Sequence[Example]) -> TaggerModel:
-        return _fit(
+        model = _fit(
             [*part, *extra], multi_label, tokenizer, params, labels if multi_label else None
         )
+        model.min_labels = min_labels if multi_label else 0
+        return model
 
     metrics: dict[str, Any] = {"method": "none"}
     held_out: tuple[list[Example], Any] | None = None
@@ -271,6 +286,7 @@ def train(
             labels,
             per_label=thresholds == "per-label",
             target_precision=target_precision,
+            min_labels=model.min_labels,
         )
     model.card = _card(model, examples, tokenizer, taxonomy, params, metrics, seed)
     return model
@@ -367,6 +383,7 @@ def _card(
         "multi_label": model.multi_label,
         "labels": {label: counts.get(label, 0) for label in model.labels},
         "thresholds": model.thresholds,
+        "min_labels": model.min_labels,
         "tokenizer": tokenizer.config(),
         "taxonomy": None
         if taxonomy is None

@@ -197,3 +197,15 @@ def test_tag_without_model_uses_the_bundled_one(monkeypatch):
     assert result.exit_code == 0, result.output
     articles = json.loads(result.output)
     assert len(articles) >= 3 and all(a["title"] for a in articles)
+
+
+def test_training_options_reach_the_model_card(tmp_path, data_file):
+    model = tmp_path / "m.joblib"
+    args = ["--hmm", "--min-df", "2", "--jobs", "1", "--c", "0.8", "--test-size", "0"]
+    result = invoke("train", data_file, "-o", model, *args)
+    assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "m.joblib.card.json").read_text(encoding="utf-8"))
+    assert card["tokenizer"]["hmm"] is True
+    assert card["params"]["min_df"] == 2 and card["params"]["C"] == 0.8
+    result = invoke("evaluate", data_file, "--cv", "2", "--no-hmm", "--min-df", "2", "-j", "1")
+    assert result.exit_code == 0, result.output

@@ -212,3 +212,14 @@ def test_compare_lists_disagreements_right_answers_first(single_model):
     right = [(set(d.a) == set(d.true)) != (set(d.b) == set(d.true)) for d in result.disagreements]
     assert right == sorted(right, reverse=True)
     assert result.a_only + result.b_only == sum(right)
+
+
+def test_threshold_tuning_counts_the_label_every_text_gets():
+    from tagger.evaluation import best_threshold
+
+    scores = np.array([[0.6, 0.3], [0.1, 0.3]])
+    data = [Example("a", ("x",)), Example("b", ("y",))]
+    # finding the second text's label takes a threshold that gives the first a wrong one
+    assert best_threshold(scores, data, ["x", "y"]) == (0.15, 0.8)
+    # unless every text gets its best label anyway
+    assert best_threshold(scores, data, ["x", "y"], min_labels=1) == (0.35, 1.0)

@@ -157,3 +157,24 @@ def test_conflicting_duplicates_warn_with_file_and_line():
         match=r"1 text\(s\) appear with different labels, e.g. at corpus:1 and d.jsonl:9",
     ):
         train(examples, test_size=0)
+
+
+def test_multi_label_model_gives_a_label_to_every_text_when_every_example_had_one():
+    every = [e for e in corpus_examples(multi_label=True) if e.labels]
+    model = train(every, test_size=0)
+    assert model.min_labels == 1
+    assert all(len(row) >= 1 for row in model.predict(PROBES))
+    # an explicit threshold is a filter: it may leave a text without labels
+    assert model.predict(["周末去公园散步"], threshold=0.99) == [[]]
+    # a model that saw unlabeled examples may give none
+    some = train(corpus_examples(multi_label=True), test_size=0)
+    assert some.min_labels == 0
+    assert train(every, test_size=0, min_labels=0).min_labels == 0
+
+
+def test_min_df_defaults_to_one_for_small_data_and_is_recorded():
+    model = train(corpus_examples(), test_size=0)
+    assert model.card["params"]["min_df"] == 1
+    pruned = train(corpus_examples(), test_size=0, min_df=2)
+    assert pruned.card["params"]["min_df"] == 2
+    assert pruned.pipeline[0].space_.n_features < model.pipeline[0].space_.n_features

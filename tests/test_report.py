@@ -209,7 +209,8 @@ def test_evaluate_command_cross_validates_fresh_models(tmp_path, data_file, monk
 
 
 def test_evaluate_command_refuses_mixed_or_missing_options(data_file, saved_model):
-    for args in ([], ["-m", saved_model, "--cv", "3"], ["-m", saved_model, "--taxonomy", "t"]):
+    mixed = [["--cv", "3"], ["--taxonomy", "t"], ["--hmm"], ["--min-df", "2"], ["--c", "0.5"]]
+    for args in [[], *(["-m", saved_model, *m] for m in mixed)]:
         result = invoke("evaluate", data_file, *args)
         assert result.exit_code == 2 and "--model" in result.output
 

@@ -50,7 +50,7 @@ def test_config_records_a_hash_of_the_dictionary():
     a = JiebaTokenizer(user_words=["星际之门"]).config()
     b = JiebaTokenizer(user_words=["星际之门", "智算中心"]).config()
     assert a["user_dict_sha256"] != b["user_dict_sha256"]
-    assert a["user_words"] == 1 and a["hmm"] is True
+    assert a["user_words"] == 1 and a["hmm"] is False
 
 
 def test_jieba_start_up_messages_do_not_reach_the_user():
