@@ -13,7 +13,7 @@ TITLES = {
 }
 NAMES = {
     "tagger": "tagger (defaults)",
-    "tagger-fast": "tagger (jieba HMM off, min_df=2)",
+    "tagger-hmm": "tagger (jieba HMM on)",
     "fasttext-char": "fastText, characters",
     "fasttext-word": "fastText, jieba words",
 }
@@ -42,8 +42,9 @@ def render(results: dict[str, Any]) -> str:
         f"- machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; Python {m['python']}, "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
         _source(results["tagger_source"]),
-        "- tagger (defaults): `build_pipeline` defaults at the start of the run: "
-        + ", ".join(f"{k}={v}" for k, v in results["tagger_defaults"].items()),
+        "- tagger (defaults): `train` with `build_pipeline`'s defaults at the start of the run ("
+        + ", ".join(f"{k}={v}" for k, v in results["tagger_defaults"].items())
+        + "), min_df 1 below 100,000 training examples and 2 from there, jieba's HMM off",
         f"- load average at start / end: {_load(results['load_average_at_start'])} / "
         f"{_load(results['load_average_at_end'])} (other work on the machine slows wall-clock "
         "times; CPU seconds are given beside them)",
@@ -56,21 +57,28 @@ def render(results: dict[str, Any]) -> str:
         "## Results",
         "",
         "Training time is wall-clock seconds from raw texts to a trained model in a fresh process,"
-        " with the CPU seconds of that process in brackets (fastText trains on 2 threads):"
-        " for tagger `train(examples, test_size=0)` (jieba dictionary load, tokenization, TF-IDF,"
-        " classifier); for fastText the jieba dictionary load and tokenization (word variant) or"
-        " character splitting, writing its input file, and `train_supervised`. Tagging"
-        " throughput is characters (segments) per CPU second of one call of `model.scores`"
-        " (tagger) or of preparation plus `predict` (fastText) over all evaluation texts, in one"
-        " process; raw jieba is `jieba.Tokenizer().lcut` over the same texts (wall-clock figures"
-        " are in bench/results.json). Peak memory is `ru_maxrss` of the child process that"
-        " trained and evaluated the model (interpreter, libraries and data included). Model size"
-        " is the file written by `model.save` (tagger, joblib) or `save_model` (fastText .bin)."
+        " with the CPU seconds of that process in brackets (its worker processes not counted;"
+        " tagger and fastText both use the 2 cores): for tagger `train(examples)` (jieba"
+        " dictionary load, tokenization, TF-IDF, classifier; for multi-label data 10% of the"
+        " training split is first held out to tune the decision threshold, then the model is"
+        " fitted on all of it); for fastText the jieba dictionary load and tokenization (word"
+        " variant) or character splitting, writing its input file, and `train_supervised`."
+        " Tagging throughput is characters (segments) per CPU second of one call of"
+        " `CompactModel.scores` (tagger: the arrays-only scorer `tagger tag` uses) or of"
+        " preparation plus `predict` (fastText) over all evaluation texts, in one process; raw"
+        " jieba is `jieba.Tokenizer().lcut` over the same texts with its default HMM on (and"
+        " off, for reference: tagger cuts without it by default; its words are jieba's own,"
+        " found by a faster implementation that a test checks word for word). Peak memory is"
+        " `ru_maxrss` of the child process that trained the model (interpreter, libraries and"
+        " data included), measured right after training; in brackets the largest of its worker"
+        " processes (forked: the pages they share with it are counted in both). Model size is the file written by"
+        " `model.save` (tagger) or `save_model` (fastText .bin)."
         " fastText: supervised, wordNgrams=2, minCount=1, "
         + ", ".join(f"{k}={v}" for k, v in fasttext["params"].items())
         + f" ({overrides}), softmax loss (ova with a 0.5 threshold for DuEE), texts NFKC-normalised"
         " and lower-cased; its scores are put through tagger's own `evaluate` (best label, or every"
-        " label scoring >= 0.5).",
+        " label scoring >= 0.5 and the best one when none does, the rule tagger learns when every"
+        " training example has a label, as in DuEE).",
         "",
     ]
     for name, entry in results["datasets"].items():
@@ -142,29 +150,28 @@ def _dataset(name: str, entry: dict[str, Any]) -> list[str]:
             f"{run['chars_per_second']:,.0f}",
             f"{run['segments_per_second']:,.0f}",
             f"{run['chars_per_second'] / jieba['chars_per_second']:.2f}",
-            f"{run['peak_rss_mib']:,.0f} MiB",
+            f"{run['peak_rss_mib']:,.0f} MiB" + _workers(run),
             f"{run['model_bytes'] / 2**20:,.1f} MiB",
         ]
         lines.append(f"| {NAMES[key]} | " + " | ".join(cells) + " |")
-    cells = ["", ""] if not entry["multi_label"] else ["", "", ""]
-    cells += [
-        "",
-        f"{jieba['chars_per_second']:,.0f}",
-        f"{jieba['segments_per_second']:,.0f}",
-        "1.00",
-        "",
-        "",
-    ]
-    lines += ["| raw jieba.lcut | " + " | ".join(cells) + " |", ""]
-    for key, run in entry["runs"].items():
-        if "compact_tag_cpu_seconds" in run:
-            speed = entry["eval_chars"] / run["compact_tag_cpu_seconds"]
-            lines.append(
-                f"- {NAMES[key]} through `tagger.inference.CompactModel` (what `tagger tag`"
-                f" uses) instead of `model.scores`: {speed:,.0f} chars/s, "
-                f"{speed / jieba['chars_per_second']:.2f}x raw jieba"
-            )
+    for label, key in (("raw jieba.lcut", "jieba"), ("raw jieba.lcut(HMM=False)", "jieba_no_hmm")):
+        if key in entry:  # metrics and training left blank: tokenization only
+            ref = entry[key]
+            cells = [""] * (len(metrics) + 1) + [
+                f"{ref['chars_per_second']:,.0f}",
+                f"{ref['segments_per_second']:,.0f}",
+                f"{ref['chars_per_second'] / jieba['chars_per_second']:.2f}",
+                "",
+                "",
+            ]
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return [*lines, ""]
+
+
+def _workers(run: dict[str, Any]) -> str:
+    """The largest worker process's peak, where training used workers."""
+    peak = run.get("worker_peak_rss_mib")
+    return f" (worker: {peak:,.0f} MiB)" if peak else ""
 
 
 def _metric(value: float) -> str:

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, ModelError, TaggerError
+from .features import process_pool
 from .files import iter_text_chunks, open_binary
 from .inference import LabelDecider
 from .modelfile import load_compact
@@ -208,19 +209,19 @@ def tag_paths(
         )
         yield from _numbered(tagged)
         return
-    context = multiprocessing.get_context("fork" if "fork" in _start_methods() else None)
-    with context.Pool(jobs, initializer=_start_worker, initargs=(model, options)) as pool:
-        yield from _numbered(pool.imap(_worker_tag_chunk, chunks))
+    model.scores(["预热"])  # load the dictionary here, once, for the workers to share
+    gc.freeze()  # the collector leaves the shared pages alone: fewer copied into each worker
+    try:
+        with process_pool(jobs, _start_worker, (model, options)) as pool:
+            yield from _numbered(pool.imap(_worker_tag_chunk, chunks))
+    finally:
+        gc.unfreeze()
 
 
 CHUNK_CHARS = 1 << 16
 """Files are tagged in chunks of about this many characters, cut after blank lines (after two
 or more where there are any, which is where articles usually end). The same with any ``jobs``."""
 _worker: tuple[LabelDecider, dict[str, Any]] | None = None
-
-
-def _start_methods() -> list[str]:
-    return multiprocessing.get_all_start_methods()
 
 
 def _start_worker(model: LabelDecider, options: dict[str, Any]) -> None:
