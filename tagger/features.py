@@ -1,18 +1,19 @@
 """Features of texts: jieba words with their n-grams, and character n-grams, each block
 weighted by TF-IDF (sublinear term frequency, smoothed idf, unit length per block).
 
-A text is normalised once and cut once; its terms are made, looked up and counted by loops
-that run in C (``map`` over ``dict`` and ``str`` methods, numpy), a batch of texts at a time.
-No scikit-learn here, so scoring (``tagger.inference``) starts fast; training wraps
-``FeatureSpace.fit`` in a scikit-learn transformer (``tagger.model.TfidfFeatures``).
+A text is normalised once and cut once. Word terms are looked up in a dictionary by loops that
+run in C (``map``); character n-grams never become strings: an n-gram is the number its code
+points spell in base ``BASE``, so a batch of texts is cut into n-grams, counted and looked up
+with numpy alone. No scikit-learn here, so scoring (``tagger.inference``) starts fast;
+training wraps ``FeatureSpace.fit`` in a scikit-learn transformer (``tagger.model``).
 
 >>> space = FeatureSpace(Analyzer(JiebaTokenizer(), word_ngrams=2, char_ngrams=(1, 2)))
 >>> space.fit(["AI芯片", "芯片出口"]).shape
 (2, 16)
->>> space.vocabularies[0]
+>>> space.words
 {'ai': 0, '芯片': 1, 'ai 芯片': 2, '出口': 3, '芯片 出口': 4}
 >>> [space.term(c) for c in space.transform(["芯片"]).indices]
-['芯片', '芯', '片', '芯片']
+['芯片', '片', '芯', '芯片']
 """
 
 from __future__ import annotations
@@ -25,21 +26,31 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, repeat
-from operator import add
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import sparse
 
 from .tokenizing import JiebaTokenizer, normalize
 
-__all__ = ["Analyzer", "FeatureSpace", "available_cores", "char_grams", "word_grams"]
+__all__ = ["BASE", "Analyzer", "FeatureSpace", "available_cores", "char_codes", "word_grams"]
 
 BATCH = 2048  # texts counted together: bounds the memory held by their terms
-PARALLEL_MIN = 4 * BATCH  # fewer texts than this are cut in this process
-Triplets = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns, counts
-Lookup = Callable[[Iterable[str]], Iterator[int]]  # terms -> their columns (-1: unknown)
+PARALLEL_MIN = 4 * BATCH  # fewer texts than this are analysed in this process
+BASE = 0x110001  # one more than the code points: a character n-gram is a number in this base
+MAX_CHAR_N = 3  # BASE**3 still fits in 63 bits
 _WHITE_SPACES = re.compile(r"\s+")
+
+Triplets = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns (or codes), counts
+Lookup = Callable[[Iterable[str]], Iterator[int]]  # terms -> their columns (-1: unknown)
+
+
+class _Batch(NamedTuple):
+    """A batch of texts analysed and counted (in a worker, or here)."""
+
+    terms: str  # its distinct word terms, joined by newlines (one string: cheap to send)
+    words: Triplets  # (row, number of the term in ``terms``, count)
+    chars: Triplets  # (row, n-gram code, count)
 
 
 def word_grams(words: Sequence[str], n: int) -> list[str]:
@@ -54,31 +65,53 @@ def word_grams(words: Sequence[str], n: int) -> list[str]:
     return terms
 
 
-def char_grams(doc: str, low: int, high: int) -> list[str]:
-    """Character n-grams of ``doc`` from ``low`` to ``high`` characters, runs of whitespace
-    read as one space.
+def char_codes(docs: Sequence[str], low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, code) of every character n-gram of ``docs`` from ``low`` to ``high`` (at most
+    ``MAX_CHAR_N``) characters; ``docs`` must hold no newline (``Analyzer`` gives such docs).
 
-    >>> char_grams("云 计算", 1, 2)
-    ['云', ' ', '计', '算', '云 ', ' 计', '计算']
+    >>> rows, codes = char_codes(["云计算", "芯片"], 2, 2)
+    >>> rows.tolist(), [decode(c) for c in codes]
+    ([0, 0, 1], ['云计', '计算', '芯片'])
     """
-    doc = _WHITE_SPACES.sub(" ", doc)
-    terms: list[str] = []
-    grams: list[str] = list(doc)
+    joined = "\n".join(docs).encode("utf-32-le", "surrogatepass")
+    points = np.frombuffer(joined, dtype=np.uint32).astype(np.int64) + 1
+    breaks = points == ord("\n") + 1  # between two docs
+    row = np.cumsum(breaks)  # of each position that is not a break
+    rows, codes = [], []
+    code, valid = points, ~breaks
     for n in range(1, high + 1):
         if n > 1:  # each (n-1)-gram and the character after it
-            grams = list(map(add, grams, doc[n - 1 :]))
+            code = code[:-1] * BASE + points[n - 1 :]
+            valid = valid[:-1] & ~breaks[n - 1 :]
         if n >= low:
-            terms.extend(grams)
-    return terms
+            rows.append(row[: len(code)][valid])
+            codes.append(code[valid])
+    return np.concatenate(rows), np.concatenate(codes)
+
+
+def decode(code: int) -> str:
+    """The character n-gram a code stands for.
+
+    >>> decode(ord("云") + 1)
+    '云'
+    """
+    chars = []
+    code = int(code)
+    while code:
+        code, point = divmod(code, BASE)
+        chars.append(chr(point - 1))
+    return "".join(reversed(chars))
 
 
 class Analyzer:
-    """The terms of a text, one list a block: [words and word n-grams, character n-grams].
+    """Cuts a text into word terms (words and word n-grams) and the document its character
+    n-grams are taken from.
 
     Args:
         tokenizer: cuts the normalised text into words.
         word_ngrams: word n-grams up to this length (1: single words only).
-        char_ngrams: character n-grams of these lengths (low, high); None: no character block.
+        char_ngrams: character n-grams of these lengths (low, high), high at most 3; None: no
+            character block.
     """
 
     def __init__(
@@ -87,24 +120,16 @@ class Analyzer:
         word_ngrams: int = 2,
         char_ngrams: tuple[int, int] | None = (1, 3),
     ) -> None:
+        if char_ngrams and not 1 <= char_ngrams[0] <= char_ngrams[1] <= MAX_CHAR_N:
+            raise ValueError("char_ngrams must be (low, high) with 1 <= low <= high <= 3")
         self.tokenizer = tokenizer
         self.word_ngrams = word_ngrams
         self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
 
-    @property
-    def blocks(self) -> int:
-        return 2 if self.char_ngrams else 1
-
-    def __call__(self, text: str) -> list[list[str]]:
+    def __call__(self, text: str) -> tuple[list[str], str]:
+        """Word terms, and the normalised text with runs of whitespace made one space."""
         doc = normalize(text)
-        return self.terms(doc, self.tokenizer.words(doc))
-
-    def terms(self, doc: str, words: Sequence[str]) -> list[list[str]]:
-        """The blocks' terms of a normalised ``doc`` already cut into ``words``."""
-        blocks = [word_grams(words, self.word_ngrams)]
-        if self.char_ngrams:
-            blocks.append(char_grams(doc, *self.char_ngrams))
-        return blocks
+        return word_grams(self.tokenizer.words(doc), self.word_ngrams), _WHITE_SPACES.sub(" ", doc)
 
     def config(self) -> dict[str, Any]:
         """A JSON-able description (``from_config`` rebuilds the analyzer)."""
@@ -125,89 +150,92 @@ class Analyzer:
 
 
 class FeatureSpace:
-    """The vocabulary and idf weights of every block of an ``Analyzer``: texts in, TF-IDF
-    matrix out (float32), the columns of block ``b`` from ``offsets[b]``."""
+    """The word vocabulary, the known character n-grams (sorted codes) and the idf weights
+    of an ``Analyzer``'s features: texts in, TF-IDF matrix out (float32). Word columns come
+    first, then character columns in the order of their codes."""
 
     def __init__(
         self,
         analyzer: Analyzer,
-        vocabularies: list[dict[str, int]] | None = None,
-        idf: list[np.ndarray] | None = None,
+        words: dict[str, int] | None = None,
+        chars: np.ndarray | None = None,
+        idf: np.ndarray | None = None,
     ) -> None:
         self.analyzer = analyzer
-        self.vocabularies = vocabularies or []
-        self.idf = idf or []
-
-    @property
-    def offsets(self) -> list[int]:
-        return [0, *np.cumsum([len(v) for v in self.vocabularies]).tolist()][:-1]
+        self.words = words if words is not None else {}
+        self.chars = chars if chars is not None else np.zeros(0, dtype=np.int64)
+        self.idf = idf if idf is not None else np.zeros(0)
 
     @property
     def n_features(self) -> int:
-        return sum(len(v) for v in self.vocabularies)
+        return len(self.words) + len(self.chars)
 
     def term(self, column: int) -> str:
-        """The term of a column (slow: for reports and tests)."""
-        for vocabulary, offset in zip(self.vocabularies, self.offsets):
-            if column < offset + len(vocabulary):
-                return next(t for t, c in vocabulary.items() if c == column - offset)
-        raise IndexError(column)
+        """The term of a column (slow for words: for reports and tests)."""
+        if column >= len(self.words):
+            return decode(self.chars[column - len(self.words)])
+        return next(t for t, c in self.words.items() if c == column)
 
     def fit(self, texts: Sequence[str], min_df: int = 1, jobs: int = 1) -> sparse.csr_matrix:
         """Learn the vocabularies (terms in at least ``min_df`` texts) and idf weights from
         ``texts`` and return their TF-IDF matrix; ``jobs`` processes analyse the texts."""
-        growing: list[defaultdict[str, int]] = []
-        for _ in range(self.analyzer.blocks):
-            vocabulary: defaultdict[str, int] = defaultdict()
-            vocabulary.default_factory = vocabulary.__len__  # a new term gets the next column
-            growing.append(vocabulary)
-        counted = self._count(texts, [_numbering(v) for v in growing], jobs)
-        self.vocabularies, self.idf = [], []
-        for b, (rows, cols, counts) in enumerate(counted):
-            df = np.bincount(cols, minlength=len(growing[b]))
-            vocabulary = dict(growing[b])
-            growing[b].clear()
-            if min_df > 1:
-                keep = df >= min_df
-                new = np.cumsum(keep) - 1
-                kept = keep[cols]
-                counted[b] = rows[kept], new[cols[kept]].astype(np.int32), counts[kept]
-                vocabulary = {t: int(new[c]) for t, c in vocabulary.items() if keep[c]}
-                df = df[keep]
-            self.vocabularies.append(vocabulary)
-            self.idf.append(np.log((1 + len(texts)) / (1 + df)) + 1.0)
-        return self._matrix(counted, len(texts))
+        growing: defaultdict[str, int] = defaultdict()
+        growing.default_factory = growing.__len__  # a new term gets the next column
+        word_parts, char_parts = [], []
+        for batch in self._batches(texts, jobs):
+            word_parts.append(_columns(batch, _numbering(growing)))
+            char_parts.append(batch.chars)
+        words, vocabulary = _concatenated(word_parts), dict(growing)
+        rows, codes, counts = _concatenated(char_parts)
+        chars, columns = np.unique(codes, return_inverse=True)
+        del growing, codes
+        words, word_df, keep = _pruned(words, len(vocabulary), min_df)
+        if keep is not None:
+            new = np.cumsum(keep) - 1
+            vocabulary = {t: int(new[c]) for t, c in vocabulary.items() if keep[c]}
+        char_triplets, char_df, keep = _pruned((rows, columns, counts), len(chars), min_df)
+        if keep is not None:
+            chars = chars[keep]
+        self.words, self.chars = vocabulary, chars
+        df = np.concatenate([word_df, char_df])
+        self.idf = np.log((1 + len(texts)) / (1 + df)) + 1.0
+        return self._matrix(words, char_triplets, len(texts))
 
     def transform(self, texts: Sequence[str], jobs: int = 1) -> sparse.csr_matrix:
         """The TF-IDF matrix of ``texts``; terms not in the vocabularies are left out."""
-        lookups = [_looking_up(v) for v in self.vocabularies]
-        return self._matrix(self._count(texts, lookups, jobs), len(texts))
+        lookup = _looking_up(self.words)
+        word_parts, char_parts = [], []
+        for batch in self._batches(texts, jobs):
+            word_parts.append(_columns(batch, lookup))
+            rows, codes, counts = batch.chars
+            at = np.searchsorted(self.chars, codes)
+            known = at < len(self.chars)
+            known[known] = self.chars[at[known]] == codes[known]
+            char_parts.append((rows[known], at[known], counts[known]))
+        words, chars = _concatenated(word_parts), _concatenated(char_parts)
+        return self._matrix(words, chars, len(texts))
 
-    def _count(self, texts: Sequence[str], lookups: list[Any], jobs: int) -> list[Triplets]:
-        """(row, column, count) of every block's terms in ``texts``, columns from ``lookups``
-        (-1: unknown). Batches are analysed and counted in ``jobs`` processes when there are
-        many texts; then only each batch's distinct terms are looked up here."""
+    def _batches(self, texts: Sequence[str], jobs: int) -> Iterator[_Batch]:
+        """``texts`` analysed and counted a batch at a time, by ``jobs`` worker processes
+        when there are many."""
         batches = [(s, texts[s : s + BATCH]) for s in range(0, len(texts), BATCH)]
         with _collector_paused():
             if jobs <= 1 or len(texts) < PARALLEL_MIN:
-                parts: list[list[Triplets]] = [[] for _ in lookups]
-                for start, batch in batches:
-                    analyzed = [self.analyzer(t) for t in batch]
-                    for b, lookup in enumerate(lookups):
-                        parts[b].append(_triplets([terms[b] for terms in analyzed], start, lookup))
-                return [tuple(map(np.concatenate, zip(*part))) for part in parts]
+                yield from (_count_batch(self.analyzer, b) for b in batches)
+                return
             self.analyzer.tokenizer.cut  # noqa: B018 - load the dictionary once, before forking
             with process_pool(jobs, _start_worker, (self.analyzer,)) as pool:
-                return _merge(pool.imap(_worker_count_batch, batches), lookups)
+                yield from pool.imap(_worker_count_batch, batches)
 
-    def _matrix(self, counted: list[Triplets], n_rows: int) -> sparse.csr_matrix:
+    def _matrix(self, words: Triplets, chars: Triplets, n_rows: int) -> sparse.csr_matrix:
         """Sublinear TF times idf, each block of each row scaled to unit length, as a matrix."""
         rows_all, cols_all, values_all = [], [], []
-        for (rows, cols, counts), idf, offset in zip(counted, self.idf, self.offsets):
-            values = (np.log(counts) + 1.0) * idf[cols]
+        for (rows, cols, counts), offset in ((words, 0), (chars, len(self.words))):
+            cols = cols.astype(np.int64) + offset
+            values = (np.log(counts) + 1.0) * self.idf[cols]
             norms = np.sqrt(np.bincount(rows, weights=values**2))
             rows_all.append(rows)
-            cols_all.append(cols + offset)
+            cols_all.append(cols)
             values_all.append((values / norms[rows]).astype(np.float32))
         coo = sparse.coo_matrix(
             (np.concatenate(values_all), (np.concatenate(rows_all), np.concatenate(cols_all))),
@@ -217,27 +245,47 @@ class FeatureSpace:
 
     def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """A JSON-able description and named arrays, stored without pickling."""
-        arrays = {}
-        for b, vocabulary in enumerate(self.vocabularies):
-            terms = sorted(vocabulary, key=vocabulary.__getitem__)
-            arrays[f"terms{b}"] = np.frombuffer("".join(terms).encode("utf-32-le"), dtype=np.uint32)
-            arrays[f"lengths{b}"] = np.fromiter(map(len, terms), dtype=np.int32, count=len(terms))
-            arrays[f"idf{b}"] = self.idf[b]
-        return {"analyzer": self.analyzer.config(), "blocks": len(self.vocabularies)}, arrays
+        terms = sorted(self.words, key=self.words.__getitem__)
+        arrays = {
+            "word_terms": np.frombuffer(
+                "".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+            ),
+            "word_lengths": np.fromiter(map(len, terms), dtype=np.int32, count=len(terms)),
+            "char_codes": self.chars,
+            "idf": self.idf,
+        }
+        return {"analyzer": self.analyzer.config()}, arrays
 
     @classmethod
     def from_arrays(cls, config: dict[str, Any], arrays: dict[str, np.ndarray]) -> FeatureSpace:
-        vocabularies, idf = [], []
-        for b in range(int(config["blocks"])):
-            text = arrays[f"terms{b}"].astype("<u4").tobytes().decode("utf-32-le")
-            ends = np.cumsum(arrays[f"lengths{b}"]).tolist()
-            terms = map(text.__getitem__, map(slice, [0, *ends[:-1]], ends))
-            vocabularies.append(dict(zip(terms, range(len(ends)))))
-            idf.append(np.asarray(arrays[f"idf{b}"], dtype=np.float64))
-        return cls(Analyzer.from_config(config["analyzer"]), vocabularies, idf)
+        text = arrays["word_terms"].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+        ends = np.cumsum(arrays["word_lengths"]).tolist()
+        terms = map(text.__getitem__, map(slice, [0, *ends[:-1]], ends))
+        return cls(
+            Analyzer.from_config(config["analyzer"]),
+            dict(zip(terms, range(len(ends)))),
+            np.asarray(arrays["char_codes"], dtype=np.int64),
+            np.asarray(arrays["idf"], dtype=np.float64),
+        )
 
 
-_Local = tuple[str, np.ndarray, np.ndarray, np.ndarray]  # distinct terms, rows, ids, counts
+def _count_batch(analyzer: Analyzer, batch: tuple[int, Sequence[str]]) -> _Batch:
+    """Analyse a batch of texts (rows from ``start``) and count its terms: word terms numbered
+    within the batch, character n-grams by code."""
+    start, texts = batch
+    analyzed = [analyzer(t) for t in texts]
+    local: defaultdict[str, int] = defaultdict()
+    local.default_factory = local.__len__
+    words = _triplets([terms for terms, _ in analyzed], start, _numbering(local))
+    chars = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int32))
+    if analyzer.char_ngrams:
+        rows, codes = char_codes([doc for _, doc in analyzed], *analyzer.char_ngrams)
+        distinct, ids = np.unique(codes, return_inverse=True)
+        width = max(len(distinct), 1)
+        keys, counts = np.unique(rows * width + ids, return_counts=True)
+        rows = (keys // width + start).astype(np.int32)
+        chars = (rows, distinct[keys % width], counts.astype(np.int32))
+    return _Batch("\n".join(local), words, chars)
 
 
 def _triplets(docs: list[list[str]], start: int, lookup: Lookup) -> Triplets:
@@ -250,37 +298,38 @@ def _triplets(docs: list[list[str]], start: int, lookup: Lookup) -> Triplets:
     known = ids >= 0
     width = int(ids.max(initial=0)) + 1
     keys, counts = np.unique(rows[known] * width + ids[known], return_counts=True)
-    return (keys // width).astype(np.int32), (keys % width).astype(np.int32), counts
+    return (keys // width).astype(np.int32), keys % width, counts.astype(np.int32)
 
 
-def _count_batch(analyzer: Analyzer, batch: tuple[int, Sequence[str]]) -> list[_Local]:
-    """In a worker: analyse a batch of texts (rows from ``start``) and count each block's
-    terms numbered within the batch; return its distinct terms joined by newlines (one string,
-    cheap to send; terms never hold one) and the (row, term number, count) triplets."""
-    start, texts = batch
-    analyzed = [analyzer(t) for t in texts]
-    counted = []
-    for b in range(analyzer.blocks):
-        local: defaultdict[str, int] = defaultdict()
-        local.default_factory = local.__len__
-        rows, ids, counts = _triplets([terms[b] for terms in analyzed], start, _numbering(local))
-        counted.append(("\n".join(local), rows, ids, counts))
-    return counted
+def _columns(batch: _Batch, lookup: Lookup) -> Triplets:
+    """A batch's word triplets with each term's column in the whole (unknown ones dropped)."""
+    terms = batch.terms.split("\n") if batch.terms else []
+    rows, ids, counts = batch.words
+    columns = np.fromiter(lookup(terms), dtype=np.int64, count=len(terms))[ids]
+    known = columns >= 0
+    return rows[known], columns[known], counts[known]
 
 
-def _merge(batches: Iterable[list[_Local]], lookups: list[Any]) -> list[Triplets]:
-    """The batches' counts with each term's column in the whole (``lookups``; -1: unknown)."""
-    parts: list[list[Triplets]] = [[] for _ in lookups]
-    for counted in batches:
-        for part, lookup, (joined, rows, ids, counts) in zip(parts, lookups, counted):
-            terms = joined.split("\n") if joined else []
-            columns = np.fromiter(lookup(terms), dtype=np.int64, count=len(terms))[ids]
-            known = columns >= 0
-            part.append(
-                (rows[known].astype(np.int32), columns[known].astype(np.int32), counts[known])
-            )
-    empty = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32))
-    return [tuple(map(np.concatenate, zip(*part))) if part else empty for part in parts]
+def _concatenated(parts: list[Triplets]) -> Triplets:
+    if not parts:
+        return np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int32)
+    rows, cols, counts = zip(*parts)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(counts)
+
+
+def _pruned(
+    triplets: Triplets, size: int, min_df: int
+) -> tuple[Triplets, np.ndarray, np.ndarray | None]:
+    """Triplets of the columns found in at least ``min_df`` rows, renumbered; their document
+    frequencies; which of the ``size`` columns are kept (None: all)."""
+    rows, cols, counts = triplets
+    df = np.bincount(cols, minlength=size)
+    if min_df <= 1:
+        return triplets, df, None
+    keep = df >= min_df
+    new = np.cumsum(keep) - 1
+    kept = keep[cols]
+    return (rows[kept], new[cols[kept]], counts[kept]), df[keep], keep
 
 
 def _numbering(vocabulary: defaultdict[str, int]) -> Lookup:
@@ -301,7 +350,7 @@ def _start_worker(analyzer: Analyzer) -> None:
     _analyzer = analyzer
 
 
-def _worker_count_batch(batch: tuple[int, Sequence[str]]) -> list[_Local]:
+def _worker_count_batch(batch: tuple[int, Sequence[str]]) -> _Batch:
     assert _analyzer is not None
     return _count_batch(_analyzer, batch)
 

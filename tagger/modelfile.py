@@ -34,7 +34,7 @@ from .files import atomic_write
 __all__ = ["FORMAT", "ModelVersionWarning", "load_compact", "read_header", "read_payload"]
 
 FORMAT = "tagger-model"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAGIC = b"TAGGER-MODEL\n"
 MAX_HEADER = 64 << 20
 

@@ -33,6 +33,7 @@ __all__ = ["JiebaTokenizer", "normalize"]
 jieba.setLogLevel(logging.WARNING)  # keep "Building prefix dict..." off the user's terminal
 
 _SKIP = re.compile(r"^[\W_]+$")  # whitespace and punctuation-only tokens
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # jieba's own patterns: blocks of words, whitespace, single letters and digits
 _HAN, _JIEBA_SKIP, _ENG = jieba.re_han_default, jieba.re_skip_default, jieba.re_eng
 
@@ -44,6 +45,7 @@ def normalize(text: str) -> str:
     >>> normalize("ＡＩ\u3000雲計算")
     'ai 云计算'
     """
+    text = _SURROGATES.sub("\ufffd", text)  # lone ones (from JSON escapes) cannot be encoded
     return _to_simplified().convert(unicodedata.normalize("NFKC", text)).lower()
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tagger import features
-from tagger.features import Analyzer, FeatureSpace, char_grams
+from tagger.features import Analyzer, FeatureSpace, char_codes, decode
 from tagger.tokenizing import JiebaTokenizer
 
 from .conftest import CORPUS
@@ -14,23 +18,44 @@ from .conftest import CORPUS
 TEXTS = [text for texts in CORPUS.values() for text in texts]
 
 
-def test_char_grams_match_a_plain_slicing_definition():
-    doc = "云计算  AI\n芯片"
-    flat = "云计算 AI 芯片"
-    expected = [flat[i : i + n] for n in (2, 3) for i in range(len(flat) - n + 1)]
-    assert char_grams(doc, 2, 3) == expected
+def plain_char_grams(doc: str, low: int, high: int) -> list[str]:
+    """The definition: every substring of ``low`` to ``high`` characters."""
+    return [doc[i : i + n] for n in range(low, high + 1) for i in range(len(doc) - n + 1)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(st.characters(blacklist_characters="\n"), max_size=12), max_size=5),
+    st.integers(1, 3),
+    st.integers(0, 2),
+)
+def test_character_codes_are_the_n_grams_of_each_doc(docs, low, extra):
+    high = min(low + extra, 3)
+    rows, codes = char_codes(docs, low, high)
+    found = Counter(zip(rows.tolist(), map(decode, codes)))
+    expected = Counter(
+        (r, g) for r, doc in enumerate(docs) for g in plain_char_grams(doc, low, high)
+    )
+    assert found == expected
+
+
+def test_analyzer_gives_word_terms_and_one_spaced_text():
+    terms, doc = Analyzer(JiebaTokenizer())("ＡＩ芯片\n\n  出口")
+    assert terms == ["ai", "芯片", "出口", "ai 芯片", "芯片 出口"]
+    assert doc == "ai芯片 出口"
+    with pytest.raises(ValueError, match="char_ngrams"):
+        Analyzer(JiebaTokenizer(), char_ngrams=(1, 4))
 
 
 def test_weights_are_sublinear_tf_idf_with_unit_length_blocks():
     space = FeatureSpace(Analyzer(JiebaTokenizer(), word_ngrams=1, char_ngrams=(1, 1)))
     matrix = space.fit(["芯片芯片芯片", "云计算"]).toarray()
-    words = matrix[:, : len(space.vocabularies[0])]
-    chars = matrix[:, len(space.vocabularies[0]) :]
+    words, chars = matrix[:, : len(space.words)], matrix[:, len(space.words) :]
     assert np.allclose(np.linalg.norm(words, axis=1), 1.0)
     assert np.allclose(np.linalg.norm(chars, axis=1), 1.0)
     # "芯" and "片" three times each in the first text: equal weights, each 1/sqrt(2)
-    first = chars[0][chars[0] > 0]
-    assert np.allclose(first, [2**-0.5, 2**-0.5])
+    assert np.allclose(chars[0][chars[0] > 0], [2**-0.5, 2**-0.5])
+    assert {space.term(c) for c in range(len(space.words), space.n_features)} == set("芯片云计算")
 
 
 def test_unknown_terms_are_left_out_and_a_text_without_known_terms_is_a_zero_row():
@@ -42,14 +67,13 @@ def test_unknown_terms_are_left_out_and_a_text_without_known_terms_is_a_zero_row
 
 
 def test_min_df_drops_terms_found_in_fewer_texts():
-    once = FeatureSpace(Analyzer(JiebaTokenizer()))
-    twice = FeatureSpace(Analyzer(JiebaTokenizer()))
+    once, twice = (FeatureSpace(Analyzer(JiebaTokenizer())) for _ in range(2))
     df = np.bincount(once.fit(TEXTS, min_df=1).indices, minlength=once.n_features)
     matrix = twice.fit(TEXTS, min_df=2)
-    words = len(once.vocabularies[0])
-    kept = [(c >= words, once.term(c)) for c in np.flatnonzero(df >= 2)]
+    block = len(once.words)
+    kept = {(c >= block, once.term(c)) for c in np.flatnonzero(df >= 2)}
     assert 0 < len(kept) == twice.n_features < once.n_features
-    assert {(b, t) for b in (0, 1) for t in twice.vocabularies[b]} == set(kept)
+    assert {(False, t) for t in twice.words} | {(True, decode(c)) for c in twice.chars} == kept
     assert matrix.shape == (len(TEXTS), twice.n_features)
 
 
@@ -59,16 +83,16 @@ def test_worker_processes_give_the_same_vocabulary_and_matrix(monkeypatch):
     alone, together = (FeatureSpace(Analyzer(JiebaTokenizer())) for _ in range(2))
     a = alone.fit(TEXTS, min_df=2, jobs=1)
     b = together.fit(TEXTS, min_df=2, jobs=2)
-    assert alone.vocabularies == together.vocabularies
+    assert alone.words == together.words and (alone.chars == together.chars).all()
     assert (a != b).nnz == 0
     assert (alone.transform(TEXTS, jobs=1) != together.transform(TEXTS, jobs=2)).nnz == 0
 
 
-@pytest.mark.parametrize("chars", [(1, 3), None])
+@pytest.mark.parametrize("chars", [(1, 3), (2, 2), None])
 def test_the_space_survives_its_arrays(chars):
     space = FeatureSpace(Analyzer(JiebaTokenizer(user_words=["阿里云"]), 2, chars))
-    space.fit(TEXTS)
+    space.fit([*TEXTS, "\ud800 lone surrogate"])
     config, arrays = space.to_arrays()
     copy = FeatureSpace.from_arrays(config, arrays)
-    assert copy.vocabularies == space.vocabularies
+    assert copy.words == space.words and (copy.chars == space.chars).all()
     assert (copy.transform(TEXTS) != space.transform(TEXTS)).nnz == 0
