@@ -157,8 +157,12 @@ Classifier = Annotated[
     str, typer.Option(help="svm (linear SVM) or logreg.", rich_help_panel=TRAINING)
 ]
 CValue = Annotated[
-    float,
-    typer.Option("--c", min=0.0, help="Inverse regularisation strength.", rich_help_panel=TRAINING),
+    str,
+    typer.Option(
+        "--c",
+        help="Inverse regularisation strength, or 'auto': the best of 0.25-4 on 10% held out.",
+        rich_help_panel=TRAINING,
+    ),
 ]
 Balanced = Annotated[
     bool,
@@ -332,7 +336,7 @@ def train_command(
     stop_words: StopWords = None,
     multi_label: MultiLabel = None,
     classifier: Classifier = "svm",
-    c: CValue = 0.5,
+    c: CValue = "0.5",
     balanced: Balanced = False,
     min_df: MinDf = None,
     hmm: Hmm = HMM_DEFAULT,
@@ -383,6 +387,14 @@ def train_command(
             **options,
         )
     _print_metrics(model.card["metrics"])
+    if "C_search" in model.card["metrics"]:
+        tried = model.card["metrics"]["C_search"]["scores"]
+        err.print(
+            f"C {model.card['params']['C']} chosen on held-out data ("
+            + ", ".join(f"C {c}: {v:.4f}" for c, v in tried.items())
+            + ")",
+            highlight=False,
+        )
     model.save(output)
     err.print(
         f"Saved {output} ({'multi-label' if model.multi_label else 'single-label'}, "
@@ -396,7 +408,7 @@ def _training_options(
     stop_words: Path | None,
     hmm: bool,
     classifier: str,
-    c: float,
+    c: str,
     balanced: bool,
     min_df: int | None,
     jobs: int | None,
@@ -407,10 +419,16 @@ def _training_options(
 
     if classifier not in CLASSIFIERS:
         raise typer.BadParameter(f"use one of {', '.join(CLASSIFIERS)}", param_hint="--classifier")
+    try:
+        strength: float | str = c if c == "auto" else float(c)
+    except ValueError:
+        strength = -1.0
+    if strength != "auto" and not 0 < float(strength) < float("inf"):
+        raise typer.BadParameter("use a positive number or 'auto'", param_hint="--c")
     return {
         "tokenizer": JiebaTokenizer.from_files(user_dict, stop_words, hmm),
         "classifier": classifier,
-        "C": c,
+        "C": strength,
         "class_weight": "balanced" if balanced else None,
         "min_df": min_df,
         "n_jobs": jobs or -1,
@@ -646,7 +664,7 @@ def evaluate_command(
     stop_words: StopWords = None,
     multi_label: MultiLabel = None,
     classifier: Classifier = "svm",
-    c: CValue = 0.5,
+    c: CValue = "0.5",
     balanced: Balanced = False,
     min_df: MinDf = None,
     hmm: Hmm = HMM_DEFAULT,

@@ -209,3 +209,12 @@ def test_training_options_reach_the_model_card(tmp_path, data_file):
     assert card["params"]["min_df"] == 2 and card["params"]["C"] == 0.8
     result = invoke("evaluate", data_file, "--cv", "2", "--no-hmm", "--min-df", "2", "-j", "1")
     assert result.exit_code == 0, result.output
+
+
+def test_c_must_be_a_positive_number_or_auto(data_file, tmp_path):
+    for bad in ("0", "-1", "big"):
+        result = invoke("train", data_file, "-o", tmp_path / "m.joblib", "--c", bad)
+        assert result.exit_code == 2 and "--c" in result.output
+    result = invoke("train", data_file, "-o", tmp_path / "m.joblib", "--c", "auto")
+    assert result.exit_code == 0, result.output
+    assert "chosen on held-out data" in result.output

@@ -178,3 +178,16 @@ def test_min_df_defaults_to_one_for_small_data_and_is_recorded():
     pruned = train(corpus_examples(), test_size=0, min_df=2)
     assert pruned.card["params"]["min_df"] == 2
     assert pruned.pipeline[0].space_.n_features < model.pipeline[0].space_.n_features
+
+
+def test_c_auto_picks_the_best_c_on_held_out_data_and_records_the_search():
+    model = train(corpus_examples(), test_size=0, C="auto")
+    search = model.card["metrics"]["C_search"]
+    assert set(search["scores"]) == {"0.25", "0.5", "1.0", "2.0", "4.0"}
+    best = max(search["scores"].values())
+    chosen = model.card["params"]["C"]
+    assert search["scores"][str(chosen)] == best
+    assert chosen == min(float(c) for c, v in search["scores"].items() if v == best)
+    few = corpus_examples()[:2] + corpus_examples()[8:10]  # two labels, two examples each
+    with pytest.raises(DataError, match="choose C"):
+        train(few, test_size=0, C="auto")
