@@ -18,24 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TAGGER = [str(ROOT / ".venv" / "bin" / "tagger")]
 MARK = "## Command-line speed"
-TRIED = [
-    "",
-    "## What was tried for the targets not met",
-    "",
-    "- Accuracy (THUCNews 93.5%, DuEE 0.93, CSLDCP 60%): C from 0.2 to 1, character 4-grams,",
-    "  characters only, word unigrams only, jieba without HMM and min_df=2 (the second tagger",
-    "  row), logistic regression and SGD: THUCNews stayed at 92.1-92.8%, DuEE at 0.85-0.88",
-    "  micro-F1, CSLDCP at 53-57.6%. A linear TF-IDF model seems to top out below these targets.",
-    "- Training time (THUCNews, CPU s of the defaults): tokenization about 15, word TF-IDF 6,",
-    "  character TF-IDF 17, LinearSVC 33. Logistic regression is far slower (it did not finish",
-    "  THUCNews in 10 minutes), so the default is the linear SVM. The features alone cost more",
-    "  than fastText's whole training; not met.",
-    "- Throughput (0.8x raw jieba.lcut): features batched and vectorised (2.1x faster scoring),",
-    "  terms counted in C, coefficient rows gathered contiguously, batches of 128 texts; what is",
-    "  left is Python-level character n-grams and vocabulary look-ups. Not met.",
-    "- `--jobs 2`: chunks of 64K characters tagged in worker processes; the parent reads, renders",
-    "  and receives every result, and on this loaded 2-core machine it gained nothing. Not met.",
-]
 
 
 def wall(command: list[str]) -> float:
@@ -92,7 +74,7 @@ def main() -> None:
             )
         else:
             lines.append(f"- --jobs comparison skipped: {titles} not found.")
-    report = "\n".join(lines + TRIED) + "\n"
+    report = "\n".join(lines) + "\n"
     print(report)
     path = ROOT / "BENCHMARKS.md"
     existing = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
