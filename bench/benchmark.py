@@ -41,6 +41,7 @@ TAGGER_CONFIGS: dict[str, dict[str, Any]] = {
     "tagger-auto": {"C": "auto"},  # C chosen on 10% of the training split held out
 }
 SLOW = "tagger"  # run last, in what is left of --budget
+CLI_SPEED = "## Command-line speed"  # the heading of what bench/cli_speed.py appends
 FASTTEXT = {"epoch": 25, "lr": 1.0, "dim": 100, "thread": 2}
 # more epochs for less data: on THUCNews 10 epochs score as 25 do, on CSLDCP 25 underfit
 FASTTEXT_OVERRIDES = {"thucnews": {"epoch": 10}, "csldcp": {"epoch": 50}}
@@ -358,7 +359,10 @@ def main() -> None:
         results = benchmark(args)
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     results = json.loads(args.json.read_text())
-    args.markdown.write_text(render(results))
+    # keep the section bench/cli_speed.py appends (it replaces it when it runs)
+    old = args.markdown.read_text("utf-8") if args.markdown.exists() else ""
+    kept = old[old.index(CLI_SPEED) :] if CLI_SPEED in old else ""
+    args.markdown.write_text(render(results) + ("\n" + kept if kept else ""), encoding="utf-8")
     print(f"wrote {args.json} and {args.markdown}")
 
 
