@@ -217,10 +217,10 @@ class FeatureSpace:
 
     def _batches(self, texts: Sequence[str], jobs: int) -> Iterator[_Batch]:
         """``texts`` analysed and counted a batch at a time, by ``jobs`` worker processes
-        when there are many."""
+        when there are many (and this process may have children: a pool's workers may not)."""
         batches = [(s, texts[s : s + BATCH]) for s in range(0, len(texts), BATCH)]
         with _collector_paused():
-            if jobs <= 1 or len(texts) < PARALLEL_MIN:
+            if jobs <= 1 or len(texts) < PARALLEL_MIN or multiprocessing.current_process().daemon:
                 yield from (_count_batch(self.analyzer, b) for b in batches)
                 return
             self.analyzer.tokenizer.cut  # noqa: B018 - load the dictionary once, before forking

@@ -96,3 +96,20 @@ def test_the_space_survives_its_arrays(chars):
     copy = FeatureSpace.from_arrays(config, arrays)
     assert copy.words == space.words and (copy.chars == space.chars).all()
     assert (copy.transform(TEXTS) != space.transform(TEXTS)).nnz == 0
+
+
+def _shape_of_scores(model, texts):
+    return model.scores(texts).shape
+
+
+def test_scoring_in_a_pool_worker_stays_in_that_process(monkeypatch):
+    import multiprocessing
+
+    from tagger.model import train
+
+    from .conftest import corpus_examples
+
+    monkeypatch.setattr(features, "PARALLEL_MIN", 2)  # inherited by the forked worker
+    model = train(corpus_examples(), test_size=0, n_jobs=2)
+    with multiprocessing.get_context("fork").Pool(1) as pool:  # daemonic: may not have children
+        assert pool.apply(_shape_of_scores, (model, TEXTS)) == (len(TEXTS), 3)
