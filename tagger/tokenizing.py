@@ -64,8 +64,8 @@ class JiebaTokenizer:
         user_words: lines of a jieba user dictionary (``word [freq] [tag]``).
         stop_words: words dropped from the output.
         hmm: let jieba's HMM guess words missing from its dictionary. Off by default: the
-            character n-grams already see such words, and on the benchmark data models were as
-            accurate or better without it (BENCHMARKS.md), and cut 1.3x faster.
+            character n-grams already see such words, on the benchmark data the models were as
+            accurate or better without it, and jieba cuts about 1.4x faster (BENCHMARKS.md).
     """
 
     def __init__(
