@@ -16,11 +16,21 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from . import __version__
 from .errors import TaggerError
+from .terminal import (
+    err,
+    print_card,
+    print_comparison,
+    print_cross_validation,
+    print_learning_curve,
+    print_metrics,
+    print_report,
+    print_segments,
+    print_summary,
+    print_tagged,
+)
 
 app = typer.Typer(
     name="tagger",
@@ -29,8 +39,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -249,11 +257,6 @@ def _emit(text: str, output: Path | None) -> None:
     err.print(f"Wrote {output}", highlight=False)
 
 
-def _excerpt(text: str, width: int = 48) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
 @app.command("segment")
 @handles_errors
 def segment_command(
@@ -283,13 +286,7 @@ def segment_command(
         text, min_chars=min_chars, max_chars=max_chars, sentences=sentences, paragraphs=paragraphs
     )
     if format is SegmentFormat.table:
-        for index, article in enumerate(articles):
-            table = Table(title=f"{index}: {article.title or '(untitled)'}", title_justify="left")
-            for column in ("start", "end", "chars", "text"):
-                table.add_column(column, justify="right" if column != "text" else "left")
-            for s in article.segments:
-                table.add_row(str(s.start), str(s.end), str(len(s.text)), _excerpt(s.text, 60))
-            out.print(table)
+        print_segments(articles)
         return
     rows = [
         {
@@ -372,7 +369,7 @@ def train_command(
         raise typer.BadParameter("needs --thresholds per-label", param_hint="--target-precision")
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     summary = summarize(examples)
-    _print_summary(summary)
+    print_summary(summary)
     with err.status("training...") as status:
         model = train(
             examples,
@@ -386,7 +383,7 @@ def train_command(
             progress=lambda message: status.update(message + "..."),
             **options,
         )
-    _print_metrics(model.card["metrics"])
+    print_metrics(model.card["metrics"])
     if "C_search" in model.card["metrics"]:
         tried = model.card["metrics"]["C_search"]["scores"]
         err.print(
@@ -433,52 +430,6 @@ def _training_options(
         "min_df": min_df,
         "n_jobs": jobs or -1,
     }
-
-
-def _print_summary(summary: Any) -> None:
-    table = Table(title=f"{summary.examples} examples", title_justify="left")
-    table.add_column("label")
-    table.add_column("examples", justify="right")
-    for label, count in summary.labels.items():
-        table.add_row(label, str(count))
-    err.print(table)
-    notes = [
-        f"{summary.multi_label} with several labels",
-        f"{summary.no_label} with no label",
-        f"{summary.duplicates} duplicates",
-        f"{summary.conflicting_duplicates} duplicate texts with conflicting labels",
-        f"{summary.empty_texts} empty texts (skipped)",
-    ]
-    err.print("; ".join(notes), highlight=False)
-
-
-def _print_metrics(metrics: dict[str, Any]) -> None:
-    if metrics.get("method", "none") == "none":
-        err.print(f"Not measured: {metrics.get('note', 'no held-out data')}.", highlight=False)
-        return
-    parts = []
-    for key in ("accuracy", "micro_f1", "macro_f1"):
-        value = f"{metrics[key]:.4f}"
-        if f"{key}_std" in metrics:
-            value += f" ± {metrics[f'{key}_std']:.4f}"
-        parts.append(f"{key} {value}")
-    err.print(
-        f"{metrics['method']} on {metrics['examples']} examples: " + ", ".join(parts),
-        highlight=False,
-    )
-    if "tuned_threshold" in metrics:
-        tuned = metrics["tuned_threshold"]
-        if tuned.get("mode", "global") == "global":
-            chosen = f"decision threshold {tuned['threshold']:.2f}"
-        else:
-            chosen = (
-                f"per-label decision thresholds ({tuned['mode']}; labels with fewer than "
-                f"{tuned['min_support']} held-out examples: {tuned['threshold']:.2f})"
-            )
-        err.print(
-            f"{chosen} (micro_f1 {tuned['micro_f1']:.4f} on the same held-out scores)",
-            highlight=False,
-        )
 
 
 @app.command("tag")
@@ -534,7 +485,7 @@ def tag_command(
         with _sink(output) as write:  # streamed: a huge input never sits in memory whole
             for count, article in enumerate(articles, 1):
                 if format is TagFormat.table:
-                    _print_tagged(article)
+                    print_tagged(article)
                 else:
                     write(_render_tagged(article, format, first=count == 1))
             if failures and count == 0:
@@ -549,22 +500,6 @@ def tag_command(
         kept = f"; {output} was left as it was" if output is not None and count == 0 else ""
         err.print(f"{len(failures)} input(s) failed, {count} article(s) tagged{kept}.")
         raise typer.Exit(1)
-
-
-def _print_tagged(article: Any) -> None:
-    topics = ", ".join(f"{t.label} ({t.share:.0%})" for t in article.topics) or "(none)"
-    table = Table(
-        title=f"{article.source} #{article.index}: {article.title or '(untitled)'}\n"
-        f"topics: {topics}",
-        title_justify="left",
-    )
-    table.add_column("offsets", justify="right", no_wrap=True)
-    table.add_column("labels", max_width=34)
-    table.add_column("text", min_width=30)
-    for s in article.segments:
-        labels = ", ".join(f"{label} {s.scores[label]:.2f}" for label in s.labels) or "-"
-        table.add_row(f"{s.start}-{s.end}", labels, _excerpt(s.text))
-    out.print(table)
 
 
 def _render_tagged(article: Any, format: TagFormat, first: bool) -> str:
@@ -784,93 +719,12 @@ def _render_evaluation(
         _emit(render_json(result, **extras), output)
         return
     if cross is not None:
-        _print_cross_validation(cross.summary)
-    _print_report(result, mistakes)
+        print_cross_validation(cross.summary)
+    print_report(result, mistakes)
     if curve is not None:
-        _print_learning_curve(curve)
+        print_learning_curve(curve)
     if output is not None:
         _emit(render_json(result, **extras), output)
-
-
-def _print_cross_validation(summary: dict[str, Any]) -> None:
-    table = Table(
-        title=f"{summary['method']} on {summary['examples']} examples (mean ± spread)",
-        title_justify="left",
-    )
-    for column in ("figure", "mean", "spread"):
-        table.add_column(column, justify="left" if column == "figure" else "right")
-    for key in ("accuracy", "micro_precision", "micro_recall", "micro_f1", "macro_f1"):
-        table.add_row(key, f"{summary[key]:.4f}", f"± {summary[key + '_std']:.4f}")
-    out.print(table)
-    out.print("Out-of-fold predictions, pooled:", highlight=False)
-
-
-def _print_learning_curve(curve: Any) -> None:
-    table = Table(title=f"Learning curve ({curve.method})", title_justify="left")
-    for column in ("share", "train examples", "accuracy", "micro_f1", "macro_f1"):
-        table.add_column(column, justify="right")
-    for p in curve.points:
-        table.add_row(
-            f"{p['fraction']:.0%}",
-            f"{p['train_examples']:.1f}",
-            *(f"{p[k]:.4f} ± {p[k + '_std']:.4f}" for k in ("accuracy", "micro_f1", "macro_f1")),
-        )
-    out.print(table)
-
-
-def _print_report(report: Any, mistakes: int) -> None:
-    kind = "multi-label" if report.multi_label else "single-label"
-    out.print(f"{report.examples} examples, {kind} model", highlight=False)
-    accuracy = "exact match" if report.multi_label else "accuracy"
-    out.print(
-        f"{accuracy} {report.accuracy:.4f}   "
-        f"micro P/R/F1 {report.micro_precision:.4f} / {report.micro_recall:.4f} / {report.micro_f1:.4f}   "
-        f"macro P/R/F1 {report.macro_precision:.4f} / {report.macro_recall:.4f} / {report.macro_f1:.4f}",
-        highlight=False,
-    )
-    table = Table(title="Per label", title_justify="left")
-    columns = ["label", "support", "precision", "recall", "f1", "tp", "fp", "fn"]
-    for column in columns + (["threshold"] if report.thresholds else []):
-        table.add_column(column, justify="left" if column == "label" else "right")
-    for label, row in sorted(report.per_label.items(), key=lambda kv: -kv[1]["support"]):
-        cut = report.thresholds.get(label)
-        table.add_row(
-            label,
-            str(row["support"]),
-            *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
-            *(str(row[k]) for k in ("tp", "fp", "fn")),
-            *([] if not report.thresholds else ["-" if cut is None else f"{cut:.2f}"]),
-        )
-    out.print(table)
-    if report.multi_label:
-        out.print(f"{report.no_label} of {report.examples} examples got no label.", highlight=False)
-    if report.confusion is not None and len(report.confusion["labels"]) <= 20:
-        labels = report.confusion["labels"]
-        matrix = Table(
-            title="Confusion matrix (rows: true, columns: predicted)", title_justify="left"
-        )
-        matrix.add_column("")
-        for i, _ in enumerate(labels):
-            matrix.add_column(str(i), justify="right")
-        matrix.add_column("none", justify="right")
-        for i, (label, row) in enumerate(zip(labels, report.confusion["matrix"])):
-            matrix.add_row(f"{i} {label}", *(str(v) if v else "." for v in row))
-        out.print(matrix)
-    if report.mistakes and mistakes:
-        worst = Table(
-            title=f"Worst {min(mistakes, len(report.mistakes))} mistakes", title_justify="left"
-        )
-        for column in ("true", "predicted", "top scores", "text"):
-            worst.add_column(column)
-        for m in report.mistakes[:mistakes]:
-            scores = ", ".join(f"{k} {v:.2f}" for k, v in list(m.scores.items())[:3])
-            worst.add_row(
-                ", ".join(m.true) or "-",
-                ", ".join(m.predicted) or "-",
-                scores,
-                _excerpt(m.text, 40),
-            )
-        out.print(worst)
 
 
 @app.command("compare")
@@ -903,7 +757,6 @@ def compare_command(
     from .evaluation import compare
     from .modelfile import load_compact
     from .report import (
-        comparison_rows,
         render_comparison_html,
         render_comparison_json,
         render_comparison_markdown,
@@ -922,35 +775,7 @@ def compare_command(
         _emit(render_comparison_json(result, names), output)
         if format is ReportFormat.json:
             return
-    figures, per_label = comparison_rows(result)
-    out.print(f"A: {names[0]}\nB: {names[1]}\n{result.a.examples} examples", highlight=False)
-    for title, head, rows in (
-        ("Figures", ["figure", "A", "B", "B - A"], figures),
-        ("Per-label F1", ["label", "support", "A", "B", "B - A"], per_label),
-    ):
-        table = Table(title=title, title_justify="left")
-        for i, column in enumerate(head):
-            table.add_column(column, justify="left" if i == 0 else "right")
-        for row in rows:
-            table.add_row(*row)
-        out.print(table)
-    out.print(
-        f"{result.disagree} examples labeled differently; only A exactly right on "
-        f"{result.a_only}, only B on {result.b_only}.",
-        highlight=False,
-    )
-    if result.disagreements and disagreements:
-        table = Table(title="Disagreements", title_justify="left")
-        for column in ("true", "A", "B", "text"):
-            table.add_column(column)
-        for d in result.disagreements[:disagreements]:
-            table.add_row(
-                ", ".join(d.true) or "-",
-                ", ".join(d.a) or "-",
-                ", ".join(d.b) or "-",
-                _excerpt(d.text),
-            )
-        out.print(table)
+    print_comparison(result, names, disagreements)
 
 
 @app.command("info")
@@ -968,14 +793,7 @@ def info_command(
     if json_output:
         _emit(json.dumps(card, ensure_ascii=False, indent=2) + "\n", None)
         return
-    table = Table(title=str(model), title_justify="left", show_header=False)
-    table.add_column("key", style="bold")
-    table.add_column("value")
-    for key, value in card.items():
-        if isinstance(value, dict):
-            value = "\n".join(f"{k}: {v}" for k, v in value.items())
-        table.add_row(key, str(value))
-    out.print(table)
+    print_card(str(model), card)
 
 
 @app.command("trust")

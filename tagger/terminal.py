@@ -1,0 +1,244 @@
+"""What the command line prints on a terminal: tables of summaries, figures, tagged articles,
+reports and model cards (rich). The library itself never prints; ``tagger.cli`` calls these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = [
+    "err",
+    "excerpt",
+    "out",
+    "print_card",
+    "print_comparison",
+    "print_cross_validation",
+    "print_learning_curve",
+    "print_metrics",
+    "print_report",
+    "print_segments",
+    "print_summary",
+    "print_tagged",
+]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def excerpt(text: str, width: int = 48) -> str:
+    """``text`` on one line, cut to ``width`` characters.
+
+    >>> excerpt("云计算  市场份额", 5)
+    '云计算 …'
+    """
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def print_segments(articles: list[Any]) -> None:
+    """A table of each article's segments and offsets (``tagger segment``)."""
+    for index, article in enumerate(articles):
+        table = Table(title=f"{index}: {article.title or '(untitled)'}", title_justify="left")
+        for column in ("start", "end", "chars", "text"):
+            table.add_column(column, justify="right" if column != "text" else "left")
+        for s in article.segments:
+            table.add_row(str(s.start), str(s.end), str(len(s.text)), excerpt(s.text, 60))
+        out.print(table)
+
+
+def print_summary(summary: Any) -> None:
+    """Label counts and data notes of training data (to stderr)."""
+    table = Table(title=f"{summary.examples} examples", title_justify="left")
+    table.add_column("label")
+    table.add_column("examples", justify="right")
+    for label, count in summary.labels.items():
+        table.add_row(label, str(count))
+    err.print(table)
+    notes = [
+        f"{summary.multi_label} with several labels",
+        f"{summary.no_label} with no label",
+        f"{summary.duplicates} duplicates",
+        f"{summary.conflicting_duplicates} duplicate texts with conflicting labels",
+        f"{summary.empty_texts} empty texts (skipped)",
+    ]
+    err.print("; ".join(notes), highlight=False)
+
+
+def print_metrics(metrics: dict[str, Any]) -> None:
+    """The held-out or cross-validated figures of a model card (to stderr)."""
+    if metrics.get("method", "none") == "none":
+        err.print(f"Not measured: {metrics.get('note', 'no held-out data')}.", highlight=False)
+        return
+    parts = []
+    for key in ("accuracy", "micro_f1", "macro_f1"):
+        value = f"{metrics[key]:.4f}"
+        if f"{key}_std" in metrics:
+            value += f" ± {metrics[f'{key}_std']:.4f}"
+        parts.append(f"{key} {value}")
+    err.print(
+        f"{metrics['method']} on {metrics['examples']} examples: " + ", ".join(parts),
+        highlight=False,
+    )
+    if "tuned_threshold" in metrics:
+        tuned = metrics["tuned_threshold"]
+        if tuned.get("mode", "global") == "global":
+            chosen = f"decision threshold {tuned['threshold']:.2f}"
+        else:
+            chosen = (
+                f"per-label decision thresholds ({tuned['mode']}; labels with fewer than "
+                f"{tuned['min_support']} held-out examples: {tuned['threshold']:.2f})"
+            )
+        err.print(
+            f"{chosen} (micro_f1 {tuned['micro_f1']:.4f} on the same held-out scores)",
+            highlight=False,
+        )
+
+
+def print_tagged(article: Any) -> None:
+    """A tagged article: its topics, then each segment's labels and text."""
+    topics = ", ".join(f"{t.label} ({t.share:.0%})" for t in article.topics) or "(none)"
+    table = Table(
+        title=f"{article.source} #{article.index}: {article.title or '(untitled)'}\n"
+        f"topics: {topics}",
+        title_justify="left",
+    )
+    table.add_column("offsets", justify="right", no_wrap=True)
+    table.add_column("labels", max_width=34)
+    table.add_column("text", min_width=30)
+    for s in article.segments:
+        labels = ", ".join(f"{label} {s.scores[label]:.2f}" for label in s.labels) or "-"
+        table.add_row(f"{s.start}-{s.end}", labels, excerpt(s.text))
+    out.print(table)
+
+
+def print_cross_validation(summary: dict[str, Any]) -> None:
+    """Mean and spread of the figures over cross-validation folds."""
+    table = Table(
+        title=f"{summary['method']} on {summary['examples']} examples (mean ± spread)",
+        title_justify="left",
+    )
+    for column in ("figure", "mean", "spread"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for key in ("accuracy", "micro_precision", "micro_recall", "micro_f1", "macro_f1"):
+        table.add_row(key, f"{summary[key]:.4f}", f"± {summary[key + '_std']:.4f}")
+    out.print(table)
+    out.print("Out-of-fold predictions, pooled:", highlight=False)
+
+
+def print_learning_curve(curve: Any) -> None:
+    """The figures at each share of the training data."""
+    table = Table(title=f"Learning curve ({curve.method})", title_justify="left")
+    for column in ("share", "train examples", "accuracy", "micro_f1", "macro_f1"):
+        table.add_column(column, justify="right")
+    for p in curve.points:
+        table.add_row(
+            f"{p['fraction']:.0%}",
+            f"{p['train_examples']:.1f}",
+            *(f"{p[k]:.4f} ± {p[k + '_std']:.4f}" for k in ("accuracy", "micro_f1", "macro_f1")),
+        )
+    out.print(table)
+
+
+def print_report(report: Any, mistakes: int) -> None:
+    """An evaluation report: figures, per-label table, confusions, worst mistakes."""
+    kind = "multi-label" if report.multi_label else "single-label"
+    out.print(f"{report.examples} examples, {kind} model", highlight=False)
+    accuracy = "exact match" if report.multi_label else "accuracy"
+    out.print(
+        f"{accuracy} {report.accuracy:.4f}   "
+        f"micro P/R/F1 {report.micro_precision:.4f} / {report.micro_recall:.4f} / {report.micro_f1:.4f}   "
+        f"macro P/R/F1 {report.macro_precision:.4f} / {report.macro_recall:.4f} / {report.macro_f1:.4f}",
+        highlight=False,
+    )
+    table = Table(title="Per label", title_justify="left")
+    columns = ["label", "support", "precision", "recall", "f1", "tp", "fp", "fn"]
+    for column in columns + (["threshold"] if report.thresholds else []):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for label, row in sorted(report.per_label.items(), key=lambda kv: -kv[1]["support"]):
+        cut = report.thresholds.get(label)
+        table.add_row(
+            label,
+            str(row["support"]),
+            *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
+            *(str(row[k]) for k in ("tp", "fp", "fn")),
+            *([] if not report.thresholds else ["-" if cut is None else f"{cut:.2f}"]),
+        )
+    out.print(table)
+    if report.multi_label:
+        out.print(f"{report.no_label} of {report.examples} examples got no label.", highlight=False)
+    if report.confusion is not None and len(report.confusion["labels"]) <= 20:
+        labels = report.confusion["labels"]
+        matrix = Table(
+            title="Confusion matrix (rows: true, columns: predicted)", title_justify="left"
+        )
+        matrix.add_column("")
+        for i, _ in enumerate(labels):
+            matrix.add_column(str(i), justify="right")
+        matrix.add_column("none", justify="right")
+        for i, (label, row) in enumerate(zip(labels, report.confusion["matrix"])):
+            matrix.add_row(f"{i} {label}", *(str(v) if v else "." for v in row))
+        out.print(matrix)
+    if report.mistakes and mistakes:
+        worst = Table(
+            title=f"Worst {min(mistakes, len(report.mistakes))} mistakes", title_justify="left"
+        )
+        for column in ("true", "predicted", "top scores", "text"):
+            worst.add_column(column)
+        for m in report.mistakes[:mistakes]:
+            scores = ", ".join(f"{k} {v:.2f}" for k, v in list(m.scores.items())[:3])
+            worst.add_row(
+                ", ".join(m.true) or "-",
+                ", ".join(m.predicted) or "-",
+                scores,
+                excerpt(m.text, 40),
+            )
+        out.print(worst)
+
+
+def print_comparison(result: Any, names: tuple[str, str], disagreements: int) -> None:
+    """Two models' figures side by side and the examples they label differently."""
+    from .report import comparison_rows
+
+    figures, per_label = comparison_rows(result)
+    out.print(f"A: {names[0]}\nB: {names[1]}\n{result.a.examples} examples", highlight=False)
+    for title, head, rows in (
+        ("Figures", ["figure", "A", "B", "B - A"], figures),
+        ("Per-label F1", ["label", "support", "A", "B", "B - A"], per_label),
+    ):
+        table = Table(title=title, title_justify="left")
+        for i, column in enumerate(head):
+            table.add_column(column, justify="left" if i == 0 else "right")
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+    out.print(
+        f"{result.disagree} examples labeled differently; only A exactly right on "
+        f"{result.a_only}, only B on {result.b_only}.",
+        highlight=False,
+    )
+    if result.disagreements and disagreements:
+        table = Table(title="Disagreements", title_justify="left")
+        for column in ("true", "A", "B", "text"):
+            table.add_column(column)
+        for d in result.disagreements[:disagreements]:
+            table.add_row(
+                ", ".join(d.true) or "-",
+                ", ".join(d.a) or "-",
+                ", ".join(d.b) or "-",
+                excerpt(d.text),
+            )
+        out.print(table)
+
+
+def print_card(title: str, card: dict[str, Any]) -> None:
+    """A model card as a two-column table."""
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column("key", style="bold")
+    table.add_column("value")
+    for key, value in card.items():
+        if isinstance(value, dict):
+            value = "\n".join(f"{k}: {v}" for k, v in value.items())
+        table.add_row(key, str(value))
+    out.print(table)
