@@ -2,9 +2,9 @@
 
 A saved model carries, besides its scikit-learn Pipeline, the few arrays that scoring needs:
 the vocabulary and idf weights of its features (``tagger.features``) and the classifier's
-coefficients. Tagging
-and evaluating use them (``CompactModel``), so they start fast and never run a pickle; the
-Pipeline is loaded only to train further. Scores match the Pipeline's (a test checks).
+coefficients. Tagging and evaluating use them (``CompactModel``), so they start fast and never
+run a pickle; the Pipeline is loaded only to train further. Scores match the Pipeline's (a test
+checks).
 
 >>> from tagger.data import Example
 >>> from tagger.model import train

@@ -198,8 +198,9 @@ def tag_paths(
     """Tag files, directories of text files and ``-`` (standard input); see ``tag``.
 
     Files are read in chunks cut at blank lines (``CHUNK_CHARS``), so memory stays bounded.
-    With ``jobs`` > 1 the chunks are tagged by that many processes; the results are the same. With ``on_error``, an input that
-    cannot be read is reported to it and the others are still tagged; without, it is raised.
+    With ``jobs`` > 1 the chunks are tagged by that many processes; the results are the same.
+    With ``on_error``, an input that cannot be read is reported to it and the others are still
+    tagged; without, it is raised.
     """
     model = resolve_model(model)
     chunks = _chunks(paths, encoding, on_error, CHUNK_CHARS)
