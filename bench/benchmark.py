@@ -41,7 +41,8 @@ TAGGER_CONFIGS: dict[str, dict[str, Any]] = {
     "tagger-auto": {"C": "auto"},  # C chosen on 10% of the training split held out
 }
 SLOW = "tagger"  # run last, in what is left of --budget
-CLI_SPEED = "## Command-line speed"  # the heading of what bench/cli_speed.py appends
+CLI_SPEED = "## Command-line speed"
+LONG_ARTICLES = "csldcp"  # its abstracts, 25 to an article, also measure long articles  # the heading of what bench/cli_speed.py appends
 FASTTEXT = {"epoch": 25, "lr": 1.0, "dim": 100, "thread": 2}
 # more epochs for less data: on THUCNews 10 epochs score as 25 do, on CSLDCP 25 underfit
 FASTTEXT_OVERRIDES = {"thucnews": {"epoch": 10}, "csldcp": {"epoch": 50}}
@@ -104,6 +105,7 @@ def tagger_child(name: str, config: str, data: Path) -> dict[str, Any]:
     tag_seconds, tag_cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     after = jieba_throughput(texts)
     jieba_cpu_seconds = (before["tag_cpu_seconds"] + after["tag_cpu_seconds"]) / 2
+    long = long_articles(scorer, texts) if name == LONG_ARTICLES else {}
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["TAGGER_HOME"] = tmp  # the signing key made by save stays out of ~/.config
         model_bytes = model.save(Path(tmp) / "model.joblib").stat().st_size
@@ -113,6 +115,7 @@ def tagger_child(name: str, config: str, data: Path) -> dict[str, Any]:
         "tag_seconds": tag_seconds,
         "tag_cpu_seconds": tag_cpu_seconds,
         "jieba_ratio": jieba_cpu_seconds / tag_cpu_seconds,
+        **long,
         "metrics": report.headline(),
         "model_bytes": model_bytes,
         "peak_rss_mib": peak,
@@ -121,6 +124,27 @@ def tagger_child(name: str, config: str, data: Path) -> dict[str, Any]:
         "C": model.card["params"]["C"],
         "C_search": model.card["metrics"].get("C_search"),
         "min_labels": model.min_labels,
+    }
+
+
+def long_articles(scorer: Any, texts: list[str], size: int = 25) -> dict[str, Any]:
+    """Throughput on long articles: ``size`` texts a paragraph each, tagged by ``tag`` (cut
+    into segments, scored, rolled up), against raw jieba on the same articles."""
+    from tagger.tagging import tag
+
+    articles = ["\n\n".join(texts[i : i + size]) for i in range(0, len(texts), size)]
+    before = jieba_throughput(articles)
+    cpu = time.process_time()
+    for article in articles:
+        tag(article, scorer)
+    seconds = time.process_time() - cpu
+    after = jieba_throughput(articles)
+    jieba = (before["tag_cpu_seconds"] + after["tag_cpu_seconds"]) / 2
+    return {
+        "long_articles": len(articles),
+        "long_chars": sum(map(len, articles)),
+        "long_cpu_seconds": seconds,
+        "long_ratio": jieba / seconds,
     }
 
 
