@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Article", "Segment", "segment", "split_sentences"]
+__all__ = ["Article", "Segment", "segment", "split_sentences", "visible_chars"]
 
 SENTENCE_END = "。！？!?；;…."
 _CLOSERS = "”’」』》〉）)\"'】"
@@ -74,7 +74,16 @@ class _Block:
 
     @property
     def size(self) -> int:
-        return sum(not c.isspace() for c in self.text)
+        return visible_chars(self.text)
+
+
+def visible_chars(text: str) -> int:
+    """How many characters of ``text`` are not whitespace (counted in C: ``str.split``).
+
+    >>> visible_chars(" 云计算\u3000市场 ")
+    5
+    """
+    return sum(map(len, text.split()))
 
 
 def segment(

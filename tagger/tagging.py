@@ -17,12 +17,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .errors import DataError, ModelError, TaggerError
 from .features import process_pool
 from .files import iter_text_chunks, open_binary
 from .inference import LabelDecider
 from .modelfile import load_compact
-from .segmenting import segment
+from .segmenting import segment, visible_chars
 
 __all__ = [
     "TaggedArticle",
@@ -142,14 +144,14 @@ def tag(
 
 
 def _shown(model: LabelDecider, row: Any, pick: list[tuple[str, float]]) -> dict[str, float]:
-    best = sorted(zip(model.labels, row), key=lambda kv: -kv[1])[:SCORES_SHOWN]
-    shown = {label: round(float(s), 4) for label, s in best}
+    best = np.argsort(-row, kind="stable")[:SCORES_SHOWN]  # ties in label order
+    shown = {model.labels[i]: round(float(row[i]), 4) for i in best}
     shown.update({label: round(s, 4) for label, s in pick})
     return dict(sorted(shown.items(), key=lambda kv: -kv[1]))
 
 
 def _topics(segments: list[TaggedSegment], min_share: float) -> list[Topic]:
-    sizes = [sum(not c.isspace() for c in s.text) for s in segments]
+    sizes = [visible_chars(s.text) for s in segments]
     total = sum(sizes) or 1
     found: dict[str, list[float]] = {}
     for seg, size in zip(segments, sizes):
