@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,9 +29,10 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy import sparse
 
+from . import parallel
 from .tokenizing import JiebaTokenizer, normalize
 
-__all__ = ["BASE", "Analyzer", "FeatureSpace", "available_cores", "char_codes", "word_grams"]
+__all__ = ["BASE", "Analyzer", "FeatureSpace", "char_codes", "word_grams"]
 
 BATCH = 2048  # texts counted together: bounds the memory held by their terms
 PARALLEL_MIN = 4 * BATCH  # fewer texts than this are analysed in this process
@@ -217,15 +216,13 @@ class FeatureSpace:
 
     def _batches(self, texts: Sequence[str], jobs: int) -> Iterator[_Batch]:
         """``texts`` analysed and counted a batch at a time, by ``jobs`` worker processes
-        when there are many (and this process may have children: a pool's workers may not)."""
+        when there are many (see ``parallel.imap``)."""
         batches = [(s, texts[s : s + BATCH]) for s in range(0, len(texts), BATCH)]
-        with _collector_paused():
-            if jobs <= 1 or len(texts) < PARALLEL_MIN or multiprocessing.current_process().daemon:
-                yield from (_count_batch(self.analyzer, b) for b in batches)
-                return
+        jobs = jobs if len(texts) >= PARALLEL_MIN else 1
+        if jobs > 1:
             self.analyzer.tokenizer.cut  # noqa: B018 - load the dictionary once, before forking
-            with process_pool(jobs, _start_worker, (self.analyzer,)) as pool:
-                yield from pool.imap(_worker_count_batch, batches)
+        with _collector_paused():
+            yield from parallel.imap(_count_batch, self.analyzer, batches, jobs)
 
     def _matrix(self, words: Triplets, chars: Triplets, n_rows: int) -> sparse.csr_matrix:
         """Sublinear TF times idf, each block of each row scaled to unit length, as a matrix."""
@@ -342,19 +339,6 @@ def _looking_up(vocabulary: dict[str, int]) -> Lookup:
     return lambda terms: map(vocabulary.get, terms, repeat(-1))
 
 
-_analyzer: Analyzer | None = None
-
-
-def _start_worker(analyzer: Analyzer) -> None:
-    global _analyzer
-    _analyzer = analyzer
-
-
-def _worker_count_batch(batch: tuple[int, Sequence[str]]) -> _Batch:
-    assert _analyzer is not None
-    return _count_batch(_analyzer, batch)
-
-
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off for a while: counting makes many short-lived lists (no
@@ -366,18 +350,3 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def available_cores() -> int:
-    """The CPU cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
-def process_pool(jobs: int, initializer: Any, initargs: tuple[Any, ...]) -> Any:
-    """A pool of ``jobs`` worker processes, forked where the platform can (so they share the
-    loaded model and dictionary), each started with ``initializer(*initargs)``."""
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return multiprocessing.get_context(method).Pool(jobs, initializer, initargs)

@@ -34,7 +34,7 @@ from sklearn.svm import LinearSVC
 
 from .data import Example, summarize
 from .errors import DataError, ModelError
-from .features import Analyzer, FeatureSpace, available_cores
+from .features import Analyzer, FeatureSpace
 from .files import atomic_write
 from .inference import CompactModel, LabelDecider
 from .modelfile import (
@@ -45,6 +45,7 @@ from .modelfile import (
     versions,
     write_model,
 )
+from .parallel import resolve_jobs
 from .taxonomy import Taxonomy
 from .tokenizing import JiebaTokenizer
 
@@ -150,17 +151,10 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
     def fit_transform(self, X: Sequence[str], y: Any = None) -> Any:
         analyzer = Analyzer(self.tokenizer or JiebaTokenizer(), self.word_ngrams, self.char_ngrams)
         self.space_ = FeatureSpace(analyzer)
-        return self.space_.fit(list(X), self.min_df, _jobs(self.n_jobs))
+        return self.space_.fit(list(X), self.min_df, resolve_jobs(self.n_jobs))
 
     def transform(self, X: Sequence[str]) -> Any:
-        return self.space_.transform(list(X), _jobs(self.n_jobs))
-
-
-def _jobs(n_jobs: int | None) -> int:
-    """Worker processes for ``n_jobs`` as scikit-learn reads it (None: 1; -1: every core)."""
-    if n_jobs is None:
-        return 1
-    return max(1, n_jobs if n_jobs > 0 else available_cores() + 1 + n_jobs)
+        return self.space_.transform(list(X), resolve_jobs(self.n_jobs))
 
 
 def build_pipeline(

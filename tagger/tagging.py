@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 
 from .errors import DataError, ModelError, TaggerError
-from .features import process_pool
 from .files import iter_text_chunks, open_binary
 from .inference import LabelDecider
 from .modelfile import load_compact
+from .parallel import imap
 from .segmenting import segment, visible_chars
 
 __all__ = [
@@ -206,35 +206,14 @@ def tag_paths(
     """
     model = resolve_model(model)
     chunks = _chunks(paths, encoding, on_error, CHUNK_CHARS)
-    if jobs <= 1:
-        tagged: Iterator[tuple[str, list[TaggedArticle]]] = (
-            _tag_chunk(model, options, chunk) for chunk in chunks
-        )
-        yield from _numbered(tagged)
-        return
-    model.scores(["预热"])  # load the dictionary here, once, for the workers to share
-    gc.freeze()  # the collector leaves the shared pages alone: fewer copied into each worker
-    try:
-        with process_pool(jobs, _start_worker, (model, options)) as pool:
-            yield from _numbered(pool.imap(_worker_tag_chunk, chunks))
-    finally:
-        gc.unfreeze()
+    if jobs > 1:
+        model.scores(["预热"])  # load the dictionary here, once, for the workers to share
+    yield from _numbered(imap(_tag_chunk, (model, options), chunks, jobs))
 
 
 CHUNK_CHARS = 1 << 16
 """Files are tagged in chunks of about this many characters, cut after blank lines (after two
 or more where there are any, which is where articles usually end). The same with any ``jobs``."""
-_worker: tuple[LabelDecider, dict[str, Any]] | None = None
-
-
-def _start_worker(model: LabelDecider, options: dict[str, Any]) -> None:
-    global _worker
-    _worker = (model, options)
-
-
-def _worker_tag_chunk(chunk: tuple[str, int, str]) -> tuple[str, list[TaggedArticle]]:
-    assert _worker is not None
-    return _tag_chunk(_worker[0], _worker[1], chunk)
 
 
 def _chunks(
@@ -255,13 +234,14 @@ def _chunks(
         for source in sources:
             name = "<stdin>" if source == "-" else str(source)
             try:
-                if source == "-":
-                    for offset, text in iter_text_chunks(sys.stdin.buffer, name, encoding, size):
+                opened = (
+                    contextlib.nullcontext(sys.stdin.buffer)
+                    if source == "-"
+                    else open_binary(source)
+                )
+                with opened as stream:
+                    for offset, text in iter_text_chunks(stream, name, encoding, size):
                         yield name, offset, text
-                else:
-                    with open_binary(source) as stream:
-                        for offset, text in iter_text_chunks(stream, name, encoding, size):
-                            yield name, offset, text
             except TaggerError as error:
                 if on_error is None:
                     raise
@@ -269,8 +249,9 @@ def _chunks(
 
 
 def _tag_chunk(
-    model: LabelDecider, options: dict[str, Any], chunk: tuple[str, int, str]
+    setup: tuple[LabelDecider, dict[str, Any]], chunk: tuple[str, int, str]
 ) -> tuple[str, list[TaggedArticle]]:
+    model, options = setup
     name, offset, text = chunk
     articles = tag(text, model, source=name, **options)
     for article in articles:

@@ -1,0 +1,73 @@
+"""Work spread over worker processes, results in order: the one mechanism behind training's
+feature step and ``tagger tag --jobs``.
+
+>>> list(imap(divmod, 10, [3, 4, 7], jobs=1))
+[(3, 1), (2, 2), (1, 3)]
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+__all__ = ["available_cores", "imap", "resolve_jobs"]
+
+S = TypeVar("S")
+T = TypeVar("T")
+R = TypeVar("R")
+
+_work: tuple[Callable[[Any, Any], Any], Any] | None = None  # in a worker: function and state
+
+
+def available_cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_jobs(n_jobs: int | None) -> int:
+    """Worker processes for ``n_jobs`` as scikit-learn reads it (None: 1; -1: every core).
+
+    >>> resolve_jobs(None), resolve_jobs(3)
+    (1, 3)
+    """
+    if n_jobs is None:
+        return 1
+    return max(1, n_jobs if n_jobs > 0 else available_cores() + 1 + n_jobs)
+
+
+def imap(function: Callable[[S, T], R], state: S, items: Iterable[T], jobs: int) -> Iterator[R]:
+    """``function(state, item)`` for every item, in order, by ``jobs`` worker processes.
+
+    Workers are forked where the platform can, so they share ``state`` (a model, a loaded
+    dictionary) with this process instead of receiving a copy; the cycle collector is frozen
+    meanwhile so that it does not touch, and thereby copy, the shared pages. With one job, or
+    in a process that may not have children (a pool's worker), the work is done here.
+    """
+    if jobs <= 1 or multiprocessing.current_process().daemon:
+        yield from (function(state, item) for item in items)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context(method)
+        with context.Pool(jobs, _start, (function, state)) as pool:
+            yield from pool.imap(_call, items)
+    finally:
+        gc.unfreeze()
+
+
+def _start(function: Callable[[Any, Any], Any], state: Any) -> None:
+    global _work
+    _work = (function, state)
+
+
+def _call(item: Any) -> Any:
+    assert _work is not None
+    function, state = _work
+    return function(state, item)
