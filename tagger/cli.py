@@ -383,15 +383,7 @@ def train_command(
             progress=lambda message: status.update(message + "..."),
             **options,
         )
-    print_metrics(model.card["metrics"])
-    if "C_search" in model.card["metrics"]:
-        tried = model.card["metrics"]["C_search"]["scores"]
-        err.print(
-            f"C {model.card['params']['C']} chosen on held-out data ("
-            + ", ".join(f"C {c}: {v:.4f}" for c, v in tried.items())
-            + ")",
-            highlight=False,
-        )
+    print_metrics(model.card)
     model.save(output)
     err.print(
         f"Saved {output} ({'multi-label' if model.multi_label else 'single-label'}, "

@@ -66,11 +66,25 @@ def print_summary(summary: Any) -> None:
     err.print("; ".join(notes), highlight=False)
 
 
-def print_metrics(metrics: dict[str, Any]) -> None:
-    """The held-out or cross-validated figures of a model card (to stderr)."""
+def print_metrics(card: dict[str, Any]) -> None:
+    """A model card's held-out or cross-validated figures, and the thresholds and C chosen
+    on held-out data (to stderr)."""
+    metrics = card["metrics"]
     if metrics.get("method", "none") == "none":
         err.print(f"Not measured: {metrics.get('note', 'no held-out data')}.", highlight=False)
-        return
+    else:
+        _print_figures(metrics)
+    if "C_search" in metrics:
+        tried = metrics["C_search"]["scores"]
+        err.print(
+            f"C {card['params']['C']} chosen on held-out data ("
+            + ", ".join(f"C {c}: {v:.4f}" for c, v in tried.items())
+            + ")",
+            highlight=False,
+        )
+
+
+def _print_figures(metrics: dict[str, Any]) -> None:
     parts = []
     for key in ("accuracy", "micro_f1", "macro_f1"):
         value = f"{metrics[key]:.4f}"
