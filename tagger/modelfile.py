@@ -121,10 +121,9 @@ def read_header(path: str | Path) -> tuple[dict[str, Any], int]:
 def _verified(path: Path, trust: bool) -> tuple[dict[str, Any], bytes, bytes]:
     """Header, arrays and payload of a file whose origin is verified, or a ModelError."""
     header, offset = read_header(path)
-    with open(path, "rb") as handle:
-        handle.seek(offset)
-        packed = handle.read(int(header.get("arrays_length", 0)))
-        payload = handle.read()
+    data = path.read_bytes()  # read once: the parts checked and the whole file's hash agree
+    end = offset + int(header.get("arrays_length", 0))
+    packed, payload = data[offset:end], data[end:]
     if hashlib.sha256(packed).hexdigest() != header.get("arrays_sha256") or hashlib.sha256(
         payload
     ).hexdigest() != header.get("sha256"):
@@ -134,7 +133,7 @@ def _verified(path: Path, trust: bool) -> tuple[dict[str, Any], bytes, bytes]:
             hint="train the model again, or get an intact copy",
         )
     signed = _trust.verify(_signed_part(header), str(header.get("signature", "")))
-    if not (trust or signed or _trust.is_trusted(_trust.file_sha256(path))):
+    if not (trust or signed or _trust.is_trusted(hashlib.sha256(data).hexdigest())):
         raise ModelError(
             "refusing to load a model file that was not saved by tagger for this user: "
             "loading a model can run code in it",
