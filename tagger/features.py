@@ -42,14 +42,19 @@ _WHITE_SPACES = re.compile(r"\s+")
 
 Triplets = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns (or codes), counts
 Lookup = Callable[[Iterable[str]], Iterator[int]]  # terms -> their columns (-1: unknown)
+_NO_CODES = np.zeros(0, dtype=np.int64)
+_NO_TRIPLETS: Triplets = (np.zeros(0, np.int32), _NO_CODES, np.zeros(0, np.int32))
 
 
 class _Batch(NamedTuple):
-    """A batch of texts analysed and counted (in a worker, or here)."""
+    """A batch of texts analysed and counted (in a worker, or here). With a known vocabulary
+    (``transform``) its terms are columns already; otherwise (``fit``) they are numbered within
+    the batch, and the batch names them."""
 
-    terms: str  # its distinct word terms, joined by newlines (one string: cheap to send)
-    words: Triplets  # (row, number of the term in ``terms``, count)
-    chars: Triplets  # (row, n-gram code, count)
+    words: Triplets  # (row, column or number of the term in ``terms``, count)
+    chars: Triplets  # (row, column or number of the code in ``codes``, count)
+    terms: str = ""  # fit: the distinct word terms, joined by newlines (one string: cheap to send)
+    codes: np.ndarray = _NO_CODES  # fit: the distinct character n-gram codes, sorted
 
 
 def word_grams(words: Sequence[str], n: int) -> list[str]:
@@ -180,19 +185,22 @@ class FeatureSpace:
         ``texts`` and return their TF-IDF matrix; ``jobs`` processes analyse the texts."""
         growing: defaultdict[str, int] = defaultdict()
         growing.default_factory = growing.__len__  # a new term gets the next column
-        word_parts, char_parts = [], []
-        for batch in self._batches(texts, jobs):
+        word_parts, batches = [], []
+        for batch in self._batches(texts, jobs, known=False):
             word_parts.append(_columns(batch, _numbering(growing)))
-            char_parts.append(batch.chars)
+            batches.append((batch.chars, batch.codes))
         words, vocabulary = _concatenated(word_parts), dict(growing)
-        rows, codes, counts = _concatenated(char_parts)
-        chars, columns = np.unique(codes, return_inverse=True)
-        del growing, codes
+        del growing, word_parts
+        chars = _union([codes for _, codes in batches])
+        char_parts = []
+        for (rows, ids, counts), codes in batches:
+            char_parts.append((rows, np.searchsorted(chars, codes)[ids], counts))
+        del batches
         words, word_df, keep = _pruned(words, len(vocabulary), min_df)
         if keep is not None:
             new = np.cumsum(keep) - 1
             vocabulary = {t: int(new[c]) for t, c in vocabulary.items() if keep[c]}
-        char_triplets, char_df, keep = _pruned((rows, columns, counts), len(chars), min_df)
+        char_triplets, char_df, keep = _pruned(_concatenated(char_parts), len(chars), min_df)
         if keep is not None:
             chars = chars[keep]
         self.words, self.chars = vocabulary, chars
@@ -202,27 +210,22 @@ class FeatureSpace:
 
     def transform(self, texts: Sequence[str], jobs: int = 1) -> sparse.csr_matrix:
         """The TF-IDF matrix of ``texts``; terms not in the vocabularies are left out."""
-        lookup = _looking_up(self.words)
-        word_parts, char_parts = [], []
-        for batch in self._batches(texts, jobs):
-            word_parts.append(_columns(batch, lookup))
-            rows, codes, counts = batch.chars
-            at = np.searchsorted(self.chars, codes)
-            known = at < len(self.chars)
-            known[known] = self.chars[at[known]] == codes[known]
-            char_parts.append((rows[known], at[known], counts[known]))
-        words, chars = _concatenated(word_parts), _concatenated(char_parts)
+        batches = list(self._batches(texts, jobs, known=True))
+        words = _concatenated([batch.words for batch in batches])
+        chars = _concatenated([batch.chars for batch in batches])
         return self._matrix(words, chars, len(texts))
 
-    def _batches(self, texts: Sequence[str], jobs: int) -> Iterator[_Batch]:
+    def _batches(self, texts: Sequence[str], jobs: int, known: bool) -> Iterator[_Batch]:
         """``texts`` analysed and counted a batch at a time, by ``jobs`` worker processes
-        when there are many (see ``parallel.imap``)."""
+        when there are many (see ``parallel.imap``); ``known``: look the terms up in this
+        space's vocabularies (see ``_count_batch``)."""
         batches = [(s, texts[s : s + BATCH]) for s in range(0, len(texts), BATCH)]
         jobs = jobs if len(texts) >= PARALLEL_MIN else 1
         if jobs > 1:
             self.analyzer.tokenizer.cut  # noqa: B018 - load the dictionary once, before forking
+        state = (self.analyzer, self if known else None)
         with _collector_paused():
-            yield from parallel.imap(_count_batch, self.analyzer, batches, jobs)
+            yield from parallel.imap(_count_batch, state, batches, jobs)
 
     def _matrix(self, words: Triplets, chars: Triplets, n_rows: int) -> sparse.csr_matrix:
         """Sublinear TF times idf, each block of each row scaled to unit length, as a matrix."""
@@ -266,23 +269,29 @@ class FeatureSpace:
         )
 
 
-def _count_batch(analyzer: Analyzer, batch: tuple[int, Sequence[str]]) -> _Batch:
-    """Analyse a batch of texts (rows from ``start``) and count its terms: word terms numbered
-    within the batch, character n-grams by code."""
+def _count_batch(
+    state: tuple[Analyzer, FeatureSpace | None], batch: tuple[int, Sequence[str]]
+) -> _Batch:
+    """Analyse a batch of texts (rows from ``start``) and count its terms, in the columns of
+    ``space`` if given (its unknown terms left out), else numbered within the batch."""
+    analyzer, space = state
     start, texts = batch
     analyzed = [analyzer(t) for t in texts]
-    local: defaultdict[str, int] = defaultdict()
-    local.default_factory = local.__len__
-    words = _triplets([terms for terms, _ in analyzed], start, _numbering(local))
-    chars = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int32))
-    if analyzer.char_ngrams:
-        rows, codes = char_codes([doc for _, doc in analyzed], *analyzer.char_ngrams)
-        distinct, ids = np.unique(codes, return_inverse=True)
-        width = max(len(distinct), 1)
-        keys, counts = np.unique(rows * width + ids, return_counts=True)
-        rows = (keys // width + start).astype(np.int32)
-        chars = (rows, distinct[keys % width], counts.astype(np.int32))
-    return _Batch("\n".join(local), words, chars)
+    terms = [terms for terms, _ in analyzed]
+    if space is None:
+        local: defaultdict[str, int] = defaultdict()
+        local.default_factory = local.__len__
+        words = _triplets(terms, start, _numbering(local))
+        names = "\n".join(local)
+    else:
+        words, names = _triplets(terms, start, _looking_up(space.words)), ""
+    if not analyzer.char_ngrams:
+        return _Batch(words, _NO_TRIPLETS, names)
+    rows, codes = char_codes([doc for _, doc in analyzed], *analyzer.char_ngrams)
+    codes, ids = np.unique(codes, return_inverse=True)
+    if space is None:
+        return _Batch(words, _counted(rows, ids, start), names, codes)
+    return _Batch(words, _counted(rows, _positions(space.chars, codes)[ids], start))
 
 
 def _triplets(docs: list[list[str]], start: int, lookup: Lookup) -> Triplets:
@@ -291,25 +300,46 @@ def _triplets(docs: list[list[str]], start: int, lookup: Lookup) -> Triplets:
     size = sum(map(len, docs))
     ids = np.fromiter(lookup(chain.from_iterable(docs)), dtype=np.int64, count=size)
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    rows = np.repeat(np.arange(start, start + len(docs), dtype=np.int64), lengths)
+    return _counted(np.repeat(np.arange(len(docs), dtype=np.int64), lengths), ids, start)
+
+
+def _counted(rows: np.ndarray, ids: np.ndarray, start: int) -> Triplets:
+    """(row + start, id, count) of each distinct (row, id) pair with an id of at least 0,
+    sorted by row then id."""
     known = ids >= 0
+    rows, ids = rows[known], ids[known]
     width = int(ids.max(initial=0)) + 1
-    keys, counts = np.unique(rows[known] * width + ids[known], return_counts=True)
-    return (keys // width).astype(np.int32), keys % width, counts.astype(np.int32)
+    keys, counts = np.unique(rows * width + ids, return_counts=True)
+    return (keys // width + start).astype(np.int32), keys % width, counts.astype(np.int32)
+
+
+def _positions(known: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Where each of the sorted ``codes`` is in the sorted array ``known``; -1 if absent."""
+    at = np.searchsorted(known, codes)
+    found = at < len(known)
+    found[found] = known[at[found]] == codes[found]
+    return np.where(found, at, -1)
+
+
+def _union(parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct values of sorted arrays, sorted (a stable sort merges sorted runs)."""
+    values = np.concatenate(parts) if parts else _NO_CODES
+    values.sort(kind="stable")
+    keep = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def _columns(batch: _Batch, lookup: Lookup) -> Triplets:
-    """A batch's word triplets with each term's column in the whole (unknown ones dropped)."""
+    """A batch's word triplets (from ``fit``) with each term's column in the whole."""
     terms = batch.terms.split("\n") if batch.terms else []
     rows, ids, counts = batch.words
-    columns = np.fromiter(lookup(terms), dtype=np.int64, count=len(terms))[ids]
-    known = columns >= 0
-    return rows[known], columns[known], counts[known]
+    return rows, np.fromiter(lookup(terms), dtype=np.int64, count=len(terms))[ids], counts
 
 
 def _concatenated(parts: list[Triplets]) -> Triplets:
     if not parts:
-        return np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int32)
+        return _NO_TRIPLETS
     rows, cols, counts = zip(*parts)
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(counts)
 
