@@ -128,7 +128,10 @@ def card_path(model_path: str | Path) -> Path:
 
 class TfidfFeatures(TransformerMixin, BaseEstimator):
     """The Pipeline's feature step: ``tagger.features.FeatureSpace`` as a scikit-learn
-    transformer (TF-IDF of jieba words and their n-grams, and of character n-grams)."""
+    transformer (TF-IDF of jieba words and their n-grams, and of character n-grams).
+
+    Its matrices are float64, as liblinear needs them: made once here, not copied again by
+    each one-vs-rest SVM (THUCNews: 0.75 s of 12 s less to fit the SVMs)."""
 
     def __init__(
         self,
@@ -151,10 +154,12 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
     def fit_transform(self, X: Sequence[str], y: Any = None) -> Any:
         analyzer = Analyzer(self.tokenizer or JiebaTokenizer(), self.word_ngrams, self.char_ngrams)
         self.space_ = FeatureSpace(analyzer)
-        return self.space_.fit(list(X), self.min_df, resolve_jobs(self.n_jobs))
+        matrix = self.space_.fit(list(X), self.min_df, resolve_jobs(self.n_jobs))
+        return matrix.astype(np.float64)
 
     def transform(self, X: Sequence[str]) -> Any:
-        return self.space_.transform(list(X), resolve_jobs(self.n_jobs))
+        matrix = self.space_.transform(list(X), resolve_jobs(self.n_jobs))
+        return matrix.astype(np.float64)
 
 
 def build_pipeline(
