@@ -183,7 +183,7 @@ def build_pipeline(
     if classifier == "logreg":
         clf: Any = LogisticRegression(C=C, max_iter=1000, class_weight=class_weight)
     else:
-        clf = LinearSVC(C=C, class_weight=class_weight)
+        clf = LinearSVC(C=C, class_weight=class_weight, random_state=0)  # a fixed visiting order
     if multi_label or classifier == "svm":  # LinearSVC is one-vs-rest too, on one thread
         clf = OneVsRestClassifier(clf, n_jobs=n_jobs)
     return Pipeline([("features", features), ("classifier", clf)])
