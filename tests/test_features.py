@@ -77,6 +77,15 @@ def test_min_df_drops_terms_found_in_fewer_texts():
     assert matrix.shape == (len(TEXTS), twice.n_features)
 
 
+@pytest.mark.parametrize("min_df", [1, 2])
+def test_transform_gives_the_matrix_fit_gave(monkeypatch, min_df):
+    monkeypatch.setattr(features, "BATCH", 4)  # terms met in several batches
+    space = FeatureSpace(Analyzer(JiebaTokenizer()))
+    fitted = space.fit(TEXTS, min_df=min_df)
+    assert fitted.has_sorted_indices and fitted.nnz > 0
+    assert (fitted != space.transform(TEXTS)).nnz == 0
+
+
 def test_worker_processes_give_the_same_vocabulary_and_matrix(monkeypatch):
     monkeypatch.setattr(features, "BATCH", 5)
     monkeypatch.setattr(features, "PARALLEL_MIN", 10)
