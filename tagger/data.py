@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,15 +136,16 @@ def summarize(examples: Sequence[Example]) -> DataSummary:
     1
     """
     labels = Counter(label for e in examples for label in e.labels)
-    by_text: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-    seen: Counter[str] = Counter()
     first: dict[str, Example] = {}
+    variants: dict[str, set[frozenset[str]]] = {}  # label sets of the texts met again
     conflicts: list[str] = []
     for e in examples:
-        seen[e.text] += 1
-        by_text[e.text].add(tuple(sorted(e.labels)))
         earlier = first.setdefault(e.text, e)
-        if set(earlier.labels) != set(e.labels) and len(conflicts) < 5:
+        if earlier is e:
+            continue
+        original, mine = frozenset(earlier.labels), frozenset(e.labels)
+        variants.setdefault(e.text, {original}).add(mine)
+        if mine != original and len(conflicts) < 5:
             conflicts.append(f"{_where(earlier)} and {_where(e)}")
     return DataSummary(
         conflicts=conflicts,
@@ -152,8 +153,8 @@ def summarize(examples: Sequence[Example]) -> DataSummary:
         labels=dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))),
         multi_label=sum(len(e.labels) > 1 for e in examples),
         no_label=sum(not e.labels for e in examples),
-        duplicates=sum(n - 1 for n in seen.values()),
-        conflicting_duplicates=sum(len(v) > 1 for v in by_text.values()),
+        duplicates=len(examples) - len(first),
+        conflicting_duplicates=sum(len(v) > 1 for v in variants.values()),
         empty_texts=sum(not e.text.strip() for e in examples),
         files=sorted({e.source for e in examples}),
     )

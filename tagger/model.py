@@ -244,9 +244,10 @@ def train(
     if taxonomy is not None:
         _check_taxonomy(examples, taxonomy)
         extra = taxonomy.keyword_examples()
-    _check_trainable(examples + extra, summarize(examples + extra).labels, multi_label)
+    counts = Counter(label for e in [*examples, *extra] for label in e.labels)
+    _check_trainable(examples + extra, counts, multi_label)
     tokenizer = tokenizer or JiebaTokenizer()
-    labels = list(taxonomy.names) if taxonomy else sorted(summarize(examples + extra).labels)
+    labels = list(taxonomy.names) if taxonomy else sorted(counts)
     if params.get("min_df") is None:
         params["min_df"] = 2 if len(examples) >= LARGE else 1
     if min_labels is None:
@@ -394,9 +395,9 @@ def _fit(
 def data_hash(examples: Sequence[Example]) -> str:
     """A SHA-256 of the examples' texts and labels, independent of their order."""
     digest = hashlib.sha256()
-    for line in sorted(
-        json.dumps([e.text, sorted(e.labels)], ensure_ascii=False) for e in examples
-    ):
+    # json.dumps(..., ensure_ascii=False) without making an encoder for each example
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    for line in sorted(encode([e.text, sorted(e.labels)]) for e in examples):
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
