@@ -41,6 +41,7 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+_json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without a new encoder
 
 
 def handles_errors(command: F) -> F:
@@ -303,10 +304,7 @@ def segment_command(
         _emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", None)
     else:
         lines = [
-            json.dumps(
-                {"source": r["source"], "article": r["index"], "title": r["title"], **s},
-                ensure_ascii=False,
-            )
+            _json_line({"source": r["source"], "article": r["index"], "title": r["title"], **s})
             for r in rows
             for s in r["segments"]
         ]
@@ -500,15 +498,8 @@ def _render_tagged(article: Any, format: TagFormat, first: bool) -> str:
         item = json.dumps(article.to_dict(), ensure_ascii=False, indent=2)
         return ("[\n" if first else ",\n") + item
     if format is TagFormat.jsonl:
-        return "".join(
-            json.dumps(
-                {"source": article.source, "article": article.index, "title": article.title}
-                | s.__dict__,
-                ensure_ascii=False,
-            )
-            + "\n"
-            for s in article.segments
-        )
+        head = {"source": article.source, "article": article.index, "title": article.title}
+        return "".join(_json_line(head | s.__dict__) + "\n" for s in article.segments)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if first:
