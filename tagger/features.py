@@ -23,7 +23,7 @@ import gc
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain, repeat
+from itertools import chain, compress, count, repeat
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -197,9 +197,8 @@ class FeatureSpace:
             char_parts.append((rows, np.searchsorted(chars, codes)[ids], counts))
         del batches
         words, word_df, keep = _pruned(words, len(vocabulary), min_df)
-        if keep is not None:
-            new = np.cumsum(keep) - 1
-            vocabulary = {t: int(new[c]) for t, c in vocabulary.items() if keep[c]}
+        if keep is not None:  # the terms are in the order of their columns
+            vocabulary = dict(zip(compress(vocabulary, keep.tolist()), count()))
         char_triplets, char_df, keep = _pruned(_concatenated(char_parts), len(chars), min_df)
         if keep is not None:
             chars = chars[keep]
