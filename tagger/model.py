@@ -244,7 +244,7 @@ def train(
     if taxonomy is not None:
         _check_taxonomy(examples, taxonomy)
         extra = taxonomy.keyword_examples()
-    counts = Counter(label for e in [*examples, *extra] for label in e.labels)
+    counts = Counter(label for e in examples + extra for label in e.labels)
     _check_trainable(examples + extra, counts, multi_label)
     tokenizer = tokenizer or JiebaTokenizer()
     labels = list(taxonomy.names) if taxonomy else sorted(counts)
