@@ -69,6 +69,7 @@ to train. Below it rare terms count: on TNEWS (48,000) they were worth 1.4 point
 small data they include a taxonomy's keywords."""
 
 Progress = Callable[[str], None]
+Features = tuple["TfidfFeatures", Any]  # a fitted feature step and the matrix it made
 
 
 class DataWarning(UserWarning):
@@ -253,21 +254,28 @@ def train(
     if min_labels is None:
         min_labels = int(multi_label and all(e.labels for e in examples))
 
-    def fit(part: Sequence[Example], **override: Any) -> TaggerModel:
+    def fit(
+        part: Sequence[Example], features: Features | None = None, **override: Any
+    ) -> TaggerModel:
         model = _fit(
             [*part, *extra],
             multi_label,
             tokenizer,
             {**params, **override},
             labels if multi_label else None,
+            features,
         )
         model.min_labels = min_labels if multi_label else 0
         return model
 
+    def featurize(part: Sequence[Example]) -> Features:
+        step = build_pipeline(tokenizer, **{**params, "C": 1.0})[0]
+        return step, step.fit_transform([e.text for e in [*part, *extra]])
+
     search = None
     if params.get("C") == "auto":
         report(f"choosing C among {', '.join(map(str, C_GRID))}")
-        params["C"], search = _choose_c(examples, fit, seed)
+        params["C"], search = _choose_c(examples, fit, featurize, seed)
     metrics: dict[str, Any] = {"method": "none"}
     held_out: tuple[list[Example], Any] | None = None
     if cv:
@@ -306,7 +314,10 @@ def train(
 
 
 def _choose_c(
-    examples: Sequence[Example], fit: Callable[..., TaggerModel], seed: int
+    examples: Sequence[Example],
+    fit: Callable[..., TaggerModel],
+    featurize: Callable[[Sequence[Example]], Features],
+    seed: int,
 ) -> tuple[float, dict[str, Any]]:
     """The ``C_GRID`` value whose model does best on ``C_HELD_OUT`` of the examples (accuracy,
     or micro-F1 for multi-label models; the smaller C on a tie), and the figures."""
@@ -317,9 +328,10 @@ def _choose_c(
         raise DataError(
             "too few examples to choose C on held-out data", hint="pass a number to --c"
         )
+    features = featurize(train_part)  # the same for every C: computed once
     scores = {}
     for c in C_GRID:
-        model = fit(train_part, C=c)
+        model = fit(train_part, features, C=c)
         headline = evaluate(model, test_part).headline()
         scores[c] = headline["micro_f1" if model.multi_label else "accuracy"]
     best = max(C_GRID, key=lambda c: (scores[c], -c))
@@ -371,7 +383,10 @@ def _fit(
     tokenizer: JiebaTokenizer,
     params: dict[str, Any],
     classes: Sequence[str] | None = None,
+    features: Features | None = None,
 ) -> TaggerModel:
+    """A model of ``examples``; with ``features`` (a fitted feature step and its matrix of
+    these examples) only the classifier is fitted."""
     texts = [e.text for e in examples]
     pipeline = build_pipeline(tokenizer, multi_label=multi_label, **params)
     if multi_label:
@@ -385,7 +400,11 @@ def _fit(
         parallel_config(backend="threading"),  # liblinear lets go of the GIL: no copies of X
     ):
         warnings.filterwarnings("ignore", message="Label not .* is present in all training")
-        pipeline.fit(texts, y)
+        if features is None:
+            pipeline.fit(texts, y)
+        else:
+            pipeline.steps[0] = ("features", features[0])
+            pipeline[-1].fit(features[1], y)
     if not multi_label:
         labels = [str(c) for c in pipeline[-1].classes_]
     thresholds = dict.fromkeys(labels, 0.5) if multi_label else {}

@@ -191,3 +191,34 @@ def test_c_auto_picks_the_best_c_on_held_out_data_and_records_the_search():
     few = corpus_examples()[:2] + corpus_examples()[8:10]  # two labels, two examples each
     with pytest.raises(DataError, match="choose C"):
         train(few, test_size=0, C="auto")
+
+
+def test_c_search_computes_features_once_and_scores_as_models_trained_afresh(monkeypatch):
+    from tagger import model as model_module
+    from tagger.evaluation import holdout_split
+
+    fitted, searched = [], {}
+    fit_transform, fit = model_module.TfidfFeatures.fit_transform, model_module._fit
+
+    def counting(self, X, y=None):
+        fitted.append(len(X))
+        return fit_transform(self, X, y)
+
+    def recording(examples, multi_label, tokenizer, params, classes=None, features=None):
+        model = fit(examples, multi_label, tokenizer, params, classes, features)
+        if features is not None:
+            searched[params["C"]] = model
+        return model
+
+    monkeypatch.setattr(model_module.TfidfFeatures, "fit_transform", counting)
+    monkeypatch.setattr(model_module, "_fit", recording)
+    examples = corpus_examples()
+    train(examples, test_size=0, C="auto")
+    part, held_out = holdout_split(examples, model_module.C_HELD_OUT, 0)
+    assert fitted == [len(part), len(examples)]  # the search's features, the final model's
+    assert sorted(searched) == sorted(model_module.C_GRID)
+    texts = [e.text for e in held_out]
+    for c, model in searched.items():
+        afresh = train(part, test_size=0, C=c)
+        assert afresh.labels == model.labels
+        assert np.allclose(afresh.scores(texts), model.scores(texts))
