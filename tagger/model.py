@@ -268,8 +268,8 @@ def train(
         model.min_labels = min_labels if multi_label else 0
         return model
 
-    def featurize(part: Sequence[Example]) -> Features:
-        step = build_pipeline(tokenizer, **{**params, "C": 1.0})[0]
+    def featurize(part: Sequence[Example]) -> Features:  # for fit(part, features)
+        step = build_pipeline(tokenizer, **{**params, "C": 1.0})[0]  # C: not the features'
         return step, step.fit_transform([e.text for e in [*part, *extra]])
 
     search = None
