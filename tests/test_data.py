@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tagger.data import Example, read_examples, summarize
 from tagger.errors import DataError
@@ -152,6 +154,28 @@ def test_summary_counts():
     assert summary.conflicting_duplicates == 1
     assert summary.empty_texts == 1
     assert summary.is_multi_label
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["云", "芯", "闲聊"]),
+            st.lists(st.sampled_from(["a", "b", "c"]), max_size=2, unique=True),
+        ),
+        max_size=12,
+    )
+)
+def test_duplicates_and_conflicts_follow_their_definitions(rows):
+    summary = summarize([Example(text, tuple(labels)) for text, labels in rows])
+    texts = [text for text, _ in rows]
+    assert summary.duplicates == len(texts) - len(set(texts))
+    variants = {t: {frozenset(labels) for u, labels in rows if u == t} for t in texts}
+    assert summary.conflicting_duplicates == sum(len(v) > 1 for v in variants.values())
+    first: dict[str, frozenset[str]] = {}
+    for text, labels in rows:
+        first.setdefault(text, frozenset(labels))
+    unlike_first = sum(frozenset(labels) != first[text] for text, labels in rows)
+    assert len(summary.conflicts) == min(5, unlike_first)
 
 
 @pytest.mark.parametrize(
