@@ -322,7 +322,9 @@ def _positions(known: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 def _union(parts: list[np.ndarray]) -> np.ndarray:
     """The distinct values of sorted arrays, sorted (a stable sort merges sorted runs)."""
-    values = np.concatenate(parts) if parts else _NO_CODES
+    if not parts:
+        return _NO_CODES
+    values = np.concatenate(parts)  # a new array, sorted in place
     values.sort(kind="stable")
     keep = np.ones(len(values), dtype=bool)
     np.not_equal(values[1:], values[:-1], out=keep[1:])
