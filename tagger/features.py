@@ -276,14 +276,14 @@ def _count_batch(
     analyzer, space = state
     start, texts = batch
     analyzed = [analyzer(t) for t in texts]
-    terms = [terms for terms, _ in analyzed]
+    docs = [terms for terms, _ in analyzed]
     if space is None:
         local: defaultdict[str, int] = defaultdict()
         local.default_factory = local.__len__
-        words = _triplets(terms, start, _numbering(local))
+        words = _triplets(docs, start, _numbering(local))
         names = "\n".join(local)
     else:
-        words, names = _triplets(terms, start, _looking_up(space.words)), ""
+        words, names = _triplets(docs, start, _looking_up(space.words)), ""
     if not analyzer.char_ngrams:
         return _Batch(words, _NO_TRIPLETS, names)
     rows, codes = char_codes([doc for _, doc in analyzed], *analyzer.char_ngrams)
