@@ -166,10 +166,11 @@ Classifier = Annotated[
     str, typer.Option(help="svm (linear SVM) or logreg.", rich_help_panel=TRAINING)
 ]
 CValue = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--c",
-        help="Inverse regularisation strength, or 'auto': the best of 0.25-4 on 10% held out.",
+        help="Inverse regularisation strength (default: 0.5, or 4 for multi-label models), or"
+        " 'auto': the best of 0.25-4 on 10% held out.",
         rich_help_panel=TRAINING,
     ),
 ]
@@ -331,7 +332,7 @@ def train_command(
     stop_words: StopWords = None,
     multi_label: MultiLabel = None,
     classifier: Classifier = "svm",
-    c: CValue = "0.5",
+    c: CValue = None,
     balanced: Balanced = False,
     min_df: MinDf = None,
     hmm: Hmm = HMM_DEFAULT,
@@ -395,7 +396,7 @@ def _training_options(
     stop_words: Path | None,
     hmm: bool,
     classifier: str,
-    c: str,
+    c: str | None,
     balanced: bool,
     min_df: int | None,
     jobs: int | None,
@@ -407,10 +408,10 @@ def _training_options(
     if classifier not in CLASSIFIERS:
         raise typer.BadParameter(f"use one of {', '.join(CLASSIFIERS)}", param_hint="--classifier")
     try:
-        strength: float | str = c if c == "auto" else float(c)
+        strength: float | str | None = c if c in (None, "auto") else float(c)
     except ValueError:
         strength = -1.0
-    if strength != "auto" and not 0 < float(strength) < float("inf"):
+    if isinstance(strength, float) and not 0 < strength < float("inf"):
         raise typer.BadParameter("use a positive number or 'auto'", param_hint="--c")
     return {
         "tokenizer": JiebaTokenizer.from_files(user_dict, stop_words, hmm),
@@ -582,7 +583,7 @@ def evaluate_command(
     stop_words: StopWords = None,
     multi_label: MultiLabel = None,
     classifier: Classifier = "svm",
-    c: CValue = "0.5",
+    c: CValue = None,
     balanced: Balanced = False,
     min_df: MinDf = None,
     hmm: Hmm = HMM_DEFAULT,

@@ -60,6 +60,15 @@ __all__ = [
 ]
 
 CLASSIFIERS = ("logreg", "svm")
+C_SINGLE_LABEL = 0.5
+C_MULTI_LABEL = 4.0
+"""The default C (``C=None``) by kind of model. A multi-label model keeps each label whose
+own score passes a threshold, so a label's few positive examples must push its margin past
+it, and weaker regularisation lets them: on DuEE (65 labels) micro-F1 rose from 0.92 at
+C=0.5 to 0.932 at C=4 (threshold tuned on held-out data or not; ``--c auto`` chose 4 on
+held-out training data too), on the seed articles from 0.819 to 0.822. Single-label models
+take the best label, which shrinking every margin alike does not change: C=0.5 did best on
+THUCNews and TNEWS."""
 C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)  # tried by C="auto", each on 1 - C_HELD_OUT of the data
 C_HELD_OUT = 0.1
 LARGE = 100_000
@@ -168,7 +177,7 @@ def build_pipeline(
     *,
     multi_label: bool = False,
     classifier: str = "svm",
-    C: float = 0.5,
+    C: float | None = None,
     word_ngrams: int = 2,
     char_ngrams: tuple[int, int] | None = (1, 3),
     min_df: int = 1,
@@ -180,6 +189,8 @@ def build_pipeline(
     texts are analysed by as many processes)."""
     if classifier not in CLASSIFIERS:
         raise ValueError(f"classifier must be one of {CLASSIFIERS}, not {classifier!r}")
+    if C is None:
+        C = C_MULTI_LABEL if multi_label else C_SINGLE_LABEL
     features = TfidfFeatures(tokenizer, word_ngrams, char_ngrams, min_df, n_jobs)
     if classifier == "logreg":
         clf: Any = LogisticRegression(C=C, max_iter=1000, class_weight=class_weight)
@@ -215,8 +226,9 @@ def train(
     to the one that maximises micro-F1 on the held-out scores. A multi-label model gives each
     text at least ``min_labels`` labels (its best ones); by default 1 when every example has
     a label, else 0. The returned model is then fitted on all examples. ``params`` go to
-    ``build_pipeline``; ``min_df`` defaults to 1 below ``LARGE`` examples, else 2, and
-    ``C="auto"`` picks C from ``C_GRID`` by its figures on held-out data. Raises DataError for
+    ``build_pipeline``; ``min_df`` defaults to 1 below ``LARGE`` examples, else 2, C to
+    ``C_SINGLE_LABEL`` or ``C_MULTI_LABEL``, and ``C="auto"`` picks C from ``C_GRID`` by its
+    figures on held-out data. Raises DataError for
     unusable data.
 
     >>> from tagger.data import Example
@@ -251,6 +263,8 @@ def train(
     labels = list(taxonomy.names) if taxonomy else sorted(counts)
     if params.get("min_df") is None:
         params["min_df"] = 2 if len(examples) >= LARGE else 1
+    if params.get("C") is None:
+        params["C"] = C_MULTI_LABEL if multi_label else C_SINGLE_LABEL
     if min_labels is None:
         min_labels = int(multi_label and all(e.labels for e in examples))
 

@@ -57,6 +57,14 @@ def test_multi_label_is_detected_or_forced():
         train(corpus_examples(multi_label=True), test_size=0, multi_label=False)
 
 
+def test_default_c_depends_on_the_kind_of_model():
+    single = train(corpus_examples(), test_size=0, multi_label=False)
+    multi = train(corpus_examples(), test_size=0, multi_label=True)
+    assert single.card["params"]["C"] == 0.5 and multi.card["params"]["C"] == 4.0
+    assert multi.pipeline[-1].estimator.C == 4.0
+    assert train(corpus_examples(), test_size=0, multi_label=True, C=1.0).card["params"]["C"] == 1
+
+
 def test_training_with_one_label_is_refused():
     examples = [Example(f"云计算新闻{i}", ("cloud",)) for i in range(5)]
     with pytest.raises(DataError, match="only one label \\(cloud\\)"):
