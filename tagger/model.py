@@ -186,7 +186,8 @@ def build_pipeline(
 ) -> Pipeline:
     """TF-IDF over jieba words (and their n-grams) and characters, then a linear classifier:
     one-vs-rest, a binary classifier a label, fitted by ``n_jobs`` threads (-1: every core;
-    texts are analysed by as many processes)."""
+    texts are analysed by as many processes). ``C=None``: ``C_SINGLE_LABEL`` or
+    ``C_MULTI_LABEL``."""
     if classifier not in CLASSIFIERS:
         raise ValueError(f"classifier must be one of {CLASSIFIERS}, not {classifier!r}")
     if C is None:
