@@ -63,18 +63,20 @@ class LabelDecider:
             cut = np.array([self.thresholds.get(label, 0.5) for label in self.labels])
         else:
             cut = None
+        orders = np.argsort(-scores, axis=1, kind="stable")  # best first, ties in label order
+        passing = scores >= cut if cut is not None else None
         chosen = []
-        for row in scores:
-            order = np.argsort(-row, kind="stable")
-            if cut is None:
+        for r, order in enumerate(orders):
+            if passing is None:
                 keep = order[:1] if top_k is None else order
             else:
-                keep = [i for i in order if row[i] >= cut[i]]
+                keep = order[passing[r, order]]
                 if threshold is None and len(keep) < self.min_labels:
-                    keep = list(order[: self.min_labels])
+                    keep = order[: self.min_labels]
             if top_k is not None:
                 keep = keep[:top_k]
-            chosen.append([(self.labels[i], float(row[i])) for i in keep])
+            kept = keep.tolist()
+            chosen.append(list(zip([self.labels[i] for i in kept], scores[r, kept].tolist())))
         return chosen
 
 

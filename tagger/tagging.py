@@ -120,11 +120,12 @@ def tag(
     segments = [s for a in articles for s in a.segments]
     scores = model.scores([s.text for s in segments])
     chosen = model.decide(scores, top_k, threshold)
+    best = np.argsort(-scores, axis=1, kind="stable")[:, :SCORES_SHOWN]  # ties in label order
     tagged = iter(
         TaggedSegment(
-            s.start, s.end, s.text, [label for label, _ in pick], _shown(model, row, pick)
+            s.start, s.end, s.text, [label for label, _ in pick], _shown(model, row, top, pick)
         )
-        for s, row, pick in zip(segments, scores, chosen)
+        for s, row, top, pick in zip(segments, scores, best, chosen)
     )
     results = []
     for index, article in enumerate(articles):
@@ -143,9 +144,12 @@ def tag(
     return results
 
 
-def _shown(model: LabelDecider, row: Any, pick: list[tuple[str, float]]) -> dict[str, float]:
-    best = np.argsort(-row, kind="stable")[:SCORES_SHOWN]  # ties in label order
-    shown = {model.labels[i]: round(float(row[i]), 4) for i in best}
+def _shown(
+    model: LabelDecider, row: np.ndarray, best: np.ndarray, pick: list[tuple[str, float]]
+) -> dict[str, float]:
+    """The scores shown for a segment: its ``best`` labels' and its chosen ones, best first."""
+    labels = model.labels
+    shown = {labels[i]: round(s, 4) for i, s in zip(best.tolist(), row[best].tolist())}
     shown.update({label: round(s, 4) for label, s in pick})
     return dict(sorted(shown.items(), key=lambda kv: -kv[1]))
 

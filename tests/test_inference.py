@@ -7,9 +7,11 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tagger.data import Example
-from tagger.inference import CompactModel
+from tagger.inference import CompactModel, LabelDecider
 from tagger.model import train
 from tagger.modelfile import load_compact
 
@@ -73,3 +75,35 @@ def test_tagging_does_not_import_scikit_learn(saved_model, tmp_path):
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
     assert '"labels": ["cloud"]' in result.stdout
+
+
+class _Decider(LabelDecider):
+    def __init__(self, multi_label: bool, thresholds: dict[str, float], min_labels: int) -> None:
+        self.labels, self.multi_label = ["a", "b", "c", "d"], multi_label
+        self.thresholds, self.min_labels = thresholds, min_labels
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from([0.0, 0.3, 0.5, 0.7, 1.0]), min_size=4, max_size=4)),
+    st.booleans(),
+    st.dictionaries(st.sampled_from("abcd"), st.sampled_from([0.3, 0.5, 0.7])),
+    st.integers(0, 2),
+    st.none() | st.integers(1, 3),
+    st.none() | st.sampled_from([0.3, 0.5]),
+)
+def test_decisions_follow_their_definition(rows, multi, thresholds, min_labels, top_k, threshold):
+    model = _Decider(multi, thresholds, min_labels)
+    scores = np.array(rows, dtype=float).reshape(-1, 4)
+    chosen = model.decide(scores, top_k, threshold)
+    for row, pick in zip(scores, chosen):
+        ranked = sorted(range(4), key=lambda i: -row[i])  # a stable sort: ties in label order
+        if threshold is not None:
+            keep = [i for i in ranked if row[i] >= threshold]
+        elif multi:
+            keep = [i for i in ranked if row[i] >= thresholds.get(model.labels[i], 0.5)]
+            keep = keep if len(keep) >= min_labels else ranked[:min_labels]
+        else:
+            keep = ranked if top_k is not None else ranked[:1]
+        expected = [(model.labels[i], row[i]) for i in keep][:top_k]
+        assert pick == expected
