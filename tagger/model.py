@@ -77,6 +77,12 @@ THUCNews (180,000 titles) that was as accurate, with a model 4x smaller and 35% 
 to train. Below it rare terms count: on TNEWS (48,000) they were worth 1.4 points, and in
 small data they include a taxonomy's keywords."""
 
+
+def default_c(multi_label: bool) -> float:
+    """The C a model gets when none is given (see ``C_MULTI_LABEL``)."""
+    return C_MULTI_LABEL if multi_label else C_SINGLE_LABEL
+
+
 Progress = Callable[[str], None]
 Features = tuple["TfidfFeatures", Any]  # a fitted feature step and the matrix it made
 
@@ -186,12 +192,11 @@ def build_pipeline(
 ) -> Pipeline:
     """TF-IDF over jieba words (and their n-grams) and characters, then a linear classifier:
     one-vs-rest, a binary classifier a label, fitted by ``n_jobs`` threads (-1: every core;
-    texts are analysed by as many processes). ``C=None``: ``C_SINGLE_LABEL`` or
-    ``C_MULTI_LABEL``."""
+    texts are analysed by as many processes). ``C=None``: ``default_c(multi_label)``."""
     if classifier not in CLASSIFIERS:
         raise ValueError(f"classifier must be one of {CLASSIFIERS}, not {classifier!r}")
     if C is None:
-        C = C_MULTI_LABEL if multi_label else C_SINGLE_LABEL
+        C = default_c(multi_label)
     features = TfidfFeatures(tokenizer, word_ngrams, char_ngrams, min_df, n_jobs)
     if classifier == "logreg":
         clf: Any = LogisticRegression(C=C, max_iter=1000, class_weight=class_weight)
@@ -228,9 +233,8 @@ def train(
     text at least ``min_labels`` labels (its best ones); by default 1 when every example has
     a label, else 0. The returned model is then fitted on all examples. ``params`` go to
     ``build_pipeline``; ``min_df`` defaults to 1 below ``LARGE`` examples, else 2, C to
-    ``C_SINGLE_LABEL`` or ``C_MULTI_LABEL``, and ``C="auto"`` picks C from ``C_GRID`` by its
-    figures on held-out data. Raises DataError for
-    unusable data.
+    ``default_c(multi_label)``, and ``C="auto"`` picks C from ``C_GRID`` by its figures on
+    held-out data. Raises DataError for unusable data.
 
     >>> from tagger.data import Example
     >>> data = [Example("云计算", ("cloud",)), Example("芯片", ("chips",))] * 3
@@ -265,7 +269,7 @@ def train(
     if params.get("min_df") is None:
         params["min_df"] = 2 if len(examples) >= LARGE else 1
     if params.get("C") is None:
-        params["C"] = C_MULTI_LABEL if multi_label else C_SINGLE_LABEL
+        params["C"] = default_c(multi_label)
     if min_labels is None:
         min_labels = int(multi_label and all(e.labels for e in examples))
 
