@@ -26,6 +26,7 @@ from sklearn.model_selection import (
 
 from .data import Example
 from .errors import DataError
+from .inference import chosen_mask
 
 if TYPE_CHECKING:
     from .inference import LabelDecider
@@ -572,22 +573,12 @@ def best_threshold(
     truth = np.array([[label in e.labels for label in labels] for e in examples], dtype=bool)
     best = (0.5, -1.0)
     for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
-        chosen = _decided(scores, np.full(len(labels), t), min_labels)
+        chosen = chosen_mask(scores, np.full(len(labels), t), min_labels)
         tp = (chosen & truth).sum()
         f1 = 2 * tp / (chosen.sum() + truth.sum()) if chosen.sum() + truth.sum() else 0.0
         if f1 > best[1]:
             best = (float(t), float(f1))
     return best
-
-
-def _decided(scores: np.ndarray, cut: np.ndarray, min_labels: int) -> np.ndarray:
-    """Which labels are chosen at thresholds ``cut``, at least the ``min_labels`` best a row."""
-    chosen = scores >= cut
-    if min_labels:
-        best = np.argsort(-scores, axis=1, kind="stable")[:, :min_labels]
-        short = chosen.sum(axis=1) < min_labels
-        chosen[np.flatnonzero(short)[:, None], best[short]] = True
-    return chosen
 
 
 def tune_thresholds(
@@ -669,7 +660,7 @@ def choose_thresholds(
         chosen = tune_thresholds(scores, examples, labels, mode, target_precision, min_support)
         cut = np.array([chosen[label] for label in labels])
         truth = np.array([[label in e.labels for label in labels] for e in examples], dtype=bool)
-        picked = _decided(scores, cut, min_labels)
+        picked = chosen_mask(scores, cut, min_labels)
         total = picked.sum() + truth.sum()
         f1 = float(2 * (picked & truth).sum() / total) if total else 0.0
     note = {

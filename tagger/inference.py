@@ -24,7 +24,26 @@ import numpy as np
 
 from .features import FeatureSpace
 
-__all__ = ["CompactModel", "LabelDecider"]
+__all__ = ["CompactModel", "LabelDecider", "chosen_mask"]
+
+
+def chosen_mask(scores: np.ndarray, cut: np.ndarray, min_labels: int = 0) -> np.ndarray:
+    """Which labels a multi-label model chooses (a boolean array shaped like ``scores``): those
+    whose score reaches their threshold in ``cut``, or, in a row where fewer than
+    ``min_labels`` do, that row's ``min_labels`` best labels instead (ties in label order).
+
+    >>> chosen_mask(np.array([[0.9, 0.2, 0.4], [0.1, 0.3, 0.2]]), np.array([0.5, 0.5, 0.3]), 2)
+    array([[ True, False,  True],
+           [False,  True,  True]])
+    """
+    chosen = scores >= cut
+    if min_labels:
+        short = np.flatnonzero(chosen.sum(axis=1) < min_labels)
+        if len(short):
+            best = np.argsort(-scores[short], axis=1, kind="stable")[:, :min_labels]
+            chosen[short] = False
+            chosen[short[:, None], best] = True
+    return chosen
 
 
 class LabelDecider:
@@ -64,15 +83,15 @@ class LabelDecider:
         else:
             cut = None
         orders = np.argsort(-scores, axis=1, kind="stable")  # best first, ties in label order
-        passing = scores >= cut if cut is not None else None
+        passing = None
+        if cut is not None:  # an explicit threshold keeps only the labels reaching it
+            passing = chosen_mask(scores, cut, self.min_labels if threshold is None else 0)
         chosen = []
         for r, order in enumerate(orders):
             if passing is None:
                 keep = order[:1] if top_k is None else order
             else:
                 keep = order[passing[r, order]]
-                if threshold is None and len(keep) < self.min_labels:
-                    keep = order[: self.min_labels]
             if top_k is not None:
                 keep = keep[:top_k]
             kept = keep.tolist()

@@ -5,6 +5,8 @@ from functools import partial
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tagger.data import Example
 from tagger.evaluation import (
@@ -20,6 +22,7 @@ from tagger.evaluation import (
     learning_curve,
     tune_thresholds,
 )
+from tagger.inference import LabelDecider
 from tagger.model import train
 
 from .conftest import corpus_examples
@@ -223,3 +226,33 @@ def test_threshold_tuning_counts_the_label_every_text_gets():
     assert best_threshold(scores, data, ["x", "y"]) == (0.15, 0.8)
     # unless every text gets its best label anyway
     assert best_threshold(scores, data, ["x", "y"], min_labels=1) == (0.35, 1.0)
+
+
+class _Decider(LabelDecider):
+    def __init__(self, thresholds: dict[str, float], min_labels: int) -> None:
+        self.labels, self.multi_label = ["x", "y", "z"], True
+        self.thresholds, self.min_labels = thresholds, min_labels
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from([0.1, 0.3, 0.5, 0.7, 0.9]), min_size=3, max_size=3),
+            st.sets(st.sampled_from("xyz")),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(0, 2),
+)
+def test_tuned_thresholds_report_the_f1_of_what_the_model_chooses(rows, min_labels):
+    scores = np.array([r for r, _ in rows], dtype=float)
+    data = [Example("t", tuple(sorted(labels))) for _, labels in rows]
+    chosen, note = choose_thresholds(
+        scores, data, ["x", "y", "z"], per_label=True, min_support=1, min_labels=min_labels
+    )
+    picked = _Decider(chosen, min_labels).decide(scores)
+    tp = sum(len({label for label, _ in p} & set(e.labels)) for p, e in zip(picked, data))
+    total = sum(len(p) for p in picked) + sum(len(e.labels) for e in data)
+    assert note["micro_f1"] == pytest.approx(2 * tp / total if total else 0.0)
