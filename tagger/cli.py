@@ -321,7 +321,12 @@ def train_command(
     text_field: TextField = None,
     label_field: LabelField = None,
     test_size: Annotated[
-        float, typer.Option(min=0.0, max=0.9, help="Share held out to measure the model (0: none).")
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.9,
+            help="Share held out to measure the model and calibrate its scores (0: none).",
+        ),
     ] = 0.2,
     cv: Annotated[
         int | None, typer.Option(min=2, help="Cross-validate with K folds instead of a split.")

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .calibration import IDENTITY, sigmoid
 from .features import FeatureSpace
 
 __all__ = ["CompactModel", "LabelDecider", "chosen_mask"]
@@ -112,6 +113,7 @@ class CompactModel(LabelDecider):
     softmax: bool  # multinomial logistic regression: scores are a softmax over labels
     card: dict[str, Any] = field(default_factory=dict)
     min_labels: int = 0
+    calibration: tuple[float, float] = IDENTITY  # of the margins (see ``tagger.calibration``)
 
     def scores(self, texts: Sequence[str], batch: int = 1024) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], as ``TaggerModel.scores`` gives."""
@@ -124,7 +126,7 @@ class CompactModel(LabelDecider):
             decision -= decision.max(axis=1, keepdims=True)
             exp = np.exp(decision)
             return exp / exp.sum(axis=1, keepdims=True)
-        probs = 1.0 / (1.0 + np.exp(-decision))
+        probs = sigmoid(decision, self.calibration)
         if probs.shape[1] == 1 and len(self.labels) == 2:  # binary: the second class
             probs = np.column_stack([1 - probs[:, 0], probs[:, 0]])
         return probs
@@ -161,6 +163,7 @@ class CompactModel(LabelDecider):
             softmax,
             dict(model.card),
             model.min_labels,
+            model.calibration,
         )
 
     def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -172,6 +175,7 @@ class CompactModel(LabelDecider):
             "thresholds": self.thresholds,
             "softmax": self.softmax,
             "min_labels": self.min_labels,
+            "calibration": list(self.calibration),
             "features": features,
         }
         arrays.update(coef=self.coef.astype(np.float32), intercept=self.intercept)
@@ -191,4 +195,5 @@ class CompactModel(LabelDecider):
             bool(config["softmax"]),
             card,
             int(config["min_labels"]),
+            tuple(config.get("calibration", IDENTITY)),  # format 5 files: none
         )

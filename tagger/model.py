@@ -32,6 +32,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
+from .calibration import IDENTITY, margins, platt, sigmoid
 from .data import Example, summarize
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
@@ -101,18 +102,19 @@ class TaggerModel(LabelDecider):
     thresholds: dict[str, float] = field(default_factory=dict)
     card: dict[str, Any] = field(default_factory=dict)
     min_labels: int = 0
+    calibration: tuple[float, float] = IDENTITY  # of the SVM's margins (``tagger.calibration``)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order:
         probabilities for logistic regression, the sigmoid of the margin for the linear SVM
-        (0.5 on the decision boundary)."""
+        (0.5 on the decision boundary), calibrated on held-out data when ``train`` had some."""
         if not len(texts):
             return np.zeros((0, len(self.labels)))
         clf = self.pipeline[-1]
         if hasattr(clf, "predict_proba"):
             probs = self.pipeline.predict_proba(list(texts))
         else:
-            probs = 1.0 / (1.0 + np.exp(-self.pipeline.decision_function(list(texts))))
+            probs = sigmoid(self.pipeline.decision_function(list(texts)), self.calibration)
         probs = np.asarray(probs, dtype=float)
         if probs.ndim == 1:
             probs = probs[:, None]
@@ -317,6 +319,8 @@ def train(
             metrics = {"method": "none", "note": "too few examples for a held-out split"}
     report(f"training on all {len(examples)} examples")
     model = fit(examples)
+    if held_out is not None and not hasattr(model.pipeline[-1], "predict_proba"):
+        held_out, metrics["calibration"] = _calibrated(model, labels, *held_out)
     if multi_label and tune_threshold and held_out is not None:
         model.thresholds, metrics["tuned_threshold"] = choose_thresholds(
             held_out[1],
@@ -330,6 +334,26 @@ def train(
         metrics["C_search"] = search
     model.card = _card(model, examples, tokenizer, taxonomy, params, metrics, seed)
     return model
+
+
+def _calibrated(
+    model: TaggerModel, labels: list[str], examples: list[Example], scores: np.ndarray
+) -> tuple[tuple[list[Example], np.ndarray], dict[str, Any]]:
+    """Calibrate ``model``'s scores (``tagger.calibration``) on held-out ``examples`` and their
+    uncalibrated ``scores`` (columns in ``labels`` order; those of labels the model lacks are
+    left out); the scores calibrated, and what the card records."""
+    columns = [labels.index(label) for label in model.labels]
+    truth = np.array([[label in e.labels for label in model.labels] for e in examples])
+    found = platt(margins(scores[:, columns]), truth)
+    if found is None:
+        return (examples, scores), {"method": "none", "note": "held-out labels all alike"}
+    model.calibration = found
+    calibrated = sigmoid(margins(scores), found)
+    return (examples, calibrated), {
+        "method": "Platt scaling of the held-out margins, all labels together",
+        "a": found[0],
+        "b": found[1],
+    }
 
 
 def _choose_c(

@@ -34,7 +34,8 @@ from .files import atomic_write
 __all__ = ["FORMAT", "ModelVersionWarning", "load_compact", "read_header", "read_payload"]
 
 FORMAT = "tagger-model"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6  # 6: calibrated scores (format 5 files are read as uncalibrated)
+READS = (5, 6)
 MAGIC = b"TAGGER-MODEL\n"
 MAX_HEADER = 64 << 20
 
@@ -108,10 +109,10 @@ def read_header(path: str | Path) -> tuple[dict[str, Any], int]:
             raise not_a_model from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise not_a_model
-        if header.get("format_version") != FORMAT_VERSION:
+        if header.get("format_version") not in READS:
             raise ModelError(
-                f"model file format {header.get('format_version')} is not the format this "
-                f"tagger reads ({FORMAT_VERSION})",
+                f"model file format {header.get('format_version')} is not a format this "
+                f"tagger reads ({', '.join(map(str, READS))})",
                 path=path,
                 hint="train the model again with this version of tagger",
             )

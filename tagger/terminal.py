@@ -95,6 +95,13 @@ def _print_figures(metrics: dict[str, Any]) -> None:
         f"{metrics['method']} on {metrics['examples']} examples: " + ", ".join(parts),
         highlight=False,
     )
+    calibration = metrics.get("calibration", {})
+    if "a" in calibration:
+        err.print(
+            "scores calibrated on the held-out margins (Platt scaling: "
+            f"sigmoid({calibration['a']:.2f} x margin {calibration['b']:+.2f}))",
+            highlight=False,
+        )
     if "tuned_threshold" in metrics:
         tuned = metrics["tuned_threshold"]
         if tuned.get("mode", "global") == "global":

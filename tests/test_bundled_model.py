@@ -88,17 +88,20 @@ def test_tagging_a_seed_article_gives_labels_and_scores(bundled):
 
 
 def test_rebuilding_from_the_seeds_gives_the_same_scores(bundled):
-    examples = read_examples([SEEDS / "segments.jsonl"])
+    # as `make model` builds it: the cross-validation's scores calibrate the model's
+    examples = read_examples([SEEDS / "segments.jsonl"], group_field="source,article")
     params = bundled.card["params"]
     rebuilt = train(
         examples,
         multi_label=True,
         tokenizer=JiebaTokenizer.from_files(SEEDS / "userdict.dic"),
         taxonomy=TAXONOMY,
-        test_size=0,
+        cv=bundled.card["metrics"]["folds"],
         classifier=params["classifier"],
         C=params["C"],
         class_weight=params["class_weight"],
     )
+    assert rebuilt.calibration == pytest.approx(bundled.calibration, abs=1e-4)
+    assert rebuilt.thresholds == bundled.thresholds
     probes = [e.text for e in examples[:20]] + ["6G网络标准", "英伟达芯片出口受限"]
-    assert np.allclose(rebuilt.scores(probes), bundled.scores(probes), atol=1e-6)
+    assert np.allclose(rebuilt.scores(probes), bundled.scores(probes), atol=1e-4)

@@ -1,0 +1,81 @@
+"""Scores calibrated on held-out data (Platt scaling) keep their order and read as probabilities."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import joblib
+import numpy as np
+import pytest
+
+from tagger import modelfile
+from tagger.calibration import IDENTITY, margins, platt, sigmoid
+from tagger.inference import CompactModel
+from tagger.model import train
+from tagger.modelfile import load_compact
+
+from .conftest import CORPUS, corpus_examples
+
+PROBES = [t for texts in CORPUS.values() for t in texts] + ["完全无关的句子", "云计算芯片"]
+
+
+def test_platt_recovers_the_parameters_of_a_logistic_model():
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 1.5, size=(20_000, 2))
+    truth = rng.random(x.shape) < sigmoid(x, (3.0, -1.0))
+    a, b = platt(x, truth)
+    assert a == pytest.approx(3.0, abs=0.15) and b == pytest.approx(-1.0, abs=0.1)
+
+
+def test_platt_needs_both_kinds_of_pairs_and_stays_finite_on_separable_data():
+    x = np.array([[-2.0, -1.0], [1.0, 2.0]])
+    assert platt(x, np.zeros_like(x, dtype=bool)) is None
+    assert platt(x, np.ones_like(x, dtype=bool)) is None
+    a, b = platt(x, x > 0)  # perfectly separated: the smoothed targets keep a finite
+    assert 0 < a < 50 and sigmoid(np.array(2.0), (a, b)) < 1
+
+
+def test_margins_invert_the_uncalibrated_sigmoid():
+    x = np.linspace(-8, 8, 33)
+    assert np.allclose(margins(sigmoid(x)), x)
+
+
+@pytest.mark.parametrize("multi_label", [False, True])
+def test_held_out_data_calibrates_the_scores_without_changing_the_choices(multi_label, tmp_path):
+    model = train(corpus_examples(multi_label), test_size=0.25, multi_label=multi_label)
+    a, b = model.calibration
+    recorded = model.card["metrics"]["calibration"]
+    assert (recorded["a"], recorded["b"]) == (a, b)
+    assert a > 1  # training pushes held-out margins to about 1: the raw sigmoid is too timid
+    raw = replace(model, calibration=IDENTITY).scores(PROBES)
+    calibrated = model.scores(PROBES)
+    assert np.allclose(calibrated, sigmoid(margins(raw), (a, b)))
+    in_raw_order = np.take_along_axis(calibrated, np.argsort(-raw, axis=1), axis=1)
+    assert (np.diff(in_raw_order, axis=1) <= 0).all()  # the same order: the same choices
+    compact = load_compact(model.save(tmp_path / "m.joblib"))
+    assert compact.calibration == pytest.approx((a, b))
+    assert np.allclose(compact.scores(PROBES), calibrated, atol=1e-5)
+
+
+def test_without_held_out_data_scores_stay_uncalibrated(single_model):
+    assert single_model.calibration == IDENTITY
+    assert "calibration" not in single_model.card["metrics"]
+
+
+def test_logistic_regression_keeps_its_probabilities():
+    model = train(corpus_examples(), test_size=0.25, classifier="logreg")
+    assert model.calibration == IDENTITY and "calibration" not in model.card["metrics"]
+
+
+def test_format_5_files_are_read_as_uncalibrated(single_model, tmp_path, monkeypatch):
+    compact, arrays = CompactModel.from_model(single_model).to_arrays()
+    del compact["calibration"]  # format 5 had none
+    payload = io.BytesIO()
+    joblib.dump(single_model, payload)
+    monkeypatch.setattr(modelfile, "FORMAT_VERSION", 5)
+    path = tmp_path / "old.joblib"
+    modelfile.write_model(path, single_model.card, compact, arrays, payload.getvalue())
+    old = load_compact(path)
+    assert old.calibration == IDENTITY
+    assert np.allclose(old.scores(PROBES), single_model.scores(PROBES), atol=1e-5)
