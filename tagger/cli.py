@@ -21,6 +21,7 @@ from . import __version__
 from .errors import TaggerError
 from .terminal import (
     err,
+    evidence_text,
     print_card,
     print_comparison,
     print_cross_validation,
@@ -41,6 +42,7 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+EVIDENCE_TERMS = 5  # terms shown for each label with tag --explain
 _json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without a new encoder
 
 
@@ -451,6 +453,12 @@ def tag_command(
     encoding: Encoding = None,
     trust: Trust = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Tag in N processes.")] = 1,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help=f"Show the {EVIDENCE_TERMS} terms that raised each label most."
+        ),
+    ] = False,
 ) -> None:
     """Tag every segment of the articles and roll the labels up into article topics."""
     from .tagging import resolve_model, tag_paths
@@ -475,6 +483,7 @@ def tag_command(
         min_share=min_share,
         min_chars=min_chars,
         sentences=sentences,
+        explain=EVIDENCE_TERMS if explain else 0,
     )
     count = 0
     try:
@@ -483,7 +492,7 @@ def tag_command(
                 if format is TagFormat.table:
                     print_tagged(article)
                 else:
-                    write(_render_tagged(article, format, first=count == 1))
+                    write(_render_tagged(article, format, first=count == 1, explain=explain))
             if failures and count == 0:
                 raise _NothingWritten  # keep any previous output file as it was
             if format is TagFormat.json:
@@ -498,22 +507,26 @@ def tag_command(
         raise typer.Exit(1)
 
 
-def _render_tagged(article: Any, format: TagFormat, first: bool) -> str:
+def _render_tagged(article: Any, format: TagFormat, first: bool, explain: bool = False) -> str:
     """One article in a streamed output: JSON list items, JSON lines, or CSV rows."""
     if format is TagFormat.json:
         item = json.dumps(article.to_dict(), ensure_ascii=False, indent=2)
         return ("[\n" if first else ",\n") + item
     if format is TagFormat.jsonl:
         head = {"source": article.source, "article": article.index, "title": article.title}
-        return "".join(_json_line(head | s.__dict__) + "\n" for s in article.segments)
+        return "".join(_json_line(head | s.to_dict()) + "\n" for s in article.segments)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if first:
-        writer.writerow(["source", "article", "title", "start", "end", "labels", "scores", "text"])
+        columns = ["source", "article", "title", "start", "end", "labels", "scores", "text"]
+        writer.writerow([*columns, "evidence"] if explain else columns)
     for s in article.segments:
         scores = "|".join(f"{label}:{s.scores[label]:.4f}" for label in s.labels)
         row = [article.source, article.index, article.title or "", s.start, s.end]
-        writer.writerow([*row, "|".join(s.labels), scores, s.text])
+        row += ["|".join(s.labels), scores, s.text]
+        if explain:
+            row.append("|".join(f"{label}:{evidence_text(s, label)}" for label in s.labels))
+        writer.writerow(row)
     return buffer.getvalue()
 
 

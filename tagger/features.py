@@ -158,6 +158,8 @@ class FeatureSpace:
     of an ``Analyzer``'s features: texts in, TF-IDF matrix out (float32). Word columns come
     first, then character columns in the order of their codes."""
 
+    _names: list[str] | None = None  # the words by column, listed when first needed
+
     def __init__(
         self,
         analyzer: Analyzer,
@@ -175,10 +177,19 @@ class FeatureSpace:
         return len(self.words) + len(self.chars)
 
     def term(self, column: int) -> str:
-        """The term of a column (slow for words: for reports and tests)."""
-        if column >= len(self.words):
-            return decode(self.chars[column - len(self.words)])
-        return next(t for t, c in self.words.items() if c == column)
+        """The term of a column (see ``terms``)."""
+        return self.terms([column])[0]
+
+    def terms(self, columns: Iterable[int]) -> list[str]:
+        """The terms of ``columns``: words and word n-grams (words joined by a space), then
+        character n-grams. The first call lists the words by column (0.03 s for TNEWS' 372,000)."""
+        if self._names is None:
+            self._names = sorted(self.words, key=self.words.__getitem__)
+        names, n = self._names, len(self._names)
+        return [names[c] if c < n else decode(self.chars[c - n]) for c in columns]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_names": None}  # made again when needed: not pickled
 
     def fit(self, texts: Sequence[str], min_df: int = 1, jobs: int = 1) -> sparse.csr_matrix:
         """Learn the vocabularies (terms in at least ``min_df`` texts) and idf weights from
@@ -202,7 +213,7 @@ class FeatureSpace:
         char_triplets, char_df, keep = _pruned(_concatenated(char_parts), len(chars), min_df)
         if keep is not None:
             chars = chars[keep]
-        self.words, self.chars = vocabulary, chars
+        self.words, self.chars, self._names = vocabulary, chars, None
         df = np.concatenate([word_df, char_df])
         self.idf = np.log((1 + len(texts)) / (1 + df)) + 1.0
         return self._matrix(words, char_triplets, len(texts))
@@ -244,7 +255,7 @@ class FeatureSpace:
 
     def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """A JSON-able description and named arrays, stored without pickling."""
-        terms = sorted(self.words, key=self.words.__getitem__)
+        terms = self.terms(range(len(self.words)))
         arrays = {
             "word_terms": np.frombuffer(
                 "".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32

@@ -134,6 +134,46 @@ class CompactModel(LabelDecider):
     def __post_init__(self) -> None:
         self._coef_t = np.ascontiguousarray(self.coef.T, dtype=np.float32)
 
+    def evidence(
+        self, texts: Sequence[str], labels: Sequence[Sequence[str]], top: int = 5
+    ) -> list[dict[str, list[tuple[str, float]]]]:
+        """For each text, the ``top`` terms that raise each of its ``labels`` most, as (term,
+        weight) pairs, largest first. A weight is the term's feature value times the label's
+        coefficient: its part of the label's margin (the margin is the sum of all the text's
+        weights plus the label's intercept). A term that is both a word and a character n-gram
+        counts once, with both parts.
+
+        >>> from tagger.data import Example
+        >>> from tagger.model import train
+        >>> data = [Example("云计算市场增长", ("cloud",)), Example("芯片出口管制", ("chips",))] * 3
+        >>> compact = CompactModel.from_model(train(data, test_size=0))
+        >>> [term for term, _ in compact.evidence(["云计算芯片"], [["cloud"]], top=3)[0]["cloud"]]
+        ['云', '计算', '云 计算']
+        """
+        features = self.space.transform(list(texts))
+        found = []
+        for r, wanted in enumerate(labels):
+            row = slice(features.indptr[r], features.indptr[r + 1])
+            columns, values = features.indices[row], features.data[row].astype(np.float64)
+            names = self.space.terms(columns.tolist())
+            explained = {}
+            for label in wanted:
+                totals: dict[str, float] = {}
+                for name, weight in zip(names, values * self._coefficients(label)[columns]):
+                    totals[name] = totals.get(name, 0.0) + float(weight)
+                best = sorted((kv for kv in totals.items() if kv[1] > 0), key=lambda kv: -kv[1])
+                explained[label] = [(name, round(weight, 4)) for name, weight in best[:top]]
+            found.append(explained)
+        return found
+
+    def _coefficients(self, label: str) -> np.ndarray:
+        """The coefficients that raise ``label``'s score (a binary model has one row, for its
+        second label)."""
+        i = self.labels.index(label)
+        if self.coef.shape[0] == 1 and len(self.labels) == 2:
+            return self.coef[0] if i == 1 else -self.coef[0]
+        return self.coef[i]
+
     @classmethod
     def from_model(cls, model: Any) -> CompactModel:
         """The arrays of a fitted ``TaggerModel`` (whose pipeline tagger built)."""

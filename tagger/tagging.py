@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import DataError, ModelError, TaggerError
 from .files import iter_text_chunks, open_binary
-from .inference import LabelDecider
+from .inference import CompactModel, LabelDecider
 from .modelfile import load_compact
 from .parallel import imap
 from .segmenting import segment, visible_chars
@@ -43,13 +43,22 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 @dataclass
 class TaggedSegment:
-    """A segment, its offsets in the source text, chosen labels and label scores."""
+    """A segment, its offsets in the source text, chosen labels and label scores; with
+    ``tag(..., explain=n)`` also the ``n`` terms that raised each chosen label most."""
 
     start: int
     end: int
     text: str
     labels: list[str]
     scores: dict[str, float]
+    evidence: dict[str, list[tuple[str, float]]] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape of a segment (``evidence`` only when asked for)."""
+        found = dict(self.__dict__)
+        if self.evidence is None:
+            del found["evidence"]
+        return found
 
 
 @dataclass
@@ -75,7 +84,9 @@ class TaggedArticle:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape: source, index, title, topics, segments."""
-        return asdict(self)
+        found = asdict(self)
+        found["segments"] = [s.to_dict() for s in self.segments]
+        return found
 
 
 def default_model_path() -> Path:
@@ -108,24 +119,30 @@ def tag(
     top_k: int | None = None,
     threshold: float | None = None,
     min_share: float = 0.2,
+    explain: int = 0,
     **segment_options: Any,
 ) -> list[TaggedArticle]:
     """Segment ``text`` and tag every segment; ``segment_options`` go to ``segment``.
 
     An article's topics are the labels carried by at least ``min_share`` of its text (counted
-    in characters), best first.
+    in characters), best first. With ``explain``, each segment's ``evidence`` gives that many
+    terms for each chosen label (see ``CompactModel.evidence``).
     """
     model = resolve_model(model)
     articles = segment(text, **segment_options)
     segments = [s for a in articles for s in a.segments]
-    scores = model.scores([s.text for s in segments])
+    texts = [s.text for s in segments]
+    scores = model.scores(texts)
     chosen = model.decide(scores, top_k, threshold)
     best = np.argsort(-scores, axis=1, kind="stable")[:, :SCORES_SHOWN]  # ties in label order
+    labels = [[label for label, _ in pick] for pick in chosen]
+    evidence: list[Any] = [None] * len(segments)
+    if explain:
+        compact = model if isinstance(model, CompactModel) else CompactModel.from_model(model)
+        evidence = compact.evidence(texts, labels, explain)
     tagged = iter(
-        TaggedSegment(
-            s.start, s.end, s.text, [label for label, _ in pick], _shown(model, row, top, pick)
-        )
-        for s, row, top, pick in zip(segments, scores, best, chosen)
+        TaggedSegment(s.start, s.end, s.text, names, _shown(model, row, top, pick), why)
+        for s, row, top, pick, names, why in zip(segments, scores, best, chosen, labels, evidence)
     )
     results = []
     for index, article in enumerate(articles):
@@ -209,6 +226,8 @@ def tag_paths(
     tagged; without, it is raised.
     """
     model = resolve_model(model)
+    if options.get("explain") and not isinstance(model, CompactModel):
+        model = CompactModel.from_model(model)  # once, not for every chunk
     chunks = _chunks(paths, encoding, on_error, CHUNK_CHARS)
     if jobs > 1:
         model.scores(["预热"])  # load the dictionary here, once, for the workers to share

@@ -129,9 +129,24 @@ def print_tagged(article: Any) -> None:
     table.add_column("labels", max_width=34)
     table.add_column("text", min_width=30)
     for s in article.segments:
-        labels = ", ".join(f"{label} {s.scores[label]:.2f}" for label in s.labels) or "-"
-        table.add_row(f"{s.start}-{s.end}", labels, excerpt(s.text))
+        if s.evidence is None:
+            labels = ", ".join(f"{label} {s.scores[label]:.2f}" for label in s.labels) or "-"
+        else:  # each label on a line of its own, with its terms
+            labels = "\n".join(
+                f"{label} {s.scores[label]:.2f} ({evidence_text(s, label)})" for label in s.labels
+            )
+        table.add_row(f"{s.start}-{s.end}", labels or "-", excerpt(s.text))
     out.print(table)
+
+
+def evidence_text(segment: Any, label: str) -> str:
+    """The terms that raised a segment's label most (``tag --explain``), as one string.
+
+    >>> from tagger.tagging import TaggedSegment
+    >>> evidence_text(TaggedSegment(0, 3, "云计算", ["cloud"], {"cloud": 0.9}, {"cloud": [("云计算", 0.4), ("云", 0.1)]}), "cloud")
+    '云计算; 云'
+    """
+    return "; ".join(term for term, _ in (segment.evidence or {}).get(label, []))
 
 
 def print_cross_validation(summary: dict[str, Any]) -> None:

@@ -116,6 +116,23 @@ def test_tag_output_formats(article_file, saved_model, tmp_path):
     assert all(len(r["labels"].split("|")) == 2 for r in table)
 
 
+def test_tag_explain_in_every_format(article_file, saved_model):
+    tag = ("tag", article_file, "-m", saved_model, "--explain")
+    rows = [json.loads(line) for line in invoke(*tag, "-f", "jsonl").output.splitlines()]
+    [article] = json.loads(invoke(*tag, "-f", "json").output)
+    assert [r["evidence"] for r in rows] == [s["evidence"] for s in article["segments"]]
+    for row in rows:
+        assert set(row["evidence"]) == set(row["labels"])
+        assert all(1 <= len(terms) <= 5 for terms in row["evidence"].values())
+    table = list(csv.DictReader(io.StringIO(invoke(*tag, "-f", "csv").output)))
+    first = rows[0]["evidence"]
+    assert table[0]["evidence"] == "|".join(
+        f"{label}:{'; '.join(t for t, _ in terms)}" for label, terms in first.items()
+    )
+    best_term = first[rows[0]["labels"][0]][0][0]
+    assert f"({best_term.split()[0]}" in invoke(*tag).output  # the table: after the label
+
+
 def test_tag_reads_stdin(saved_model):
     result = invoke("tag", "-", "-m", saved_model, "-f", "jsonl", input=ARTICLE)
     assert result.exit_code == 0, result.output

@@ -149,3 +149,28 @@ def test_two_jobs_give_the_same_results_in_the_same_order(single_model, tmp_path
     two = [a.to_dict() for a in tag_paths([tmp_path], single_model, jobs=2)]
     assert one == two
     assert len(one) > 3000
+
+
+def test_explain_gives_the_terms_that_raise_each_chosen_label(single_model):
+    from tagger.inference import CompactModel
+
+    [article] = tag(ARTICLE, single_model, explain=3)
+    compact = CompactModel.from_model(single_model)
+    space = compact.space
+    for s in article.segments:
+        assert set(s.evidence) == set(s.labels)
+        features = space.transform([s.text])
+        names = space.terms(features.indices.tolist())
+        for label, found in s.evidence.items():
+            weights = [w for _, w in found]
+            assert 0 < len(found) <= 3 and all(w > 0 for w in weights)
+            assert weights == sorted(weights, reverse=True)
+            coef = compact.coef[single_model.labels.index(label)]
+            for term, weight in found:  # its feature values times the label's coefficients
+                parts = [c for c, n in zip(features.indices, names) if n == term]
+                expected = sum(features[0, c] * coef[c] for c in parts)
+                assert weight == pytest.approx(expected, abs=1e-4)
+    cloud, chips = (s.evidence for s in article.segments)
+    assert any("云" in term for term, _ in cloud["cloud"])
+    assert any("芯片" in term for term, _ in chips["semiconductors"])
+    assert "evidence" not in tag(ARTICLE, single_model)[0].to_dict()["segments"][0]
