@@ -20,6 +20,7 @@ import numpy as np
 __all__ = ["IDENTITY", "margins", "platt", "sigmoid"]
 
 IDENTITY = (1.0, 0.0)  # no calibration: the sigmoid of the margin itself
+SATURATED = 25.0  # margins of labels constant in training are +-50; an SVM's stay far below
 
 
 def sigmoid(margin: np.ndarray, calibration: tuple[float, float] = IDENTITY) -> np.ndarray:
@@ -47,12 +48,16 @@ def platt(margin: np.ndarray, truth: np.ndarray) -> tuple[float, float] | None:
     best, every (text, label) pair counting once; None when ``truth`` is all one value.
 
     Targets are Platt's: (positives + 1) / (positives + 2) for a label a text has, 1 /
-    (negatives + 2) for one it has not, which keeps ``a`` finite on separable data.
+    (negatives + 2) for one it has not, which keeps ``a`` finite on separable data. Margins
+    beyond ``SATURATED`` are left out: they are those of labels a held-out model never saw
+    (constant ones, or columns it lacks), not of an SVM, and say nothing about the scale.
     """
     from scipy.optimize import minimize
 
     x = np.ravel(margin).astype(float)
     y = np.ravel(truth).astype(bool)
+    real = np.abs(x) < SATURATED
+    x, y = x[real], y[real]
     positives = int(y.sum())
     negatives = len(y) - positives
     if not positives or not negatives:

@@ -25,7 +25,11 @@ import numpy as np
 from .calibration import IDENTITY, sigmoid
 from .features import FeatureSpace
 
-__all__ = ["CompactModel", "LabelDecider", "chosen_mask"]
+__all__ = ["CONSTANT_MARGIN", "CompactModel", "LabelDecider", "chosen_mask"]
+
+CONSTANT_MARGIN = 50.0
+"""The margin of a label that was constant in training (one-vs-rest keeps a constant instead of
+a classifier): -50 for a label no example had, so it is never chosen (score 0 to 21 places)."""
 
 
 def chosen_mask(scores: np.ndarray, cut: np.ndarray, min_labels: int = 0) -> np.ndarray:
@@ -85,7 +89,7 @@ class LabelDecider:
             cut = None
         orders = np.argsort(-scores, axis=1, kind="stable")  # best first, ties in label order
         passing = None
-        if cut is not None:  # an explicit threshold keeps only the labels reaching it
+        if cut is not None:  # an explicit threshold is a plain filter: no min_labels
             passing = chosen_mask(scores, cut, self.min_labels if threshold is None else 0)
         chosen = []
         for r, order in enumerate(orders):
@@ -191,7 +195,9 @@ class CompactModel(LabelDecider):
                     coef[i] = np.ravel(estimator.coef_)
                     intercept[i] = np.ravel(estimator.intercept_)[0]
                 else:
-                    intercept[i] = 50.0 if np.ravel(estimator.y_)[0] else -50.0
+                    intercept[i] = (
+                        CONSTANT_MARGIN if np.ravel(estimator.y_)[0] else -CONSTANT_MARGIN
+                    )
             softmax = False
         return cls(
             list(model.labels),

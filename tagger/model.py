@@ -37,7 +37,7 @@ from .data import Example, summarize
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
-from .inference import CompactModel, LabelDecider
+from .inference import CONSTANT_MARGIN, CompactModel, LabelDecider
 from .modelfile import (
     FORMAT,
     FORMAT_VERSION,
@@ -114,7 +114,7 @@ class TaggerModel(LabelDecider):
         if hasattr(clf, "predict_proba"):
             probs = self.pipeline.predict_proba(list(texts))
         else:
-            probs = sigmoid(self.pipeline.decision_function(list(texts)), self.calibration)
+            probs = sigmoid(self._margins(list(texts)), self.calibration)
         probs = np.asarray(probs, dtype=float)
         if probs.ndim == 1:
             probs = probs[:, None]
@@ -123,6 +123,16 @@ class TaggerModel(LabelDecider):
         elif probs.shape[1] == 2 and len(self.labels) == 1:  # one label (or none): its column
             probs = probs[:, 1:]
         return probs
+
+    def _margins(self, texts: list[str]) -> np.ndarray:
+        """The SVM's margins; a label constant in training gets ``CONSTANT_MARGIN`` (scikit-learn
+        gives such a label's constant, 0 or 1, which would make a label no example had score
+        0.5 and be chosen), as the compact model does."""
+        margins = np.asarray(self.pipeline.decision_function(texts), dtype=float)
+        for i, estimator in enumerate(getattr(self.pipeline[-1], "estimators_", [])):
+            if margins.ndim == 2 and not hasattr(estimator, "coef_"):
+                margins[:, i] = CONSTANT_MARGIN if np.ravel(estimator.y_)[0] else -CONSTANT_MARGIN
+        return margins
 
     def save(self, path: str | Path) -> Path:
         """Write the model atomically to ``path``, signed for this user (see ``tagger.trust``),

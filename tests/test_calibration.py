@@ -36,6 +36,17 @@ def test_platt_needs_both_kinds_of_pairs_and_stays_finite_on_separable_data():
     assert 0 < a < 50 and sigmoid(np.array(2.0), (a, b)) < 1
 
 
+def test_platt_leaves_out_labels_a_held_out_model_never_saw():
+    rng = np.random.default_rng(1)
+    x = rng.normal(0, 1.5, size=(500, 3))
+    truth = rng.random(x.shape) < sigmoid(x, (3.0, -1.0))
+    x[:40, 2] = margins(np.zeros(40))  # a column the model lacked (score 0), its label present
+    truth[:40, 2] = True
+    kept = np.ones(x.shape, dtype=bool)
+    kept[:40, 2] = False
+    assert platt(x, truth) == pytest.approx(platt(x[kept], truth[kept]))
+
+
 def test_margins_invert_the_uncalibrated_sigmoid():
     x = np.linspace(-8, 8, 33)
     assert np.allclose(margins(sigmoid(x)), x)

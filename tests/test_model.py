@@ -230,3 +230,21 @@ def test_c_search_computes_features_once_and_scores_as_models_trained_afresh(mon
         afresh = train(part, test_size=0, C=c)
         assert afresh.labels == model.labels
         assert np.allclose(afresh.scores(texts), model.scores(texts))
+
+
+def test_a_label_no_training_example_had_is_never_chosen():
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    from tagger.inference import CompactModel
+    from tagger.model import TaggerModel, build_pipeline
+
+    examples = corpus_examples(multi_label=True)
+    labels = ["cloud", "never", "semiconductors", "weather-ai"]
+    y = MultiLabelBinarizer(classes=labels).fit_transform([e.labels for e in examples])
+    pipeline = build_pipeline(multi_label=True).fit([e.text for e in examples], y)
+    model = TaggerModel(pipeline, labels, True, dict.fromkeys(labels, 0.5))
+    texts = [e.text for e in examples]
+    scores = model.scores(texts)
+    assert scores[:, 1].max() < 1e-6  # scikit-learn's constant would give 0.5
+    assert np.allclose(CompactModel.from_model(model).scores(texts), scores, atol=1e-5)
+    assert not any("never" in [label for label, _ in row] for row in model.predict(texts))
