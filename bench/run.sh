@@ -10,3 +10,4 @@ if [ -z "${PYTHON:-}" ]; then
 fi
 BENCH_COMMAND="bash bench/run.sh${*:+ $*}" "$PYTHON" bench/benchmark.py "$@"
 "$PYTHON" bench/cli_speed.py  # cold start and --jobs 2, appended to BENCHMARKS.md
+"$PYTHON" bench/calibration.py  # calibrated scores against outcomes: bench/calibration.md

@@ -107,6 +107,28 @@ class EvaluationReport:
         """The summary figures, as stored in a model card."""
         return {"examples": self.examples, **{k: getattr(self, k) for k in HEADLINE}}
 
+    def reliability(self) -> list[dict[str, float]]:
+        """How often a score came true: for each score bin (``BINS`` over [0, 1]) that holds
+        any, the (example, label) pairs scored in it (``pairs``, all labels together) and the
+        share of them whose example has the label (``with_label``). Calibrated scores have
+        shares inside their bins.
+
+        >>> curves = {"x": {"positive": [0] * 9 + [3], "negative": [5] + [0] * 8 + [1]}}
+        >>> EvaluationReport(8, True, *[0.0] * 7, {}, curves=curves).reliability()
+        [{'low': 0.0, 'high': 0.1, 'pairs': 5, 'with_label': 0.0}, {'low': 0.9, 'high': 1.0, 'pairs': 4, 'with_label': 0.75}]
+        """
+        positive = np.sum([c["positive"] for c in self.curves.values()], axis=0)
+        negative = np.sum([c["negative"] for c in self.curves.values()], axis=0)
+        rows = []
+        for b, (yes, no) in enumerate(zip(np.atleast_1d(positive), np.atleast_1d(negative))):
+            if yes + no:
+                low, high = round(b / BINS, 2), round((b + 1) / BINS, 2)
+                pairs = int(yes + no)
+                rows.append(
+                    {"low": low, "high": high, "pairs": pairs, "with_label": float(yes / pairs)}
+                )
+        return rows
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

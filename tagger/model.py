@@ -329,8 +329,6 @@ def train(
             metrics = {"method": "none", "note": "too few examples for a held-out split"}
     report(f"training on all {len(examples)} examples")
     model = fit(examples)
-    if held_out is not None and not hasattr(model.pipeline[-1], "predict_proba"):
-        held_out, metrics["calibration"] = _calibrated(model, labels, *held_out)
     if multi_label and tune_threshold and held_out is not None:
         model.thresholds, metrics["tuned_threshold"] = choose_thresholds(
             held_out[1],
@@ -340,26 +338,40 @@ def train(
             target_precision=target_precision,
             min_labels=model.min_labels,
         )
+    if held_out is not None and not hasattr(model.pipeline[-1], "predict_proba"):
+        metrics["calibration"] = _calibrate(model, labels, *held_out, metrics)
     if search is not None:
         metrics["C_search"] = search
     model.card = _card(model, examples, tokenizer, taxonomy, params, metrics, seed)
     return model
 
 
-def _calibrated(
-    model: TaggerModel, labels: list[str], examples: list[Example], scores: np.ndarray
-) -> tuple[tuple[list[Example], np.ndarray], dict[str, Any]]:
+def _calibrate(
+    model: TaggerModel,
+    labels: list[str],
+    examples: list[Example],
+    scores: np.ndarray,
+    metrics: dict[str, Any],
+) -> dict[str, Any]:
     """Calibrate ``model``'s scores (``tagger.calibration``) on held-out ``examples`` and their
-    uncalibrated ``scores`` (columns in ``labels`` order; those of labels the model lacks are
-    left out); the scores calibrated, and what the card records."""
+    uncalibrated ``scores`` (columns in ``labels`` order), and its thresholds (and the tuned
+    one in ``metrics``) with them, so that no decision changes; what the card records."""
     columns = [labels.index(label) for label in model.labels]
     truth = np.array([[label in e.labels for label in model.labels] for e in examples])
     found = platt(margins(scores[:, columns]), truth)
     if found is None:
-        return (examples, scores), {"method": "none", "note": "held-out labels all alike"}
+        return {"method": "none", "note": "held-out labels all alike"}
+
+    def calibrated(threshold: float) -> float:
+        return float(sigmoid(margins(threshold), found))
+
     model.calibration = found
-    calibrated = sigmoid(margins(scores), found)
-    return (examples, calibrated), {
+    model.thresholds = {label: calibrated(t) for label, t in model.thresholds.items()}
+    tuned = metrics.get("tuned_threshold")
+    if tuned:  # chosen on the held-out models' (uncalibrated) scores, where 0.5 is margin 0
+        tuned["threshold"] = calibrated(tuned["threshold"])
+        tuned["note"] += "; the threshold is calibrated as the scores are"
+    return {
         "method": "Platt scaling of the held-out margins, all labels together",
         "a": found[0],
         "b": found[1],

@@ -431,6 +431,27 @@ def _scores_html(report: EvaluationReport) -> str:
     )
 
 
+RELIABILITY_NOTE = (
+    "Every (example, label) pair by the score the label got: how many pairs each score range"
+    " holds and how many of them have the label. With calibrated scores the share falls inside"
+    " the range."
+)
+
+
+def _reliability_rows(report: EvaluationReport) -> list[list[str]]:
+    return [
+        [f"{r['low']:.1f}–{r['high']:.1f}", str(r["pairs"]), f"{r['with_label']:.1%}"]
+        for r in report.reliability()
+    ]
+
+
+def _reliability_html(report: EvaluationReport) -> str:
+    head = ["score", "pairs", "with the label"]
+    return f"<h2>Scores against outcomes</h2><p class='note'>{RELIABILITY_NOTE}</p>" + _table(
+        head, _reliability_rows(report), (1, 2)
+    )
+
+
 def _labels_cell(labels: Sequence[str], other: Sequence[str], cls: str) -> str:
     return (
         ", ".join(
@@ -527,6 +548,7 @@ def render_html(
             _labels_html(report),
             charts,
             _scores_html(report) if report.curves else "",
+            _reliability_html(report) if report.curves else "",
             _learning_curve_html(learning_curve) if learning_curve else "",
             _mistakes_html(report.mistakes),
         ],
@@ -606,6 +628,9 @@ def render_markdown(
         ]
         head = ["true \\ predicted", *(_md(x) for x in labels), "(none)"]
         out.append("\n## Confusion matrix\n\n" + _md_table(head, rows))
+    if report.curves:
+        out.append(f"\n## Scores against outcomes\n\n{RELIABILITY_NOTE}\n\n")
+        out.append(_md_table(["score", "pairs", "with the label"], _reliability_rows(report)))
     if learning_curve:
         out.append(f"\n## Learning curve\n\n{_md(learning_curve.method)}\n\n")
         out.append(_md_table(*_curve_rows(learning_curve)))
@@ -637,7 +662,7 @@ def render_json(
 ) -> str:
     """The report as JSON: ``EvaluationReport.to_dict()`` (the shape ``--output`` always
     wrote) plus ``about``, ``cross_validation`` and ``learning_curve`` when given."""
-    document: dict[str, Any] = {**report.to_dict()}
+    document: dict[str, Any] = {**report.to_dict(), "reliability": report.reliability()}
     if about:
         document["about"] = dict(about)
     if cross_validation:

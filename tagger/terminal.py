@@ -204,6 +204,17 @@ def print_report(report: Any, mistakes: int) -> None:
     out.print(table)
     if report.multi_label:
         out.print(f"{report.no_label} of {report.examples} examples got no label.", highlight=False)
+    outcomes = Table(
+        title="Scores against outcomes (every example and label)", title_justify="left"
+    )
+    for column in ("score", "pairs", "with the label"):
+        outcomes.add_column(column, justify="right")
+    for r in report.reliability():
+        outcomes.add_row(
+            f"{r['low']:.1f}-{r['high']:.1f}", str(r["pairs"]), f"{r['with_label']:.1%}"
+        )
+    if outcomes.rows:
+        out.print(outcomes)
     if report.confusion is not None and len(report.confusion["labels"]) <= 20:
         labels = report.confusion["labels"]
         matrix = Table(

@@ -69,6 +69,18 @@ def test_held_out_data_calibrates_the_scores_without_changing_the_choices(multi_
     assert np.allclose(compact.scores(PROBES), calibrated, atol=1e-5)
 
 
+@pytest.mark.parametrize("thresholds", ["global", "per-label"])
+def test_calibration_changes_no_decision(thresholds, monkeypatch):
+    data = corpus_examples(multi_label=True)
+    model = train(data, test_size=0.3, thresholds=thresholds, min_labels=0)
+    monkeypatch.setattr("tagger.model.platt", lambda margin, truth: None)
+    plain = train(data, test_size=0.3, thresholds=thresholds, min_labels=0)
+    assert plain.calibration == IDENTITY and model.calibration != IDENTITY
+    assert model.thresholds != plain.thresholds
+    labels = [[label for label, _ in row] for row in model.predict(PROBES)]
+    assert labels == [[label for label, _ in row] for row in plain.predict(PROBES)]
+
+
 def test_without_held_out_data_scores_stay_uncalibrated(single_model):
     assert single_model.calibration == IDENTITY
     assert "calibration" not in single_model.card["metrics"]

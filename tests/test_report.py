@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from functools import partial
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -117,7 +118,23 @@ def test_markdown_and_json_carry_the_same_figures(single_model):
             assert expected in text
     assert "芯片 &lt;b>" in text and "价格 \\| 芯片" in text  # no tags, no broken table
     assert text.count("\n| ") >= len(report.per_label) + 2
-    assert json.loads(render_json(report)) == json.loads(json.dumps(report.to_dict()))
+    document = {**report.to_dict(), "reliability": report.reliability()}
+    assert json.loads(render_json(report)) == json.loads(json.dumps(document))
+    assert "## Scores against outcomes" in text
+    for r in report.reliability():
+        assert f"| {r['low']:.1f}–{r['high']:.1f} | {r['pairs']} | {r['with_label']:.1%} |" in text
+
+
+def test_reliability_counts_every_example_and_label_by_score(single_model):
+    report = evaluate(single_model, TEST)
+    rows = report.reliability()
+    assert sum(r["pairs"] for r in rows) == len(TEST) * len(single_model.labels)
+    scores = single_model.scores([e.text for e in TEST])
+    for r in rows:
+        inside = (scores >= r["low"]) & (scores < r["high"] if r["high"] < 1 else scores <= 1)
+        has = np.array([[label in e.labels for label in single_model.labels] for e in TEST])
+        assert r["pairs"] == inside.sum() and r["with_label"] == has[inside].mean()
+    assert "Scores against outcomes" in render_html(report)
 
 
 def test_cross_validation_and_learning_curve_in_the_report(multi_model):
