@@ -129,9 +129,11 @@ class TaggerModel(LabelDecider):
         gives such a label's constant, 0 or 1, which would make a label no example had score
         0.5 and be chosen), as the compact model does."""
         margins = np.asarray(self.pipeline.decision_function(texts), dtype=float)
-        for i, estimator in enumerate(getattr(self.pipeline[-1], "estimators_", [])):
-            if margins.ndim == 2 and not hasattr(estimator, "coef_"):
-                margins[:, i] = CONSTANT_MARGIN if np.ravel(estimator.y_)[0] else -CONSTANT_MARGIN
+        if margins.ndim == 2:  # one column a label (a binary model has one column in all)
+            for i, estimator in enumerate(getattr(self.pipeline[-1], "estimators_", [])):
+                if not hasattr(estimator, "coef_"):
+                    constant = np.ravel(estimator.y_)[0]
+                    margins[:, i] = CONSTANT_MARGIN if constant else -CONSTANT_MARGIN
         return margins
 
     def save(self, path: str | Path) -> Path:

@@ -433,8 +433,8 @@ def _scores_html(report: EvaluationReport) -> str:
 
 RELIABILITY_NOTE = (
     "Every (example, label) pair by the score the label got: how many pairs each score range"
-    " holds and how many of them have the label. With calibrated scores the share falls inside"
-    " the range."
+    " holds and how many of them have the label. The better the scores are calibrated, the"
+    " nearer each share is to its range."
 )
 
 
