@@ -53,7 +53,7 @@ def test_margins_invert_the_uncalibrated_sigmoid():
 
 
 @pytest.mark.parametrize("multi_label", [False, True])
-def test_held_out_data_calibrates_the_scores_without_changing_the_choices(multi_label, tmp_path):
+def test_held_out_data_calibrates_the_scores_and_keeps_their_order(multi_label, tmp_path):
     model = train(corpus_examples(multi_label), test_size=0.25, multi_label=multi_label)
     a, b = model.calibration
     recorded = model.card["metrics"]["calibration"]

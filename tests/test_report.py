@@ -130,9 +130,9 @@ def test_reliability_counts_every_example_and_label_by_score(single_model):
     rows = report.reliability()
     assert sum(r["pairs"] for r in rows) == len(TEST) * len(single_model.labels)
     scores = single_model.scores([e.text for e in TEST])
+    has = np.array([[label in e.labels for label in single_model.labels] for e in TEST])
     for r in rows:
         inside = (scores >= r["low"]) & (scores < r["high"] if r["high"] < 1 else scores <= 1)
-        has = np.array([[label in e.labels for label in single_model.labels] for e in TEST])
         assert r["pairs"] == inside.sum() and r["with_label"] == has[inside].mean()
     assert "Scores against outcomes" in render_html(report)
 
