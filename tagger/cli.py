@@ -31,6 +31,7 @@ from .terminal import (
     print_segments,
     print_summary,
     print_tagged,
+    print_terms,
 )
 
 app = typer.Typer(
@@ -785,17 +786,31 @@ def compare_command(
 def info_command(
     model: Annotated[Path, typer.Argument(help="A model file.")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the card as JSON.")] = False,
+    terms: Annotated[
+        int,
+        typer.Option(
+            "--terms",
+            min=0,
+            metavar="N",
+            help="Also list each label's N strongest terms (reads the model's arrays).",
+        ),
+    ] = 0,
+    trust: Trust = False,
 ) -> None:
     """Show a model's card: labels, data, tokenizer, parameters, versions and metrics.
 
     The card is read from the file's header: nothing in the model is unpickled."""
-    from .modelfile import read_header
+    from .modelfile import load_compact, read_header
 
     card = read_header(model)[0].get("card", {})
+    top = load_compact(model, trust=trust).top_terms(terms) if terms else None
     if json_output:
-        _emit(json.dumps(card, ensure_ascii=False, indent=2) + "\n", None)
+        document = card if top is None else {**card, "top_terms": top}
+        _emit(json.dumps(document, ensure_ascii=False, indent=2) + "\n", None)
         return
     print_card(str(model), card)
+    if top is not None:
+        print_terms(top)
 
 
 @app.command("trust")

@@ -170,6 +170,33 @@ class CompactModel(LabelDecider):
             found.append(explained)
         return found
 
+    def top_terms(self, top: int = 10) -> dict[str, list[tuple[str, float]]]:
+        """Each label's ``top`` terms with the largest coefficients (what raises its margin
+        most per unit of TF-IDF value), as (term, coefficient) pairs; a term that is both a
+        word and a character n-gram is listed once, with its larger coefficient.
+
+        >>> from tagger.data import Example
+        >>> from tagger.model import train
+        >>> data = [Example("云计算市场增长", ("cloud",)), Example("芯片出口管制", ("chips",))] * 3
+        >>> [t for t, _ in CompactModel.from_model(train(data, test_size=0)).top_terms(2)["chips"]]
+        ['芯片', '出口']
+        """
+        found = {}
+        for label in self.labels:
+            coef = self._coefficients(label)
+            k = min(2 * top, len(coef))  # enough to fill ``top`` after merging
+            if not k:
+                found[label] = []
+                continue
+            kth = np.partition(coef, len(coef) - k)[len(coef) - k]
+            candidates = np.flatnonzero((coef >= kth) & (coef > 0))  # ties: by column
+            order = candidates[np.argsort(-coef[candidates], kind="stable")][:k]
+            best: dict[str, float] = {}
+            for term, weight in zip(self.space.terms(order.tolist()), coef[order].tolist()):
+                best.setdefault(term, round(weight, 4))
+            found[label] = list(best.items())[:top]
+        return found
+
     def _coefficients(self, label: str) -> np.ndarray:
         """The coefficients that raise ``label``'s score (a binary model has one row, for its
         second label)."""

@@ -279,6 +279,16 @@ def print_comparison(result: Any, names: tuple[str, str], disagreements: int) ->
         out.print(table)
 
 
+def print_terms(terms: dict[str, list[tuple[str, float]]]) -> None:
+    """Each label's strongest terms (``tagger info --terms``)."""
+    table = Table(title="Strongest terms (coefficient)", title_justify="left")
+    table.add_column("label", style="bold", no_wrap=True)
+    table.add_column("terms")
+    for label, found in terms.items():
+        table.add_row(label, "; ".join(f"{term} {weight:.2f}" for term, weight in found) or "-")
+    out.print(table)
+
+
 def print_card(title: str, card: dict[str, Any]) -> None:
     """A model card as a two-column table."""
     table = Table(title=title, title_justify="left", show_header=False)

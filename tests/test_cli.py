@@ -133,6 +133,19 @@ def test_tag_explain_in_every_format(article_file, saved_model):
     assert f"({best_term.split()[0]}" in invoke(*tag).output  # the table: after the label
 
 
+def test_info_lists_each_labels_strongest_terms(saved_model):
+    result = invoke("info", saved_model, "--terms", "3", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert set(document["top_terms"]) == set(document["labels"])
+    for found in document["top_terms"].values():
+        weights = [w for _, w in found]
+        assert len(found) == 3 and weights == sorted(weights, reverse=True) and weights[-1] > 0
+    shown = invoke("info", saved_model, "--terms", "3").output
+    assert "Strongest terms" in shown and document["top_terms"]["cloud"][0][0] in shown
+    assert "top_terms" not in json.loads(invoke("info", saved_model, "--json").output)
+
+
 def test_tag_reads_stdin(saved_model):
     result = invoke("tag", "-", "-m", saved_model, "-f", "jsonl", input=ARTICLE)
     assert result.exit_code == 0, result.output

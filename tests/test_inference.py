@@ -107,3 +107,15 @@ def test_decisions_follow_their_definition(rows, multi, thresholds, min_labels, 
             keep = ranked if top_k is not None else ranked[:1]
         expected = [(model.labels[i], row[i]) for i in keep][:top_k]
         assert pick == expected
+
+
+def test_top_terms_are_each_labels_largest_coefficients(single_model):
+    compact = CompactModel.from_model(single_model)
+    top = compact.top_terms(5)
+    names = compact.space.terms(range(compact.space.n_features))
+    for i, label in enumerate(compact.labels):
+        best: dict[str, float] = {}
+        for name, weight in sorted(zip(names, compact.coef[i]), key=lambda nw: -nw[1]):
+            if weight > 0:
+                best.setdefault(name, round(float(weight), 4))
+        assert top[label] == list(best.items())[:5]
