@@ -163,7 +163,9 @@ class CompactModel(LabelDecider):
             explained = {}
             for label in wanted:
                 totals: dict[str, float] = {}
-                for name, weight in zip(names, values * self._coefficients(label)[columns]):
+                index, sign = self._row(label)
+                weights = values * (sign * self.coef[index, columns])
+                for name, weight in zip(names, weights):
                     totals[name] = totals.get(name, 0.0) + float(weight)
                 best = sorted((kv for kv in totals.items() if kv[1] > 0), key=lambda kv: -kv[1])
                 explained[label] = [(name, round(weight, 4)) for name, weight in best[:top]]
@@ -183,7 +185,8 @@ class CompactModel(LabelDecider):
         """
         found = {}
         for label in self.labels:
-            coef = self._coefficients(label)
+            index, sign = self._row(label)
+            coef = sign * self.coef[index]
             k = min(2 * top, len(coef))  # enough to fill ``top`` after merging
             if not k:
                 found[label] = []
@@ -197,13 +200,13 @@ class CompactModel(LabelDecider):
             found[label] = list(best.items())[:top]
         return found
 
-    def _coefficients(self, label: str) -> np.ndarray:
-        """The coefficients that raise ``label``'s score (a binary model has one row, for its
-        second label)."""
+    def _row(self, label: str) -> tuple[int, float]:
+        """The row of ``coef`` that raises ``label``'s score, and its sign (a binary model has
+        one row, for its second label)."""
         i = self.labels.index(label)
         if self.coef.shape[0] == 1 and len(self.labels) == 2:
-            return self.coef[0] if i == 1 else -self.coef[0]
-        return self.coef[i]
+            return 0, 1.0 if i == 1 else -1.0
+        return i, 1.0
 
     @classmethod
     def from_model(cls, model: Any) -> CompactModel:

@@ -119,3 +119,15 @@ def test_top_terms_are_each_labels_largest_coefficients(single_model):
             if weight > 0:
                 best.setdefault(name, round(float(weight), 4))
         assert top[label] == list(best.items())[:5]
+
+
+def test_evidence_and_top_terms_of_a_binary_model_read_its_one_row_both_ways():
+    data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 3
+    compact = CompactModel.from_model(train(data, test_size=0))
+    assert compact.coef.shape[0] == 1 and compact.labels == ["chips", "cloud"]
+    [found] = compact.evidence(["云计算芯片出口"], [["chips", "cloud"]], top=10)
+    assert {t for t, _ in found["chips"]} & {"芯片", "出口"}
+    assert {t for t, _ in found["cloud"]} & {"云", "计算"}
+    assert not {t for t, _ in found["chips"]} & {t for t, _ in found["cloud"]}
+    top = compact.top_terms(3)
+    assert "芯片" in dict(top["chips"]) and "芯片" not in dict(top["cloud"])
