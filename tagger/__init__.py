@@ -38,6 +38,7 @@ _EXPORTS = {
     "default_model_path": "tagging",
     "tag": "tagging",
     "tag_paths": "tagging",
+    "render_paths": "tagging",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -462,7 +462,7 @@ def tag_command(
     ] = False,
 ) -> None:
     """Tag every segment of the articles and roll the labels up into article topics."""
-    from .tagging import resolve_model, tag_paths
+    from .tagging import render_paths, resolve_model, tag_paths
 
     if not inputs:
         if sys.stdin.isatty():
@@ -473,27 +473,31 @@ def tag_command(
     if format is TagFormat.table and output is not None:
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
     failures: list[TaggerError] = []
-    articles = tag_paths(
-        inputs,
-        resolve_model(model, trust=trust),
-        encoding=encoding,
-        on_error=failures.append,
-        jobs=jobs,
-        top_k=top_k,
-        threshold=threshold,
-        min_share=min_share,
-        min_chars=min_chars,
-        sentences=sentences,
-        explain=EVIDENCE_TERMS if explain else 0,
-    )
+    scorer = resolve_model(model, trust=trust)
+    options: dict[str, Any] = {
+        "encoding": encoding,
+        "on_error": failures.append,
+        "jobs": jobs,
+        "top_k": top_k,
+        "threshold": threshold,
+        "min_share": min_share,
+        "min_chars": min_chars,
+        "sentences": sentences,
+        "explain": EVIDENCE_TERMS if explain else 0,
+    }
+    if format is TagFormat.table:
+        tagged = ((a.source, a.index, a) for a in tag_paths(inputs, scorer, **options))
+    else:  # rendered where tagged (see _tails), numbered and finished here
+        tails = functools.partial(_tails, format=format, explain=explain)
+        tagged = render_paths(inputs, tails, scorer, **options)
     count = 0
     try:
         with _sink(output) as write:  # streamed: a huge input never sits in memory whole
-            for count, article in enumerate(articles, 1):
+            for count, (source, index, item) in enumerate(tagged, 1):
                 if format is TagFormat.table:
-                    print_tagged(article)
+                    print_tagged(item)
                 else:
-                    write(_render_tagged(article, format, first=count == 1, explain=explain))
+                    write(_joined(format, source, index, item, count == 1, explain))
             if failures and count == 0:
                 raise _NothingWritten  # keep any previous output file as it was
             if format is TagFormat.json:
@@ -508,27 +512,55 @@ def tag_command(
         raise typer.Exit(1)
 
 
-def _render_tagged(article: Any, format: TagFormat, first: bool, explain: bool = False) -> str:
-    """One article in a streamed output: JSON list items, JSON lines, or CSV rows."""
+def _tails(article: Any, format: TagFormat, explain: bool) -> list[str]:
+    """An article in a streamed output without its source and index, which ``_joined`` puts
+    in front: one JSON list item, or a JSON line or CSV row a segment. Runs in the process that
+    tagged the article (``render_paths``), where its index is not known."""
     if format is TagFormat.json:
-        item = json.dumps(article.to_dict(), ensure_ascii=False, indent=2)
-        return ("[\n" if first else ",\n") + item
+        item = article.to_dict()
+        del item["source"], item["index"]
+        return [json.dumps(item, ensure_ascii=False, indent=2)[2:]]  # without its "{\n"
     if format is TagFormat.jsonl:
-        head = {"source": article.source, "article": article.index, "title": article.title}
-        return "".join(_json_line(head | s.to_dict()) + "\n" for s in article.segments)
+        return [_json_line({"title": article.title} | s.to_dict())[1:] for s in article.segments]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    if first:
-        columns = ["source", "article", "title", "start", "end", "labels", "scores", "text"]
-        writer.writerow([*columns, "evidence"] if explain else columns)
+    rows = []
     for s in article.segments:
         scores = "|".join(f"{label}:{s.scores[label]:.4f}" for label in s.labels)
-        row = [article.source, article.index, article.title or "", s.start, s.end]
-        row += ["|".join(s.labels), scores, s.text]
+        row = [article.title or "", s.start, s.end, "|".join(s.labels), scores, s.text]
         if explain:
             row.append("|".join(f"{label}:{evidence_text(s, label)}" for label in s.labels))
+        start = buffer.tell()
         writer.writerow(row)
-    return buffer.getvalue()
+        rows.append(buffer.getvalue()[start:])
+    return rows
+
+
+def _joined(
+    format: TagFormat, source: str, index: int, tails: list[str], first: bool, explain: bool
+) -> str:
+    """An article's ``_tails`` with its source and index in front: JSON list items, JSON
+    lines, or CSV rows (after the header, before the first)."""
+    if format is TagFormat.json:
+        head = f'{{\n  "source": {_json_line(source)},\n  "index": {index},\n'
+        return ("[\n" if first else ",\n") + head + tails[0]
+    if format is TagFormat.jsonl:
+        head = f'{{"source": {_json_line(source)}, "article": {index}, '
+        return "".join(head + tail + "\n" for tail in tails)
+    head = f"{_csv_field(source)},{index},"
+    header = ""
+    if first:
+        columns = ["source", "article", "title", "start", "end", "labels", "scores", "text"]
+        header = ",".join([*columns, "evidence"] if explain else columns) + "\n"
+    return header + "".join(head + tail for tail in tails)
+
+
+@functools.lru_cache(maxsize=64)
+def _csv_field(value: str) -> str:
+    """A value as the csv module writes it in a row of several fields."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([value, ""])
+    return buffer.getvalue()[:-1]
 
 
 class ReportFormat(str, Enum):

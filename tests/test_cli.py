@@ -116,6 +116,35 @@ def test_tag_output_formats(article_file, saved_model, tmp_path):
     assert all(len(r["labels"].split("|")) == 2 for r in table)
 
 
+def test_tag_output_is_what_the_library_tags_with_any_jobs(saved_model, tmp_path):
+    from tagger.tagging import tag_paths
+
+    big = tmp_path / 'big, "odd" name.txt'  # several chunks; a name CSV and JSON must quote
+    big.write_text((ARTICLE + "\n\n") * 1500, encoding="utf-8")
+    articles = [a.to_dict() for a in tag_paths([big], saved_model)]
+    assert len(articles) == 1500 and articles[-1]["index"] == 1499
+    outputs = {}
+    for fmt in ("json", "jsonl", "csv"):
+        for jobs in ("1", "2"):
+            out = tmp_path / f"out{jobs}.{fmt}"
+            result = invoke("tag", big, "-m", saved_model, "-f", fmt, "-j", jobs, "-o", out)
+            assert result.exit_code == 0, result.output
+            outputs[fmt, jobs] = out.read_text(encoding="utf-8")
+        assert outputs[fmt, "1"] == outputs[fmt, "2"]
+    assert json.loads(outputs["json", "1"]) == articles
+    lines = [json.loads(line) for line in outputs["jsonl", "1"].splitlines()]
+    expected = [
+        {"source": a["source"], "article": a["index"], "title": a["title"], **s}
+        for a in articles
+        for s in a["segments"]
+    ]
+    assert lines == expected
+    rows = list(csv.DictReader(io.StringIO(outputs["csv", "1"])))
+    assert [(r["source"], int(r["article"]), int(r["start"]), r["text"]) for r in rows] == [
+        (e["source"], e["article"], e["start"], e["text"]) for e in expected
+    ]
+
+
 def test_tag_explain_in_every_format(article_file, saved_model):
     tag = ("tag", article_file, "-m", saved_model, "--explain")
     rows = [json.loads(line) for line in invoke(*tag, "-f", "jsonl").output.splitlines()]
