@@ -31,7 +31,7 @@ model: setup  ## rebuild models/default.joblib from the seeds
 		--group-field source,article --cv 8 -o models/default.joblib
 	sha256sum models/default.joblib > tagger/bundled.sha256  # trusted without a signature
 
-bench: setup  ## tagger vs fastText on ../shared/data; writes BENCHMARKS.md (about 15 minutes)
+bench: setup  ## tagger vs fastText on ../shared/data; writes BENCHMARKS.md (about 10 minutes)
 	bash bench/run.sh
 
 bad-inputs: setup  ## throw generated bad inputs at tag and train; writes bench/bad_inputs.md
