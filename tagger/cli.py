@@ -530,9 +530,10 @@ def _tails(article: Any, format: TagFormat, explain: bool) -> list[str]:
         row = [article.title or "", s.start, s.end, "|".join(s.labels), scores, s.text]
         if explain:
             row.append("|".join(f"{label}:{evidence_text(s, label)}" for label in s.labels))
-        start = buffer.tell()
         writer.writerow(row)
-        rows.append(buffer.getvalue()[start:])
+        rows.append(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
     return rows
 
 
