@@ -248,6 +248,12 @@ def render_paths(
     only its result travels back, which costs far less than the article (for 180,000 titles
     unpickling the articles took the parent 1.8 CPU s). It must not use ``article.index``: a
     worker numbers the articles of its chunk from 0; the true index comes beside the result.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_text("云计算市场迎来变局\\n\\n阿里云下调云服务器价格。", encoding="utf-8")
+    >>> [(index, title) for _, index, title in render_paths([path], lambda a: a.title)]
+    [(0, '云计算市场迎来变局')]
     """
     yield from _tagged(paths, model, render, encoding, on_error, jobs, options)
 
