@@ -110,8 +110,8 @@ class EvaluationReport:
     def reliability(self) -> list[dict[str, float]]:
         """How often a score came true: for each score bin (``BINS`` over [0, 1]) that holds
         any, the (example, label) pairs scored in it (``pairs``, all labels together) and the
-        share of them whose example has the label (``with_label``). Calibrated scores have
-        shares inside their bins.
+        share of them whose example has the label (``with_label``). The better the scores are
+        calibrated, the nearer each share is to its bin.
 
         >>> curves = {"x": {"positive": [0] * 9 + [3], "negative": [5] + [0] * 8 + [1]}}
         >>> EvaluationReport(8, True, *[0.0] * 7, {}, curves=curves).reliability()
@@ -592,15 +592,28 @@ def best_threshold(
     >>> best_threshold(np.array([[0.9], [0.3], [0.2]]), [Example("a", ("x",))] * 2 + [Example("b", ())], ["x"])
     (0.25, 1.0)
     """
-    truth = np.array([[label in e.labels for label in labels] for e in examples], dtype=bool)
+    truth = truth_matrix(examples, labels)
     best = (0.5, -1.0)
     for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
-        chosen = chosen_mask(scores, np.full(len(labels), t), min_labels)
-        tp = (chosen & truth).sum()
-        f1 = 2 * tp / (chosen.sum() + truth.sum()) if chosen.sum() + truth.sum() else 0.0
+        f1 = _micro_f1(chosen_mask(scores, np.full(len(labels), t), min_labels), truth)
         if f1 > best[1]:
-            best = (float(t), float(f1))
+            best = (float(t), f1)
     return best
+
+
+def truth_matrix(examples: Sequence[Example], labels: Sequence[str]) -> np.ndarray:
+    """Which of ``labels`` each example has (examples x labels, booleans).
+
+    >>> truth_matrix([Example("a", ("x",)), Example("b", ())], ["x", "y"]).tolist()
+    [[True, False], [False, False]]
+    """
+    return np.array([[label in e.labels for label in labels] for e in examples], dtype=bool)
+
+
+def _micro_f1(picked: np.ndarray, truth: np.ndarray) -> float:
+    """Micro-F1 of the labels ``picked`` against the ``truth`` (boolean arrays alike)."""
+    total = picked.sum() + truth.sum()
+    return float(2 * (picked & truth).sum() / total) if total else 0.0
 
 
 def tune_thresholds(
@@ -681,10 +694,7 @@ def choose_thresholds(
         mode = "precision" if target_precision is not None else "f1"
         chosen = tune_thresholds(scores, examples, labels, mode, target_precision, min_support)
         cut = np.array([chosen[label] for label in labels])
-        truth = np.array([[label in e.labels for label in labels] for e in examples], dtype=bool)
-        picked = chosen_mask(scores, cut, min_labels)
-        total = picked.sum() + truth.sum()
-        f1 = float(2 * (picked & truth).sum() / total) if total else 0.0
+        f1 = _micro_f1(chosen_mask(scores, cut, min_labels), truth_matrix(examples, labels))
     note = {
         "mode": mode,
         "threshold": threshold,

@@ -25,11 +25,17 @@ import numpy as np
 from .calibration import IDENTITY, sigmoid
 from .features import FeatureSpace
 
-__all__ = ["CONSTANT_MARGIN", "CompactModel", "LabelDecider", "chosen_mask"]
+__all__ = ["CONSTANT_MARGIN", "CompactModel", "LabelDecider", "chosen_mask", "constant_margin"]
 
 CONSTANT_MARGIN = 50.0
 """The margin of a label that was constant in training (one-vs-rest keeps a constant instead of
 a classifier): -50 for a label no example had, so it is never chosen (score 0 to 21 places)."""
+
+
+def constant_margin(estimator: Any) -> float:
+    """The margin of a label one-vs-rest kept a constant for (``CONSTANT_MARGIN``, signed by
+    whether every training example had the label or none did)."""
+    return CONSTANT_MARGIN if np.ravel(estimator.y_)[0] else -CONSTANT_MARGIN
 
 
 def chosen_mask(scores: np.ndarray, cut: np.ndarray, min_labels: int = 0) -> np.ndarray:
@@ -225,9 +231,7 @@ class CompactModel(LabelDecider):
                     coef[i] = np.ravel(estimator.coef_)
                     intercept[i] = np.ravel(estimator.intercept_)[0]
                 else:
-                    intercept[i] = (
-                        CONSTANT_MARGIN if np.ravel(estimator.y_)[0] else -CONSTANT_MARGIN
-                    )
+                    intercept[i] = constant_margin(estimator)
             softmax = False
         return cls(
             list(model.labels),

@@ -37,7 +37,7 @@ from .data import Example, summarize
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
-from .inference import CONSTANT_MARGIN, CompactModel, LabelDecider
+from .inference import CompactModel, LabelDecider, constant_margin
 from .modelfile import (
     FORMAT,
     FORMAT_VERSION,
@@ -132,8 +132,7 @@ class TaggerModel(LabelDecider):
         if margins.ndim == 2:  # one column a label (a binary model has one column in all)
             for i, estimator in enumerate(getattr(self.pipeline[-1], "estimators_", [])):
                 if not hasattr(estimator, "coef_"):
-                    constant = np.ravel(estimator.y_)[0]
-                    margins[:, i] = CONSTANT_MARGIN if constant else -CONSTANT_MARGIN
+                    margins[:, i] = constant_margin(estimator)
         return margins
 
     def save(self, path: str | Path) -> Path:
@@ -358,9 +357,10 @@ def _calibrate(
     """Calibrate ``model``'s scores (``tagger.calibration``) on held-out ``examples`` and their
     uncalibrated ``scores`` (columns in ``labels`` order), and its thresholds (and the tuned
     one in ``metrics``) with them, so that no decision changes; what the card records."""
+    from .evaluation import truth_matrix
+
     columns = [labels.index(label) for label in model.labels]
-    truth = np.array([[label in e.labels for label in model.labels] for e in examples])
-    found = platt(margins(scores[:, columns]), truth)
+    found = platt(margins(scores[:, columns]), truth_matrix(examples, model.labels))
     if found is None:
         return {"method": "none", "note": "held-out labels all alike"}
 

@@ -431,6 +431,7 @@ def _scores_html(report: EvaluationReport) -> str:
     )
 
 
+RELIABILITY_HEAD = ["score", "pairs", "with the label"]
 RELIABILITY_NOTE = (
     "Every (example, label) pair by the score the label got: how many pairs each score range"
     " holds and how many of them have the label. The better the scores are calibrated, the"
@@ -446,9 +447,8 @@ def _reliability_rows(report: EvaluationReport) -> list[list[str]]:
 
 
 def _reliability_html(report: EvaluationReport) -> str:
-    head = ["score", "pairs", "with the label"]
     return f"<h2>Scores against outcomes</h2><p class='note'>{RELIABILITY_NOTE}</p>" + _table(
-        head, _reliability_rows(report), (1, 2)
+        RELIABILITY_HEAD, _reliability_rows(report), (1, 2)
     )
 
 
@@ -630,7 +630,7 @@ def render_markdown(
         out.append("\n## Confusion matrix\n\n" + _md_table(head, rows))
     if report.curves:
         out.append(f"\n## Scores against outcomes\n\n{RELIABILITY_NOTE}\n\n")
-        out.append(_md_table(["score", "pairs", "with the label"], _reliability_rows(report)))
+        out.append(_md_table(RELIABILITY_HEAD, _reliability_rows(report)))
     if learning_curve:
         out.append(f"\n## Learning curve\n\n{_md(learning_curve.method)}\n\n")
         out.append(_md_table(*_curve_rows(learning_curve)))
@@ -661,7 +661,8 @@ def render_json(
     learning_curve: LearningCurve | None = None,
 ) -> str:
     """The report as JSON: ``EvaluationReport.to_dict()`` (the shape ``--output`` always
-    wrote) plus ``about``, ``cross_validation`` and ``learning_curve`` when given."""
+    wrote) plus ``reliability``, and ``about``, ``cross_validation`` and ``learning_curve``
+    when given."""
     document: dict[str, Any] = {**report.to_dict(), "reliability": report.reliability()}
     if about:
         document["about"] = dict(about)

@@ -130,7 +130,7 @@ def print_tagged(article: Any) -> None:
     table.add_column("text", min_width=30)
     for s in article.segments:
         if s.evidence is None:
-            labels = ", ".join(f"{label} {s.scores[label]:.2f}" for label in s.labels) or "-"
+            labels = ", ".join(f"{label} {s.scores[label]:.2f}" for label in s.labels)
         else:  # each label on a line of its own, with its terms
             labels = "\n".join(
                 f"{label} {s.scores[label]:.2f} ({evidence_text(s, label)})" for label in s.labels
