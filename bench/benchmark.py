@@ -41,8 +41,8 @@ TAGGER_CONFIGS: dict[str, dict[str, Any]] = {
     "tagger-auto": {"C": "auto"},  # C chosen on 10% of the training split held out
 }
 SLOW = "tagger"  # run last, in what is left of --budget
-CLI_SPEED = "## Command-line speed"
-LONG_ARTICLES = "csldcp"  # its abstracts, 25 to an article, also measure long articles  # the heading of what bench/cli_speed.py appends
+CLI_SPEED = "## Command-line speed"  # the heading of what bench/cli_speed.py appends
+LONG_ARTICLES = "csldcp"  # its abstracts, 25 to an article, also measure long articles
 FASTTEXT = {"epoch": 25, "lr": 1.0, "dim": 100, "thread": 2}
 # more epochs for less data: on THUCNews 10 epochs score as 25 do, on CSLDCP 25 underfit
 FASTTEXT_OVERRIDES = {"thucnews": {"epoch": 10}, "csldcp": {"epoch": 50}}
