@@ -343,7 +343,7 @@ TRIED = {
     " fitted in worker processes instead (each with its own generator: the same model every"
     " time) training took 16% less on TNEWS, 6% less on THUCNews and no less on DuEE, so the"
     " SVMs stay on threads at 1e-4 (in forked processes at 1e-4 they took as long: 10.2-10.3 s"
-    " against 10.0-10.4 s on THUCNews). liblinear's primal solver (``dual=False``) took 4x the"
+    " against 10.0-10.4 s on THUCNews). liblinear's primal solver (`dual=False`) took 4x the"
     " CPU time of the dual one for the same accuracy (70 s against 16 s for the ten SVMs).",
     "THUCNews training peak memory < 2 GiB": "terms found in one text only are left out from"
     " 100,000 examples on (min_df 2).",
