@@ -66,17 +66,17 @@ def print_summary(summary: Any) -> None:
     err.print("; ".join(notes), highlight=False)
 
 
-def print_metrics(card: dict[str, Any]) -> None:
+def print_metrics(card: dict[str, Any], console: Console = err) -> None:
     """A model card's held-out or cross-validated figures, and the thresholds and C chosen
-    on held-out data (to stderr)."""
-    metrics = card["metrics"]
+    on held-out data (to stderr by default: ``tagger train`` prints them beside its progress)."""
+    metrics = card.get("metrics", {})
     if metrics.get("method", "none") == "none":
-        err.print(f"Not measured: {metrics.get('note', 'no held-out data')}.", highlight=False)
+        console.print(f"Not measured: {metrics.get('note', 'no held-out data')}.", highlight=False)
     else:
-        _print_figures(metrics)
+        _print_figures(metrics, console)
     if "C_search" in metrics:
         tried = metrics["C_search"]["scores"]
-        err.print(
+        console.print(
             f"C {card['params']['C']} chosen on held-out data ("
             + ", ".join(f"C {c}: {v:.4f}" for c, v in tried.items())
             + ")",
@@ -84,20 +84,20 @@ def print_metrics(card: dict[str, Any]) -> None:
         )
 
 
-def _print_figures(metrics: dict[str, Any]) -> None:
+def _print_figures(metrics: dict[str, Any], console: Console) -> None:
     parts = []
     for key in ("accuracy", "micro_f1", "macro_f1"):
         value = f"{metrics[key]:.4f}"
         if f"{key}_std" in metrics:
             value += f" ± {metrics[f'{key}_std']:.4f}"
         parts.append(f"{key} {value}")
-    err.print(
+    console.print(
         f"{metrics['method']} on {metrics['examples']} examples: " + ", ".join(parts),
         highlight=False,
     )
     calibration = metrics.get("calibration", {})
     if "a" in calibration:
-        err.print(
+        console.print(
             "scores calibrated on the held-out margins (Platt scaling: "
             f"sigmoid({calibration['a']:.2f} x margin {calibration['b']:+.2f}))",
             highlight=False,
@@ -111,7 +111,7 @@ def _print_figures(metrics: dict[str, Any]) -> None:
                 f"per-label decision thresholds ({tuned['mode']}; labels with fewer than "
                 f"{tuned['min_support']} held-out examples: {tuned['threshold']:.2f})"
             )
-        err.print(
+        console.print(
             f"{chosen} (micro_f1 {tuned['micro_f1']:.4f} on the same held-out scores)",
             highlight=False,
         )
@@ -290,12 +290,65 @@ def print_terms(terms: dict[str, list[tuple[str, float]]]) -> None:
 
 
 def print_card(title: str, card: dict[str, Any]) -> None:
-    """A model card as a two-column table."""
-    table = Table(title=title, title_justify="left", show_header=False)
-    table.add_column("key", style="bold")
-    table.add_column("value")
-    for key, value in card.items():
-        if isinstance(value, dict):
-            value = "\n".join(f"{k}: {v}" for k, v in value.items())
-        table.add_row(key, str(value))
+    """A model card for a person (``tagger info``): what the model is, its labels (training
+    examples, threshold, description), how it measured, then the rest of the card in short."""
+    labels = card.get("labels") or {}
+    kind = "multi-label" if card.get("multi_label") else "single-label"
+    data = card.get("data") or {}
+    files = ", ".join(data.get("files") or []) or "?"
+    out.print(f"[bold]{title}[/bold]", highlight=False)
+    out.print(
+        f"{kind} model, {len(labels)} labels; trained {card.get('created', '?')} on "
+        f"{data.get('examples', '?')} examples ({files})",
+        highlight=False,
+    )
+    thresholds = card.get("thresholds") or {}
+    descriptions = (card.get("taxonomy") or {}).get("labels") or {}
+    table = Table(title="Labels", title_justify="left")
+    table.add_column("label", style="bold", no_wrap=True)
+    table.add_column("examples", justify="right")
+    if thresholds:
+        table.add_column("threshold", justify="right")
+    if descriptions:
+        table.add_column("description")
+    for label, count in labels.items():
+        row = [label, str(count)]
+        if thresholds:
+            cut = thresholds.get(label)
+            row.append("-" if cut is None else f"{cut:.2f}")
+        if descriptions:
+            row.append(descriptions.get(label, ""))
+        table.add_row(*row)
     out.print(table)
+    print_metrics(card, out)
+    shown = {"labels", "multi_label", "created", "thresholds", "metrics"}
+    details = Table(title="Card", title_justify="left", show_header=False)
+    details.add_column("key", style="bold", no_wrap=True)
+    details.add_column("value")
+    for key, value in card.items():
+        if key in shown:
+            continue
+        if key == "taxonomy" and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k != "labels"}  # in the labels table
+        details.add_row(key, _short(value))
+    out.print(details)
+
+
+def _short(value: Any) -> str:
+    """A card value on a line or a few: floats to 4 significant digits, SHA-256 digests cut to
+    12 hex digits, lists joined by commas, dicts as ``key value`` pairs separated by "; ".
+
+    >>> _short({"C": 4.0, "sha256": "0df00f4c9bd1" + "0" * 52, "char_ngrams": [1, 3]})
+    'C 4; sha256 0df00f4c9bd1…; char_ngrams 1, 3'
+    """
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_short(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(map(_short, value))
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if value is None:
+        return "-"
+    if isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value):
+        return value[:12] + "…"
+    return str(value)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -78,7 +79,14 @@ def test_train_tag_evaluate_info(tmp_path, data_file, article_file, saved_model)
 
     result = invoke("info", model, "--json")
     assert result.exit_code == 0
-    assert json.loads(result.output)["labels"] == {label: 8 for label in CORPUS}
+    card = json.loads(result.output)
+    assert card["labels"] == {label: 8 for label in CORPUS}
+
+    shown = invoke("info", model).output  # for a person: figures, labels, digests cut short
+    assert f"single-label model, {len(CORPUS)} labels" in shown
+    assert "holdout on 6 examples: accuracy" in shown
+    assert all(re.search(rf"{label}\s+│\s+8 │", shown) for label in CORPUS)
+    assert card["data"]["sha256"][:12] + "…" in shown and card["data"]["sha256"] not in shown
 
 
 def test_tag_output_formats(article_file, saved_model, tmp_path):
