@@ -707,16 +707,19 @@ def _fresh_trainer(
 ) -> tuple[Callable[..., Any], list[str]]:
     """``train`` with the given options and no held-out measuring, and the labels it knows."""
     from .data import summarize
-    from .model import train
+    from .model import default_min_labels, train
     from .taxonomy import load_taxonomy
 
-    summary = summarize([e for e in examples if e.text.strip()])
+    texts = [e for e in examples if e.text.strip()]
+    summary = summarize(texts)
     loaded = load_taxonomy(taxonomy) if taxonomy else None
+    multi = summary.is_multi_label if multi_label is None else multi_label
     fit = functools.partial(
         train,
-        multi_label=summary.is_multi_label if multi_label is None else multi_label,
+        multi_label=multi,
         taxonomy=loaded,
         test_size=0,
+        min_labels=default_min_labels(texts, multi),  # of all the data, as train decides it
         **options,
     )
     return fit, list(loaded.names) if loaded else sorted(summary.labels)

@@ -284,7 +284,7 @@ def train(
     if params.get("C") is None:
         params["C"] = default_c(multi_label)
     if min_labels is None:
-        min_labels = int(multi_label and all(e.labels for e in examples))
+        min_labels = default_min_labels(examples, multi_label)
 
     def fit(
         part: Sequence[Example], features: Features | None = None, **override: Any
@@ -378,6 +378,17 @@ def _calibrate(
         "a": found[0],
         "b": found[1],
     }
+
+
+def default_min_labels(examples: Sequence[Example], multi_label: bool) -> int:
+    """The fewest labels a model gives a text unless told: 1 for a multi-label model whose
+    examples all have a label (then no text is without a topic), else 0. Cross-validation
+    decides it on all the data, as ``train`` does, not on each fold's part.
+
+    >>> default_min_labels([Example("云计算", ("cloud",)), Example("天气", ())], True)
+    0
+    """
+    return int(multi_label and all(e.labels for e in examples))
 
 
 def _choose_c(

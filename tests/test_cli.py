@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from tagger.cli import app
 
-from .conftest import CORPUS
+from .conftest import CORPUS, corpus_examples
 
 runner = CliRunner()
 ARTICLE = "云计算市场迎来变局\n\n阿里云和华为云下调云服务器价格，云计算价格战再度升级。\n\n美国升级芯片出口管制，限制先进制程设备出口。\n"
@@ -285,3 +285,23 @@ def test_c_must_be_a_positive_number_or_auto(data_file, tmp_path):
     result = invoke("train", data_file, "-o", tmp_path / "m.joblib", "--c", "auto")
     assert result.exit_code == 0, result.output
     assert "chosen on held-out data" in result.output
+
+
+def test_evaluate_cv_measures_what_train_cv_measures(tmp_path):
+    # the texts without a label form one group, so one fold trains on labeled texts only:
+    # each fold model must still give texts as few labels as the whole data's model would
+    rows = [
+        {"text": e.text, "labels": list(e.labels), "group": "none" if not e.labels else i % 3}
+        for i, e in enumerate(corpus_examples(multi_label=True))
+    ]
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    options = ["--multi-label", "--group-field", "group", "--cv", "2", "--jobs", "1"]
+    trained = invoke("train", data, "-o", tmp_path / "m.joblib", *options)
+    assert trained.exit_code == 0, trained.output
+    card = json.loads((tmp_path / "m.joblib.card.json").read_text(encoding="utf-8"))
+    measured = invoke("evaluate", data, *options, "-f", "json", "-o", tmp_path / "r.json")
+    assert measured.exit_code == 0, measured.output
+    cross = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["cross_validation"]
+    for key in ("micro_precision", "micro_f1", "macro_f1"):
+        assert cross[key] == pytest.approx(card["metrics"][key]), key
