@@ -285,3 +285,43 @@ def test_c_must_be_a_positive_number_or_auto(data_file, tmp_path):
     result = invoke("train", data_file, "-o", tmp_path / "m.joblib", "--c", "auto")
     assert result.exit_code == 0, result.output
     assert "chosen on held-out data" in result.output
+
+
+def test_brackets_in_texts_labels_and_file_names_are_printed_as_they_are(tmp_path, monkeypatch):
+    """Nothing a user wrote is read as rich markup or emoji codes: no crash, no text lost."""
+    monkeypatch.chdir(tmp_path)  # short file names: table titles on one line
+    labels = {"cloud": "[/b]", "semiconductors": "[bold]chips", "weather-ai": ":cloud:"}
+    rows = [{"text": t, "label": labels[k]} for k, ts in CORPUS.items() for t in ts]
+    rows.append({"text": rows[0]["text"], "label": "[/b]"})  # a conflict: a warning
+    rows.append({"text": rows[0]["text"], "label": ":cloud:"})
+    data = tmp_path / "[draft] data.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    result = invoke("train", data.name, "-o", "[/m].joblib", "--test-size", "0")
+    assert result.exit_code == 0, result.output
+    assert "Warning: 1 text(s) appear with different labels, e.g. at [draft] data.jsonl" in (
+        result.output
+    )
+    assert all(f"│ {label} " in result.output for label in labels.values())
+    assert "Saved [/m].joblib" in result.output
+
+    shown = invoke("info", "[/m].joblib").output
+    assert shown.startswith("[/m].joblib\n") and all(label in shown for label in labels.values())
+
+    text = "[link=x]云业务[/link]增速不及预期[/foo] :cloud:"
+    (tmp_path / "[draft] a.txt").write_text(text + "\n", encoding="utf-8")
+    for command in (["segment", "[draft] a.txt"], ["tag", "[draft] a.txt", "-m", "[/m].joblib"]):
+        result = invoke(*command)
+        assert result.exit_code == 0, result.output
+        assert text in result.output
+    assert "[draft] a.txt #0: " in result.output and "topics: [/b] (100%)" in result.output
+
+    wrong = tmp_path / "wrong.jsonl"  # every label wrong: mistakes with brackets in them
+    wrong.write_text(json.dumps({"text": "[/b]云计算", "label": ":cloud:"}) + "\n", "utf-8")
+    result = invoke("evaluate", wrong, "-m", "[/m].joblib")
+    assert result.exit_code == 0, result.output
+    assert "│ :cloud: │ [/b]" in result.output and "[/b]云计算" in result.output
+
+    assert_clean_error(invoke("tag", "[/x].txt"), "Error: [/x].txt: no such file")
+    (tmp_path / "t.toml").write_text("[labels]\n", encoding="utf-8")
+    result = invoke("train", data.name, "-o", "m.joblib", "--taxonomy", "t.toml")
+    assert_clean_error(result, "no [labels.NAME] tables. Fix: add one [labels.NAME] table")
