@@ -111,8 +111,19 @@ class DataFormat(str, Enum):
     fasttext = "fasttext"
 
 
+def _check_encoding(name: str | None) -> str | None:
+    """``--encoding``: a text encoding Python knows (checked before any file is read)."""
+    from .files import check_encoding
+
+    try:
+        return None if name is None else check_encoding(name)
+    except TaggerError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
 Encoding = Annotated[
-    str | None, typer.Option(help="Text encoding of the inputs (default: detected).")
+    str | None,
+    typer.Option(help="Text encoding of the inputs (default: detected).", callback=_check_encoding),
 ]
 MinChars = Annotated[
     int, typer.Option(min=0, help="Merge fragments shorter than this into a neighbour.")

@@ -255,6 +255,17 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)
 
 
+def test_encodings_that_do_not_decode_the_text(article_file, saved_model):
+    for command in (["tag", article_file, "-m", saved_model], ["segment", article_file]):
+        result = invoke(*command, "--encoding", "utf-16")  # a UTF-8 file, no BOM
+        assert_clean_error(result, f"{article_file}: cannot decode as utf-16")
+        for name, problem in (("hex", "'hex' is not a text encoding"), ("x", "unknown encoding")):
+            result = invoke(*command, "--encoding", name)  # a usage error: before any reading
+            shown = " ".join(result.output.replace("│", " ").split())
+            assert result.exit_code == 2 and "Traceback" not in shown
+            assert f"'--encoding': {problem}" in shown and "such as utf-8, gb18030" in shown
+
+
 def test_tag_without_model_uses_the_bundled_one(monkeypatch):
     from .conftest import ROOT
 
