@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import TaggerError
+from .errors import DataError, TaggerError
 from .terminal import (
     err,
     evidence_text,
@@ -254,7 +254,7 @@ def _read_labeled(
     """Labeled examples from the files and the options every data-reading command has."""
     from .data import read_examples
 
-    return read_examples(
+    examples = read_examples(
         data,
         data_format.value if data_format else None,
         text_field=text_field,
@@ -262,6 +262,14 @@ def _read_labeled(
         group_field=group_field,
         encoding=encoding,
     )
+    if not any(e.text.strip() for e in examples):
+        raise DataError(
+            "no examples with text",
+            path=", ".join(map(str, data)),
+            hint='add labeled examples, e.g. the line {"text": "云计算", "labels": ["cloud"]} '
+            "in a .jsonl file",
+        )
+    return examples
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -211,7 +211,8 @@ def assert_clean_error(result, *fragments):
 def test_bad_training_data(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
-    assert_clean_error(invoke("train", empty, "-o", tmp_path / "m.joblib"), "no examples")
+    for command in (["train", empty, "-o", tmp_path / "m.joblib"], ["evaluate", empty, "--cv", 2]):
+        assert_clean_error(invoke(*command), f"{empty}: no examples with text. Fix: add")
 
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"text": "云", "label": "a"}\n{"text": \n', encoding="utf-8")

@@ -74,7 +74,9 @@ def test_default_model_path_can_be_overridden(monkeypatch, tmp_path):
     assert default_model_path().name == "default.joblib"
     monkeypatch.setenv("TAGGER_MODEL", str(tmp_path / "missing.joblib"))
     assert default_model_path() == tmp_path / "missing.joblib"
-    with pytest.raises(ModelError, match="no default model found"):
+    with pytest.raises(
+        ModelError, match=r"missing.joblib: the model named by TAGGER_MODEL does not"
+    ):
         tag("文本", None)
 
 
