@@ -237,6 +237,28 @@ def test_bad_training_data(tmp_path):
     assert not (tmp_path / "m.joblib").exists()
 
 
+def test_exit_statuses_are_the_documented_ones(tmp_path, article_file, monkeypatch):
+    assert invoke("segment", article_file).exit_code == 0
+    assert invoke("train", tmp_path / "data.xml", "-o", tmp_path / "m.joblib").exit_code == 1
+    for usage in (
+        [],
+        ["nosuch"],
+        ["segment", article_file, "--bogus"],
+        ["segment", article_file, "-f", "xml"],
+        ["segment", article_file, "--encoding", "hex"],
+        ["train", article_file, "-o", tmp_path / "m.joblib", "--c", "abc"],
+        ["evaluate", article_file, "--model", tmp_path / "m.joblib", "--cv", "2"],
+    ):
+        assert invoke(*usage).exit_code == 2, usage
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("tagger.segmenting.segment", interrupted)
+    result = invoke("segment", article_file)
+    assert result.exit_code == 130 and "Interrupted." in result.output
+
+
 def test_failed_training_keeps_the_previous_model(tmp_path, saved_model):
     target = tmp_path / "m.joblib"
     target.write_bytes(saved_model.read_bytes())
