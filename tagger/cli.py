@@ -18,13 +18,14 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import TaggerError
+from .errors import DataError, TaggerError
 from .terminal import (
     err,
     evidence_text,
     print_card,
     print_comparison,
     print_cross_validation,
+    print_error,
     print_learning_curve,
     print_metrics,
     print_report,
@@ -32,6 +33,8 @@ from .terminal import (
     print_summary,
     print_tagged,
     print_terms,
+    print_warning,
+    status_line,
 )
 
 app = typer.Typer(
@@ -57,7 +60,7 @@ def handles_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except TaggerError as error:
-            err.print(f"[bold red]Error:[/] {error}", markup=True, highlight=False)
+            print_error(error)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Interrupted.")
@@ -69,7 +72,7 @@ def handles_errors(command: F) -> F:
 
 
 def _show_warning(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
-    err.print(f"[yellow]Warning:[/] {message}", markup=True, highlight=False)
+    print_warning(message)
 
 
 def _version(value: bool) -> None:
@@ -108,8 +111,19 @@ class DataFormat(str, Enum):
     fasttext = "fasttext"
 
 
+def _check_encoding(name: str | None) -> str | None:
+    """``--encoding``: a text encoding Python knows (checked before any file is read)."""
+    from .files import check_encoding
+
+    try:
+        return None if name is None else check_encoding(name)
+    except TaggerError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
 Encoding = Annotated[
-    str | None, typer.Option(help="Text encoding of the inputs (default: detected).")
+    str | None,
+    typer.Option(help="Text encoding of the inputs (default: detected).", callback=_check_encoding),
 ]
 MinChars = Annotated[
     int, typer.Option(min=0, help="Merge fragments shorter than this into a neighbour.")
@@ -151,7 +165,7 @@ TaxonomyFile = Annotated[
 UserDict = Annotated[
     Path | None,
     typer.Option(
-        help="jieba user dictionary ('word [freq] [tag]' a line).", rich_help_panel=TRAINING
+        help="jieba user dictionary ('word \\[freq] \\[tag]' a line).", rich_help_panel=TRAINING
     ),
 ]
 StopWords = Annotated[
@@ -240,7 +254,7 @@ def _read_labeled(
     """Labeled examples from the files and the options every data-reading command has."""
     from .data import read_examples
 
-    return read_examples(
+    examples = read_examples(
         data,
         data_format.value if data_format else None,
         text_field=text_field,
@@ -248,6 +262,14 @@ def _read_labeled(
         group_field=group_field,
         encoding=encoding,
     )
+    if not any(e.text.strip() for e in examples):
+        raise DataError(
+            "no examples with text",
+            path=", ".join(map(str, data)),
+            hint='add labeled examples, e.g. the line {"text": "云计算", "labels": ["cloud"]} '
+            "in a .jsonl file",
+        )
+    return examples
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -377,7 +399,7 @@ def train_command(
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     summary = summarize(examples)
     print_summary(summary)
-    with err.status("training...") as status:
+    with status_line("training...") as status:
         model = train(
             examples,
             multi_label=multi_label,
@@ -387,7 +409,7 @@ def train_command(
             seed=seed,
             thresholds=thresholds,
             target_precision=target_precision,
-            progress=lambda message: status.update(message + "..."),
+            progress=lambda message: status(message + "..."),
             **options,
         )
     print_metrics(model.card)
@@ -505,7 +527,7 @@ def tag_command(
     except _NothingWritten:
         pass
     for failure in failures:
-        err.print(f"[bold red]Error:[/] {failure}", markup=True, highlight=False)
+        print_error(failure)
     if failures:
         kept = f"; {output} was left as it was" if output is not None and count == 0 else ""
         err.print(f"{len(failures)} input(s) failed, {count} article(s) tagged{kept}.")
@@ -679,7 +701,7 @@ def evaluate_command(
         )
         fit, labels = _fresh_trainer(examples, taxonomy, multi_label, options)
         folds = cv or 5
-        with err.status(f"cross-validating ({folds} folds)...") as status:
+        with status_line(f"cross-validating ({folds} folds)...") as status:
             cross = cross_validation(
                 examples,
                 fit,
@@ -690,7 +712,7 @@ def evaluate_command(
                 max_mistakes=keep,
             )
             if learning_curve:
-                status.update("training on growing shares of the folds...")
+                status("training on growing shares of the folds...")
                 curve = measure_learning_curve(
                     examples, fit, folds=folds, seed=seed, threshold=threshold
                 )

@@ -415,4 +415,11 @@ def _read_fasttext(text: str, source: str) -> Iterator[Example]:
                 line=number,
                 hint="write '__label__name text', or pick another format with --data-format",
             )
+        if not all(labels):
+            raise DataError(
+                "a __label__ prefix with no label name",
+                path=source,
+                line=number,
+                hint="write the label right after the prefix, e.g. '__label__cloud text'",
+            )
         yield Example(" ".join(words).strip(), _labels(labels, source, number), source, number)

@@ -22,6 +22,7 @@ from .errors import DataError
 
 __all__ = [
     "atomic_write",
+    "check_encoding",
     "decode",
     "detect_encoding",
     "iter_text_chunks",
@@ -77,13 +78,32 @@ def decode(data: bytes, source: str | Path, encoding: str | None = None) -> str:
     return _decoder(name, source).decode(data, final=True) if data else ""
 
 
-def _decoder(name: str, source: str | Path) -> codecs.IncrementalDecoder:
+def check_encoding(name: str, source: str | Path | None = None) -> str:
+    """``name`` if it is a text encoding Python knows, else DataError (naming ``source``).
+
+    >>> check_encoding("GBK")
+    'GBK'
+    >>> check_encoding("hex")
+    Traceback (most recent call last):
+    ...
+    tagger.errors.DataError: 'hex' is not a text encoding. Fix: use a text encoding such as utf-8, gb18030 (or gbk), big5 or utf-16, or leave it out to detect it
+    """
     try:
-        decoder = codecs.getincrementaldecoder(name)()
+        text = getattr(codecs.lookup(name), "_is_text_encoding", True)
     except LookupError:
+        text = None
+    if not text:
         raise DataError(
-            f"unknown encoding {name!r}", path=source, hint="use e.g. utf-8, gb18030, utf-16"
-        ) from None
+            f"unknown encoding {name!r}" if text is None else f"{name!r} is not a text encoding",
+            path=source,
+            hint="use a text encoding such as utf-8, gb18030 (or gbk), big5 or utf-16, "
+            "or leave it out to detect it",
+        )
+    return name
+
+
+def _decoder(name: str, source: str | Path) -> codecs.IncrementalDecoder:
+    decoder = codecs.getincrementaldecoder(check_encoding(name, source))()
     return _CheckedDecoder(decoder, name, source)
 
 
@@ -97,9 +117,14 @@ class _CheckedDecoder(codecs.IncrementalDecoder):
     def decode(self, data: bytes, final: bool = False) -> str:  # type: ignore[override]
         try:
             text = self.inner.decode(data, final)
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:  # also utf-16's "stream does not start with BOM"
+            where = (
+                f"at byte {self.position + exc.start}"
+                if isinstance(exc, UnicodeDecodeError)
+                else f"({exc})"
+            )
             raise DataError(
-                f"cannot decode as {self.name} at byte {self.position + exc.start}",
+                f"cannot decode as {self.name} {where}",
                 path=self.source,
                 hint="check the file's encoding and pass it with --encoding",
             ) from None

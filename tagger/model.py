@@ -438,6 +438,14 @@ def _check_trainable(
 ) -> None:
     if not examples:
         raise DataError("no examples with text to train on", hint="check the data files")
+    files = ", ".join(sorted({e.source for e in examples if e.source})) or None
+    if not labels:
+        raise DataError(
+            "no example has a label; a classifier needs examples of at least two labels",
+            path=files,
+            hint="give the examples their labels, or name the field or column that holds "
+            "them with --label-field",
+        )
     if not multi_label and any(len(e.labels) != 1 for e in examples):
         bad = next(e for e in examples if len(e.labels) != 1)
         raise DataError(
@@ -448,9 +456,9 @@ def _check_trainable(
         )
     classes = len(labels) + (1 if multi_label and any(not e.labels for e in examples) else 0)
     if classes < 2:
-        only = next(iter(labels), "(none)")
         raise DataError(
-            f"the data has only one label ({only}); a classifier needs at least two",
+            f"the data has only one label ({next(iter(labels))}); a classifier needs at least two",
+            path=files,
             hint="add examples of other labels (or, for multi-label, examples with no label)",
         )
 

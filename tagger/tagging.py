@@ -104,6 +104,12 @@ def resolve_model(model: LabelDecider | str | Path | None, *, trust: bool = Fals
     if isinstance(model, LabelDecider):
         return model
     path = Path(model) if model is not None else default_model_path()
+    if model is None and not path.is_file() and os.environ.get(MODEL_ENV):
+        raise ModelError(
+            f"the model named by {MODEL_ENV} does not exist",
+            path=path,
+            hint=f"set {MODEL_ENV} to a model file, unset it for the bundled model, or pass --model",
+        )
     if model is None and not path.is_file():
         raise ModelError(
             "no default model found",

@@ -3,10 +3,13 @@ reports and model cards (rich). The library itself never prints; ``tagger.cli`` 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 __all__ = [
     "err",
@@ -15,16 +18,39 @@ __all__ = [
     "print_card",
     "print_comparison",
     "print_cross_validation",
+    "print_error",
     "print_learning_curve",
     "print_metrics",
     "print_report",
     "print_segments",
     "print_summary",
     "print_tagged",
+    "print_warning",
+    "status_line",
 ]
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# No markup or emoji codes: texts, labels, file names and messages are printed as they are
+# ("[/b]" or ":cloud:" in them is text), and styles are given as arguments (``print_error``).
+out = Console(soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
+
+
+def print_error(error: object) -> None:
+    """``Error: ...`` on stderr, the label in bold red."""
+    err.print(Text.assemble(("Error:", "bold red"), f" {error}"))
+
+
+def print_warning(message: object) -> None:
+    """``Warning: ...`` on stderr, the label in yellow."""
+    err.print(Text.assemble(("Warning:", "yellow"), f" {message}"))
+
+
+@contextlib.contextmanager
+def status_line(message: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with ``message`` on stderr; yields a function that changes the message. (A
+    spinner reads a plain string as markup whatever the console says, so it gets ``Text``.)"""
+    with err.status(Text(message)) as status:
+        yield lambda text: status.update(Text(text))
 
 
 def excerpt(text: str, width: int = 48) -> str:
@@ -296,7 +322,7 @@ def print_card(title: str, card: dict[str, Any]) -> None:
     kind = "multi-label" if card.get("multi_label") else "single-label"
     data = card.get("data") or {}
     files = ", ".join(data.get("files") or []) or "?"
-    out.print(f"[bold]{title}[/bold]", highlight=False)
+    out.print(title, style="bold", highlight=False)
     out.print(
         f"{kind} model, {len(labels)} labels; trained {card.get('created', '?')} on "
         f"{data.get('examples', '?')} examples ({files})",

@@ -211,7 +211,8 @@ def assert_clean_error(result, *fragments):
 def test_bad_training_data(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
-    assert_clean_error(invoke("train", empty, "-o", tmp_path / "m.joblib"), "no examples")
+    for command in (["train", empty, "-o", tmp_path / "m.joblib"], ["evaluate", empty, "--cv", 2]):
+        assert_clean_error(invoke(*command), f"{empty}: no examples with text. Fix: add")
 
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"text": "云", "label": "a"}\n{"text": \n', encoding="utf-8")
@@ -236,6 +237,28 @@ def test_bad_training_data(tmp_path):
     assert not (tmp_path / "m.joblib").exists()
 
 
+def test_exit_statuses_are_the_documented_ones(tmp_path, article_file, monkeypatch):
+    assert invoke("segment", article_file).exit_code == 0
+    assert invoke("train", tmp_path / "data.xml", "-o", tmp_path / "m.joblib").exit_code == 1
+    for usage in (
+        [],
+        ["nosuch"],
+        ["segment", article_file, "--bogus"],
+        ["segment", article_file, "-f", "xml"],
+        ["segment", article_file, "--encoding", "hex"],
+        ["train", article_file, "-o", tmp_path / "m.joblib", "--c", "abc"],
+        ["evaluate", article_file, "--model", tmp_path / "m.joblib", "--cv", "2"],
+    ):
+        assert invoke(*usage).exit_code == 2, usage
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("tagger.segmenting.segment", interrupted)
+    result = invoke("segment", article_file)
+    assert result.exit_code == 130 and "Interrupted." in result.output
+
+
 def test_failed_training_keeps_the_previous_model(tmp_path, saved_model):
     target = tmp_path / "m.joblib"
     target.write_bytes(saved_model.read_bytes())
@@ -253,6 +276,17 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     result = invoke("tag", article_file, tmp_path / "missing.txt", "-m", saved_model, "-f", "jsonl")
     assert_clean_error(result, "missing.txt", "no such file", "1 input(s) failed")
     assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)
+
+
+def test_encodings_that_do_not_decode_the_text(article_file, saved_model):
+    for command in (["tag", article_file, "-m", saved_model], ["segment", article_file]):
+        result = invoke(*command, "--encoding", "utf-16")  # a UTF-8 file, no BOM
+        assert_clean_error(result, f"{article_file}: cannot decode as utf-16")
+        for name, problem in (("hex", "'hex' is not a text encoding"), ("x", "unknown encoding")):
+            result = invoke(*command, "--encoding", name)  # a usage error: before any reading
+            shown = " ".join(result.output.replace("│", " ").split())
+            assert result.exit_code == 2 and "Traceback" not in shown
+            assert f"'--encoding': {problem}" in shown and "such as utf-8, gb18030" in shown
 
 
 def test_tag_without_model_uses_the_bundled_one(monkeypatch):
@@ -305,3 +339,43 @@ def test_evaluate_cv_measures_what_train_cv_measures(tmp_path):
     cross = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["cross_validation"]
     for key in ("micro_precision", "micro_f1", "macro_f1"):
         assert cross[key] == pytest.approx(card["metrics"][key]), key
+
+
+def test_brackets_in_texts_labels_and_file_names_are_printed_as_they_are(tmp_path, monkeypatch):
+    """Nothing a user wrote is read as rich markup or emoji codes: no crash, no text lost."""
+    monkeypatch.chdir(tmp_path)  # short file names: table titles on one line
+    labels = {"cloud": "[/b]", "semiconductors": "[bold]chips", "weather-ai": ":cloud:"}
+    rows = [{"text": t, "label": labels[k]} for k, ts in CORPUS.items() for t in ts]
+    rows.append({"text": rows[0]["text"], "label": "[/b]"})  # a conflict: a warning
+    rows.append({"text": rows[0]["text"], "label": ":cloud:"})
+    data = tmp_path / "[draft] data.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    result = invoke("train", data.name, "-o", "[/m].joblib", "--test-size", "0")
+    assert result.exit_code == 0, result.output
+    assert "Warning: 1 text(s) appear with different labels, e.g. at [draft] data.jsonl" in (
+        result.output
+    )
+    assert all(f"│ {label} " in result.output for label in labels.values())
+    assert "Saved [/m].joblib" in result.output
+
+    shown = invoke("info", "[/m].joblib").output
+    assert shown.startswith("[/m].joblib\n") and all(label in shown for label in labels.values())
+
+    text = "[link=x]云业务[/link]增速不及预期[/foo] :cloud:"
+    (tmp_path / "[draft] a.txt").write_text(text + "\n", encoding="utf-8")
+    for command in (["segment", "[draft] a.txt"], ["tag", "[draft] a.txt", "-m", "[/m].joblib"]):
+        result = invoke(*command)
+        assert result.exit_code == 0, result.output
+        assert text in result.output
+    assert "[draft] a.txt #0: " in result.output and "topics: [/b] (100%)" in result.output
+
+    wrong = tmp_path / "wrong.jsonl"  # every label wrong: mistakes with brackets in them
+    wrong.write_text(json.dumps({"text": "[/b]云计算", "label": ":cloud:"}) + "\n", "utf-8")
+    result = invoke("evaluate", wrong, "-m", "[/m].joblib")
+    assert result.exit_code == 0, result.output
+    assert "│ :cloud: │ [/b]" in result.output and "[/b]云计算" in result.output
+
+    assert_clean_error(invoke("tag", "[/x].txt"), "Error: [/x].txt: no such file")
+    (tmp_path / "t.toml").write_text("[labels]\n", encoding="utf-8")
+    result = invoke("train", data.name, "-o", "m.joblib", "--taxonomy", "t.toml")
+    assert_clean_error(result, "no [labels.NAME] tables. Fix: add one [labels.NAME] table")

@@ -112,6 +112,15 @@ def test_fasttext_line_without_label(tmp_path):
         read_examples([path])
 
 
+def test_fasttext_prefix_without_a_label(tmp_path):
+    path = write(tmp_path / "a.txt", "__label__a 云\n__label__ 芯片\n")
+    with pytest.raises(
+        DataError,
+        match=r"line 2: a __label__ prefix with no label name\. Fix: .*'__label__cloud text'",
+    ):
+        read_examples([path])
+
+
 def test_empty_file_gives_no_examples(tmp_path):
     assert read_examples([write(tmp_path / "a.jsonl", "")]) == []
     assert read_examples([write(tmp_path / "a.csv", "")]) == []

@@ -73,6 +73,13 @@ def test_training_with_one_label_is_refused():
         train([Example("  ", ("cloud",))], test_size=0)
 
 
+def test_training_with_no_label_at_all_says_so():
+    examples = [Example(f"云计算新闻{i}", (), "a.jsonl", i + 1) for i in range(5)]
+    for multi_label in (None, True, False):
+        with pytest.raises(DataError, match=r"a.jsonl: no example has a label.*--label-field"):
+            train(examples, test_size=0, multi_label=multi_label)
+
+
 def test_held_out_metrics_are_recorded_in_the_card():
     model = train(corpus_examples(), test_size=0.25)
     metrics = model.card["metrics"]

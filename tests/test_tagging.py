@@ -74,7 +74,9 @@ def test_default_model_path_can_be_overridden(monkeypatch, tmp_path):
     assert default_model_path().name == "default.joblib"
     monkeypatch.setenv("TAGGER_MODEL", str(tmp_path / "missing.joblib"))
     assert default_model_path() == tmp_path / "missing.joblib"
-    with pytest.raises(ModelError, match="no default model found"):
+    with pytest.raises(
+        ModelError, match=r"missing.joblib: the model named by TAGGER_MODEL does not"
+    ):
         tag("文本", None)
 
 
@@ -139,6 +141,19 @@ def test_undecodable_file_is_a_clear_error(single_model, tmp_path):
         list(tag_paths([path], single_model))
     with pytest.raises(DataError, match="unknown encoding 'klingon'"):
         list(tag_paths([path], single_model, encoding="klingon"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "hex", "base64", "rot13"])
+def test_encodings_that_do_not_decode_the_text_are_clear_errors(single_model, tmp_path, encoding):
+    from tagger.files import read_text
+
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE, encoding="utf-8")  # no BOM: utf-16 cannot start
+    expected = rf"a.txt: (cannot decode as utf-16 |'{encoding}' is not a text encoding)"
+    with pytest.raises(DataError, match=expected):
+        list(tag_paths([path], single_model, encoding=encoding))
+    with pytest.raises(DataError, match=expected):
+        read_text(path, encoding)
 
 
 def test_two_jobs_give_the_same_results_in_the_same_order(single_model, tmp_path):
