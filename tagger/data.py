@@ -6,7 +6,8 @@ Supported shapes, chosen by file extension or by ``format``:
   list), ``label`` (a string or a list, as doccano exports it), ``cats`` (spaCy/Prodigy, labels
   scored >= 0.5) or ``accept`` (Prodigy choice view). An empty list means "no topic".
 - ``json``: a JSON array of such objects, or a Label Studio export (``data.text`` and the
-  ``choices`` of the first annotation).
+  ``choices`` of the first annotation that was not cancelled; tasks nobody annotated, or whose
+  annotations were all cancelled, are skipped with a ``DataWarning``).
 - ``csv`` / ``tsv``: a header row, a text column and a label column; several labels are joined
   by ``|``.
 - ``fasttext``: ``__label__a __label__b text`` a line.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from typing import Any
 from .errors import DataError
 from .files import read_text
 
-__all__ = ["FORMATS", "DataSummary", "Example", "read_examples", "summarize"]
+__all__ = ["FORMATS", "DataSummary", "DataWarning", "Example", "read_examples", "summarize"]
 
 FORMATS = ("jsonl", "json", "csv", "tsv", "fasttext")
 _EXTENSIONS = {
@@ -47,6 +49,10 @@ _EXTENSIONS = {
 TEXT_FIELDS = ("text", "content", "sentence", "title")
 LABEL_FIELDS = ("labels", "label", "category", "categories")
 FASTTEXT_PREFIX = "__label__"
+
+
+class DataWarning(UserWarning):
+    """Labeled data that can be used but probably holds a mistake."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,8 @@ def read_examples(
 
     ``group_field`` names the field(s), comma-separated, whose values group examples (for
     instance ``source,article``), so that splits keep a group together.
-    Raises DataError naming the file and line for anything malformed.
+    Raises DataError naming the file and line for anything malformed; warns (DataWarning)
+    about Label Studio tasks skipped because nobody annotated them.
     """
     examples: list[Example] = []
     for path in paths:
@@ -125,7 +132,15 @@ def read_examples(
             if group_field:
                 raise DataError("fastText files have no fields to group by", path=path)
             options = {}
-        examples.extend(reader(text, str(path), **options))
+        read = list(reader(text, str(path), **options))
+        examples.extend(e for e in read if e is not None)
+        if None in read:
+            warnings.warn(
+                f"{path}: skipped {read.count(None)} Label Studio task(s) that nobody annotated "
+                "(no annotation, or only cancelled ones)",
+                DataWarning,
+                stacklevel=2,
+            )
     return examples
 
 
@@ -212,7 +227,7 @@ def _from_object(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str] = (),
-) -> Example:
+) -> Example | None:
     if not isinstance(obj, dict):
         raise DataError(
             f"expected a JSON object, got {type(obj).__name__}",
@@ -250,21 +265,23 @@ def _from_object(
     return Example(text, _labels(obj[label_key], source, line), source, line, group)
 
 
-def _from_label_studio(obj: dict, source: str, line: int, text_field: str | None) -> Example:
+def _from_label_studio(obj: dict, source: str, line: int, text_field: str | None) -> Example | None:
+    """The task's text with the choices of its first annotation that was not cancelled (none
+    chosen: no topic), or None when there is no such annotation."""
     data = obj["data"]
     key = _pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
         raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
+    annotations = obj["annotations"] if isinstance(obj["annotations"], list) else []
+    done = [a for a in annotations if not (isinstance(a, dict) and a.get("was_cancelled"))]
+    if not done:
+        return None
     choices: list[Any] = []
-    annotations = obj.get("annotations")
-    for annotation in annotations if isinstance(annotations, list) else []:
-        results = annotation.get("result") if isinstance(annotation, dict) else None
-        for result in results if isinstance(results, list) else []:
-            value = result.get("value") if isinstance(result, dict) else None
-            found = value.get("choices") if isinstance(value, dict) else None
-            choices.extend(found if isinstance(found, list) else [])
-        if choices or not (isinstance(annotation, dict) and annotation.get("was_cancelled")):
-            break
+    results = done[0].get("result") if isinstance(done[0], dict) else None
+    for result in results if isinstance(results, list) else []:
+        value = result.get("value") if isinstance(result, dict) else None
+        found = value.get("choices") if isinstance(value, dict) else None
+        choices.extend(found if isinstance(found, list) else [])
     return Example(data[key], _labels(choices, source, line), source, line)
 
 
@@ -278,7 +295,7 @@ def _read_jsonl(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
-) -> Iterator[Example]:
+) -> Iterator[Example | None]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -300,7 +317,7 @@ def _read_json(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
-) -> Iterator[Example]:
+) -> Iterator[Example | None]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -33,7 +33,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from .calibration import IDENTITY, margins, platt, sigmoid
-from .data import Example, summarize
+from .data import DataWarning, Example, summarize
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
@@ -86,10 +86,6 @@ def default_c(multi_label: bool) -> float:
 
 Progress = Callable[[str], None]
 Features = tuple["TfidfFeatures", Any]  # a fitted feature step and the matrix it made
-
-
-class DataWarning(UserWarning):
-    """Training data that can be used but probably holds a mistake."""
 
 
 @dataclass

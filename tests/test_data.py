@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagger.data import Example, read_examples, summarize
+from tagger.data import DataWarning, Example, read_examples, summarize
 from tagger.errors import DataError
 
 
@@ -59,6 +59,31 @@ def test_json_array_and_label_studio_export(tmp_path):
     ]
     path = write(tmp_path / "export.json", json.dumps(tasks, ensure_ascii=False, indent=1))
     assert [e.labels for e in read_examples([path])] == [("cloud",), ("chips",)]
+
+
+def test_label_studio_tasks_nobody_annotated_are_skipped_with_a_warning(tmp_path):
+    def task(text, *annotations):
+        return {"data": {"text": text}, "annotations": list(annotations)}
+
+    def choice(*labels, cancelled=False):
+        return {"was_cancelled": cancelled, "result": [{"value": {"choices": list(labels)}}]}
+
+    tasks = [
+        task("云计算", choice("cloud")),
+        task("没人标注"),
+        task("放弃了", choice(cancelled=True)),
+        task("闲聊", choice()),  # annotated, nothing chosen: no topic
+        task("芯片", choice("cloud", cancelled=True), choice("chips")),
+        {"data": {"text": "只有预测"}, "annotations": [], "predictions": [choice("cloud")]},
+    ]
+    path = write(tmp_path / "export.json", json.dumps(tasks, ensure_ascii=False))
+    with pytest.warns(DataWarning, match=r"export.json: skipped 3 Label Studio task\(s\)"):
+        examples = read_examples([path])
+    assert [(e.text, e.labels) for e in examples] == [
+        ("云计算", ("cloud",)),
+        ("闲聊", ()),
+        ("芯片", ("chips",)),
+    ]
 
 
 def test_format_option_overrides_the_extension(tmp_path):
@@ -181,7 +206,7 @@ def test_duplicates_and_conflicts_follow_their_definitions(rows):
 @pytest.mark.parametrize(
     "task",
     [
-        {"data": {"text": "云"}, "annotations": "oops"},
+        {"data": {"text": "云"}, "annotations": ["oops"]},
         {"data": {"text": "云"}, "annotations": [{"result": "x"}]},
         {"data": {"text": "云"}, "annotations": [{"result": [{"value": ["x"]}]}]},
         {"data": {"text": "云"}, "annotations": [{"result": [{"value": {"choices": [3]}}]}]},
