@@ -236,7 +236,7 @@ def _from_object(
             hint='write one object a line: {"text": "...", "labels": ["..."]}',
         )
     if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
-        return _from_label_studio(obj, source, line, text_field)
+        return _from_label_studio(obj, source, line, text_field, group_fields)
     text_key = _pick(obj, (text_field,) if text_field else TEXT_FIELDS)
     if text_key is None:
         raise DataError(
@@ -261,17 +261,33 @@ def _from_object(
             path=source,
             line=line,
         )
-    group = "|".join(str(obj.get(f, "")) for f in group_fields)
+    group = _group(obj, group_fields, source, line)
     return Example(text, _labels(obj[label_key], source, line), source, line, group)
 
 
-def _from_label_studio(obj: dict, source: str, line: int, text_field: str | None) -> Example | None:
+def _group(obj: dict, group_fields: Sequence[str], source: str, line: int) -> str:
+    """The values of ``group_fields`` in ``obj``, joined; every record must have them all."""
+    missing = next((f for f in group_fields if f not in obj), None)
+    if missing is not None:
+        raise DataError(
+            f"no group field {missing!r} (the record has {', '.join(obj) or 'no fields'})",
+            path=source,
+            line=line,
+            hint="name an existing field with --group-field, or give every record the field",
+        )
+    return "|".join(str(obj[f]) for f in group_fields)
+
+
+def _from_label_studio(
+    obj: dict, source: str, line: int, text_field: str | None, group_fields: Sequence[str]
+) -> Example | None:
     """The task's text with the choices of its first annotation that was not cancelled (none
-    chosen: no topic), or None when there is no such annotation."""
+    chosen: no topic), or None when there is no such annotation. Groups come from ``data``."""
     data = obj["data"]
     key = _pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
         raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
+    group = _group(data, group_fields, source, line)
     annotations = obj["annotations"] if isinstance(obj["annotations"], list) else []
     done = [a for a in annotations if not (isinstance(a, dict) and a.get("was_cancelled"))]
     if not done:
@@ -282,7 +298,7 @@ def _from_label_studio(obj: dict, source: str, line: int, text_field: str | None
         value = result.get("value") if isinstance(result, dict) else None
         found = value.get("choices") if isinstance(value, dict) else None
         choices.extend(found if isinstance(found, list) else [])
-    return Example(data[key], _labels(choices, source, line), source, line)
+    return Example(data[key], _labels(choices, source, line), source, line, group)
 
 
 def _pick(obj: dict, keys: Iterable[str]) -> str | None:

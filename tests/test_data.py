@@ -125,6 +125,31 @@ def test_csv_without_a_text_column(tmp_path):
     assert read_examples([path], text_field="body")[0].text == "云"
 
 
+def test_group_fields_are_read_and_a_missing_one_is_an_error(tmp_path):
+    lines = [
+        '{"text": "云", "labels": ["cloud"], "source": "a.txt", "article": 0}',
+        '{"text": "芯", "labels": ["chips"], "source": "a.txt", "article": 1}',
+        '{"text": "雨", "labels": [], "source": "b.txt"}',
+    ]
+    path = write(tmp_path / "a.jsonl", "\n".join(lines) + "\n")
+    two = write(tmp_path / "two.jsonl", "\n".join(lines[:2]) + "\n")
+    examples = read_examples([two], group_field="source,article")
+    assert [e.group for e in examples] == ["a.txt|0", "a.txt|1"]
+    with pytest.raises(
+        DataError,
+        match=r"two.jsonl, line 1: no group field 'nosuch' \(the record has text, labels, "
+        r"source, article\)\. Fix: name an existing field with --group-field",
+    ):
+        read_examples([two], group_field="nosuch")
+    with pytest.raises(DataError, match=r"a.jsonl, line 3: no group field 'article'"):
+        read_examples([path], group_field="source,article")
+    export = [{"data": {"text": "云", "article": 7}, "annotations": [{"result": []}]}]
+    path = write(tmp_path / "export.json", json.dumps(export))
+    assert read_examples([path], group_field="article")[0].group == "7"
+    with pytest.raises(DataError, match=r"export.json, line 1: no group field 'nosuch'"):
+        read_examples([path], group_field="nosuch")
+
+
 def test_csv_row_with_wrong_column_count(tmp_path):
     path = write(tmp_path / "a.csv", "text,label\n云,cloud\n云,计算,cloud\n")
     with pytest.raises(DataError, match="line 3: expected 2 columns, found 3"):
