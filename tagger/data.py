@@ -393,10 +393,19 @@ def _read_csv(
     except csv.Error as exc:
         raise DataError(f"malformed CSV header ({exc})", path=source, line=1) from None
     columns = [c.strip().lstrip("\ufeff") for c in header]
+    other, name, fmt = ("\t", "tabs", "tsv") if delimiter == "," else (",", "commas", "csv")
+    if len(columns) == 1 and other in columns[0]:
+        raise DataError(
+            f"the header is separated by {name}",
+            path=source,
+            line=1,
+            hint=f"pass --data-format {fmt} (or name the file .{fmt})",
+        )
     text_col = _column(columns, text_field, TEXT_FIELDS, "text", source)
     label_col = _column(columns, label_field, LABEL_FIELDS, "label", source)
     group_cols = [_column(columns, f, (f,), "group", source) for f in group_fields]
     while True:
+        start = reader.line_num + 1  # a quoted field can hold line breaks: rows end later
         try:
             row = next(reader)
         except StopIteration:
@@ -405,17 +414,23 @@ def _read_csv(
             raise DataError(f"malformed CSV ({exc})", path=source, line=reader.line_num) from None
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(columns):
+        wrong, runs_on = len(row) != len(columns), reader.line_num > start
+        if wrong or (runs_on and len(row[label_col].splitlines()) > 1):
+            count = f"expected {len(columns)} columns, found {len(row)}"
+            if runs_on:
+                raise DataError(
+                    f"a quote on this line is probably not closed: the row runs on to line "
+                    f"{reader.line_num}" + (f" ({count})" if wrong else " in its label column"),
+                    path=source,
+                    line=start,
+                    hint='close the quote, and write a quote inside a quoted field as two ("")',
+                )
             raise DataError(
-                f"expected {len(columns)} columns, found {len(row)}",
-                path=source,
-                line=reader.line_num,
-                hint="quote fields that contain the delimiter",
+                count, path=source, line=start, hint="quote fields that contain the delimiter"
             )
         labels = [p for p in row[label_col].split("|") if p.strip()]
         group = "|".join(row[i] for i in group_cols)
-        line = reader.line_num
-        yield Example(row[text_col], _labels(labels, source, line), source, line, group)
+        yield Example(row[text_col], _labels(labels, source, start), source, start, group)
 
 
 def _column(
@@ -425,12 +440,25 @@ def _column(
     for name in (wanted,) if wanted else defaults:
         if name.lower() in names:
             return names.index(name.lower())
+    header = ", ".join(columns)
+    hint = f"name the column '{defaults[0]}' or pass --{what}-field"
+    if _cut(header) != header:  # perhaps the first line is data
+        hint = f"if the first line is not a header, add one (e.g. text,label); else {hint}"
     raise DataError(
-        f"no {what} column (header has {', '.join(columns)}; looked for {', '.join((wanted,) if wanted else defaults)})",
+        f"no {what} column (header has {_cut(header)}; looked for {', '.join((wanted,) if wanted else defaults)})",
         path=source,
         line=1,
-        hint=f"name the column '{defaults[0]}' or pass --{what}-field",
+        hint=hint,
     )
+
+
+def _cut(text: str, width: int = 40) -> str:
+    """``text`` as an error message quotes it: at most ``width`` characters.
+
+    >>> _cut("阿里云发布新一代云服务器" * 5, 10)
+    '阿里云发布新一代云…'
+    """
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _read_fasttext(text: str, source: str) -> Iterator[Example]:

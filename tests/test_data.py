@@ -156,6 +156,45 @@ def test_csv_row_with_wrong_column_count(tmp_path):
         read_examples([path])
 
 
+def test_csv_quote_not_closed_is_reported_where_it_opens(tmp_path):
+    rows = [f"芯片{i},chips" for i in range(30)]
+    path = write(tmp_path / "a.csv", "\n".join(["text,label", '"云计算,cloud', *rows]) + "\n")
+    with pytest.raises(
+        DataError,
+        match=r"a.csv, line 2: a quote on this line is probably not closed: the row runs on to "
+        r"line 32 \(expected 2 columns, found 1\)\. Fix: close the quote",
+    ):
+        read_examples([path])
+    path = write(tmp_path / "b.csv", "\n".join(["text,label", '云计算,"cloud', *rows]) + "\n")
+    with pytest.raises(DataError, match=r"line 2: .* runs on to line 32 in its label column"):
+        read_examples([path])
+    path = write(tmp_path / "c.csv", 'text,label\n"云\n计算",cloud\n芯片,chips\n')
+    assert [(e.text, e.line) for e in read_examples([path])] == [("云\n计算", 2), ("芯片", 4)]
+
+
+def test_csv_without_a_header_row_is_quoted_short(tmp_path):
+    article = "阿里云发布新一代云服务器，云计算业务收入增长。" * 20
+    path = write(tmp_path / "a.csv", f"{article},cloud\n芯片,chips\n")
+    with pytest.raises(DataError, match=r"if the first line is not a header, add one") as error:
+        read_examples([path])
+    assert f"header has {article[:39]}…;" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("a.csv", "text\tlabel\n云\tcloud\n", r"separated by tabs\. Fix: pass --data-format tsv"),
+        ("a.tsv", "text,label\n云,cloud\n", r"separated by commas\. Fix: pass --data-format csv"),
+    ],
+)
+def test_csv_and_tsv_with_the_other_delimiter(tmp_path, name, text, message):
+    path = write(tmp_path / name, text)
+    with pytest.raises(DataError, match=rf"{name}, line 1: the header is {message}"):
+        read_examples([path])
+    fmt = "tsv" if name.endswith(".csv") else "csv"
+    assert read_examples([path], fmt)[0].labels == ("cloud",)
+
+
 def test_fasttext_line_without_label(tmp_path):
     path = write(tmp_path / "a.txt", "__label__a 云\n没有标签的一行\n")
     with pytest.raises(DataError, match=r"line 2: line has no __label__ prefix"):
