@@ -858,9 +858,9 @@ def info_command(
     """Show a model's card: labels, data, tokenizer, parameters, versions and metrics.
 
     The card is read from the file's header: nothing in the model is unpickled."""
-    from .modelfile import load_compact, read_header
+    from .modelfile import load_compact, read_card
 
-    card = read_header(model)[0].get("card", {})
+    card = read_card(model)
     top = load_compact(model, trust=trust).top_terms(terms) if terms else None
     if json_output:
         document = card if top is None else {**card, "top_terms": top}
@@ -878,8 +878,8 @@ def trust_command(
 ) -> None:
     """Trust a model file saved elsewhere: record its SHA-256 so that tagger will load it.
 
-    Only trust files from people you trust: loading a model can run code in it. A file that
-    changes afterwards is no longer trusted."""
+    Only trust files from people you trust: loading a model can run code in it. A damaged file
+    is refused; a file that changes afterwards is no longer trusted."""
     from .modelfile import read_header
     from .trust import home, trust_file
 

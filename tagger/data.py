@@ -6,7 +6,8 @@ Supported shapes, chosen by file extension or by ``format``:
   list), ``label`` (a string or a list, as doccano exports it), ``cats`` (spaCy/Prodigy, labels
   scored >= 0.5) or ``accept`` (Prodigy choice view). An empty list means "no topic".
 - ``json``: a JSON array of such objects, or a Label Studio export (``data.text`` and the
-  ``choices`` of the first annotation).
+  ``choices`` of the first annotation that was not cancelled; tasks nobody annotated, or whose
+  annotations were all cancelled, are skipped with a ``DataWarning``).
 - ``csv`` / ``tsv``: a header row, a text column and a label column; several labels are joined
   by ``|``.
 - ``fasttext``: ``__label__a __label__b text`` a line.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from typing import Any
 from .errors import DataError
 from .files import read_text
 
-__all__ = ["FORMATS", "DataSummary", "Example", "read_examples", "summarize"]
+__all__ = ["FORMATS", "DataSummary", "DataWarning", "Example", "read_examples", "summarize"]
 
 FORMATS = ("jsonl", "json", "csv", "tsv", "fasttext")
 _EXTENSIONS = {
@@ -47,6 +49,10 @@ _EXTENSIONS = {
 TEXT_FIELDS = ("text", "content", "sentence", "title")
 LABEL_FIELDS = ("labels", "label", "category", "categories")
 FASTTEXT_PREFIX = "__label__"
+
+
+class DataWarning(UserWarning):
+    """Labeled data that can be used but probably holds a mistake."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,8 @@ def read_examples(
 
     ``group_field`` names the field(s), comma-separated, whose values group examples (for
     instance ``source,article``), so that splits keep a group together.
-    Raises DataError naming the file and line for anything malformed.
+    Raises DataError naming the file and line for anything malformed; warns (DataWarning)
+    about Label Studio tasks skipped because nobody annotated them.
     """
     examples: list[Example] = []
     for path in paths:
@@ -125,7 +132,15 @@ def read_examples(
             if group_field:
                 raise DataError("fastText files have no fields to group by", path=path)
             options = {}
-        examples.extend(reader(text, str(path), **options))
+        read = list(reader(text, str(path), **options))
+        examples.extend(e for e in read if e is not None)
+        if None in read:
+            warnings.warn(
+                f"{path}: skipped {read.count(None)} Label Studio task(s) that nobody annotated "
+                "(no annotation, or only cancelled ones)",
+                DataWarning,
+                stacklevel=2,
+            )
     return examples
 
 
@@ -212,7 +227,7 @@ def _from_object(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str] = (),
-) -> Example:
+) -> Example | None:
     if not isinstance(obj, dict):
         raise DataError(
             f"expected a JSON object, got {type(obj).__name__}",
@@ -221,7 +236,7 @@ def _from_object(
             hint='write one object a line: {"text": "...", "labels": ["..."]}',
         )
     if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
-        return _from_label_studio(obj, source, line, text_field)
+        return _from_label_studio(obj, source, line, text_field, group_fields)
     text_key = _pick(obj, (text_field,) if text_field else TEXT_FIELDS)
     if text_key is None:
         raise DataError(
@@ -246,26 +261,44 @@ def _from_object(
             path=source,
             line=line,
         )
-    group = "|".join(str(obj.get(f, "")) for f in group_fields)
+    group = _group(obj, group_fields, source, line)
     return Example(text, _labels(obj[label_key], source, line), source, line, group)
 
 
-def _from_label_studio(obj: dict, source: str, line: int, text_field: str | None) -> Example:
+def _group(obj: dict, group_fields: Sequence[str], source: str, line: int) -> str:
+    """The values of ``group_fields`` in ``obj``, joined; every record must have them all."""
+    missing = next((f for f in group_fields if f not in obj), None)
+    if missing is not None:
+        raise DataError(
+            f"no group field {missing!r} (the record has {', '.join(obj) or 'no fields'})",
+            path=source,
+            line=line,
+            hint="name an existing field with --group-field, or give every record the field",
+        )
+    return "|".join(str(obj[f]) for f in group_fields)
+
+
+def _from_label_studio(
+    obj: dict, source: str, line: int, text_field: str | None, group_fields: Sequence[str]
+) -> Example | None:
+    """The task's text with the choices of its first annotation that was not cancelled (none
+    chosen: no topic), or None when there is no such annotation. Groups come from ``data``."""
     data = obj["data"]
     key = _pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
         raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
+    group = _group(data, group_fields, source, line)
+    annotations = obj["annotations"] if isinstance(obj["annotations"], list) else []
+    done = [a for a in annotations if not (isinstance(a, dict) and a.get("was_cancelled"))]
+    if not done:
+        return None
     choices: list[Any] = []
-    annotations = obj.get("annotations")
-    for annotation in annotations if isinstance(annotations, list) else []:
-        results = annotation.get("result") if isinstance(annotation, dict) else None
-        for result in results if isinstance(results, list) else []:
-            value = result.get("value") if isinstance(result, dict) else None
-            found = value.get("choices") if isinstance(value, dict) else None
-            choices.extend(found if isinstance(found, list) else [])
-        if choices or not (isinstance(annotation, dict) and annotation.get("was_cancelled")):
-            break
-    return Example(data[key], _labels(choices, source, line), source, line)
+    results = done[0].get("result") if isinstance(done[0], dict) else None
+    for result in results if isinstance(results, list) else []:
+        value = result.get("value") if isinstance(result, dict) else None
+        found = value.get("choices") if isinstance(value, dict) else None
+        choices.extend(found if isinstance(found, list) else [])
+    return Example(data[key], _labels(choices, source, line), source, line, group)
 
 
 def _pick(obj: dict, keys: Iterable[str]) -> str | None:
@@ -278,7 +311,7 @@ def _read_jsonl(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
-) -> Iterator[Example]:
+) -> Iterator[Example | None]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -300,7 +333,7 @@ def _read_json(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
-) -> Iterator[Example]:
+) -> Iterator[Example | None]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -360,10 +393,19 @@ def _read_csv(
     except csv.Error as exc:
         raise DataError(f"malformed CSV header ({exc})", path=source, line=1) from None
     columns = [c.strip().lstrip("\ufeff") for c in header]
+    other, name, fmt = ("\t", "tabs", "tsv") if delimiter == "," else (",", "commas", "csv")
+    if len(columns) == 1 and other in columns[0]:
+        raise DataError(
+            f"the header is separated by {name}",
+            path=source,
+            line=1,
+            hint=f"pass --data-format {fmt} (or name the file .{fmt})",
+        )
     text_col = _column(columns, text_field, TEXT_FIELDS, "text", source)
     label_col = _column(columns, label_field, LABEL_FIELDS, "label", source)
     group_cols = [_column(columns, f, (f,), "group", source) for f in group_fields]
     while True:
+        start = reader.line_num + 1  # a quoted field can hold line breaks: rows end later
         try:
             row = next(reader)
         except StopIteration:
@@ -372,17 +414,23 @@ def _read_csv(
             raise DataError(f"malformed CSV ({exc})", path=source, line=reader.line_num) from None
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(columns):
+        wrong, runs_on = len(row) != len(columns), reader.line_num > start
+        if wrong or (runs_on and len(row[label_col].splitlines()) > 1):
+            count = f"expected {len(columns)} columns, found {len(row)}"
+            if runs_on:
+                raise DataError(
+                    f"a quote on this line is probably not closed: the row runs on to line "
+                    f"{reader.line_num}" + (f" ({count})" if wrong else " in its label column"),
+                    path=source,
+                    line=start,
+                    hint='close the quote, and write a quote inside a quoted field as two ("")',
+                )
             raise DataError(
-                f"expected {len(columns)} columns, found {len(row)}",
-                path=source,
-                line=reader.line_num,
-                hint="quote fields that contain the delimiter",
+                count, path=source, line=start, hint="quote fields that contain the delimiter"
             )
         labels = [p for p in row[label_col].split("|") if p.strip()]
         group = "|".join(row[i] for i in group_cols)
-        line = reader.line_num
-        yield Example(row[text_col], _labels(labels, source, line), source, line, group)
+        yield Example(row[text_col], _labels(labels, source, start), source, start, group)
 
 
 def _column(
@@ -392,12 +440,25 @@ def _column(
     for name in (wanted,) if wanted else defaults:
         if name.lower() in names:
             return names.index(name.lower())
+    header = ", ".join(columns)
+    hint = f"name the column '{defaults[0]}' or pass --{what}-field"
+    if _cut(header) != header:  # perhaps the first line is data
+        hint = f"if the first line is not a header, add one (e.g. text,label); else {hint}"
     raise DataError(
-        f"no {what} column (header has {', '.join(columns)}; looked for {', '.join((wanted,) if wanted else defaults)})",
+        f"no {what} column (header has {_cut(header)}; looked for {', '.join((wanted,) if wanted else defaults)})",
         path=source,
         line=1,
-        hint=f"name the column '{defaults[0]}' or pass --{what}-field",
+        hint=hint,
     )
+
+
+def _cut(text: str, width: int = 40) -> str:
+    """``text`` as an error message quotes it: at most ``width`` characters.
+
+    >>> _cut("阿里云发布新一代云服务器" * 5, 10)
+    '阿里云发布新一代云…'
+    """
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _read_fasttext(text: str, source: str) -> Iterator[Example]:

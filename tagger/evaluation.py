@@ -3,13 +3,14 @@
 >>> from tagger.data import Example
 >>> from tagger.model import train
 >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
->>> evaluate(train(data, test_size=0), data).accuracy
+>>> evaluate(train(data, test_size=0), data[:2]).accuracy  # not all of its training data
 1.0
 """
 
 from __future__ import annotations
 
 import statistics
+import warnings
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
@@ -24,7 +25,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 
-from .data import Example
+from .data import DataWarning, Example
 from .errors import DataError
 from .inference import chosen_mask
 
@@ -92,7 +93,10 @@ class EvaluationReport:
     macro_precision: float
     macro_recall: float
     macro_f1: float
-    per_label: dict[str, dict[str, float]]
+    per_label: dict[str, dict[str, float | None]]
+    """Per label: ``precision``, ``recall``, ``f1``, ``support``, ``tp``, ``fp``, ``fn``. A label
+    the data lacks has no recall (None), nor precision and F1 when never chosen either, and the
+    macro averages leave these out; a label never chosen but in the data has precision 0."""
     confusion: dict[str, Any] | None = None
     mistakes: list[Mistake] = field(default_factory=list)
     thresholds: dict[str, float] = field(default_factory=dict)
@@ -142,8 +146,52 @@ def evaluate(
 ) -> EvaluationReport:
     """Predict every example with ``model`` and compare with its labels.
 
-    ``threshold`` overrides the model's decision thresholds.
+    ``threshold`` overrides the model's decision thresholds. Warns (DataWarning) about labels
+    the model does not know, which count as misses, and when ``examples`` are the data the
+    model was trained on (the SHA-256 in its card).
     """
+    examples = [e for e in examples if e.text.strip()]
+    _check_test_data(model, examples)
+    return _measure(model, examples, threshold=threshold, max_mistakes=max_mistakes)
+
+
+def _check_test_data(model: LabelDecider, examples: Sequence[Example]) -> None:
+    """Warn about labels ``model`` does not know and about its own training data."""
+    known = set(model.labels)
+    unknown = Counter(label for e in examples for label in e.labels if label not in known)
+    if unknown:
+        carry = sum(not known.issuperset(e.labels) for e in examples)
+        named = ", ".join(f"{label} ({n})" for label, n in unknown.most_common())
+        warnings.warn(
+            f"{carry} of {len(examples)} examples have labels the model does not know, counted "
+            f"as misses: {named}; measure a model trained with them, or leave them out",
+            DataWarning,
+            stacklevel=3,
+        )
+    trained = (getattr(model, "card", None) or {}).get("data") or {}
+    if trained.get("examples") == len(examples) and trained.get("sha256"):
+        from .model import data_hash
+
+        if data_hash(examples) == trained["sha256"]:
+            warnings.warn(
+                "the data is the model's own training data (the SHA-256 its card records): the "
+                "figures show what it memorised, not how it does on new text; measure it on "
+                "data it was not trained on",
+                DataWarning,
+                stacklevel=3,
+            )
+
+
+def _measure(
+    model: LabelDecider,
+    examples: Sequence[Example],
+    *,
+    threshold: float | None = None,
+    max_mistakes: int = 20,
+) -> EvaluationReport:
+    """``evaluate`` without its warnings: for fold and held-out models, which may lack a rare
+    label of the data they came from, and for ``compare``, whose warnings could not say which
+    model they are about."""
     examples = [e for e in examples if e.text.strip()]
     scores = model.scores([e.text for e in examples])
     predicted = [[label for label, _ in row] for row in model.decide(scores, threshold=threshold)]
@@ -178,24 +226,24 @@ def _report(
             counts[index[label], 1] += 1
         for label in set(true) - set(pred):
             counts[index[label], 2] += 1
-    per_label = {}
+    per_label: dict[str, dict[str, float | None]] = {}
     for label, (tp, fp, fn) in zip(labels, counts):
         p, r, f = _prf(tp, fp, fn)
+        absent, unused = not tp + fn, not tp + fn + fp  # recall 0/0; precision and F1 0/0 too
         per_label[label] = {
-            "precision": p,
-            "recall": r,
-            "f1": f,
+            "precision": None if unused else p,
+            "recall": None if absent else r,
+            "f1": None if unused else f,
             "support": int(tp + fn),
             "tp": int(tp),
             "fp": int(fp),
             "fn": int(fn),
         }
     micro = _prf(*counts.sum(axis=0))
-    present = [v for v in per_label.values() if v["support"] or v["fp"]]
-    macro = [
-        float(np.mean([v[k] for v in present])) if present else 0.0
-        for k in ("precision", "recall", "f1")
-    ]
+    macro = []
+    for k in ("precision", "recall", "f1"):
+        defined = [v[k] for v in per_label.values() if v[k] is not None]
+        macro.append(float(np.mean(defined)) if defined else 0.0)
     n = len(examples)
     exact = sum(set(t) == set(p) for t, p in zip(truth, predicted))
     confusion = None
@@ -460,7 +508,7 @@ def cross_validation(
         for label, cut in model.thresholds.items():
             cuts.setdefault(label, []).append(cut if threshold is None else threshold)
         test = [examples[i] for i in test_idx]
-        runs.append(evaluate(model, test, threshold=threshold).headline())
+        runs.append(_measure(model, test, threshold=threshold).headline())
         fold_scores = model.scores([e.text for e in test])
         for j, label in enumerate(model.labels):
             if label in column:
@@ -549,7 +597,7 @@ def learning_curve(
             size = min(len(ordered), max(2, keys, round(fraction * len(ordered))))
             model = fit(ordered[:size])
             runs[fraction].append(
-                {"size": size, **evaluate(model, test, threshold=threshold).headline()}
+                {"size": size, **_measure(model, test, threshold=threshold).headline()}
             )
     points = []
     for fraction, results in runs.items():
@@ -785,8 +833,8 @@ def compare(
         found.append((right_a == right_b, -gap, item))
     found.sort(key=lambda f: f[:2])
     return Comparison(
-        evaluate(model_a, examples, threshold=threshold),
-        evaluate(model_b, examples, threshold=threshold),
+        _measure(model_a, examples, threshold=threshold),
+        _measure(model_b, examples, threshold=threshold),
         len(found),
         a_only,
         b_only,

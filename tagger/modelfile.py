@@ -31,7 +31,16 @@ from . import trust as _trust
 from .errors import ModelError
 from .files import atomic_write
 
-__all__ = ["FORMAT", "ModelVersionWarning", "load_compact", "read_header", "read_payload"]
+__all__ = [
+    "FORMAT",
+    "DamagedModelWarning",
+    "ModelVersionWarning",
+    "intact_sha256",
+    "load_compact",
+    "read_card",
+    "read_header",
+    "read_payload",
+]
 
 FORMAT = "tagger-model"
 FORMAT_VERSION = 6  # 6: calibrated scores (format 5 files are read as uncalibrated)
@@ -42,6 +51,10 @@ MAX_HEADER = 64 << 20
 
 class ModelVersionWarning(UserWarning):
     """A model was saved by other versions of tagger, scikit-learn or jieba."""
+
+
+class DamagedModelWarning(UserWarning):
+    """A model file's parts do not match the SHA-256s its header records: it will not load."""
 
 
 def versions() -> dict[str, str]:
@@ -119,8 +132,25 @@ def read_header(path: str | Path) -> tuple[dict[str, Any], int]:
         return header, handle.tell()
 
 
-def _verified(path: Path, trust: bool) -> tuple[dict[str, Any], bytes, bytes]:
-    """Header, arrays and payload of a file whose origin is verified, or a ModelError."""
+def read_card(path: str | Path) -> dict[str, Any]:
+    """The model card in a file's header, read without unpickling anything. Warns
+    (DamagedModelWarning) when the rest of the file is damaged."""
+    card = read_header(path)[0].get("card", {})
+    try:
+        _intact(Path(path))
+    except ModelError as error:
+        warnings.warn(str(error), DamagedModelWarning, stacklevel=2)
+    return card
+
+
+def intact_sha256(path: str | Path) -> str:
+    """The SHA-256 of a model file whose parts match the SHA-256s its header records, or a
+    ModelError saying it is damaged. Nothing is unpickled."""
+    return hashlib.sha256(_intact(Path(path))[1]).hexdigest()
+
+
+def _intact(path: Path) -> tuple[dict[str, Any], bytes, bytes, bytes]:
+    """Header, whole file, arrays and payload of a file that is not damaged, or a ModelError."""
     header, offset = read_header(path)
     data = path.read_bytes()  # read once: the parts checked and the whole file's hash agree
     end = offset + int(header.get("arrays_length", 0))
@@ -133,6 +163,12 @@ def _verified(path: Path, trust: bool) -> tuple[dict[str, Any], bytes, bytes]:
             path=path,
             hint="train the model again, or get an intact copy",
         )
+    return header, data, packed, payload
+
+
+def _verified(path: Path, trust: bool) -> tuple[dict[str, Any], bytes, bytes]:
+    """Header, arrays and payload of a file whose origin is verified, or a ModelError."""
+    header, data, packed, payload = _intact(path)
     signed = _trust.verify(_signed_part(header), str(header.get("signature", "")))
     if not (trust or signed or _trust.is_trusted(hashlib.sha256(data).hexdigest())):
         raise ModelError(

@@ -8,8 +8,8 @@ segments, file names) is escaped.
 >>> from tagger.evaluation import evaluate
 >>> from tagger.model import train
 >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
->>> report = evaluate(train(data, test_size=0), data)
->>> "<svg" in render_html(report), "| cloud | 5 |" in render_markdown(report)
+>>> report = evaluate(train(data, test_size=0), data[2:])  # not all of its training data
+>>> "<svg" in render_html(report), "| cloud | 4 |" in render_markdown(report)
 (True, True)
 """
 
@@ -80,8 +80,8 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _f(value: float, digits: int = 3) -> str:
-    return f"{value:.{digits}f}"
+def _f(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
 
 
 def _count(value: float) -> str:
@@ -307,12 +307,13 @@ def comparison_svg(a: EvaluationReport, b: EvaluationReport, names: Sequence[str
         y = 24 + i * (2 * bar + 8)
         body.append(_text(left - 6, y + bar + 4, label, "end"))
         for k, (report, color) in enumerate(zip((a, b), (COLORS["pos"], COLORS["fp"]))):
-            f1 = report.per_label.get(label, {}).get("f1", 0.0)
+            value = report.per_label.get(label, {}).get("f1")  # None: no F1 (see per_label)
+            f1, shown = value or 0.0, _f(value)
             yy = y + k * bar
             body.append(
-                _rect(left, yy, plot * f1, bar - 1, color, f"{names[k]}: {label} F1 {f1:.3f}")
+                _rect(left, yy, plot * f1, bar - 1, color, f"{names[k]}: {label} F1 {shown}")
             )
-            body.append(_text(left + plot * f1 + 4, yy + bar - 1, f"{f1:.3f}"))
+            body.append(_text(left + plot * f1 + 4, yy + bar - 1, shown))
     height = 24 + len(labels) * (2 * bar + 8)
     return _svg(left + plot + 60, height, "Per-label F1", body)
 
@@ -690,9 +691,10 @@ def comparison_rows(comparison: Comparison) -> tuple[list[list[str]], list[list[
     per_label = []
     for label in labels:
         ra, rb = a.per_label.get(label, {}), b.per_label.get(label, {})
-        fa, fb = ra.get("f1", 0.0), rb.get("f1", 0.0)
+        fa, fb = ra.get("f1"), rb.get("f1")
         support = ra.get("support", rb.get("support", 0))
-        per_label.append([label, str(support), _f(fa), _f(fb), f"{fb - fa:+.3f}"])
+        change = "–" if fa is None or fb is None else f"{fb - fa:+.3f}"
+        per_label.append([label, str(support), _f(fa), _f(fb), change])
     return figures, per_label
 
 

@@ -223,7 +223,7 @@ def print_report(report: Any, mistakes: int) -> None:
         table.add_row(
             label,
             str(row["support"]),
-            *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
+            *("-" if row[k] is None else f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
             *(str(row[k]) for k in ("tp", "fp", "fn")),
             *([] if not report.thresholds else ["-" if cut is None else f"{cut:.2f}"]),
         )

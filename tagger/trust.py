@@ -100,8 +100,11 @@ def is_trusted(sha256: str) -> bool:
 
 
 def trust_file(path: str | Path) -> str:
-    """Record the SHA-256 of ``path`` as trusted; returns it."""
-    sha = file_sha256(path)
+    """Record the SHA-256 of the model file ``path`` as trusted; returns it. A damaged file
+    (see ``modelfile.intact_sha256``) is refused with a ModelError."""
+    from .modelfile import intact_sha256  # modelfile imports this module
+
+    sha = intact_sha256(path)
     listed = home() / "trusted.txt"
     lines = listed.read_text("utf-8").splitlines() if listed.exists() else []
     if not any(line.split()[:1] == [sha] for line in lines):

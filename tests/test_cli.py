@@ -65,6 +65,7 @@ def test_train_tag_evaluate_info(tmp_path, data_file, article_file, saved_model)
 
     result = invoke("evaluate", data_file, "--model", model, "--output", tmp_path / "r.json")
     assert result.exit_code == 0, result.output
+    assert "Warning: the data is the model's own training data" in result.output
     assert "Per label" in result.output and "Confusion matrix" in result.output
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert set(report) >= {

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagger.data import Example, read_examples, summarize
+from tagger.data import DataWarning, Example, read_examples, summarize
 from tagger.errors import DataError
 
 
@@ -61,6 +61,31 @@ def test_json_array_and_label_studio_export(tmp_path):
     assert [e.labels for e in read_examples([path])] == [("cloud",), ("chips",)]
 
 
+def test_label_studio_tasks_nobody_annotated_are_skipped_with_a_warning(tmp_path):
+    def task(text, *annotations):
+        return {"data": {"text": text}, "annotations": list(annotations)}
+
+    def choice(*labels, cancelled=False):
+        return {"was_cancelled": cancelled, "result": [{"value": {"choices": list(labels)}}]}
+
+    tasks = [
+        task("云计算", choice("cloud")),
+        task("没人标注"),
+        task("放弃了", choice(cancelled=True)),
+        task("闲聊", choice()),  # annotated, nothing chosen: no topic
+        task("芯片", choice("cloud", cancelled=True), choice("chips")),
+        {"data": {"text": "只有预测"}, "annotations": [], "predictions": [choice("cloud")]},
+    ]
+    path = write(tmp_path / "export.json", json.dumps(tasks, ensure_ascii=False))
+    with pytest.warns(DataWarning, match=r"export.json: skipped 3 Label Studio task\(s\)"):
+        examples = read_examples([path])
+    assert [(e.text, e.labels) for e in examples] == [
+        ("云计算", ("cloud",)),
+        ("闲聊", ()),
+        ("芯片", ("chips",)),
+    ]
+
+
 def test_format_option_overrides_the_extension(tmp_path):
     path = write(tmp_path / "data.dat", '{"text": "云", "labels": ["cloud"]}\n')
     assert read_examples([path], "jsonl")[0].labels == ("cloud",)
@@ -100,10 +125,74 @@ def test_csv_without_a_text_column(tmp_path):
     assert read_examples([path], text_field="body")[0].text == "云"
 
 
+def test_group_fields_are_read_and_a_missing_one_is_an_error(tmp_path):
+    lines = [
+        '{"text": "云", "labels": ["cloud"], "source": "a.txt", "article": 0}',
+        '{"text": "芯", "labels": ["chips"], "source": "a.txt", "article": 1}',
+        '{"text": "雨", "labels": [], "source": "b.txt"}',
+    ]
+    path = write(tmp_path / "a.jsonl", "\n".join(lines) + "\n")
+    two = write(tmp_path / "two.jsonl", "\n".join(lines[:2]) + "\n")
+    examples = read_examples([two], group_field="source,article")
+    assert [e.group for e in examples] == ["a.txt|0", "a.txt|1"]
+    with pytest.raises(
+        DataError,
+        match=r"two.jsonl, line 1: no group field 'nosuch' \(the record has text, labels, "
+        r"source, article\)\. Fix: name an existing field with --group-field",
+    ):
+        read_examples([two], group_field="nosuch")
+    with pytest.raises(DataError, match=r"a.jsonl, line 3: no group field 'article'"):
+        read_examples([path], group_field="source,article")
+    export = [{"data": {"text": "云", "article": 7}, "annotations": [{"result": []}]}]
+    path = write(tmp_path / "export.json", json.dumps(export))
+    assert read_examples([path], group_field="article")[0].group == "7"
+    with pytest.raises(DataError, match=r"export.json, line 1: no group field 'nosuch'"):
+        read_examples([path], group_field="nosuch")
+
+
 def test_csv_row_with_wrong_column_count(tmp_path):
     path = write(tmp_path / "a.csv", "text,label\n云,cloud\n云,计算,cloud\n")
     with pytest.raises(DataError, match="line 3: expected 2 columns, found 3"):
         read_examples([path])
+
+
+def test_csv_quote_not_closed_is_reported_where_it_opens(tmp_path):
+    rows = [f"芯片{i},chips" for i in range(30)]
+    path = write(tmp_path / "a.csv", "\n".join(["text,label", '"云计算,cloud', *rows]) + "\n")
+    with pytest.raises(
+        DataError,
+        match=r"a.csv, line 2: a quote on this line is probably not closed: the row runs on to "
+        r"line 32 \(expected 2 columns, found 1\)\. Fix: close the quote",
+    ):
+        read_examples([path])
+    path = write(tmp_path / "b.csv", "\n".join(["text,label", '云计算,"cloud', *rows]) + "\n")
+    with pytest.raises(DataError, match=r"line 2: .* runs on to line 32 in its label column"):
+        read_examples([path])
+    path = write(tmp_path / "c.csv", 'text,label\n"云\n计算",cloud\n芯片,chips\n')
+    assert [(e.text, e.line) for e in read_examples([path])] == [("云\n计算", 2), ("芯片", 4)]
+
+
+def test_csv_without_a_header_row_is_quoted_short(tmp_path):
+    article = "阿里云发布新一代云服务器，云计算业务收入增长。" * 20
+    path = write(tmp_path / "a.csv", f"{article},cloud\n芯片,chips\n")
+    with pytest.raises(DataError, match=r"if the first line is not a header, add one") as error:
+        read_examples([path])
+    assert f"header has {article[:39]}…;" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("a.csv", "text\tlabel\n云\tcloud\n", r"separated by tabs\. Fix: pass --data-format tsv"),
+        ("a.tsv", "text,label\n云,cloud\n", r"separated by commas\. Fix: pass --data-format csv"),
+    ],
+)
+def test_csv_and_tsv_with_the_other_delimiter(tmp_path, name, text, message):
+    path = write(tmp_path / name, text)
+    with pytest.raises(DataError, match=rf"{name}, line 1: the header is {message}"):
+        read_examples([path])
+    fmt = "tsv" if name.endswith(".csv") else "csv"
+    assert read_examples([path], fmt)[0].labels == ("cloud",)
 
 
 def test_fasttext_line_without_label(tmp_path):
@@ -190,7 +279,7 @@ def test_duplicates_and_conflicts_follow_their_definitions(rows):
 @pytest.mark.parametrize(
     "task",
     [
-        {"data": {"text": "云"}, "annotations": "oops"},
+        {"data": {"text": "云"}, "annotations": ["oops"]},
         {"data": {"text": "云"}, "annotations": [{"result": "x"}]},
         {"data": {"text": "云"}, "annotations": [{"result": [{"value": ["x"]}]}]},
         {"data": {"text": "云"}, "annotations": [{"result": [{"value": {"choices": [3]}}]}]},

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from functools import partial
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tagger.data import Example
+from tagger.data import DataWarning, Example
 from tagger.evaluation import (
     BINS,
     best_threshold,
@@ -73,10 +74,45 @@ def test_multi_label_report_uses_exact_match(multi_model):
     assert set(report.to_dict()) >= {"accuracy", "micro_f1", "macro_f1", "per_label", "mistakes"}
 
 
-def test_unknown_labels_in_the_data_count_as_misses(single_model):
-    report = evaluate(single_model, [Example("云计算", ("finance",))])
-    assert report.per_label["finance"]["fn"] == 1
-    assert report.accuracy == 0.0
+def test_unknown_labels_in_the_data_count_as_misses_with_a_warning(single_model):
+    data = [Example("云计算", ("finance",)), Example("芯片", ("finance", "x")), *TEST[:2]]
+    with pytest.warns(
+        DataWarning,
+        match=r"2 of 4 examples have labels the model does not know, counted as misses: "
+        r"finance \(2\), x \(1\)",
+    ):
+        report = evaluate(single_model, data)
+    assert report.per_label["finance"]["fn"] == 2
+    assert report.accuracy == 0.5
+
+
+def test_labels_the_data_lacks_have_no_recall_and_stay_out_of_macro_averages(single_model):
+    data = [
+        Example("阿里云发布新一代云服务器，云计算业务收入增长", ("cloud",)),
+        Example("美国升级芯片出口管制，限制先进制程设备出口", ("weather-ai",)),  # semiconductors
+    ]
+    per = evaluate(single_model, data[:1]).per_label  # only cloud, chosen right
+    assert per["cloud"]["precision"] == per["cloud"]["recall"] == 1.0
+    assert [per["semiconductors"][k] for k in ("precision", "recall", "f1")] == [None] * 3
+    report = evaluate(single_model, data)
+    chosen_wrongly, missed = report.per_label["semiconductors"], report.per_label["weather-ai"]
+    assert (chosen_wrongly["precision"], chosen_wrongly["recall"], chosen_wrongly["f1"]) == (
+        0.0,
+        None,
+        0.0,
+    )
+    assert (missed["precision"], missed["recall"], missed["f1"]) == (0.0, 0.0, 0.0)
+    assert report.macro_precision == pytest.approx(1 / 3)
+    assert report.macro_recall == pytest.approx(1 / 2)  # cloud and weather-ai
+    assert report.macro_f1 == pytest.approx(1 / 3)
+
+
+def test_measuring_a_model_on_its_own_training_data_warns(single_model):
+    with pytest.warns(DataWarning, match=r"the data is the model's own training data"):
+        evaluate(single_model, corpus_examples()[::-1])  # in any order
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        evaluate(single_model, corpus_examples()[1:])
 
 
 def test_holdout_split_is_stratified_and_reproducible():

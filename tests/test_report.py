@@ -22,6 +22,7 @@ from tagger.data import Example
 from tagger.evaluation import compare, cross_validation, evaluate, learning_curve
 from tagger.model import train
 from tagger.report import (
+    comparison_rows,
     render_comparison_html,
     render_comparison_markdown,
     render_html,
@@ -31,6 +32,8 @@ from tagger.report import (
 
 from .conftest import CORPUS, corpus_examples
 
+# TEST has a label the model does not know (to check escaping): evaluate warns about it
+pytestmark = pytest.mark.filterwarnings("ignore::tagger.data.DataWarning")
 runner = CliRunner()
 HOSTILE = '<img src=x onerror="alert(1)">&'
 TEST = [
@@ -123,6 +126,23 @@ def test_markdown_and_json_carry_the_same_figures(single_model):
     assert "## Scores against outcomes" in text
     for r in report.reliability():
         assert f"| {r['low']:.1f}–{r['high']:.1f} | {r['pairs']} | {r['with_label']:.1%} |" in text
+
+
+def test_figures_of_labels_the_data_lacks_are_dashes_or_null(single_model, tmp_path):
+    data = [Example(CORPUS["cloud"][0], ("cloud",))]  # no support for the other labels
+    report = evaluate(single_model, data)
+    row = label_row(render_html(report), "semiconductors")
+    assert row.count(">–<") == 3 and ">0.000<" not in row
+    assert "| semiconductors | 0 | – | – | – | 0 | 0 | 0 |" in render_markdown(report)
+    per_label = json.loads(render_json(report))["per_label"]["semiconductors"]
+    assert [per_label[k] for k in ("precision", "recall", "f1")] == [None, None, None]
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps({"text": data[0].text, "label": "cloud"}) + "\n", encoding="utf-8")
+    model = tmp_path / "m.joblib"
+    single_model.save(model)
+    printed = invoke("evaluate", path, "-m", model).output
+    assert re.search(r"semiconductors +│ +0 │ +- │ +- │ +- │ +0 │", printed)
+    assert comparison_rows(compare(single_model, single_model, data))[1][1][2:] == ["–"] * 3
 
 
 def test_reliability_counts_every_example_and_label_by_score(single_model):

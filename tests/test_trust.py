@@ -14,7 +14,15 @@ from typer.testing import CliRunner
 from tagger.cli import app
 from tagger.errors import ModelError
 from tagger.model import load_model
-from tagger.modelfile import FORMAT, FORMAT_VERSION, MAGIC, ModelVersionWarning, read_header
+from tagger.modelfile import (
+    FORMAT,
+    FORMAT_VERSION,
+    MAGIC,
+    DamagedModelWarning,
+    ModelVersionWarning,
+    read_card,
+    read_header,
+)
 from tagger.trust import bundled_hashes, file_sha256, home
 
 from .conftest import ROOT
@@ -96,6 +104,24 @@ def test_a_modified_model_is_refused(single_model, tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(ModelError, match="damaged or was modified"):
         load_model(path)
+
+
+def test_a_damaged_model_is_not_trusted_and_info_warns(single_model, tmp_path, monkeypatch):
+    path = single_model.save(tmp_path / "m.joblib")
+    data = bytearray(path.read_bytes())
+    data[-100] ^= 0xFF
+    path.write_bytes(bytes(data))
+    monkeypatch.setenv("TAGGER_HOME", str(tmp_path / "colleague"))
+    result = CliRunner().invoke(app, ["trust", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "m.joblib: the model file is damaged or was modified" in result.output
+    assert not (home() / "trusted.txt").exists()
+    result = CliRunner().invoke(app, ["info", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Warning: " in result.output and "damaged or was modified" in result.output
+    assert "single-label model, 3 labels" in result.output  # the card, from the header
+    with pytest.warns(DamagedModelWarning, match="damaged"):
+        assert read_card(path)["labels"] == single_model.card["labels"]
 
 
 def test_signing_key_is_private(single_model, tmp_path):
