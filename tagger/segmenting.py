@@ -6,7 +6,8 @@ blank lines at all, every line is a block. Blocks then become segments:
 
 - a headline (a short line that does not end a sentence) at the start of the text, after two or
   more blank lines, before a byline or an agency lead (``本报讯``, ``本报记者``...), or long
-  enough to be no sub-heading, starts a new article;
+  enough to be no sub-heading, starts a new article; a numbered line (``一、``, ``（一）``,
+  ``1.``, ``第一章``...) never does: it is a sub-heading;
 - sub-headings, bylines and headlines are short lines that belong to the text after them: they
   are joined to the next segment;
 - a fragment shorter than ``min_chars`` is merged into a neighbour rather than tagged alone;
@@ -36,6 +37,10 @@ _BYLINE = re.compile(
     r"^\s*(本报记者|本报通讯员|记者|通讯员|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
 )
 _AGENCY_LEAD = re.compile(r"^\s*(本报讯|本报记者|新华社|中新社|中新网|人民网|据.{1,12}报道)")
+_NUMBERED = re.compile(  # 一、 （一） (1) 1. 1、 第一章 第一节: a sub-heading, not a headline
+    r"[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[.．、](?!\d)"
+    r"|第[一二三四五六七八九十百\d]+[章节]"
+)
 _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END)}]*[{re.escape(SENTENCE_END)}]+[{_CLOSERS}]*")
 
 MAX_HEADING_CHARS = 40
@@ -193,7 +198,7 @@ def _is_byline(block: _Block) -> bool:
 
 
 def _starts_article(block: _Block, following: _Block | None) -> bool:
-    if not _is_heading(block) or _is_byline(block):
+    if not _is_heading(block) or _is_byline(block) or _NUMBERED.match(block.text):
         return False
     if block.gap_before >= 2:
         return True

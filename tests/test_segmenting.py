@@ -61,6 +61,23 @@ def test_two_blank_lines_and_a_question_headline_start_an_article():
     assert [a.title for a in articles] == [None, "美国的加码“科技战”，赢了吗？"]
 
 
+def test_numbered_subheadings_stay_in_their_article():
+    text = (
+        "数字乡村发展行动计划印发\n\n本报讯 有关部门印发行动计划，提出数字乡村建设目标。\n\n"
+        "一、加快推进农村地区信息基础设施建设\n\n推进农村千兆光网和5G网络建设，提升覆盖水平。\n\n"
+        "（二）提升农业生产和经营的智能化水平\n\n推广智能农机装备，建设数字农业示范基地。\n\n"
+        "3. 完善乡村数字治理与公共服务体系\n\n推动政务服务向乡村延伸。\n\n"
+        "第四章 加强数字乡村建设的组织保障\n\n各地要建立工作机制。"
+    )
+    [article] = segment(text)
+    assert article.title == "数字乡村发展行动计划印发"
+    assert [s.text[:2] for s in article.segments] == ["数字", "一、", "（二", "3.", "第四"]
+    assert_invariants(text, [article])
+    assert [a.title for a in segment("1.5万亿元专项债券发行工作全面启动\n\n正文。")] == [
+        "1.5万亿元专项债券发行工作全面启动"
+    ]
+
+
 def test_tiny_fragments_are_merged_not_dropped():
     text = "第一段讲云计算市场份额的变化。\n\n其次。\n\n第二段讲芯片出口管制的升级。"
     [article] = segment(text, min_chars=5)
