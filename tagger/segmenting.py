@@ -6,7 +6,8 @@ blank lines at all, every line is a block. Blocks then become segments:
 
 - a headline (a short line that does not end a sentence) at the start of the text, after two or
   more blank lines, before a byline or an agency lead (``本报讯``, ``本报记者``...), or long
-  enough to be no sub-heading, starts a new article;
+  enough to be no sub-heading, starts a new article; a numbered line (``一、``, ``（一）``,
+  ``1.``, ``第一章``...) never does: it is a sub-heading;
 - sub-headings, bylines and headlines are short lines that belong to the text after them: they
   are joined to the next segment;
 - a fragment shorter than ``min_chars`` is merged into a neighbour rather than tagged alone;
@@ -24,10 +25,18 @@ Every non-blank character of the text lies in exactly one segment, and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Article", "Segment", "segment", "split_sentences", "visible_chars"]
+__all__ = [
+    "Article",
+    "Part",
+    "Segment",
+    "regroup",
+    "segment",
+    "split_sentences",
+    "visible_chars",
+]
 
 SENTENCE_END = "。！？!?；;…."
 _CLOSERS = "”’」』》〉）)\"'】"
@@ -36,6 +45,14 @@ _BYLINE = re.compile(
     r"^\s*(本报记者|本报通讯员|记者|通讯员|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
 )
 _AGENCY_LEAD = re.compile(r"^\s*(本报讯|本报记者|新华社|中新社|中新网|人民网|据.{1,12}报道)")
+_NUMBERED = re.compile(  # 一、 （一） (1) 1. 1、 第一章 第一节: a sub-heading, not a headline
+    r"[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[.．、](?!\d)"
+    r"|第[一二三四五六七八九十百\d]+[章节]"
+)
+_INNER_BLANK = re.compile(  # two line breaks (\r\n is one) between characters with only space
+    r"\S(?:[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*"
+    r"(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){2}\s*\S"
+)
 _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END)}]*[{re.escape(SENTENCE_END)}]+[{_CLOSERS}]*")
 
 MAX_HEADING_CHARS = 40
@@ -43,6 +60,9 @@ MAX_HEADING_CHARS = 40
 
 MIN_TITLE_CHARS = 15
 """A heading at least this long, with no clause punctuation inside, is taken as a headline."""
+
+MAX_ARTICLE_CHARS = 1_000_000
+"""``regroup`` cuts an article longer than this, so that memory stays bounded."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,16 @@ class Article:
     start: int
     end: int
     segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """Whole articles of a longer text, from its character ``start`` on (see ``regroup``)."""
+
+    start: int
+    text: str
+    paragraphs: str  # "blank" or "line": how the whole text is cut into blocks
+    continued: bool = False  # it goes on with an article cut at the limit: no title for it
 
 
 @dataclass
@@ -118,6 +148,99 @@ def segment(
     return articles
 
 
+def regroup(
+    pieces: Iterable[str], paragraphs: str = "auto", limit: int = MAX_ARTICLE_CHARS
+) -> Iterator[Part]:
+    """Regroup the consecutive pieces of a text into parts made of whole articles.
+
+    ``segment(part.text, paragraphs=part.paragraphs)`` gives the articles that segmenting the
+    whole text gives there, offsets counted from ``part.start``. A part ends where the next
+    article starts, so one article at a time is held, except that one longer than ``limit``
+    characters is cut at its last paragraph break past half the limit, else at its last sentence
+    end, else at the limit; the part after such a cut is ``continued``. With ``"auto"``, text is
+    held until it shows a blank line between lines, or for ``limit`` characters.
+
+    >>> pieces = ["标题一\\n\\n\\n正文一。\\n\\n\\n标题", "二\\n\\n\\n正文二。\\n\\n\\n标题三\\n\\n\\n正文三。"]
+    >>> [(p.start, p.text[:3]) for p in regroup(pieces)]
+    [(0, '标题一'), (13, '标题二')]
+    """
+    held, start, continued, checked, searched = "", 0, False, 0, 0
+    mode = None if paragraphs == "auto" else paragraphs
+    for piece in pieces:
+        held += piece
+        if mode is None:
+            if _INNER_BLANK.search(held, searched):
+                mode = "blank"
+            elif len(held) < limit:
+                searched = max(0, len(held.rstrip()) - 1)  # where a blank line may come after
+                continue
+            else:
+                mode = "line"
+        cut, tail, checked = _last_start(held, mode, checked)
+        while cut or len(held) > limit:
+            forced = not cut
+            cut = cut or _cut(held, mode, tail, limit)
+            yield Part(start, held[:cut], mode, continued)
+            held, start, tail, checked = held[cut:], start + cut, tail - cut, max(0, checked - cut)
+            continued, cut = forced, 0
+    if held:
+        yield Part(
+            start, held, mode or ("blank" if _INNER_BLANK.search(held) else "line"), continued
+        )
+
+
+def _last_start(text: str, paragraphs: str, checked: int) -> tuple[int, int, int]:
+    """Where to end a part of ``text`` (0: nowhere yet), where the blocks not known yet begin,
+    and where to look from next time. A part ends before the last block after ``checked`` known
+    to start an article, unless the block before it starts one only because of it (a headline
+    before a byline). Blocks are read from a window at the end, widened until one is found."""
+    size = 4096
+    while True:
+        begin = max(checked, len(text) - size)
+        blocks = _blocks(text[begin:], paragraphs)  # the first may be cut short: not looked at
+        known = _known(blocks)
+        found = next(
+            (
+                begin + blocks[i].start
+                for i in range(known - 1, 0 if begin == 0 else 1, -1)  # blocks[i - 1] whole
+                if _starts_article(blocks[i], blocks[i + 1] if i + 1 < len(blocks) else None)
+                and (
+                    i == 1  # blocks[0] begins the text: a headline if it looks like one
+                    or _starts_article(blocks[i - 1], None)
+                    or not _starts_article(blocks[i - 1], blocks[i])
+                )
+            ),
+            0,
+        )
+        if found or begin == checked:
+            tail = begin + blocks[known].start if known < len(blocks) else len(text)
+            return found, tail, begin + blocks[known - 2].start if known > 2 else begin
+        size *= 4
+
+
+def _known(blocks: list[_Block]) -> int:
+    """How many of the blocks of a text that goes on are known to start an article or not: not
+    the last if it may still grow into a heading, nor then a heading before it (a byline may
+    follow)."""
+    if not blocks or blocks[-1].lines > 1 or len(blocks[-1].text) > MAX_HEADING_CHARS:
+        return len(blocks)
+    return len(blocks) - 2 if len(blocks) > 1 and _is_heading(blocks[-2]) else len(blocks) - 1
+
+
+def _cut(text: str, paragraphs: str, tail: int, limit: int) -> int:
+    """Where to cut an article too long to hold: at its last paragraph break past half the limit,
+    else its last sentence end, else the limit; always before the last character ahead of
+    ``tail``, so that the blocks not known yet stay after that character."""
+    stop = min(limit, len(text[:tail].rstrip()) - 1)
+    if stop <= 0:
+        return limit
+    half = limit // 2
+    blocks = _blocks(text[half:stop], paragraphs)
+    if len(blocks) > 1:
+        return half + blocks[-1].start
+    return max((m.end() for m in _SENTENCE.finditer(text, half, stop)), default=stop)
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
     """Sentences of ``text[start:end]`` as segments with offsets into ``text``.
 
@@ -160,9 +283,7 @@ def _lines(text: str) -> Iterator[tuple[int, int]]:
 def _blocks(text: str, paragraphs: str) -> list[_Block]:
     lines = [_trimmed(text, s, e) for s, e in _lines(text)]
     if paragraphs == "auto":
-        filled = [i for i, line in enumerate(lines) if line.text]
-        inner_blank = filled and any(not lines[i].text for i in range(filled[0], filled[-1]))
-        paragraphs = "blank" if inner_blank else "line"
+        paragraphs = "blank" if _INNER_BLANK.search(text) else "line"
     blocks: list[_Block] = []
     gap = 10**6  # the first block counts as preceded by a page break
     for line in lines:
@@ -193,7 +314,7 @@ def _is_byline(block: _Block) -> bool:
 
 
 def _starts_article(block: _Block, following: _Block | None) -> bool:
-    if not _is_heading(block) or _is_byline(block):
+    if not _is_heading(block) or _is_byline(block) or _NUMBERED.match(block.text):
         return False
     if block.gap_before >= 2:
         return True

@@ -24,7 +24,7 @@ from .files import iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider
 from .modelfile import load_compact
 from .parallel import imap
-from .segmenting import segment, visible_chars
+from .segmenting import Part, regroup, segment, visible_chars
 
 __all__ = [
     "TaggedArticle",
@@ -228,8 +228,10 @@ def tag_paths(
 ) -> Iterator[TaggedArticle]:
     """Tag files, directories of text files and ``-`` (standard input); see ``tag``.
 
-    Files are read in chunks cut at blank lines (``CHUNK_CHARS``), so memory stays bounded.
-    With ``jobs`` > 1 the chunks are tagged by that many processes; the results are the same.
+    Files are read in chunks and tagged whole articles at a time (``CHUNK_CHARS``), so memory
+    stays bounded and the articles are those of the whole text (but for one longer than
+    ``MAX_ARTICLE_CHARS``, see ``regroup``). With ``jobs`` > 1 the chunks are tagged by that
+    many processes; the results are the same.
     With ``on_error``, an input that cannot be read is reported to it and the others are still
     tagged; without, it is raised.
     """
@@ -276,24 +278,26 @@ def _tagged(
     model = resolve_model(model)
     if options.get("explain") and not isinstance(model, CompactModel):
         model = CompactModel.from_model(model)  # once, not for every chunk
-    chunks = _chunks(paths, encoding, on_error, CHUNK_CHARS)
+    chunks = _chunks(paths, encoding, on_error, options.get("paragraphs", "auto"), CHUNK_CHARS)
     if jobs > 1:
         model.scores(["预热"])  # load the dictionary here, once, for the workers to share
     yield from _numbered(imap(_tag_chunk, (model, render, options), chunks, jobs))
 
 
 CHUNK_CHARS = 1 << 16
-"""Files are tagged in chunks of about this many characters, cut after blank lines (after two
-or more where there are any, which is where articles usually end). The same with any ``jobs``."""
+"""Files are read in pieces of about this many characters and tagged in chunks of whole articles
+(``regroup``): as the whole text, with any ``jobs``."""
 
 
 def _chunks(
     paths: Iterable[str | Path],
     encoding: str | None,
     on_error: Callable[[TaggerError], None] | None,
+    paragraphs: str,
     size: int,
-) -> Iterator[tuple[str, int, str]]:
-    """(source name, offset, text) of every chunk of every input, errors to ``on_error``."""
+) -> Iterator[tuple[str, Part]]:
+    """(source name, part) for the chunks of whole articles of every input, errors to
+    ``on_error``."""
     for path in paths:
         try:
             sources = iter_sources(path)
@@ -311,8 +315,9 @@ def _chunks(
                     else open_binary(source)
                 )
                 with opened as stream:
-                    for offset, text in iter_text_chunks(stream, name, encoding, size):
-                        yield name, offset, text
+                    pieces = (text for _, text in iter_text_chunks(stream, name, encoding, size))
+                    for part in regroup(pieces, paragraphs):
+                        yield name, part
             except TaggerError as error:
                 if on_error is None:
                     raise
@@ -321,17 +326,19 @@ def _chunks(
 
 def _tag_chunk(
     setup: tuple[LabelDecider, Callable[[TaggedArticle], Any] | None, dict[str, Any]],
-    chunk: tuple[str, int, str],
+    chunk: tuple[str, Part],
 ) -> tuple[str, list[Any]]:
     model, render, options = setup
-    name, offset, text = chunk
-    articles = tag(text, model, source=name, **options)
+    name, part = chunk
+    articles = tag(part.text, model, source=name, **{**options, "paragraphs": part.paragraphs})
+    if part.continued and articles:
+        articles[0].title = None  # the rest of an article cut at the limit
     for article in articles:
-        article.start += offset
-        article.end += offset
+        article.start += part.start
+        article.end += part.start
         for s in article.segments:
-            s.start += offset
-            s.end += offset
+            s.start += part.start
+            s.end += part.start
     return name, articles if render is None else [render(a) for a in articles]
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tagger.segmenting import ends_sentence, segment, split_sentences
+from tagger.segmenting import ends_sentence, regroup, segment, split_sentences
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -59,6 +59,23 @@ def test_two_blank_lines_and_a_question_headline_start_an_article():
     text = "上一篇文章的最后一段，到此结束了。\n\n\n\n美国的加码“科技战”，赢了吗？\n\n正文第一段，讲出口管制的效果。"
     articles = segment(text)
     assert [a.title for a in articles] == [None, "美国的加码“科技战”，赢了吗？"]
+
+
+def test_numbered_subheadings_stay_in_their_article():
+    text = (
+        "数字乡村发展行动计划印发\n\n本报讯 有关部门印发行动计划，提出数字乡村建设目标。\n\n"
+        "一、加快推进农村地区信息基础设施建设\n\n推进农村千兆光网和5G网络建设，提升覆盖水平。\n\n"
+        "（二）提升农业生产和经营的智能化水平\n\n推广智能农机装备，建设数字农业示范基地。\n\n"
+        "3. 完善乡村数字治理与公共服务体系\n\n推动政务服务向乡村延伸。\n\n"
+        "第四章 加强数字乡村建设的组织保障\n\n各地要建立工作机制。"
+    )
+    [article] = segment(text)
+    assert article.title == "数字乡村发展行动计划印发"
+    assert [s.text[:2] for s in article.segments] == ["数字", "一、", "（二", "3.", "第四"]
+    assert_invariants(text, [article])
+    assert [a.title for a in segment("1.5万亿元专项债券发行工作全面启动\n\n正文。")] == [
+        "1.5万亿元专项债券发行工作全面启动"
+    ]
 
 
 def test_tiny_fragments_are_merged_not_dropped():
@@ -117,6 +134,55 @@ def test_seed_files_have_several_titled_articles(path: Path):
     assert len(articles) >= 3
     assert all(a.title for a in articles)
     assert_invariants(text, articles)
+
+
+def spans(articles, offset: int = 0) -> list:
+    """Titles and offsets of articles and their segments, ``offset`` added."""
+    return [
+        (
+            a.title,
+            a.start + offset,
+            a.end + offset,
+            [(s.start + offset, s.end + offset) for s in a.segments],
+        )
+        for a in articles
+    ]
+
+
+def test_regrouped_pieces_segment_like_the_whole_text():
+    article = (
+        "云计算市场迎来变局\n\n本报记者 张三\n\n"
+        + "阿里云下调云服务器价格，云计算价格战升级。\n\n" * 200
+        + "一、加快推进农村地区信息基础设施建设\n\n推进农村千兆光网建设。\n\n"
+        + "芯片快讯\n\n本报讯 芯片出口管制再度升级引发业界关注\n\n美国升级芯片出口管制。\n\n\n"
+    )
+    lines = article.replace("\n\n\n", "\n").replace("\n\n", "\n")  # no blank line: a block a line
+    for text, paragraphs in ((article * 3, "auto"), (lines * 3, "auto"), (lines * 3, "line")):
+        for size in (7, 100, 4096):
+            pieces = (text[i : i + size] for i in range(0, len(text), size))
+            parts = list(regroup(pieces, paragraphs))
+            assert "".join(p.text for p in parts) == text
+            held = paragraphs == "auto" and text == lines * 3  # until it shows a blank line
+            assert len(parts) == 1 if held else len(parts) > 3
+            found = [
+                span
+                for p in parts
+                for span in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+            ]
+            assert found == spans(segment(text, paragraphs=paragraphs))
+
+
+def test_regroup_cuts_an_article_longer_than_the_limit():
+    text = "他说云计算市场正在变化，芯片出口管制升级。" * 500  # no line break, 10,500 characters
+    parts = list(regroup((text[i : i + 700] for i in range(0, len(text), 700)), limit=4000))
+    assert "".join(p.text for p in parts) == text
+    assert [p.continued for p in parts] == [False, True, True]
+    assert all(len(p.text) <= 4000 and ends_sentence(p.text) for p in parts)
+    text = "第一段讲云计算市场份额的变化情况。\n\n" * 500  # cut at a blank line rather
+    parts = list(regroup([text], limit=4000))
+    assert "".join(p.text for p in parts) == text
+    assert all(p.text.startswith("第一段") and p.text.endswith("。\n\n") for p in parts)
+    assert all(2000 <= len(p.text) <= 4000 for p in parts[:-1])
 
 
 def test_split_sentences_and_sentence_ends():

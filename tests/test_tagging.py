@@ -1,17 +1,24 @@
 from __future__ import annotations
 
+import functools
 import io
 import sys
 
 import pytest
 
+from tagger import tagging
 from tagger.errors import DataError, ModelError
+from tagger.segmenting import regroup
 from tagger.tagging import default_model_path, iter_sources, tag, tag_paths
 
 ARTICLE = (
     "云计算市场迎来变局\n\n本报记者 张三\n\n"
     "阿里云和华为云下调云服务器价格，云计算价格战再度升级，企业上云成本下降。\n\n"
     "另一方面，美国升级芯片出口管制，限制先进制程设备和高端芯片出口。\n"
+)
+# one titled article of about 87,000 characters: more than a chunk (CHUNK_CHARS)
+LONG = (
+    "云计算市场迎来变局\n\n" + "阿里云和华为云下调云服务器价格，云计算价格战再度升级。\n\n" * 3000
 )
 
 
@@ -97,6 +104,31 @@ def test_large_files_are_tagged_in_chunks_like_the_whole_text(single_model, tmp_
         assert all(text[s.start : s.end] == s.text for s in a.segments)
 
 
+def test_an_article_longer_than_a_chunk_is_tagged_whole(single_model, tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text(LONG + "\n" + ARTICLE, encoding="utf-8")
+    streamed = [a.to_dict() for a in tag_paths([path], single_model)]
+    assert [a["title"] for a in streamed] == ["云计算市场迎来变局"] * 2
+    assert len(streamed[0]["segments"]) == 3000
+    whole = tag(path.read_text(encoding="utf-8"), single_model, source=str(path))
+    assert streamed == [a.to_dict() for a in whole]
+
+
+def test_an_article_longer_than_the_limit_is_cut_at_a_sentence_end(
+    single_model, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tagging, "regroup", functools.partial(regroup, limit=20_000))
+    text = "云计算市场迎来变局\n\n" + "阿里云下调云服务器价格，云计算价格战再度升级。" * 2000
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    articles = list(tag_paths([path], single_model))
+    assert [a.title for a in articles] == ["云计算市场迎来变局", None, None]
+    assert [a.index for a in articles] == [0, 1, 2]
+    assert all(a.end - a.start <= 20_000 and a.segments[-1].text.endswith("。") for a in articles)
+    assert all(text[s.start : s.end] == s.text for a in articles for s in a.segments)
+    assert articles[-1].end == len(text)
+
+
 def test_traditional_chinese_is_tagged_like_simplified(single_model, tmp_path):
     simplified = "阿里云和华为云下调云服务器价格，云计算价格战再度升级。\n\n美国升级芯片出口管制，限制先进制程设备出口。"
     traditional = "阿里雲和華為雲下調雲服務器價格，雲計算價格戰再度升級。\n\n美國升級芯片出口管制，限制先進製程設備出口。"
@@ -160,6 +192,7 @@ def test_two_jobs_give_the_same_results_in_the_same_order(single_model, tmp_path
     for i in range(5):
         (tmp_path / f"{i}.txt").write_text(ARTICLE * (i + 1), encoding="utf-8")
     (tmp_path / "big.txt").write_text((ARTICLE + "\n\n") * 3000, encoding="utf-8")  # several chunks
+    (tmp_path / "long.txt").write_text(LONG * 2, encoding="utf-8")  # articles across chunks
     one = [a.to_dict() for a in tag_paths([tmp_path], single_model)]
     two = [a.to_dict() for a in tag_paths([tmp_path], single_model, jobs=2)]
     assert one == two
