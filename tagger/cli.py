@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import DataError, TaggerError
+from .errors import DataError, OutputError, TaggerError
 from .terminal import (
     err,
     evidence_text,
@@ -133,7 +133,9 @@ Sentences = Annotated[
 ]
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout ('-': stdout)."
+    ),
 ]
 DataFormatOption = Annotated[
     DataFormat | None,
@@ -272,6 +274,20 @@ def _read_labeled(
     return examples
 
 
+def _output_path(path: Path | None, *, file_only: str | None = None) -> Path | None:
+    """``path`` as given, or None for ``-``: stdout. ``file_only`` is an example file name
+    for an output that cannot go to stdout (``-`` is then an error)."""
+    if path is None or str(path) != "-":
+        return path
+    if file_only is None:
+        return None
+    raise OutputError(
+        "this output is written to a file, not to stdout",
+        path=path,
+        hint=f"name a file, e.g. {file_only}",
+    )
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -391,6 +407,7 @@ def train_command(
     from .model import train
     from .taxonomy import load_taxonomy
 
+    _output_path(output, file_only="-o model.joblib")
     options = _training_options(user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs)
     if thresholds not in ("global", "per-label"):
         raise typer.BadParameter("use global or per-label", param_hint="--thresholds")
@@ -492,6 +509,7 @@ def tag_command(
                 "no input", hint="pass article files or directories, or '-' for stdin"
             )
         inputs = ["-"]
+    output = _output_path(output)
     if format is TagFormat.table and output is not None:
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
     failures: list[TaggerError] = []
@@ -603,9 +621,19 @@ ReportFormatOption = Annotated[
         "--format",
         "-f",
         help="table (default), markdown or json. With -o, markdown and json go to the file; "
-        "a table is still printed and -o gets JSON.",
+        "a table is still printed and -o gets JSON (-o -: on stdout, instead of the table).",
     ),
 ]
+
+
+def _report_outputs(
+    format: ReportFormat, output: Path | None, report: Path | None
+) -> tuple[ReportFormat, Path | None, Path | None]:
+    """evaluate's and compare's format, -o and --report, checked. ``-o -`` puts the text
+    report (JSON unless -f markdown) on stdout, in place of the table."""
+    if format is ReportFormat.table and output is not None and str(output) == "-":
+        format = ReportFormat.json
+    return format, _output_path(output), _output_path(report, file_only="--report report.html")
 
 
 @app.command("evaluate")
@@ -620,7 +648,9 @@ def evaluate_command(
     format: ReportFormatOption = ReportFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the report here (JSON unless -f markdown)."),
+        typer.Option(
+            "--output", "-o", help="Write the report here (JSON unless -f markdown; '-': stdout)."
+        ),
     ] = None,
     report: ReportOption = None,
     data_format: DataFormatOption = None,
@@ -686,6 +716,7 @@ def evaluate_command(
             "leave out --model, or leave them out",
             param_hint="--model",
         )
+    format, output, report = _report_outputs(format, output, report)
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     about = {"data": ", ".join(map(str, data))}
     keep = max(mistakes, 20)
@@ -799,7 +830,11 @@ def compare_command(
     format: ReportFormatOption = ReportFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the comparison here (JSON unless -f markdown)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the comparison here (JSON unless -f markdown; '-': stdout).",
+        ),
     ] = None,
     report: ReportOption = None,
     data_format: DataFormatOption = None,
@@ -823,6 +858,7 @@ def compare_command(
         render_comparison_markdown,
     )
 
+    format, output, report = _report_outputs(format, output, report)
     examples = _read_labeled(data, data_format, text_field, label_field, encoding)
     models = [load_compact(path, trust=trust) for path in (model_a, model_b)]
     result = compare(*models, examples, threshold=threshold, max_disagreements=50)

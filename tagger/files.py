@@ -226,8 +226,14 @@ def atomic_write(
 
     An exception or a kill mid-write leaves any previous file at ``path`` untouched. The new
     file gets ``permissions``, else those of the file it replaces, else the umask's default.
+    A symlink is followed (the link stays and points at the new file); a FIFO or a device is
+    written to directly, as a shell's ``>`` does.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO, a device
+        with open(path, mode, encoding=None if "b" in mode else encoding) as handle:
+            yield handle
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

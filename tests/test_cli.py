@@ -190,6 +190,22 @@ def test_tag_reads_stdin(saved_model):
     assert json.loads(result.output.splitlines()[0])["source"] == "<stdin>"
 
 
+def test_output_dash_is_stdout_except_for_files_only(
+    tmp_path, monkeypatch, article_file, data_file, saved_model
+):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("tag", article_file, "-m", saved_model, "-f", "jsonl", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)
+    result = invoke("evaluate", data_file, "-m", saved_model, "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)["per_label"]) == set(CORPUS)  # the JSON, no table
+    assert_clean_error(invoke("train", data_file, "-o", "-"), "-: ", "to a file", "Fix:")
+    result = invoke("evaluate", data_file, "-m", saved_model, "--report", "-")
+    assert_clean_error(result, "--report report.html")
+    assert not (tmp_path / "-").exists()
+
+
 def test_segment_command(article_file):
     result = invoke("segment", article_file, "-f", "json")
     assert result.exit_code == 0
