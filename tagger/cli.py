@@ -10,7 +10,7 @@ import io
 import json
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -274,10 +274,17 @@ def _read_labeled(
     return examples
 
 
-def _output_path(path: Path | None, *, file_only: str | None = None) -> Path | None:
-    """``path`` as given, or None for ``-``: stdout. ``file_only`` is an example file name
-    for an output that cannot go to stdout (``-`` is then an error)."""
+def _output_path(
+    path: Path | None, reads: Iterable[Path | str | None] = (), *, file_only: str | None = None
+) -> Path | None:
+    """``path`` checked before any work (not one of ``reads``, the files the run reads; None
+    for an option not given), or None for ``-``: stdout. ``file_only`` is an example file
+    name for an output that cannot go to stdout (``-`` is then an error)."""
+    from .files import check_output
+
     if path is None or str(path) != "-":
+        if path is not None:
+            check_output(path, [read for read in reads if read is not None])
         return path
     if file_only is None:
         return None
@@ -404,10 +411,12 @@ def train_command(
 ) -> None:
     """Train a model on labeled segments and save it with its model card."""
     from .data import summarize
-    from .model import train
+    from .model import card_path, train
     from .taxonomy import load_taxonomy
 
-    _output_path(output, file_only="-o model.joblib")
+    reads = [*data, taxonomy, user_dict, stop_words]
+    for written in (output, card_path(output)):
+        _output_path(written, reads, file_only="-o model.joblib")
     options = _training_options(user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs)
     if thresholds not in ("global", "per-label"):
         raise typer.BadParameter("use global or per-label", param_hint="--thresholds")
@@ -501,7 +510,7 @@ def tag_command(
     ] = False,
 ) -> None:
     """Tag every segment of the articles and roll the labels up into article topics."""
-    from .tagging import render_paths, resolve_model, tag_paths
+    from .tagging import default_model_path, render_paths, resolve_model, tag_paths
 
     if not inputs:
         if sys.stdin.isatty():
@@ -509,7 +518,7 @@ def tag_command(
                 "no input", hint="pass article files or directories, or '-' for stdin"
             )
         inputs = ["-"]
-    output = _output_path(output)
+    output = _output_path(output, [model or default_model_path(), *_listed(inputs)])
     if format is TagFormat.table and output is not None:
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
     failures: list[TaggerError] = []
@@ -550,6 +559,16 @@ def tag_command(
         kept = f"; {output} was left as it was" if output is not None and count == 0 else ""
         err.print(f"{len(failures)} input(s) failed, {count} article(s) tagged{kept}.")
         raise typer.Exit(1)
+
+
+def _listed(inputs: list[str]) -> Iterator[Path | str]:
+    """The files ``tag`` reads for ``inputs``; inputs that cannot be listed are left for the
+    run to report."""
+    from .tagging import iter_sources
+
+    for path in inputs:
+        with contextlib.suppress(TaggerError):
+            yield from (source for source in iter_sources(path) if source != "-")
 
 
 def _tails(article: Any, format: TagFormat, explain: bool) -> list[str]:
@@ -627,13 +646,15 @@ ReportFormatOption = Annotated[
 
 
 def _report_outputs(
-    format: ReportFormat, output: Path | None, report: Path | None
+    format: ReportFormat, output: Path | None, report: Path | None, reads: list[Path | None]
 ) -> tuple[ReportFormat, Path | None, Path | None]:
-    """evaluate's and compare's format, -o and --report, checked. ``-o -`` puts the text
-    report (JSON unless -f markdown) on stdout, in place of the table."""
+    """evaluate's and compare's format, -o and --report, checked against the files the run
+    ``reads``. ``-o -`` puts the text report (JSON unless -f markdown) on stdout, in place of
+    the table."""
     if format is ReportFormat.table and output is not None and str(output) == "-":
         format = ReportFormat.json
-    return format, _output_path(output), _output_path(report, file_only="--report report.html")
+    report = _output_path(report, reads, file_only="--report report.html")
+    return format, _output_path(output, reads), report
 
 
 @app.command("evaluate")
@@ -716,7 +737,8 @@ def evaluate_command(
             "leave out --model, or leave them out",
             param_hint="--model",
         )
-    format, output, report = _report_outputs(format, output, report)
+    reads = [*data, model, taxonomy, user_dict, stop_words]
+    format, output, report = _report_outputs(format, output, report, reads)
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     about = {"data": ", ".join(map(str, data))}
     keep = max(mistakes, 20)
@@ -858,7 +880,7 @@ def compare_command(
         render_comparison_markdown,
     )
 
-    format, output, report = _report_outputs(format, output, report)
+    format, output, report = _report_outputs(format, output, report, [*data, model_a, model_b])
     examples = _read_labeled(data, data_format, text_field, label_field, encoding)
     models = [load_compact(path, trust=trust) for path in (model_a, model_b)]
     result = compare(*models, examples, threshold=threshold, max_disagreements=50)

@@ -14,15 +14,16 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from .errors import DataError
+from .errors import DataError, OutputError
 
 __all__ = [
     "atomic_write",
     "check_encoding",
+    "check_output",
     "decode",
     "detect_encoding",
     "iter_text_chunks",
@@ -213,6 +214,31 @@ def open_binary(path: str | Path) -> BinaryIO:
         raise DataError("is a directory, not a file", path=path) from None
     except OSError as exc:
         raise DataError(f"cannot read the file ({exc.strerror})", path=path) from None
+
+
+def check_output(path: str | Path, reads: Iterable[str | Path] = ()) -> None:
+    """Raise OutputError when writing ``path`` would overwrite one of ``reads``, the files
+    the run reads (by any name: a symlink or a hard link to one counts).
+
+    >>> check_output("model.joblib", ["data.jsonl", "./model.joblib"])
+    Traceback (most recent call last):
+    tagger.errors.OutputError: model.joblib: the run reads this file (as ./model.joblib); writing it would overwrite it. Fix: write the output to another file
+    """
+    for read in reads:
+        if _same_file(path, read):
+            also = f" (as {read})" if str(read) != str(path) else ""
+            raise OutputError(
+                f"the run reads this file{also}; writing it would overwrite it",
+                path=path,
+                hint="write the output to another file",
+            )
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 @contextlib.contextmanager

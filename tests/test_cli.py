@@ -206,6 +206,33 @@ def test_output_dash_is_stdout_except_for_files_only(
     assert not (tmp_path / "-").exists()
 
 
+def test_an_output_that_is_an_input_is_refused_up_front(
+    tmp_path, article_file, data_file, saved_model
+):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    model = tmp_path / "m.joblib"
+    model.write_bytes(saved_model.read_bytes())
+    link = tmp_path / "link.joblib"
+    link.symlink_to(model)
+    before = {p: p.read_bytes() for p in (article_file, data_file, folder / "b.txt", model)}
+    runs = [
+        ("train", data_file, "-o", data_file),
+        ("tag", article_file, "-m", model, "-f", "jsonl", "-o", article_file),
+        ("tag", folder, "-m", model, "-f", "jsonl", "-o", folder / "b.txt"),
+        ("tag", article_file, "-m", model, "-f", "jsonl", "-o", model),
+        ("evaluate", data_file, "-m", model, "-o", model),
+        ("evaluate", data_file, "-m", model, "--report", link),
+        ("compare", model, saved_model, "-d", data_file, "-o", data_file),
+    ]
+    for args in runs:
+        assert_clean_error(invoke(*args), f"{args[-1]}: the run reads this file", "Fix:")
+    assert {p: p.read_bytes() for p in before} == before
+    result = invoke("tag", folder, "-m", model, "-f", "jsonl", "-o", folder / "tags.jsonl")
+    assert result.exit_code == 0, result.output  # beside the inputs, not one of them
+
+
 def test_segment_command(article_file):
     result = invoke("segment", article_file, "-f", "json")
     assert result.exit_code == 0
