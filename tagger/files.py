@@ -217,13 +217,17 @@ def open_binary(path: str | Path) -> BinaryIO:
 
 
 def check_output(path: str | Path, reads: Iterable[str | Path] = ()) -> None:
-    """Raise OutputError when writing ``path`` would overwrite one of ``reads``, the files
-    the run reads (by any name: a symlink or a hard link to one counts).
+    """Raise OutputError when ``path`` is a directory, or writing it would overwrite one of
+    ``reads``, the files the run reads (by any name: a symlink or a hard link to one counts).
 
     >>> check_output("model.joblib", ["data.jsonl", "./model.joblib"])
     Traceback (most recent call last):
     tagger.errors.OutputError: model.joblib: the run reads this file (as ./model.joblib); writing it would overwrite it. Fix: write the output to another file
     """
+    if os.path.isdir(path):
+        raise OutputError(
+            "is a directory", path=path, hint="name a file, for instance one inside it"
+        )
     for read in reads:
         if _same_file(path, read):
             also = f" (as {read})" if str(read) != str(path) else ""
@@ -253,9 +257,10 @@ def atomic_write(
     An exception or a kill mid-write leaves any previous file at ``path`` untouched. The new
     file gets ``permissions``, else those of the file it replaces, else the umask's default.
     A symlink is followed (the link stays and points at the new file); a FIFO or a device is
-    written to directly, as a shell's ``>`` does.
+    written to directly, as a shell's ``>`` does; a directory is an OutputError.
     """
     path = Path(os.path.realpath(path))
+    check_output(path)
     if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO, a device
         with open(path, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle

@@ -233,6 +233,21 @@ def test_an_output_that_is_an_input_is_refused_up_front(
     assert result.exit_code == 0, result.output  # beside the inputs, not one of them
 
 
+def test_an_output_that_is_a_directory_is_refused_up_front(
+    tmp_path, article_file, data_file, saved_model
+):
+    runs = [
+        ("train", data_file, "-o", tmp_path),
+        ("tag", article_file, "-m", saved_model, "-f", "jsonl", "-o", tmp_path),
+        ("evaluate", data_file, "-m", saved_model, "--report", tmp_path),
+        ("compare", saved_model, saved_model, "-d", data_file, "-o", tmp_path),
+    ]
+    for args in runs:
+        result = invoke(*args)
+        assert_clean_error(result, f"Error: {tmp_path}: is a directory. Fix: name a file")
+        assert "examples" not in result.output  # before reading the data
+
+
 def test_segment_command(article_file):
     result = invoke("segment", article_file, "-f", "json")
     assert result.exit_code == 0

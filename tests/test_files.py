@@ -3,6 +3,9 @@ from __future__ import annotations
 import os
 import stat
 
+import pytest
+
+from tagger.errors import OutputError
 from tagger.files import atomic_write
 
 
@@ -30,3 +33,9 @@ def test_atomic_write_to_a_fifo_writes_into_it(tmp_path):
         os.close(reader)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_atomic_write_to_a_directory_is_a_clear_error(tmp_path):
+    with pytest.raises(OutputError, match="is a directory"), atomic_write(tmp_path):
+        pass
+    assert list(tmp_path.iterdir()) == []
