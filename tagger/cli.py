@@ -539,7 +539,7 @@ def tag_command(
     else:  # rendered where tagged (see _tails), numbered and finished here
         tails = functools.partial(_tails, format=format, explain=explain)
         tagged = render_paths(inputs, tails, scorer, **options)
-    count = 0
+    count, kept = 0, False
     try:
         with _sink(output) as write:  # streamed: a huge input never sits in memory whole
             for count, (source, index, item) in enumerate(tagged, 1):
@@ -547,18 +547,22 @@ def tag_command(
                     print_tagged(item)
                 else:
                     write(_joined(format, source, index, item, count == 1, explain))
-            if failures and count == 0:
+            if count == 0 and (failures or (output is not None and output.is_file())):
                 raise _NothingWritten  # keep any previous output file as it was
             if format is TagFormat.json:
                 write("[]\n" if count == 0 else "\n]\n")
+            if format is TagFormat.csv and count == 0:
+                write(_csv_header(explain))  # an empty table
     except _NothingWritten:
-        pass
+        kept = output is not None
     for failure in failures:
         print_error(failure)
     if failures:
-        kept = f"; {output} was left as it was" if output is not None and count == 0 else ""
-        err.print(f"{len(failures)} input(s) failed, {count} article(s) tagged{kept}.")
+        note = f"; {output} was left as it was" if kept else ""
+        err.print(f"{len(failures)} input(s) failed, {count} article(s) tagged{note}.")
         raise typer.Exit(1)
+    if kept:
+        print_warning(f"no article was tagged; {output} was left as it was")
 
 
 def _listed(inputs: list[str]) -> Iterator[Path | str]:
@@ -608,11 +612,12 @@ def _joined(
         head = f'{{"source": {_json_line(source)}, "article": {index}, '
         return "".join(head + tail + "\n" for tail in tails)
     head = f"{_csv_field(source)},{index},"
-    header = ""
-    if first:
-        columns = ["source", "article", "title", "start", "end", "labels", "scores", "text"]
-        header = ",".join([*columns, "evidence"] if explain else columns) + "\n"
-    return header + "".join(head + tail for tail in tails)
+    return (_csv_header(explain) if first else "") + "".join(head + tail for tail in tails)
+
+
+def _csv_header(explain: bool) -> str:
+    columns = ["source", "article", "title", "start", "end", "labels", "scores", "text"]
+    return ",".join([*columns, "evidence"] if explain else columns) + "\n"
 
 
 @functools.lru_cache(maxsize=64)

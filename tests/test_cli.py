@@ -248,6 +248,22 @@ def test_an_output_that_is_a_directory_is_refused_up_front(
         assert "examples" not in result.output  # before reading the data
 
 
+def test_an_empty_input_keeps_an_existing_output_and_csv_keeps_its_header(tmp_path, saved_model):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    kept = tmp_path / "k.csv"
+    kept.write_text("KEEP\n", encoding="utf-8")
+    result = invoke("tag", empty, "-m", saved_model, "-f", "csv", "-o", kept)
+    assert result.exit_code == 0, result.output
+    assert f"Warning: no article was tagged; {kept} was left as it was" in result.output
+    assert kept.read_text(encoding="utf-8") == "KEEP\n"
+    header = "source,article,title,start,end,labels,scores,text\n"
+    assert invoke("tag", empty, "-m", saved_model, "-f", "csv").output == header
+    result = invoke("tag", empty, "-m", saved_model, "-o", tmp_path / "new.csv", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new.csv").read_text(encoding="utf-8") == header
+
+
 def test_segment_command(article_file):
     result = invoke("segment", article_file, "-f", "json")
     assert result.exit_code == 0
