@@ -8,6 +8,7 @@ import csv
 import functools
 import io
 import json
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -51,12 +52,17 @@ _json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without a
 
 
 def handles_errors(command: F) -> F:
-    """Turn user errors into ``Error: ...`` and exit status 1, without a traceback."""
+    """Turn user errors into ``Error: ...`` and exit status 1, without a traceback; SIGINT
+    and SIGTERM end the run as exceptions do (exit status 130, 143), so temporary files go."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         previous = warnings.showwarning
         warnings.showwarning = _show_warning
+        try:
+            on_term = signal.signal(signal.SIGTERM, _terminate)
+        except ValueError:  # not in the main thread, where signals are handled
+            on_term = None
         try:
             return command(*args, **kwargs)
         except TaggerError as error:
@@ -65,10 +71,23 @@ def handles_errors(command: F) -> F:
         except KeyboardInterrupt:
             err.print("Interrupted.")
             raise typer.Exit(130) from None
+        except _Terminated:
+            err.print("Terminated.")
+            raise typer.Exit(128 + signal.SIGTERM) from None
         finally:
             warnings.showwarning = previous
+            if on_term is not None:
+                signal.signal(signal.SIGTERM, on_term)
 
     return run  # type: ignore[return-value]
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised wherever the run is, as SIGINT raises KeyboardInterrupt."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise _Terminated
 
 
 def _show_warning(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
