@@ -507,7 +507,14 @@ def tag_command(
     model: Annotated[
         Path | None, typer.Option("--model", "-m", help="Model file (default: the bundled model).")
     ] = None,
-    format: Annotated[TagFormat, typer.Option("--format", "-f")] = TagFormat.table,
+    format: Annotated[
+        TagFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: from the -o file's extension, else table).",
+        ),
+    ] = None,
     top_k: Annotated[int | None, typer.Option(min=1, help="At most K labels a segment.")] = None,
     threshold: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Keep labels scoring at least this.")
@@ -538,6 +545,9 @@ def tag_command(
             )
         inputs = ["-"]
     output = _output_path(output, [model or default_model_path(), *_listed(inputs)])
+    if format is None:
+        suffix = output.suffix.lower()[1:] if output is not None else ""
+        format = TagFormat(suffix) if suffix in TagFormat.__members__ else TagFormat.table
     if format is TagFormat.table and output is not None:
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
     failures: list[TaggerError] = []

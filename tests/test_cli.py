@@ -125,6 +125,21 @@ def test_tag_output_formats(article_file, saved_model, tmp_path):
     assert all(len(r["labels"].split("|")) == 2 for r in table)
 
 
+def test_tag_output_format_comes_from_the_extension_unless_given(
+    article_file, saved_model, tmp_path
+):
+    tag = ("tag", article_file, "-m", saved_model, "-o")
+    assert invoke(*tag, tmp_path / "t.jsonl").exit_code == 0
+    lines = (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0])["source"] == str(article_file)
+    assert invoke(*tag, tmp_path / "t.CSV").exit_code == 0
+    assert (tmp_path / "t.CSV").read_text(encoding="utf-8").startswith("source,article,")
+    assert invoke(*tag, tmp_path / "t.csv", "-f", "json").exit_code == 0
+    assert json.loads((tmp_path / "t.csv").read_text(encoding="utf-8"))[0]["index"] == 0
+    result = invoke(*tag, tmp_path / "t.txt")
+    assert result.exit_code == 2 and "use --format json, jsonl or csv" in result.output
+
+
 def test_tag_output_is_what_the_library_tags_with_any_jobs(saved_model, tmp_path):
     from tagger.tagging import tag_paths
 
