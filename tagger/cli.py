@@ -8,6 +8,7 @@ import csv
 import functools
 import io
 import json
+import os
 import signal
 import sys
 import warnings
@@ -53,7 +54,8 @@ _json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without a
 
 def handles_errors(command: F) -> F:
     """Turn user errors into ``Error: ...`` and exit status 1, without a traceback; SIGINT
-    and SIGTERM end the run as exceptions do (exit status 130, 143), so temporary files go."""
+    and SIGTERM end the run as exceptions do (exit status 130, 143), so temporary files go; a
+    closed stdout ends it quietly (141, as if killed by SIGPIPE, like cat)."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -74,6 +76,9 @@ def handles_errors(command: F) -> F:
         except _Terminated:
             err.print("Terminated.")
             raise typer.Exit(128 + signal.SIGTERM) from None
+        except BrokenPipeError:  # stdout closed early (| head): stop quietly, as cat does
+            _discard_stdout()
+            raise typer.Exit(128 + signal.SIGPIPE) from None
         finally:
             warnings.showwarning = previous
             if on_term is not None:
@@ -88,6 +93,15 @@ class _Terminated(BaseException):
 
 def _terminate(signum: int, frame: Any) -> None:
     raise _Terminated
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit cannot fail again (the
+    Python docs' note on SIGPIPE)."""
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor (a test's runner)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def _show_warning(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:

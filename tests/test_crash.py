@@ -1,5 +1,5 @@
 """Killing tagger while it writes a model leaves the previous model intact; terminating it
-while it writes an output leaves nothing behind."""
+while it writes an output leaves nothing behind; a closed stdout ends it quietly."""
 
 from __future__ import annotations
 
@@ -122,3 +122,20 @@ def test_sigterm_while_tagging_with_two_jobs_leaves_nothing_behind(tmp_path, sav
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
     with pytest.raises(ProcessLookupError):
         os.killpg(child.pid, 0)  # no worker outlived it
+
+
+@pytest.mark.parametrize("format", ["jsonl", "table"])
+def test_a_closed_stdout_ends_the_run_quietly(tmp_path, saved_model, format):
+    article = tmp_path / "a.txt"
+    article.write_text((ARTICLE + "\n\n") * 100, encoding="utf-8")
+    tag = ["tag", article, "-m", saved_model, "-f", format]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tagger", *map(str, tag)],
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    child.stdout.close()  # as head does after its lines, here before the first
+    stderr = child.stderr.read()
+    child.wait(timeout=60)
+    assert (child.returncode, stderr) == (128 + signal.SIGPIPE, b"")
