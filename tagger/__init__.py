@@ -24,6 +24,7 @@ _EXPORTS = {
     "summarize": "data",
     "DataError": "errors",
     "ModelError": "errors",
+    "OutputError": "errors",
     "TaggerError": "errors",
     "Comparison": "evaluation",
     "EvaluationReport": "evaluation",

@@ -8,9 +8,11 @@ import csv
 import functools
 import io
 import json
+import os
+import signal
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -18,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import DataError, TaggerError
+from .errors import DataError, OutputError, TaggerError
 from .terminal import (
     err,
     evidence_text,
@@ -51,12 +53,18 @@ _json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without a
 
 
 def handles_errors(command: F) -> F:
-    """Turn user errors into ``Error: ...`` and exit status 1, without a traceback."""
+    """Turn user errors into ``Error: ...`` and exit status 1, without a traceback; SIGINT
+    and SIGTERM end the run as exceptions do (exit status 130, 143), so temporary files go; a
+    closed stdout ends it quietly (141, as if killed by SIGPIPE, like cat)."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         previous = warnings.showwarning
         warnings.showwarning = _show_warning
+        try:
+            on_term = signal.signal(signal.SIGTERM, _terminate)
+        except ValueError:  # not in the main thread, where signals are handled
+            on_term = None
         try:
             return command(*args, **kwargs)
         except TaggerError as error:
@@ -65,10 +73,35 @@ def handles_errors(command: F) -> F:
         except KeyboardInterrupt:
             err.print("Interrupted.")
             raise typer.Exit(130) from None
+        except _Terminated:
+            err.print("Terminated.")
+            raise typer.Exit(128 + signal.SIGTERM) from None
+        except BrokenPipeError:  # stdout closed early (| head): stop quietly, as cat does
+            _discard_stdout()
+            raise typer.Exit(128 + signal.SIGPIPE) from None
         finally:
             warnings.showwarning = previous
+            if on_term is not None:
+                signal.signal(signal.SIGTERM, on_term)
 
     return run  # type: ignore[return-value]
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised wherever the run is, as SIGINT raises KeyboardInterrupt."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit cannot fail again (the
+    Python docs' note on SIGPIPE)."""
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor (a test's runner)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def _show_warning(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
@@ -133,7 +166,9 @@ Sentences = Annotated[
 ]
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout ('-': stdout)."
+    ),
 ]
 DataFormatOption = Annotated[
     DataFormat | None,
@@ -272,6 +307,27 @@ def _read_labeled(
     return examples
 
 
+def _output_path(
+    path: Path | None, reads: Iterable[Path | str | None] = (), *, file_only: str | None = None
+) -> Path | None:
+    """``path`` checked before any work (not one of ``reads``, the files the run reads; None
+    for an option not given), or None for ``-``: stdout. ``file_only`` is an example file
+    name for an output that cannot go to stdout (``-`` is then an error)."""
+    from .files import check_output
+
+    if path is None or str(path) != "-":
+        if path is not None:
+            check_output(path, [read for read in reads if read is not None])
+        return path
+    if file_only is None:
+        return None
+    raise OutputError(
+        "this output is written to a file, not to stdout",
+        path=path,
+        hint=f"name a file, e.g. {file_only}",
+    )
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -388,9 +444,12 @@ def train_command(
 ) -> None:
     """Train a model on labeled segments and save it with its model card."""
     from .data import summarize
-    from .model import train
+    from .model import card_path, train
     from .taxonomy import load_taxonomy
 
+    reads = [*data, taxonomy, user_dict, stop_words]
+    for written in (output, card_path(output)):
+        _output_path(written, reads, file_only="-o model.joblib")
     options = _training_options(user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs)
     if thresholds not in ("global", "per-label"):
         raise typer.BadParameter("use global or per-label", param_hint="--thresholds")
@@ -462,7 +521,14 @@ def tag_command(
     model: Annotated[
         Path | None, typer.Option("--model", "-m", help="Model file (default: the bundled model).")
     ] = None,
-    format: Annotated[TagFormat, typer.Option("--format", "-f")] = TagFormat.table,
+    format: Annotated[
+        TagFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: from the -o file's extension, else table).",
+        ),
+    ] = None,
     top_k: Annotated[int | None, typer.Option(min=1, help="At most K labels a segment.")] = None,
     threshold: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Keep labels scoring at least this.")
@@ -484,7 +550,7 @@ def tag_command(
     ] = False,
 ) -> None:
     """Tag every segment of the articles and roll the labels up into article topics."""
-    from .tagging import render_paths, resolve_model, tag_paths
+    from .tagging import default_model_path, render_paths, resolve_model, tag_paths
 
     if not inputs:
         if sys.stdin.isatty():
@@ -492,6 +558,10 @@ def tag_command(
                 "no input", hint="pass article files or directories, or '-' for stdin"
             )
         inputs = ["-"]
+    output = _output_path(output, [model or default_model_path(), *_listed(inputs)])
+    if format is None:
+        suffix = output.suffix.lower()[1:] if output is not None else ""
+        format = TagFormat(suffix) if suffix in TagFormat.__members__ else TagFormat.table
     if format is TagFormat.table and output is not None:
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
     failures: list[TaggerError] = []
@@ -512,7 +582,7 @@ def tag_command(
     else:  # rendered where tagged (see _tails), numbered and finished here
         tails = functools.partial(_tails, format=format, explain=explain)
         tagged = render_paths(inputs, tails, scorer, **options)
-    count = 0
+    count, kept = 0, False
     try:
         with _sink(output) as write:  # streamed: a huge input never sits in memory whole
             for count, (source, index, item) in enumerate(tagged, 1):
@@ -520,18 +590,32 @@ def tag_command(
                     print_tagged(item)
                 else:
                     write(_joined(format, source, index, item, count == 1, explain))
-            if failures and count == 0:
+            if count == 0 and (failures or (output is not None and output.is_file())):
                 raise _NothingWritten  # keep any previous output file as it was
             if format is TagFormat.json:
                 write("[]\n" if count == 0 else "\n]\n")
+            if format is TagFormat.csv and count == 0:
+                write(_csv_header(explain))  # an empty table
     except _NothingWritten:
-        pass
+        kept = output is not None
     for failure in failures:
         print_error(failure)
     if failures:
-        kept = f"; {output} was left as it was" if output is not None and count == 0 else ""
-        err.print(f"{len(failures)} input(s) failed, {count} article(s) tagged{kept}.")
+        note = f"; {output} was left as it was" if kept else ""
+        err.print(f"{len(failures)} input(s) failed, {count} article(s) tagged{note}.")
         raise typer.Exit(1)
+    if kept:
+        print_warning(f"no article was tagged; {output} was left as it was")
+
+
+def _listed(inputs: list[str]) -> Iterator[Path | str]:
+    """The files ``tag`` reads for ``inputs``; inputs that cannot be listed are left for the
+    run to report."""
+    from .tagging import iter_sources
+
+    for path in inputs:
+        with contextlib.suppress(TaggerError):
+            yield from (source for source in iter_sources(path) if source != "-")
 
 
 def _tails(article: Any, format: TagFormat, explain: bool) -> list[str]:
@@ -571,11 +655,12 @@ def _joined(
         head = f'{{"source": {_json_line(source)}, "article": {index}, '
         return "".join(head + tail + "\n" for tail in tails)
     head = f"{_csv_field(source)},{index},"
-    header = ""
-    if first:
-        columns = ["source", "article", "title", "start", "end", "labels", "scores", "text"]
-        header = ",".join([*columns, "evidence"] if explain else columns) + "\n"
-    return header + "".join(head + tail for tail in tails)
+    return (_csv_header(explain) if first else "") + "".join(head + tail for tail in tails)
+
+
+def _csv_header(explain: bool) -> str:
+    columns = ["source", "article", "title", "start", "end", "labels", "scores", "text"]
+    return ",".join([*columns, "evidence"] if explain else columns) + "\n"
 
 
 @functools.lru_cache(maxsize=64)
@@ -603,9 +688,21 @@ ReportFormatOption = Annotated[
         "--format",
         "-f",
         help="table (default), markdown or json. With -o, markdown and json go to the file; "
-        "a table is still printed and -o gets JSON.",
+        "a table is still printed and -o gets JSON (-o -: on stdout, instead of the table).",
     ),
 ]
+
+
+def _report_outputs(
+    format: ReportFormat, output: Path | None, report: Path | None, reads: list[Path | None]
+) -> tuple[ReportFormat, Path | None, Path | None]:
+    """evaluate's and compare's format, -o and --report, checked against the files the run
+    ``reads``. ``-o -`` puts the text report (JSON unless -f markdown) on stdout, in place of
+    the table."""
+    if format is ReportFormat.table and output is not None and str(output) == "-":
+        format = ReportFormat.json
+    report = _output_path(report, reads, file_only="--report report.html")
+    return format, _output_path(output, reads), report
 
 
 @app.command("evaluate")
@@ -620,7 +717,9 @@ def evaluate_command(
     format: ReportFormatOption = ReportFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the report here (JSON unless -f markdown)."),
+        typer.Option(
+            "--output", "-o", help="Write the report here (JSON unless -f markdown; '-': stdout)."
+        ),
     ] = None,
     report: ReportOption = None,
     data_format: DataFormatOption = None,
@@ -686,6 +785,8 @@ def evaluate_command(
             "leave out --model, or leave them out",
             param_hint="--model",
         )
+    reads = [*data, model, taxonomy, user_dict, stop_words]
+    format, output, report = _report_outputs(format, output, report, reads)
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     about = {"data": ", ".join(map(str, data))}
     keep = max(mistakes, 20)
@@ -799,7 +900,11 @@ def compare_command(
     format: ReportFormatOption = ReportFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the comparison here (JSON unless -f markdown)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the comparison here (JSON unless -f markdown; '-': stdout).",
+        ),
     ] = None,
     report: ReportOption = None,
     data_format: DataFormatOption = None,
@@ -823,6 +928,7 @@ def compare_command(
         render_comparison_markdown,
     )
 
+    format, output, report = _report_outputs(format, output, report, [*data, model_a, model_b])
     examples = _read_labeled(data, data_format, text_field, label_field, encoding)
     models = [load_compact(path, trust=trust) for path in (model_a, model_b)]
     result = compare(*models, examples, threshold=threshold, max_disagreements=50)

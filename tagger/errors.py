@@ -45,3 +45,7 @@ class DataError(TaggerError):
 
 class ModelError(TaggerError):
     """A model file is missing, damaged, not a tagger model, or unusable."""
+
+
+class OutputError(TaggerError):
+    """An output cannot go where it was asked to: a directory, an input of the run, stdout."""

@@ -14,15 +14,16 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from .errors import DataError
+from .errors import DataError, OutputError
 
 __all__ = [
     "atomic_write",
     "check_encoding",
+    "check_output",
     "decode",
     "detect_encoding",
     "iter_text_chunks",
@@ -215,6 +216,35 @@ def open_binary(path: str | Path) -> BinaryIO:
         raise DataError(f"cannot read the file ({exc.strerror})", path=path) from None
 
 
+def check_output(path: str | Path, reads: Iterable[str | Path] = ()) -> None:
+    """Raise OutputError when ``path`` is a directory, or writing it would overwrite one of
+    ``reads``, the files the run reads (by any name: a symlink or a hard link to one counts).
+
+    >>> check_output("model.joblib", ["data.jsonl", "./model.joblib"])
+    Traceback (most recent call last):
+    tagger.errors.OutputError: model.joblib: the run reads this file (as ./model.joblib); writing it would overwrite it. Fix: write the output to another file
+    """
+    if os.path.isdir(path):
+        raise OutputError(
+            "is a directory", path=path, hint="name a file, for instance one inside it"
+        )
+    for read in reads:
+        if _same_file(path, read):
+            also = f" (as {read})" if str(read) != str(path) else ""
+            raise OutputError(
+                f"the run reads this file{also}; writing it would overwrite it",
+                path=path,
+                hint="write the output to another file",
+            )
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
 @contextlib.contextmanager
 def atomic_write(
     path: str | Path,
@@ -226,8 +256,15 @@ def atomic_write(
 
     An exception or a kill mid-write leaves any previous file at ``path`` untouched. The new
     file gets ``permissions``, else those of the file it replaces, else the umask's default.
+    A symlink is followed (the link stays and points at the new file); a FIFO or a device is
+    written to directly, as a shell's ``>`` does; a directory is an OutputError.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))
+    check_output(path)
+    if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO, a device
+        with open(path, mode, encoding=None if "b" in mode else encoding) as handle:
+            yield handle
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

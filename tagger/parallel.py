@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -64,6 +65,8 @@ def imap(function: Callable[[S, T], R], state: S, items: Iterable[T], jobs: int)
 
 def _start(function: Callable[[Any, Any], Any], state: Any) -> None:
     global _work
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the pool
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # end at once when the pool is terminated
     _work = (function, state)
 
 

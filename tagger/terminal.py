@@ -29,9 +29,19 @@ __all__ = [
     "status_line",
 ]
 
+
+class _Stdout(Console):
+    """rich's Console, except that a closed stdout raises BrokenPipeError (rich exits with
+    status 1), which ``tagger.cli`` handles as for any other output."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise  # the BrokenPipeError rich is handling
+
+
 # No markup or emoji codes: texts, labels, file names and messages are printed as they are
 # ("[/b]" or ":cloud:" in them is text), and styles are given as arguments (``print_error``).
-out = Console(soft_wrap=True, markup=False, emoji=False)
+out = _Stdout(soft_wrap=True, markup=False, emoji=False)
 err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 
 

@@ -125,6 +125,21 @@ def test_tag_output_formats(article_file, saved_model, tmp_path):
     assert all(len(r["labels"].split("|")) == 2 for r in table)
 
 
+def test_tag_output_format_comes_from_the_extension_unless_given(
+    article_file, saved_model, tmp_path
+):
+    tag = ("tag", article_file, "-m", saved_model, "-o")
+    assert invoke(*tag, tmp_path / "t.jsonl").exit_code == 0
+    lines = (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0])["source"] == str(article_file)
+    assert invoke(*tag, tmp_path / "t.CSV").exit_code == 0
+    assert (tmp_path / "t.CSV").read_text(encoding="utf-8").startswith("source,article,")
+    assert invoke(*tag, tmp_path / "t.csv", "-f", "json").exit_code == 0
+    assert json.loads((tmp_path / "t.csv").read_text(encoding="utf-8"))[0]["index"] == 0
+    result = invoke(*tag, tmp_path / "t.txt")
+    assert result.exit_code == 2 and "use --format json, jsonl or csv" in result.output
+
+
 def test_tag_output_is_what_the_library_tags_with_any_jobs(saved_model, tmp_path):
     from tagger.tagging import tag_paths
 
@@ -188,6 +203,80 @@ def test_tag_reads_stdin(saved_model):
     result = invoke("tag", "-", "-m", saved_model, "-f", "jsonl", input=ARTICLE)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.splitlines()[0])["source"] == "<stdin>"
+
+
+def test_output_dash_is_stdout_except_for_files_only(
+    tmp_path, monkeypatch, article_file, data_file, saved_model
+):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("tag", article_file, "-m", saved_model, "-f", "jsonl", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)
+    result = invoke("evaluate", data_file, "-m", saved_model, "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)["per_label"]) == set(CORPUS)  # the JSON, no table
+    assert_clean_error(invoke("train", data_file, "-o", "-"), "-: ", "to a file", "Fix:")
+    result = invoke("evaluate", data_file, "-m", saved_model, "--report", "-")
+    assert_clean_error(result, "--report report.html")
+    assert not (tmp_path / "-").exists()
+
+
+def test_an_output_that_is_an_input_is_refused_up_front(
+    tmp_path, article_file, data_file, saved_model
+):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    model = tmp_path / "m.joblib"
+    model.write_bytes(saved_model.read_bytes())
+    link = tmp_path / "link.joblib"
+    link.symlink_to(model)
+    before = {p: p.read_bytes() for p in (article_file, data_file, folder / "b.txt", model)}
+    runs = [
+        ("train", data_file, "-o", data_file),
+        ("tag", article_file, "-m", model, "-f", "jsonl", "-o", article_file),
+        ("tag", folder, "-m", model, "-f", "jsonl", "-o", folder / "b.txt"),
+        ("tag", article_file, "-m", model, "-f", "jsonl", "-o", model),
+        ("evaluate", data_file, "-m", model, "-o", model),
+        ("evaluate", data_file, "-m", model, "--report", link),
+        ("compare", model, saved_model, "-d", data_file, "-o", data_file),
+    ]
+    for args in runs:
+        assert_clean_error(invoke(*args), f"{args[-1]}: the run reads this file", "Fix:")
+    assert {p: p.read_bytes() for p in before} == before
+    result = invoke("tag", folder, "-m", model, "-f", "jsonl", "-o", folder / "tags.jsonl")
+    assert result.exit_code == 0, result.output  # beside the inputs, not one of them
+
+
+def test_an_output_that_is_a_directory_is_refused_up_front(
+    tmp_path, article_file, data_file, saved_model
+):
+    runs = [
+        ("train", data_file, "-o", tmp_path),
+        ("tag", article_file, "-m", saved_model, "-f", "jsonl", "-o", tmp_path),
+        ("evaluate", data_file, "-m", saved_model, "--report", tmp_path),
+        ("compare", saved_model, saved_model, "-d", data_file, "-o", tmp_path),
+    ]
+    for args in runs:
+        result = invoke(*args)
+        assert_clean_error(result, f"Error: {tmp_path}: is a directory. Fix: name a file")
+        assert "examples" not in result.output  # before reading the data
+
+
+def test_an_empty_input_keeps_an_existing_output_and_csv_keeps_its_header(tmp_path, saved_model):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    kept = tmp_path / "k.csv"
+    kept.write_text("KEEP\n", encoding="utf-8")
+    result = invoke("tag", empty, "-m", saved_model, "-f", "csv", "-o", kept)
+    assert result.exit_code == 0, result.output
+    assert f"Warning: no article was tagged; {kept} was left as it was" in result.output
+    assert kept.read_text(encoding="utf-8") == "KEEP\n"
+    header = "source,article,title,start,end,labels,scores,text\n"
+    assert invoke("tag", empty, "-m", saved_model, "-f", "csv").output == header
+    result = invoke("tag", empty, "-m", saved_model, "-o", tmp_path / "new.csv", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new.csv").read_text(encoding="utf-8") == header
 
 
 def test_segment_command(article_file):

@@ -1,4 +1,5 @@
-"""Killing tagger while it writes a model leaves the previous model intact."""
+"""Killing tagger while it writes a model leaves the previous model intact; terminating it
+while it writes an output leaves nothing behind; a closed stdout ends it quietly."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import sys
 import time
 
 import numpy as np
+import pytest
 
 from tagger.model import load_model
 
 from .conftest import CORPUS
+from .test_cli import ARTICLE
 
 CHILD = """
 import contextlib, sys, time
@@ -89,3 +92,50 @@ def test_killing_a_training_run_during_save_keeps_the_previous_model(tmp_path, s
     assert leftovers and all(
         name.startswith(".m.joblib.") for name in leftovers
     )  # half-written, beside
+
+
+def test_sigterm_while_tagging_with_two_jobs_leaves_nothing_behind(tmp_path, saved_model):
+    big = tmp_path / "big.txt"
+    big.write_text((ARTICLE + "\n\n") * 50_000, encoding="utf-8")  # takes seconds to tag
+    tag = ["tag", big, "-m", saved_model, "-f", "jsonl", "-o", tmp_path / "out.jsonl", "-j", "2"]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tagger", *map(str, tag)],
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: the workers can be looked for
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.tmp")):
+            assert child.poll() is None, child.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)  # until the workers' first results are being written
+        child.send_signal(signal.SIGTERM)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 128 + signal.SIGTERM
+    assert stderr == "Terminated.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
+    with pytest.raises(ProcessLookupError):
+        os.killpg(child.pid, 0)  # no worker outlived it
+
+
+@pytest.mark.parametrize("format", ["jsonl", "table"])
+def test_a_closed_stdout_ends_the_run_quietly(tmp_path, saved_model, format):
+    article = tmp_path / "a.txt"
+    article.write_text((ARTICLE + "\n\n") * 100, encoding="utf-8")
+    tag = ["tag", article, "-m", saved_model, "-f", format]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tagger", *map(str, tag)],
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    child.stdout.close()  # as head does after its lines, here before the first
+    stderr = child.stderr.read()
+    child.wait(timeout=60)
+    assert (child.returncode, stderr) == (128 + signal.SIGPIPE, b"")
