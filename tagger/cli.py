@@ -164,6 +164,20 @@ MinChars = Annotated[
 Sentences = Annotated[
     int | None, typer.Option(min=1, help="Cut paragraphs into windows of N sentences.")
 ]
+MaxChars = Annotated[
+    int, typer.Option(min=1, help="Join a paragraph cut mid-sentence to the next up to this size.")
+]
+
+
+class Paragraphs(str, Enum):
+    auto = "auto"
+    blank = "blank"
+    line = "line"
+
+
+ParagraphsOption = Annotated[
+    Paragraphs, typer.Option(help="Blocks: 'blank' lines, every 'line', or 'auto' (either).")
+]
 Output = Annotated[
     Path | None,
     typer.Option(
@@ -346,13 +360,9 @@ def segment_command(
     file: Annotated[Path, typer.Argument(help="An article text file ('-' for stdin).")],
     format: Annotated[SegmentFormat, typer.Option("--format", "-f")] = SegmentFormat.table,
     min_chars: MinChars = 10,
-    max_chars: Annotated[
-        int, typer.Option(help="Join a paragraph cut mid-sentence to the next up to this size.")
-    ] = 500,
+    max_chars: MaxChars = 500,
     sentences: Sentences = None,
-    paragraphs: Annotated[
-        str, typer.Option(help="Blocks: 'blank' lines, every 'line', or 'auto'.")
-    ] = "auto",
+    paragraphs: ParagraphsOption = Paragraphs.auto,
     encoding: Encoding = None,
 ) -> None:
     """Cut an article file into articles and segments with character offsets."""
@@ -363,10 +373,12 @@ def segment_command(
         text = decode(sys.stdin.buffer.read(), "<stdin>", encoding)
     else:
         text = read_text(file, encoding)
-    if paragraphs not in ("auto", "blank", "line"):
-        raise typer.BadParameter("use auto, blank or line", param_hint="--paragraphs")
     articles = segment(
-        text, min_chars=min_chars, max_chars=max_chars, sentences=sentences, paragraphs=paragraphs
+        text,
+        min_chars=min_chars,
+        max_chars=max_chars,
+        sentences=sentences,
+        paragraphs=paragraphs.value,
     )
     if format is SegmentFormat.table:
         print_segments(articles)
@@ -537,7 +549,9 @@ def tag_command(
         float, typer.Option(min=0.0, max=1.0, help="Article topics cover at least this share.")
     ] = 0.2,
     min_chars: MinChars = 10,
+    max_chars: MaxChars = 500,
     sentences: Sentences = None,
+    paragraphs: ParagraphsOption = Paragraphs.auto,
     output: Output = None,
     encoding: Encoding = None,
     trust: Trust = False,
@@ -574,7 +588,9 @@ def tag_command(
         "threshold": threshold,
         "min_share": min_share,
         "min_chars": min_chars,
+        "max_chars": max_chars,
         "sentences": sentences,
+        "paragraphs": paragraphs.value,
         "explain": EVIDENCE_TERMS if explain else 0,
     }
     if format is TagFormat.table:

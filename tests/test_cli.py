@@ -469,3 +469,17 @@ def test_brackets_in_texts_labels_and_file_names_are_printed_as_they_are(tmp_pat
     (tmp_path / "t.toml").write_text("[labels]\n", encoding="utf-8")
     result = invoke("train", data.name, "-o", "m.joblib", "--taxonomy", "t.toml")
     assert_clean_error(result, "no [labels.NAME] tables. Fix: add one [labels.NAME] table")
+
+
+def test_tag_cuts_articles_as_segment_does_with_the_same_options(tmp_path, saved_model):
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE.replace("。\n\n美国", "。\n美国"), encoding="utf-8")
+
+    def cuts(*command: str) -> list[tuple[int, int]]:
+        result = invoke(*command, article, "-f", "jsonl", "--max-chars", "40")
+        assert result.exit_code == 0, result.output
+        return [(r["start"], r["end"]) for r in map(json.loads, result.output.splitlines())]
+
+    by_line = cuts("tag", "-m", saved_model, "--paragraphs", "line")
+    assert by_line == cuts("segment", "--paragraphs", "line")
+    assert len(by_line) == len(cuts("tag", "-m", saved_model)) + 1  # two lines, one paragraph
