@@ -648,7 +648,7 @@ def _tails(article: Any, format: TagFormat, explain: bool) -> list[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     rows = []
     for s in article.segments:
-        scores = "|".join(f"{label}:{s.scores[label]:.4f}" for label in s.labels)
+        scores = "|".join(f"{label}:{score:.4f}" for label, score in s.scores.items())
         row = [article.title or "", s.start, s.end, "|".join(s.labels), scores, s.text]
         if explain:
             row.append("|".join(f"{label}:{evidence_text(s, label)}" for label in s.labels))

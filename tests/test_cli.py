@@ -123,6 +123,10 @@ def test_tag_output_formats(article_file, saved_model, tmp_path):
     table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert len(table) == len(article["segments"])
     assert all(len(r["labels"].split("|")) == 2 for r in table)
+    pairs = [(pair.split(":") for pair in r["scores"].split("|")) for r in table]
+    assert [{k: float(v) for k, v in p} for p in pairs] == [
+        s["scores"] for s in article["segments"]
+    ]
 
 
 def test_tag_output_format_comes_from_the_extension_unless_given(
