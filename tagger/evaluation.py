@@ -143,16 +143,28 @@ def evaluate(
     *,
     threshold: float | None = None,
     max_mistakes: int = 20,
+    check_data: bool = True,
 ) -> EvaluationReport:
     """Predict every example with ``model`` and compare with its labels.
 
-    ``threshold`` overrides the model's decision thresholds. Warns (DataWarning) about labels
-    the model does not know, which count as misses, and when ``examples`` are the data the
-    model was trained on (the SHA-256 in its card).
+    ``threshold`` overrides the model's decision thresholds. With ``check_data``, warns
+    (DataWarning) about labels the model does not know, which count as misses, and when
+    ``examples`` are the data the model was trained on (the SHA-256 in its card); measuring
+    within training (held-out and fold models, which may lack a rare label) and ``compare``
+    (whose warnings could not say which model they are about) leave it out.
     """
     examples = [e for e in examples if e.text.strip()]
-    _check_test_data(model, examples)
-    return _measure(model, examples, threshold=threshold, max_mistakes=max_mistakes)
+    if check_data:
+        _check_test_data(model, examples)
+    scores = model.scores([e.text for e in examples])
+    predicted = [[label for label, _ in row] for row in model.decide(scores, threshold=threshold)]
+    if threshold is not None:
+        thresholds = dict.fromkeys(model.labels, threshold)
+    else:
+        thresholds = dict(model.thresholds) if model.multi_label else {}
+    return _report(
+        examples, scores, predicted, model.labels, model.multi_label, thresholds, max_mistakes
+    )
 
 
 def _check_test_data(model: LabelDecider, examples: Sequence[Example]) -> None:
@@ -180,28 +192,6 @@ def _check_test_data(model: LabelDecider, examples: Sequence[Example]) -> None:
                 DataWarning,
                 stacklevel=3,
             )
-
-
-def _measure(
-    model: LabelDecider,
-    examples: Sequence[Example],
-    *,
-    threshold: float | None = None,
-    max_mistakes: int = 20,
-) -> EvaluationReport:
-    """``evaluate`` without its warnings: for fold and held-out models, which may lack a rare
-    label of the data they came from, and for ``compare``, whose warnings could not say which
-    model they are about."""
-    examples = [e for e in examples if e.text.strip()]
-    scores = model.scores([e.text for e in examples])
-    predicted = [[label for label, _ in row] for row in model.decide(scores, threshold=threshold)]
-    if threshold is not None:
-        thresholds = dict.fromkeys(model.labels, threshold)
-    else:
-        thresholds = dict(model.thresholds) if model.multi_label else {}
-    return _report(
-        examples, scores, predicted, model.labels, model.multi_label, thresholds, max_mistakes
-    )
 
 
 def _report(
@@ -508,7 +498,7 @@ def cross_validation(
         for label, cut in model.thresholds.items():
             cuts.setdefault(label, []).append(cut if threshold is None else threshold)
         test = [examples[i] for i in test_idx]
-        runs.append(_measure(model, test, threshold=threshold).headline())
+        runs.append(evaluate(model, test, threshold=threshold, check_data=False).headline())
         fold_scores = model.scores([e.text for e in test])
         for j, label in enumerate(model.labels):
             if label in column:
@@ -597,7 +587,10 @@ def learning_curve(
             size = min(len(ordered), max(2, keys, round(fraction * len(ordered))))
             model = fit(ordered[:size])
             runs[fraction].append(
-                {"size": size, **_measure(model, test, threshold=threshold).headline()}
+                {
+                    "size": size,
+                    **evaluate(model, test, threshold=threshold, check_data=False).headline(),
+                }
             )
     points = []
     for fraction, results in runs.items():
@@ -833,8 +826,8 @@ def compare(
         found.append((right_a == right_b, -gap, item))
     found.sort(key=lambda f: f[:2])
     return Comparison(
-        _measure(model_a, examples, threshold=threshold),
-        _measure(model_b, examples, threshold=threshold),
+        evaluate(model_a, examples, threshold=threshold, check_data=False),
+        evaluate(model_b, examples, threshold=threshold, check_data=False),
         len(found),
         a_only,
         b_only,

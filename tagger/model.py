@@ -250,7 +250,7 @@ def train(
     >>> train(data, test_size=0).labels
     ['chips', 'cloud']
     """
-    from .evaluation import _measure, choose_thresholds, cross_validate, holdout_split
+    from .evaluation import choose_thresholds, cross_validate, evaluate, holdout_split
 
     if thresholds not in ("global", "per-label"):
         raise ValueError(f"thresholds must be 'global' or 'per-label', not {thresholds!r}")
@@ -318,7 +318,7 @@ def train(
             metrics = {
                 "method": "holdout",
                 "test_size": test_size,
-                **_measure(model, test_part).headline(),
+                **evaluate(model, test_part, check_data=False).headline(),
             }
             order = [model.labels.index(label) for label in labels]
             held_out = (test_part, model.scores([e.text for e in test_part])[:, order])
@@ -395,7 +395,7 @@ def _choose_c(
 ) -> tuple[float, dict[str, Any]]:
     """The ``C_GRID`` value whose model does best on ``C_HELD_OUT`` of the examples (accuracy,
     or micro-F1 for multi-label models; the smaller C on a tie), and the figures."""
-    from .evaluation import _measure, holdout_split
+    from .evaluation import evaluate, holdout_split
 
     train_part, test_part = holdout_split(examples, C_HELD_OUT, seed)
     if not train_part or not test_part:
@@ -406,7 +406,7 @@ def _choose_c(
     scores = {}
     for c in C_GRID:
         model = fit(train_part, features, C=c)
-        headline = _measure(model, test_part).headline()
+        headline = evaluate(model, test_part, check_data=False).headline()
         scores[c] = headline["micro_f1" if model.multi_label else "accuracy"]
     best = max(C_GRID, key=lambda c: (scores[c], -c))
     return best, {
