@@ -614,6 +614,8 @@ def tag_command(
                 write(_csv_header(explain))  # an empty table
     except _NothingWritten:
         kept = output is not None
+    finally:
+        tagged.close()  # now, not at exit: worker processes stop before the command returns
     for failure in failures:
         print_error(failure)
     if failures:

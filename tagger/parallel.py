@@ -7,10 +7,12 @@ feature step and ``tagger tag --jobs``.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -55,12 +57,40 @@ def imap(function: Callable[[S, T], R], state: S, items: Iterable[T], jobs: int)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     gc.freeze()
+    stop = threading.Event()
     try:
         context = multiprocessing.get_context(method)
         with context.Pool(jobs, _start, (function, state)) as pool:
-            yield from pool.imap(_call, items)
+            results = pool.imap(_call, _until(stop, items))
+            try:
+                yield from results
+            except BaseException:  # the caller stopped early (closed us, or an error)
+                stop.set()
+                _drain(results)
+                raise
     finally:
         gc.unfreeze()
+
+
+DRAIN_SECONDS = 10.0
+"""How long an early stop waits for each result under way before it stops the workers."""
+
+
+def _until(stop: threading.Event, items: Iterable[T]) -> Iterator[T]:
+    """``items`` until ``stop`` is set (the pool reads them in a thread of its own)."""
+    for item in items:
+        if stop.is_set():
+            return
+        yield item
+
+
+def _drain(results: Any) -> None:
+    """Wait for the results under way before the pool is terminated: a worker killed while it
+    sends a result leaves half a message in the pipe, and the pool's shutdown then waits for
+    the rest forever (``tagger tag -j 2 | head -1`` hung that way now and then)."""
+    with contextlib.suppress(Exception):  # StopIteration: all in; TimeoutError: stop anyway
+        while True:
+            results.next(DRAIN_SECONDS)
 
 
 def _start(function: Callable[[Any, Any], Any], state: Any) -> None:
