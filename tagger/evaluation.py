@@ -338,30 +338,66 @@ def _strata(examples: Sequence[Example], folds: int) -> list[str] | None:
 
 
 def _groups(examples: Sequence[Example]) -> list[str] | None:
+    """Each example's group, or None when no example has one. Groups that share a text (see
+    ``_texts``) are merged under the name of the first, so no text is on both sides."""
     groups = [e.group for e in examples]
-    return groups if any(groups) else None
+    if not any(groups):
+        return None
+    merged = {g: g for g in groups}
+
+    def root(group: str) -> str:
+        while merged[group] != group:
+            group = merged[group]
+        return group
+
+    first: dict[str, str] = {}
+    for e in examples:
+        merged[root(e.group)] = root(first.setdefault(e.text.strip(), e.group))
+    return [root(g) for g in groups]
+
+
+def _texts(examples: Sequence[Example]) -> list[list[int]]:
+    """The indices of the examples of each distinct text, texts in order of first appearance.
+
+    Texts are compared with surrounding whitespace stripped; splits without groups split
+    these texts (their first examples stand for them), so copies of a text, which would leak
+    what the model memorised into the figures, are all on one side.
+
+    >>> _texts([Example("a", ("x",)), Example("b", ("y",)), Example(" a", ("x",))])
+    [[0, 2], [1]]
+    """
+    copies: dict[str, list[int]] = {}
+    for i, e in enumerate(examples):
+        copies.setdefault(e.text.strip(), []).append(i)
+    return list(copies.values())
 
 
 def holdout_split(
     examples: Sequence[Example], test_size: float, seed: int
 ) -> tuple[list[Example], list[Example]]:
     """Split off ``test_size`` of the examples: whole groups when examples have groups, else
-    stratified by rarest label when every stratum is big enough, else shuffled."""
+    ``test_size`` of the distinct texts (``_texts``) with all their copies, stratified by
+    rarest label when every stratum is big enough, else shuffled."""
     examples = list(examples)
-    n_test = round(len(examples) * test_size)
-    if n_test < 1 or n_test >= len(examples):
-        return examples, []
     groups = _groups(examples)
     if groups is not None:
+        n_test = round(len(examples) * test_size)
+        if n_test < 1 or n_test >= len(examples) or len(set(groups)) < 2:
+            return examples, []
         splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
         train_idx, test_idx = next(splitter.split(examples, groups=groups))
         return [examples[i] for i in train_idx], [examples[i] for i in test_idx]
-    strata = _strata(examples, 2)
+    texts = _texts(examples)
+    n_test = round(len(texts) * test_size)
+    if n_test < 1 or n_test >= len(texts):
+        return examples, []
+    strata = _strata([examples[copies[0]] for copies in texts], 2)
     if strata is not None and n_test < len(set(strata)):
         strata = None
-    train_part, test_part = train_test_split(
-        examples, test_size=n_test, random_state=seed, stratify=strata
+    parts = train_test_split(
+        np.arange(len(texts)), test_size=n_test, random_state=seed, stratify=strata
     )
+    train_part, test_part = ([examples[i] for t in part for i in texts[t]] for part in parts)
     return train_part, test_part
 
 
@@ -412,30 +448,41 @@ def _splits(
     examples: Sequence[Example], folds: int, seed: int
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
     """Train and test indices of each fold, and how they were split. Examples with groups are
-    split by group, multi-label data by iterative stratification, other data stratified by
+    split by group (``_groups``), other data by distinct text (``_texts``, every copy on its
+    text's side): multi-label data by iterative stratification, other data stratified by
     label when every label has enough examples."""
     groups = _groups(examples)
+    texts = _texts(examples)  # no fewer than merged groups: these share no text
     if groups is not None:
         folds = min(folds, len(set(groups)))
-    if len(examples) < folds or folds < 2:
+    if len(texts) < folds or folds < 2:
         raise DataError(
-            f"{folds}-fold cross-validation needs at least {max(folds, 2)} examples or groups"
+            f"{folds}-fold cross-validation needs at least {max(folds, 2)} distinct texts or groups"
         )
     if groups is not None:
         splits = GroupKFold(n_splits=folds).split(examples, groups=groups)
         return list(splits), f"{folds}-fold cross-validation by article groups"
-    if any(len(e.labels) != 1 for e in examples):
-        fold_of = np.array(iterative_stratification([e.labels for e in examples], folds, seed))
-        everything = np.arange(len(examples))
-        splits = [(everything[fold_of != j], everything[fold_of == j]) for j in range(folds)]
-        splits = [(train, test) for train, test in splits if len(test) and len(train)]
-        return splits, f"{len(splits)}-fold cross-validation by examples (iterative stratification)"
-    strata = _strata(examples, folds)
-    splitter = (KFold if strata is None else StratifiedKFold)(
-        n_splits=folds, shuffle=True, random_state=seed
-    )
-    splits = splitter.split(np.zeros(len(examples)), strata)
-    return list(splits), f"{folds}-fold cross-validation by examples"
+    distinct = [examples[copies[0]] for copies in texts]
+    if any(len(e.labels) != 1 for e in distinct):
+        fold_of = np.array(iterative_stratification([e.labels for e in distinct], folds, seed))
+        method = "by examples (iterative stratification)"
+    else:
+        strata = _strata(distinct, folds)
+        splitter = (KFold if strata is None else StratifiedKFold)(
+            n_splits=folds, shuffle=True, random_state=seed
+        )
+        fold_of = np.zeros(len(distinct), dtype=int)
+        for j, (_, test) in enumerate(splitter.split(np.zeros(len(distinct)), strata)):
+            fold_of[test] = j
+        method = "by examples"
+    text_of = np.zeros(len(examples), dtype=int)
+    for t, copies in enumerate(texts):
+        text_of[copies] = t
+    fold_of = fold_of[text_of]
+    everything = np.arange(len(examples))
+    splits = [(everything[fold_of != j], everything[fold_of == j]) for j in range(folds)]
+    splits = [(train, test) for train, test in splits if len(test) and len(train)]
+    return splits, f"{len(splits)}-fold cross-validation {method}"
 
 
 @dataclass
@@ -479,7 +526,8 @@ def cross_validation(
 
     >>> from functools import partial
     >>> from tagger.model import train
-    >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 4
+    >>> pairs = [("云计算市场份额增长", "cloud"), ("芯片出口管制升级", "chips")]
+    >>> data = [Example(f"{text}第{i}次", (label,)) for i in range(4) for text, label in pairs]
     >>> cross_validation(data, partial(train, test_size=0), folds=2).summary["accuracy"]
     1.0
     """
@@ -572,7 +620,8 @@ def learning_curve(
 
     >>> from functools import partial
     >>> from tagger.model import train
-    >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 4
+    >>> pairs = [("云计算市场份额增长", "cloud"), ("芯片出口管制升级", "chips")]
+    >>> data = [Example(f"{text}第{i}次", (label,)) for i in range(4) for text, label in pairs]
     >>> curve = learning_curve(data, partial(train, test_size=0), fractions=(0.5, 1.0), folds=2)
     >>> [(p["fraction"], p["train_examples"]) for p in curve.points]
     [(0.5, 2.0), (1.0, 4.0)]

@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
 
 from tagger.data import DataWarning, Example
 from tagger.evaluation import (
     BINS,
+    _splits,
     best_threshold,
     choose_thresholds,
     compare,
@@ -154,6 +156,56 @@ def test_groups_are_never_split():
     assert [len(g) for g in test_groups] == [2, 2, 2]
     train_part, test_part = holdout_split(examples, 0.34, 0)
     assert not {e.group for e in train_part} & {e.group for e in test_part}
+
+
+def test_splits_of_data_without_duplicates_are_the_splitters_own():
+    single, multi = corpus_examples(), corpus_examples(multi_label=True)
+    labels = [e.labels[0] for e in single]
+    expected = StratifiedKFold(4, shuffle=True, random_state=0).split(single, labels)
+    assert _fold_tests(_splits(single, 4, 0)[0]) == _fold_tests(expected)
+    fold_of = iterative_stratification([e.labels for e in multi], 4, 0)
+    expected = [[i for i, f in enumerate(fold_of) if f == j] for j in range(4)]
+    assert _fold_tests(_splits(multi, 4, 0)[0]) == expected
+    grouped = [Example(e.text, e.labels, group=f"a{i % 6}") for i, e in enumerate(single)]
+    expected = GroupKFold(3).split(grouped, groups=[e.group for e in grouped])
+    assert _fold_tests(_splits(grouped, 3, 0)[0]) == _fold_tests(expected)
+    assert holdout_split(single, 0.25, 0) == tuple(
+        train_test_split(single, test_size=6, random_state=0, stratify=labels)
+    )
+
+
+def _fold_tests(splits) -> list[list[int]]:
+    return [sorted(map(int, test)) for _, test in splits]
+
+
+def test_copies_of_a_text_are_on_one_side_of_every_split():
+    once = corpus_examples(multi_label=True)
+    twice = once + [Example(f" {e.text}\n", e.labels) for e in once]  # whitespace aside
+    grouped = [Example(e.text, e.labels, group=f"a{i % 7}") for i, e in enumerate(twice)]
+    for data in (corpus_examples() * 2, twice, grouped):
+        train_part, test_part = holdout_split(data, 0.25, 0)
+        assert test_part and not {e.text.strip() for e in train_part} & {
+            e.text.strip() for e in test_part
+        }
+        for train_idx, test_idx in _splits(data, 4, 0)[0]:
+            assert not {data[i].text.strip() for i in train_idx} & {
+                data[i].text.strip() for i in test_idx
+            }
+    assert _fold_tests(_splits(twice, 4, 0)[0]) == [
+        test + [i + len(once) for i in test] for test in _fold_tests(_splits(once, 4, 0)[0])
+    ]
+
+
+def test_repeated_texts_do_not_inflate_cross_validated_figures():
+    fit = partial(train, test_size=0)
+    data = corpus_examples()
+    headline = ("accuracy", "micro_f1", "macro_f1")
+    once = cross_validation(data, fit, folds=4).summary
+    for repeated in (data * 2, data + data[::2]):  # the latter scored 1.0 when copies leaked
+        summary = cross_validation(repeated, fit, folds=4).summary
+        assert summary["examples"] == len(repeated)
+        for key in headline:
+            assert summary[key] == pytest.approx(once[key], abs=0.01)
 
 
 def test_best_threshold_maximises_micro_f1():
