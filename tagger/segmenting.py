@@ -45,9 +45,19 @@ _BYLINE = re.compile(
     r"^\s*(本报记者|本报通讯员|记者|通讯员|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
 )
 _AGENCY_LEAD = re.compile(r"^\s*(本报讯|本报记者|新华社|中新社|中新网|人民网|据.{1,12}报道)")
-_NUMBERED = re.compile(  # 一、 （一） (1) 1. 1、 第一章 第一节: a sub-heading, not a headline
-    r"[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[.．、](?!\d)"
-    r"|第[一二三四五六七八九十百\d]+[章节]"
+_NUMBERED = re.compile(  # a sub-heading, not a headline; a number before a digit or unit is none
+    r"""
+    [一二三四五六七八九十百]+[、.．)）]               # 一、 一. 一）
+    | [（(][一二三四五六七八九十百\d]+[）)]          # （一） (1)
+    | \d{1,3}(?:[.．]\d{1,3})*[.．、)）](?!\d)       # 1. 1、 1） 1) 2.1.
+    | \d{1,3}(?:[.．]\d{1,3})+(?![\d.．A-Za-z%％‰年月日号时分秒万亿千百十元倍个次级度米吨克升亩公])
+                                                    # 2.1 2.1.3, not 1.5万亿 3.5亿元
+    | (?:[A-Za-z]|[IVX]{2,4}|[Ⅰ-Ⅻⅰ-ⅻ])[.．、)）](?![A-Za-z\d])  # A. a) II. Ⅱ、, not U.S.
+    | [①-⒛]                                         # ① ⑴ ⒈ (up to 20)
+    | 第[一二三四五六七八九十百零〇\d]+(?:[章节编]|部分|[条款](?!\S))  # 第一章 第二部分 第三条 (第一条高铁: a headline)
+    | [一二三四五六七八九十]+是 | 其[一二三四五六七八九十]+[，,、：:]  # 一是 其一，
+    """,
+    re.VERBOSE,
 )
 _INNER_BLANK = re.compile(  # two line breaks (\r\n is one) between characters with only space
     r"\S(?:[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*"

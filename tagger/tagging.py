@@ -233,7 +233,8 @@ def tag_paths(
     ``MAX_ARTICLE_CHARS``, see ``regroup``). With ``jobs`` > 1 the chunks are tagged by that
     many processes; the results are the same.
     With ``on_error``, an input that cannot be read is reported to it and the others are still
-    tagged; without, it is raised.
+    tagged; without, it is raised. A file is tagged once, however often it is reached, so
+    (source, index) tells the articles apart.
     """
     for _, index, article in _tagged(paths, model, None, encoding, on_error, jobs, options):
         article.index = index
@@ -297,7 +298,9 @@ def _chunks(
     size: int,
 ) -> Iterator[tuple[str, Part]]:
     """(source name, part) for the chunks of whole articles of every input, errors to
-    ``on_error``."""
+    ``on_error``. A file reached again (named twice, by another name, or in a folder given too)
+    is skipped, and so is ``-`` given again: each is tagged once, under its first name."""
+    seen: set[object] = set()
     for path in paths:
         try:
             sources = iter_sources(path)
@@ -307,6 +310,9 @@ def _chunks(
             on_error(error)
             continue
         for source in sources:
+            if (key := _file_key(source)) in seen:
+                continue
+            seen.add(key)
             name = "<stdin>" if source == "-" else str(source)
             try:
                 opened = (
@@ -322,6 +328,18 @@ def _chunks(
                 if on_error is None:
                     raise
                 on_error(error)
+
+
+def _file_key(source: Path | str) -> object:
+    """What tells an input apart whatever its name: ``-``, else the file's device and inode,
+    else (it cannot be read: opening it reports that) its real path."""
+    if source == "-":
+        return source
+    try:
+        found = os.stat(source)
+    except OSError:
+        return os.path.realpath(source)
+    return found.st_dev, found.st_ino
 
 
 def _tag_chunk(

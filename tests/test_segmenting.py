@@ -73,9 +73,14 @@ def test_numbered_subheadings_stay_in_their_article():
     assert article.title == "数字乡村发展行动计划印发"
     assert [s.text[:2] for s in article.segments] == ["数字", "一、", "（二", "3.", "第四"]
     assert_invariants(text, [article])
-    assert [a.title for a in segment("1.5万亿元专项债券发行工作全面启动\n\n正文。")] == [
-        "1.5万亿元专项债券发行工作全面启动"
-    ]
+    for headline in ("1.5万亿元专项债券发行工作全面启动", "3.5亿元", "2025年工作要点", "5G网络"):
+        assert [a.title for a in segment(f"{headline}\n\n正文。")] == [headline]
+    numbers = ("1）", "1)", "一）", "Ⅱ、", "II.", "第一条\u3000", "第二部分", "第三款 ", "2.1")
+    for number in (*numbers, "2.1.3", "一是", "其一，", "①", "⑳", "A.", "a)"):
+        heading = f"{number}加强数字乡村建设的组织保障工作"  # 15+ characters: else a headline
+        text = f"计划印发\n\n正文讲数字乡村建设目标。\n\n\n{heading}\n\n各地要建立工作机制。"
+        [article] = segment(f"{text}\n\n{heading}")  # after two blank lines, or not
+        assert [s.text.split("\n")[0] for s in article.segments] == ["计划印发", heading]
 
 
 def test_tiny_fragments_are_merged_not_dropped():

@@ -222,3 +222,14 @@ def test_explain_gives_the_terms_that_raise_each_chosen_label(single_model):
     assert any("云" in term for term, _ in cloud["cloud"])
     assert any("芯片" in term for term, _ in chips["semiconductors"])
     assert "evidence" not in tag(ARTICLE, single_model)[0].to_dict()["segments"][0]
+
+
+def test_a_file_reached_twice_is_tagged_once(single_model, tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ARTICLE.encode("utf-8"))))
+    paths = ["a.txt", "-", tmp_path / "a.txt", "link.txt", ".", "./b.txt", "-"]
+    articles = list(tag_paths(paths, single_model))
+    assert [(a.source, a.index) for a in articles] == [("a.txt", 0), ("<stdin>", 0), ("b.txt", 0)]
