@@ -30,6 +30,7 @@ import numpy as np
 from scipy import sparse
 
 from . import parallel
+from .errors import DataError
 from .tokenizing import JiebaTokenizer, normalize
 
 __all__ = ["BASE", "Analyzer", "FeatureSpace", "char_codes", "word_grams"]
@@ -193,7 +194,8 @@ class FeatureSpace:
 
     def fit(self, texts: Sequence[str], min_df: int = 1, jobs: int = 1) -> sparse.csr_matrix:
         """Learn the vocabularies (terms in at least ``min_df`` texts) and idf weights from
-        ``texts`` and return their TF-IDF matrix; ``jobs`` processes analyse the texts."""
+        ``texts`` and return their TF-IDF matrix; ``jobs`` processes analyse the texts. DataError
+        when no term is left."""
         growing: defaultdict[str, int] = defaultdict()
         growing.default_factory = growing.__len__  # a new term gets the next column
         word_parts, batches = [], []
@@ -213,6 +215,11 @@ class FeatureSpace:
         char_triplets, char_df, keep = _pruned(_concatenated(char_parts), len(chars), min_df)
         if keep is not None:
             chars = chars[keep]
+        if not vocabulary and not len(chars):
+            raise DataError(
+                f"no term is found in {min_df} or more of the {len(texts)} texts",
+                hint="lower --min-df (below the number of training texts)",
+            )
         self.words, self.chars, self._names = vocabulary, chars, None
         df = np.concatenate([word_df, char_df])
         self.idf = np.log((1 + len(texts)) / (1 + df)) + 1.0

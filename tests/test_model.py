@@ -255,3 +255,8 @@ def test_a_label_no_training_example_had_is_never_chosen():
     assert scores[:, 1].max() < 1e-6  # scikit-learn's constant would give 0.5
     assert np.allclose(CompactModel.from_model(model).scores(texts), scores, atol=1e-5)
     assert not any("never" in [label for label, _ in row] for row in model.predict(texts))
+
+
+def test_a_min_df_that_leaves_no_term_is_a_data_error():
+    with pytest.raises(DataError, match="no term is found in 100 or more of the 24 texts"):
+        train(corpus_examples(), test_size=0, min_df=100)
