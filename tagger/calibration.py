@@ -7,10 +7,10 @@ fits ``sigmoid(a * margin + b)`` to the labels of held-out texts (Platt, 1999, w
 smoothed targets), one (a, b) for all labels together, so that the scores keep their order
 (a single-label model picks the same label) and become estimates of how likely each label is.
 
->>> held_out = np.array([[2.0, -1.5], [-1.0, 1.8], [0.2, -0.4]])  # margins, texts x labels
->>> ab = platt(held_out, np.array([[True, False], [False, True], [False, False]]))
->>> sigmoid(held_out, ab).round(2).tolist()  # the third text has neither label: 0.32, not 0.55
-[[0.72, 0.09], [0.13, 0.69], [0.32, 0.21]]
+>>> held_out = np.array([[2.0, -1.5], [-1.0, 1.8], [0.2, -0.4]] * 3)  # margins, texts x labels
+>>> ab = platt(held_out, np.array([[True, False], [False, True], [False, False]] * 3))
+>>> sigmoid(held_out[:3], ab).round(2).tolist()  # the third has neither label: 0.22, not 0.55
+[[0.86, 0.02], [0.04, 0.81], [0.22, 0.09]]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ __all__ = ["IDENTITY", "margins", "platt", "sigmoid"]
 
 IDENTITY = (1.0, 0.0)  # no calibration: the sigmoid of the margin itself
 SATURATED = 25.0  # margins of labels constant in training are +-50; an SVM's stay far below
+MIN_PAIRS = 5  # held-out (text, label) pairs needed of each kind: fewer fit nothing sensible
 
 
 def sigmoid(margin: np.ndarray, calibration: tuple[float, float] = IDENTITY) -> np.ndarray:
@@ -45,7 +46,8 @@ def margins(scores: np.ndarray) -> np.ndarray:
 
 def platt(margin: np.ndarray, truth: np.ndarray) -> tuple[float, float] | None:
     """``(a, b)`` that make ``sigmoid(a * margin + b)`` fit ``truth`` (same shape, booleans)
-    best, every (text, label) pair counting once; None when ``truth`` is all one value.
+    best, every (text, label) pair counting once; None when fewer than ``MIN_PAIRS`` pairs
+    have the label, or have it not (one held-out text made a = 23).
 
     Targets are Platt's: (positives + 1) / (positives + 2) for a label a text has, 1 /
     (negatives + 2) for one it has not, which keeps ``a`` finite on separable data. Margins
@@ -60,7 +62,7 @@ def platt(margin: np.ndarray, truth: np.ndarray) -> tuple[float, float] | None:
     x, y = x[real], y[real]
     positives = int(y.sum())
     negatives = len(y) - positives
-    if not positives or not negatives:
+    if min(positives, negatives) < MIN_PAIRS:
         return None
     target = np.where(y, (positives + 1) / (positives + 2), 1 / (negatives + 2))
 

@@ -32,7 +32,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
-from .calibration import IDENTITY, margins, platt, sigmoid
+from .calibration import IDENTITY, MIN_PAIRS, margins, platt, sigmoid
 from .data import DataWarning, Example, summarize
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
@@ -358,7 +358,11 @@ def _calibrate(
     columns = [labels.index(label) for label in model.labels]
     found = platt(margins(scores[:, columns]), truth_matrix(examples, model.labels))
     if found is None:
-        return {"method": "none", "note": "held-out labels all alike"}
+        return {
+            "method": "none",
+            "note": f"too few held-out labels to calibrate (fewer than {MIN_PAIRS} pairs of "
+            "a text and a label it has, or has not)",
+        }
 
     def calibrated(threshold: float) -> float:
         return float(sigmoid(margins(threshold), found))

@@ -28,10 +28,11 @@ def test_platt_recovers_the_parameters_of_a_logistic_model():
     assert a == pytest.approx(3.0, abs=0.15) and b == pytest.approx(-1.0, abs=0.1)
 
 
-def test_platt_needs_both_kinds_of_pairs_and_stays_finite_on_separable_data():
-    x = np.array([[-2.0, -1.0], [1.0, 2.0]])
+def test_platt_needs_enough_pairs_of_both_kinds_and_stays_finite_on_separable_data():
+    x = np.array([[-2.0, -1.0], [1.0, 2.0]] * 3)
     assert platt(x, np.zeros_like(x, dtype=bool)) is None
     assert platt(x, np.ones_like(x, dtype=bool)) is None
+    assert platt(x[:4], x[:4] > 0) is None  # 4 pairs of each kind: too few
     a, b = platt(x, x > 0)  # perfectly separated: the smoothed targets keep a finite
     assert 0 < a < 50 and sigmoid(np.array(2.0), (a, b)) < 1
 
