@@ -706,7 +706,8 @@ ReportFormatOption = Annotated[
         "--format",
         "-f",
         help="table (default), markdown or json. With -o, markdown and json go to the file; "
-        "a table is still printed and -o gets JSON (-o -: on stdout, instead of the table).",
+        "a table is still printed and -o gets JSON, or Markdown for a .md file (-o -: JSON on "
+        "stdout, instead of the table).",
     ),
 ]
 
@@ -719,6 +720,12 @@ def _report_outputs(
     the table."""
     if format is ReportFormat.table and output is not None and str(output) == "-":
         format = ReportFormat.json
+    if report is not None and report.suffix.lower() in (".json", ".md", ".markdown"):
+        raise OutputError(
+            "--report writes an HTML page",
+            path=report,
+            hint=f"name it {report.with_suffix('.html').name}, or write {report.name} with -o",
+        )
     report = _output_path(report, reads, file_only="--report report.html")
     return format, _output_path(output, reads), report
 
@@ -903,8 +910,15 @@ def _render_evaluation(
     print_report(result, mistakes)
     if curve is not None:
         print_learning_curve(curve)
-    if output is not None:
+    if output is not None and _markdown_file(output):  # beside the table
+        _emit(render_markdown(result, mistakes=mistakes, **extras), output)
+    elif output is not None:
         _emit(render_json(result, **extras), output)
+
+
+def _markdown_file(path: Path) -> bool:
+    """Whether a report written beside the table should be Markdown (else JSON)."""
+    return path.suffix.lower() in (".md", ".markdown")
 
 
 @app.command("compare")
@@ -953,14 +967,12 @@ def compare_command(
     names = (str(model_a), str(model_b))
     if report is not None:
         _emit(render_comparison_html(result, names), report)
-    if format is ReportFormat.markdown:
+    if format is ReportFormat.markdown or (output is not None and _markdown_file(output)):
         _emit(render_comparison_markdown(result, names, disagreements), output)
-        return
-    if format is ReportFormat.json or output is not None:
+    elif format is ReportFormat.json or output is not None:
         _emit(render_comparison_json(result, names), output)
-        if format is ReportFormat.json:
-            return
-    print_comparison(result, names, disagreements)
+    if format is ReportFormat.table:
+        print_comparison(result, names, disagreements)
 
 
 @app.command("info")

@@ -225,6 +225,17 @@ def test_output_dash_is_stdout_except_for_files_only(
     assert not (tmp_path / "-").exists()
 
 
+def test_report_outputs_follow_their_extension(tmp_path, data_file, saved_model):
+    evaluate = ("evaluate", data_file, "-m", saved_model)
+    result = invoke(*evaluate, "-o", tmp_path / "r.md")
+    assert result.exit_code == 0 and "Per label" in result.output  # the table, and the file:
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("#")  # Markdown, not JSON
+    assert invoke(*evaluate, "-o", tmp_path / "r.json").exit_code == 0
+    assert "per_label" in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert_clean_error(invoke(*evaluate, "--report", tmp_path / "r.json"), "HTML", "r.html")
+    assert "per_label" in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))  # kept
+
+
 def test_an_output_that_is_an_input_is_refused_up_front(
     tmp_path, article_file, data_file, saved_model
 ):
