@@ -440,15 +440,13 @@ def _column(
     for name in (wanted,) if wanted else defaults:
         if name.lower() in names:
             return names.index(name.lower())
-    header = ", ".join(columns)
-    hint = f"name the column '{defaults[0]}' or pass --{what}-field"
-    if _cut(header) != header:  # perhaps the first line is data
-        hint = f"if the first line is not a header, add one (e.g. text,label); else {hint}"
+    header = _cut(", ".join(columns))
     raise DataError(
-        f"no {what} column (header has {_cut(header)}; looked for {', '.join((wanted,) if wanted else defaults)})",
+        f"no {what} column (header has {header}; looked for {', '.join((wanted,) if wanted else defaults)})",
         path=source,
         line=1,
-        hint=hint,
+        hint=f"name the column '{defaults[0]}' or pass --{what}-field; if the first line is "
+        "data, add a header line above it (e.g. text,label)",
     )
 
 

@@ -175,9 +175,12 @@ def test_csv_quote_not_closed_is_reported_where_it_opens(tmp_path):
 def test_csv_without_a_header_row_is_quoted_short(tmp_path):
     article = "阿里云发布新一代云服务器，云计算业务收入增长。" * 20
     path = write(tmp_path / "a.csv", f"{article},cloud\n芯片,chips\n")
-    with pytest.raises(DataError, match=r"if the first line is not a header, add one") as error:
+    with pytest.raises(DataError, match=r"if the first line is data, add a header") as error:
         read_examples([path])
     assert f"header has {article[:39]}…;" in str(error.value)
+    short = write(tmp_path / "b.csv", "云计算文本,cloud\n芯片,chips\n")  # a short first line too
+    with pytest.raises(DataError, match=r"if the first line is data, add a header"):
+        read_examples([short])
 
 
 @pytest.mark.parametrize(
