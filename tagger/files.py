@@ -133,6 +133,32 @@ class _CheckedDecoder(codecs.IncrementalDecoder):
         return text
 
 
+_NOT_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+class _DetectingDecoder(codecs.IncrementalDecoder):
+    """For a file that starts with more ASCII than one read holds: decodes ASCII (the same in
+    UTF-8 and GB18030) until the first other byte, then detects the encoding from there, so
+    that a late Chinese part is read as ``read_text`` reads the whole file."""
+
+    def __init__(self, source: str | Path) -> None:
+        super().__init__()
+        self.source, self.position = source, 0
+        self.inner: _CheckedDecoder | None = None
+
+    def decode(self, data: bytes, final: bool = False) -> str:  # type: ignore[override]
+        if self.inner is not None:
+            return self.inner.decode(data, final)
+        found = _NOT_ASCII.search(data)
+        if found is None:
+            self.position += len(data)
+            return data.decode("ascii")
+        start, rest = found.start(), data[found.start() :]
+        self.inner = _decoder(detect_encoding(rest, self.source, final), self.source)
+        self.inner.position = self.position + start
+        return data[:start].decode("ascii") + self.inner.decode(rest, final)
+
+
 _TWO_BLANK_LINES = re.compile(r"(?:\r?\n[^\S\n]*){3,}")
 _BLANK_LINE = re.compile(r"(?:\r?\n[^\S\n]*){2,}")
 
@@ -150,7 +176,11 @@ def iter_text_chunks(
     [(0, '一。\\n\\n\\n'), (5, '二。')]
     """
     head = stream.read(size)
-    decoder = _decoder(encoding or detect_encoding(head, source, len(head) < size), source)
+    decoder: codecs.IncrementalDecoder
+    if encoding is None and len(head) == size and head.isascii() and b"\x00" not in head:
+        decoder = _DetectingDecoder(source)  # no evidence yet: detect where some comes
+    else:
+        decoder = _decoder(encoding or detect_encoding(head, source, len(head) < size), source)
     pending, offset, data = "", 0, head
     while data:
         pending += decoder.decode(data)

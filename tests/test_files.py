@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import io
 import os
 import stat
 
 import pytest
 
-from tagger.errors import OutputError
-from tagger.files import atomic_write
+from tagger.errors import DataError, OutputError
+from tagger.files import atomic_write, iter_text_chunks, read_text
 
 
 def test_atomic_write_through_a_symlink_writes_its_target(tmp_path):
@@ -39,3 +40,24 @@ def test_atomic_write_to_a_directory_is_a_clear_error(tmp_path):
     with pytest.raises(OutputError, match="is a directory"), atomic_write(tmp_path):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_chunks_detect_an_encoding_that_shows_only_after_the_first_read(tmp_path, encoding):
+    text = "a b\n" * 50 + "\n\n云计算市场迎来变局。\n" + "c\n" * 50 + "芯片出口管制。\n"
+    path = tmp_path / "late.txt"
+    path.write_bytes(text.encode(encoding))
+    chunks = iter_text_chunks(io.BytesIO(path.read_bytes()), path, size=64)
+    assert "".join(t for _, t in chunks) == read_text(path) == text
+
+
+def test_a_late_undecodable_byte_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"a\n" * 100 + "云".encode() + b"\xff")
+    with pytest.raises(DataError, match=r"x\.txt: cannot decode the file as UTF-8, GB18030"):
+        list(iter_text_chunks(io.BytesIO(path.read_bytes()), path, size=64))
+    with pytest.raises(DataError, match=r"x\.txt: cannot decode the file as UTF-8, GB18030"):
+        read_text(path)  # the same as for the whole file at once
+    path.write_bytes(b"a\n" * 100 + "云".encode() * 40 + b"\xff")  # detected first: its place
+    with pytest.raises(DataError, match="cannot decode as utf-8 at byte 320"):
+        list(iter_text_chunks(io.BytesIO(path.read_bytes()), path, size=64))
