@@ -818,9 +818,13 @@ def evaluate_command(
     cross = curve = None
     if model is not None:
         about["model"] = str(model)
-        result = evaluate(
-            load_compact(model, trust=trust), examples, threshold=threshold, max_mistakes=keep
-        )
+        scorer = load_compact(model, trust=trust)
+        with warnings.catch_warnings(record=True) as caught:  # printed, and kept in the reports
+            result = evaluate(scorer, examples, threshold=threshold, max_mistakes=keep)
+        for warning in caught:
+            print_warning(warning.message)
+        if caught:
+            about["warnings"] = " ".join(str(w.message) for w in caught)
     else:
         options = _training_options(
             user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs

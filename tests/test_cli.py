@@ -77,6 +77,7 @@ def test_train_tag_evaluate_info(tmp_path, data_file, article_file, saved_model)
         "per_label",
     }
     assert set(report["per_label"]) == set(CORPUS)
+    assert "the model's own training data" in report["about"]["warnings"]  # in the report too
 
     result = invoke("info", model, "--json")
     assert result.exit_code == 0
