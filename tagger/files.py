@@ -165,15 +165,15 @@ _BLANK_LINE = re.compile(r"(?:\r?\n[^\S\n]*){2,}")
 
 def iter_text_chunks(
     stream: BinaryIO, source: str | Path, encoding: str | None = None, size: int = 1 << 20
-) -> Iterator[tuple[int, str]]:
+) -> Iterator[str]:
     """Decode a text stream in chunks of about ``size`` characters, each cut after a run of
-    blank lines (two or more when there is one), with the character offset it starts at.
+    blank lines (two or more when there is one), where articles usually end.
 
     Memory stays bounded by the chunk size, whatever the size of the file.
 
     >>> import io
-    >>> [(o, t) for o, t in iter_text_chunks(io.BytesIO("一。\\n\\n\\n二。".encode()), "x", size=3)]
-    [(0, '一。\\n\\n\\n'), (5, '二。')]
+    >>> list(iter_text_chunks(io.BytesIO("一。\\n\\n\\n二。".encode()), "x", size=3))
+    ['一。\\n\\n\\n', '二。']
     """
     head = stream.read(size)
     decoder: codecs.IncrementalDecoder
@@ -181,18 +181,17 @@ def iter_text_chunks(
         decoder = _DetectingDecoder(source)  # no evidence yet: detect where some comes
     else:
         decoder = _decoder(encoding or detect_encoding(head, source, len(head) < size), source)
-    pending, offset, data = "", 0, head
+    pending, data = "", head
     while data:
         pending += decoder.decode(data)
         while len(pending) >= size:
             cut = _boundary(pending)
-            yield offset, pending[:cut]
-            offset += cut
+            yield pending[:cut]
             pending = pending[cut:]
         data = stream.read(size)
     pending += decoder.decode(b"", final=True)
     if pending:
-        yield offset, pending
+        yield pending
 
 
 def _boundary(text: str) -> int:

@@ -321,7 +321,7 @@ def _chunks(
                     else open_binary(source)
                 )
                 with opened as stream:
-                    pieces = (text for _, text in iter_text_chunks(stream, name, encoding, size))
+                    pieces = iter_text_chunks(stream, name, encoding, size)
                     for part in regroup(pieces, paragraphs):
                         yield name, part
             except TaggerError as error:
