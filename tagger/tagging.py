@@ -92,10 +92,13 @@ class TaggedArticle:
 
 
 def default_model_path() -> Path:
-    """``$TAGGER_MODEL`` if set, else the bundled ``models/default.joblib``."""
+    """``$TAGGER_MODEL`` if set, else the bundled model: the copy an installed wheel holds in
+    ``tagger/_models/``, or ``models/default.joblib`` of the source tree (an editable install)."""
     if os.environ.get(MODEL_ENV):
         return Path(os.environ[MODEL_ENV])
-    return Path(__file__).resolve().parent.parent / "models" / "default.joblib"
+    package = Path(__file__).resolve().parent
+    installed = package / "_models" / "default.joblib"
+    return installed if installed.is_file() else package.parent / "models" / "default.joblib"
 
 
 def resolve_model(model: LabelDecider | str | Path | None, *, trust: bool = False) -> LabelDecider:
