@@ -4,7 +4,8 @@ Supported shapes, chosen by file extension or by ``format``:
 
 - ``jsonl``: one object a line with ``text`` (or ``content``/``sentence``) and ``labels`` (a
   list), ``label`` (a string or a list, as doccano exports it), ``cats`` (spaCy/Prodigy, labels
-  scored >= 0.5) or ``accept`` (Prodigy choice view). An empty list means "no topic".
+  scored >= 0.5) or ``accept`` (Prodigy choice view). An empty list means "no topic". Prodigy
+  records whose ``answer`` is ``reject`` or ``ignore`` are skipped with a ``DataWarning``.
 - ``json``: a JSON array of such objects, or a Label Studio export (``data.text`` and the
   ``choices`` of the first annotation that was not cancelled; tasks nobody annotated, or whose
   annotations were all cancelled, are skipped with a ``DataWarning``).
@@ -28,6 +29,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,18 @@ FASTTEXT_PREFIX = "__label__"
 
 class DataWarning(UserWarning):
     """Labeled data that can be used but probably holds a mistake."""
+
+
+class _Skip(Enum):
+    """A record read but left out of the examples, and what the warning counting them says."""
+
+    UNANNOTATED = (
+        "Label Studio task(s) that nobody annotated (no annotation, or only cancelled ones)"
+    )
+    REJECTED = "record(s) whose Prodigy answer is reject or ignore"
+
+
+PRODIGY_SKIPPED = ("reject", "ignore")
 
 
 @dataclass(frozen=True)
@@ -101,7 +115,7 @@ def read_examples(
     ``group_field`` names the field(s), comma-separated, whose values group examples (for
     instance ``source,article``), so that splits keep a group together.
     Raises DataError naming the file and line for anything malformed; warns (DataWarning)
-    about Label Studio tasks skipped because nobody annotated them.
+    about records skipped: Label Studio tasks nobody annotated, Prodigy answers reject/ignore.
     """
     examples: list[Example] = []
     for path in paths:
@@ -132,15 +146,14 @@ def read_examples(
             if group_field:
                 raise DataError("fastText files have no fields to group by", path=path)
             options = {}
-        read = list(reader(text, str(path), **options))
-        examples.extend(e for e in read if e is not None)
-        if None in read:
-            warnings.warn(
-                f"{path}: skipped {read.count(None)} Label Studio task(s) that nobody annotated "
-                "(no annotation, or only cancelled ones)",
-                DataWarning,
-                stacklevel=2,
-            )
+        skipped: Counter[_Skip] = Counter()
+        for read in reader(text, str(path), **options):
+            if isinstance(read, _Skip):
+                skipped[read] += 1
+            else:
+                examples.append(read)
+        for skip, count in skipped.items():
+            warnings.warn(f"{path}: skipped {count} {skip.value}", DataWarning, stacklevel=2)
     return examples
 
 
@@ -227,7 +240,7 @@ def _from_object(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str] = (),
-) -> Example | None:
+) -> Example | _Skip:
     if not isinstance(obj, dict):
         raise DataError(
             f"expected a JSON object, got {type(obj).__name__}",
@@ -237,6 +250,8 @@ def _from_object(
         )
     if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
         return _from_label_studio(obj, source, line, text_field, group_fields)
+    if obj.get("answer") in PRODIGY_SKIPPED and label_field != "answer":
+        return _Skip.REJECTED  # Prodigy: the annotator said the label (or choice) is wrong
     text_key = _pick(obj, (text_field,) if text_field else TEXT_FIELDS)
     if text_key is None:
         raise DataError(
@@ -280,9 +295,9 @@ def _group(obj: dict, group_fields: Sequence[str], source: str, line: int) -> st
 
 def _from_label_studio(
     obj: dict, source: str, line: int, text_field: str | None, group_fields: Sequence[str]
-) -> Example | None:
+) -> Example | _Skip:
     """The task's text with the choices of its first annotation that was not cancelled (none
-    chosen: no topic), or None when there is no such annotation. Groups come from ``data``."""
+    chosen: no topic), or _Skip.UNANNOTATED when there is no such annotation. Groups come from ``data``."""
     data = obj["data"]
     key = _pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
@@ -291,7 +306,7 @@ def _from_label_studio(
     annotations = obj["annotations"] if isinstance(obj["annotations"], list) else []
     done = [a for a in annotations if not (isinstance(a, dict) and a.get("was_cancelled"))]
     if not done:
-        return None
+        return _Skip.UNANNOTATED
     choices: list[Any] = []
     results = done[0].get("result") if isinstance(done[0], dict) else None
     for result in results if isinstance(results, list) else []:
@@ -311,7 +326,7 @@ def _read_jsonl(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
-) -> Iterator[Example | None]:
+) -> Iterator[Example | _Skip]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -333,7 +348,7 @@ def _read_json(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
-) -> Iterator[Example | None]:
+) -> Iterator[Example | _Skip]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -86,6 +86,29 @@ def test_label_studio_tasks_nobody_annotated_are_skipped_with_a_warning(tmp_path
     ]
 
 
+def test_prodigy_records_answered_reject_or_ignore_are_skipped_with_one_warning(tmp_path):
+    records = [
+        {"text": "云计算", "label": "cloud", "answer": "accept"},
+        {"text": "天气", "label": "cloud", "answer": "reject"},
+        {"text": "芯片", "accept": ["chips"], "answer": "accept"},
+        {"text": "闲聊", "accept": ["chips"], "answer": "ignore"},
+        {"text": "政策", "label": "policy", "answer": "reject"},
+        {"text": "问答", "label": "qa", "answer": "北京"},  # an "answer" that is not Prodigy's
+    ]
+    path = write(tmp_path / "prodigy.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    with pytest.warns(DataWarning) as caught:
+        examples = read_examples([path])
+    assert [str(w.message) for w in caught] == [
+        f"{path}: skipped 3 record(s) whose Prodigy answer is reject or ignore"
+    ]
+    assert [(e.text, e.labels, e.line) for e in examples] == [
+        ("云计算", ("cloud",), 1),
+        ("芯片", ("chips",), 3),
+        ("问答", ("qa",), 6),
+    ]
+    assert read_examples([path], label_field="answer")[1].labels == ("reject",)
+
+
 def test_format_option_overrides_the_extension(tmp_path):
     path = write(tmp_path / "data.dat", '{"text": "云", "labels": ["cloud"]}\n')
     assert read_examples([path], "jsonl")[0].labels == ("cloud",)
