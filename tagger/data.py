@@ -4,7 +4,9 @@ Supported shapes, chosen by file extension or by ``format``:
 
 - ``jsonl``: one object a line with ``text`` (or ``content``/``sentence``) and ``labels`` (a
   list), ``label`` (a string or a list, as doccano exports it), ``cats`` (spaCy/Prodigy, labels
-  scored >= 0.5) or ``accept`` (Prodigy choice view). An empty list means "no topic". Prodigy
+  scored >= 0.5, true/false as 1/0; a score that is not a number is an error) or ``accept``
+  (Prodigy choice view). A label field holding ``{"choices": [...]}`` (Label Studio JSON-MIN)
+  gives those labels. An empty list means "no topic". Prodigy
   records whose ``answer`` is ``reject`` or ``ignore`` are skipped with a ``DataWarning``.
 - ``json``: a JSON array of such objects, or a Label Studio export (``data.text`` and the
   ``choices`` of the first annotation that was not cancelled; tasks nobody annotated, or whose
@@ -210,8 +212,10 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
         parts = [value]
     elif isinstance(value, list):
         parts = value
+    elif isinstance(value, dict) and list(value) == ["choices"]:  # Label Studio JSON-MIN
+        parts = _choices(value["choices"], source, line)
     elif isinstance(value, dict):  # spaCy / Prodigy "cats": {"label": score}
-        parts = [k for k, v in value.items() if isinstance(v, (int, float)) and v >= 0.5]
+        parts = [k for k, v in value.items() if _score(k, v, source, line) >= 0.5]
     else:
         raise DataError(
             f"labels must be a string or a list of strings, not {type(value).__name__}",
@@ -231,6 +235,34 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
         if part.strip() not in labels:
             labels.append(part.strip())
     return tuple(labels)
+
+
+def _choices(value: Any, source: str, line: int) -> list[Any]:
+    """The labels of a Label Studio JSON-MIN ``{"choices": [...]}``."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return value
+    raise DataError(
+        f"'choices' must be a list of labels, not {type(value).__name__}",
+        path=source,
+        line=line,
+        hint='write {"choices": ["cloud", "policy"]}',
+    )
+
+
+def _score(label: str, value: Any, source: str, line: int) -> float:
+    """A spaCy ``cats`` score: a number, or true/false for 1/0."""
+    if isinstance(value, (int, float)):  # bool is an int: true scores 1, false 0
+        return value
+    raise DataError(
+        f"label scores must be numbers (as in spaCy's cats), but {label!r} has "
+        f"{_cut(json.dumps(value, ensure_ascii=False))}",
+        path=source,
+        line=line,
+        hint='score each label from 0 to 1 (e.g. "cats": {"sports": 1.0, "finance": 0.0}); a '
+        "score of 0.5 or more means the label applies",
+    )
 
 
 def _from_object(

@@ -109,6 +109,41 @@ def test_prodigy_records_answered_reject_or_ignore_are_skipped_with_one_warning(
     assert read_examples([path], label_field="answer")[1].labels == ("reject",)
 
 
+def test_label_studio_json_min_choices_and_boolean_cats_are_labels(tmp_path):
+    tasks = [
+        {"id": 1, "text": "云计算芯片", "topic": {"choices": ["cloud", "chips"]}},
+        {"id": 2, "text": "云计算", "topic": "cloud"},
+        {"id": 3, "text": "芯片", "topic": {"choices": "chips"}},
+        {"id": 4, "text": "闲聊", "topic": {"choices": []}},
+    ]
+    path = write(tmp_path / "min.json", json.dumps(tasks, ensure_ascii=False, indent=1))
+    examples = read_examples([path], label_field="topic")
+    assert [e.labels for e in examples] == [("cloud", "chips"), ("cloud",), ("chips",), ()]
+    path = write(
+        tmp_path / "a.jsonl",
+        '{"text": "足球", "cats": {"sports": true, "finance": false}}\n'
+        '{"text": "医院", "labels": {"choices": ["health"]}}\n',
+    )
+    assert [e.labels for e in read_examples([path])] == [("sports",), ("health",)]
+
+
+@pytest.mark.parametrize(
+    ("cats", "message"),
+    [
+        ('{"sports": "no", "finance": "yes"}', "but 'sports' has \"no\""),
+        ('{"sports": 0.9, "travel": [1]}', r"but 'travel' has \[1\]"),
+        ('{"choices": {"a": 1}}', "'choices' must be a list of labels, not dict"),
+    ],
+)
+def test_label_dict_with_scores_that_are_not_numbers_is_an_error(tmp_path, cats, message):
+    path = write(
+        tmp_path / "a.jsonl",
+        '{"text": "云", "labels": []}\n{"text": "股市", "cats": ' + cats + "}\n",
+    )
+    with pytest.raises(DataError, match=rf"a.jsonl, line 2: .*{message}\. Fix: "):
+        read_examples([path])
+
+
 def test_format_option_overrides_the_extension(tmp_path):
     path = write(tmp_path / "data.dat", '{"text": "云", "labels": ["cloud"]}\n')
     assert read_examples([path], "jsonl")[0].labels == ("cloud",)
