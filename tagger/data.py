@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -82,6 +83,25 @@ class Example:
     group: str = ""
     """Examples of one group (e.g. one article) stay together when data is split."""
 
+    def __post_init__(self) -> None:
+        """A single label as a str is ``(label,)``; other label iterables become tuples."""
+        if not isinstance(self.text, str):
+            raise TypeError(f"Example text must be a str, not {type(self.text).__name__}")
+        labels: Any = self.labels
+        if isinstance(labels, str):
+            labels = (labels,)
+        elif not isinstance(labels, tuple):
+            try:
+                labels = tuple(labels)
+            except TypeError:
+                raise TypeError(
+                    f"Example labels must be a str or a tuple of str, not {type(labels).__name__}"
+                ) from None
+        wrong = next((label for label in labels if not isinstance(label, str)), None)
+        if wrong is not None:
+            raise TypeError(f"Example labels must be str, not {type(wrong).__name__}")
+        object.__setattr__(self, "labels", labels)
+
 
 @dataclass
 class DataSummary:
@@ -104,7 +124,7 @@ class DataSummary:
 
 
 def read_examples(
-    paths: Iterable[str | Path],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     format: str | None = None,
     *,
     text_field: str | None = None,
@@ -112,13 +132,15 @@ def read_examples(
     group_field: str | None = None,
     encoding: str | None = None,
 ) -> list[Example]:
-    """Read labeled examples from every file in ``paths``, empty texts included.
+    """Read labeled examples from every file in ``paths`` (or the one file), empty texts included.
 
     ``group_field`` names the field(s), comma-separated, whose values group examples (for
     instance ``source,article``), so that splits keep a group together.
     Raises DataError naming the file and line for anything malformed; warns (DataWarning)
     about records skipped: Label Studio tasks nobody annotated, Prodigy answers reject/ignore.
     """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]  # one file, not the characters of its name
     examples: list[Example] = []
     for path in paths:
         path = Path(path)

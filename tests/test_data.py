@@ -144,6 +144,24 @@ def test_label_dict_with_scores_that_are_not_numbers_is_an_error(tmp_path, cats,
         read_examples([path])
 
 
+def test_read_examples_takes_one_file_as_a_str_or_path(tmp_path):
+    path = write(tmp_path / "a.jsonl", '{"text": "云", "labels": ["cloud"]}\n')
+    for one in (path, str(path)):
+        assert [(e.text, e.labels) for e in read_examples(one)] == [("云", ("cloud",))]
+
+
+def test_example_takes_one_label_as_a_str_and_refuses_text_that_is_not_a_str():
+    assert Example("云计算", "cloud").labels == ("cloud",)
+    assert Example("云计算", ["cloud", "chips"]) == Example("云计算", ("cloud", "chips"))
+    assert Example("闲聊", ()).labels == ()
+    with pytest.raises(TypeError, match="Example text must be a str, not int"):
+        Example(5, ("cloud",))
+    with pytest.raises(TypeError, match="Example labels must be str, not int"):
+        Example("云", (1,))
+    with pytest.raises(TypeError, match="Example labels must be a str or a tuple of str"):
+        Example("云", None)
+
+
 def test_format_option_overrides_the_extension(tmp_path):
     path = write(tmp_path / "data.dat", '{"text": "云", "labels": ["cloud"]}\n')
     assert read_examples([path], "jsonl")[0].labels == ("cloud",)
