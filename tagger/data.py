@@ -28,6 +28,7 @@ import csv
 import io
 import json
 import os
+import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -54,6 +55,8 @@ _EXTENSIONS = {
 TEXT_FIELDS = ("text", "content", "sentence", "title")
 LABEL_FIELDS = ("labels", "label", "category", "categories")
 FASTTEXT_PREFIX = "__label__"
+JOINERS = frozenset(",，、;；|")
+"""Characters that, inside one label, suggest several labels joined in the wrong way."""
 
 
 class DataWarning(UserWarning):
@@ -142,6 +145,7 @@ def read_examples(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]  # one file, not the characters of its name
     examples: list[Example] = []
+    first = 0  # where the examples of the file being read start
     for path in paths:
         path = Path(path)
         fmt = format or _format_of(path)
@@ -178,7 +182,58 @@ def read_examples(
                 examples.append(read)
         for skip, count in skipped.items():
             warnings.warn(f"{path}: skipped {count} {skip.value}", DataWarning, stacklevel=2)
+        _warn_joined_labels(examples[first:], path, fmt)
+        first = len(examples)
+    _warn_label_variants(examples)
     return examples
+
+
+def _warn_joined_labels(examples: Sequence[Example], path: Path, fmt: str) -> None:
+    """Warn about labels holding a separator: probably several labels written as one."""
+    joined = sorted({label for e in examples for label in e.labels if JOINERS & set(label)})
+    if not joined:
+        return
+    how = {
+        "csv": "join labels with '|'",
+        "tsv": "join labels with '|'",
+        "fasttext": "give each label its own __label__ prefix",
+    }.get(fmt, 'write several labels as a list, e.g. ["finance", "tech"]')
+    shown = ", ".join(repr(label) for label in joined[:5])
+    more = f" and {len(joined) - 5} more" if len(joined) > 5 else ""
+    found = " or ".join(repr(c) for c in sorted(JOINERS.intersection("".join(joined))))
+    warnings.warn(
+        f"{path}: label(s) {shown}{more} contain {found}, as if several labels were joined "
+        f"into one; each is trained as one topic. If they are several labels, {how}",
+        DataWarning,
+        stacklevel=3,
+    )
+
+
+def _warn_label_variants(examples: Sequence[Example]) -> None:
+    """Warn about labels that differ only by letter case or full/half width (reading has
+    already stripped the whitespace around each label)."""
+    files: dict[str, dict[str, None]] = {}  # label -> the files it is in, in reading order
+    for e in examples:
+        for label in e.labels:
+            files.setdefault(label, {})[e.source or "?"] = None
+    spellings: dict[str, list[str]] = {}
+    for label in files:
+        key = unicodedata.normalize("NFKC", label).strip().casefold()
+        spellings.setdefault(key, []).append(label)
+    groups = [labels for labels in spellings.values() if len(labels) > 1]
+    if not groups:
+        return
+    described = [
+        " vs ".join(f"{label!r} (in {', '.join(files[label])})" for label in labels)
+        for labels in groups[:5]
+    ]
+    more = f"; and {len(groups) - 5} more" if len(groups) > 5 else ""
+    warnings.warn(
+        f"labels that differ only by letter case or full/half width: {'; '.join(described)}"
+        f"{more}. Each spelling is trained as a different topic: write each label one way",
+        DataWarning,
+        stacklevel=3,
+    )
 
 
 def summarize(examples: Sequence[Example]) -> DataSummary:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import pytest
 from hypothesis import given
@@ -160,6 +161,39 @@ def test_example_takes_one_label_as_a_str_and_refuses_text_that_is_not_a_str():
         Example("云", (1,))
     with pytest.raises(TypeError, match="Example labels must be a str or a tuple of str"):
         Example("云", None)
+
+
+def test_labels_that_look_joined_are_warned_about_per_file(tmp_path):
+    csv_path = write(tmp_path / "a.csv", 'text,label\n云,"finance,tech"\n芯,a、b|chips\n雨,x\n')
+    jsonl = write(tmp_path / "b.jsonl", '{"text": "云", "labels": ["财经；科技", "x"]}\n')
+    fasttext = write(tmp_path / "c.txt", "__label__x 云\n")
+    with pytest.warns(DataWarning) as caught:
+        examples = read_examples([csv_path, jsonl, fasttext])
+    assert [e.labels for e in examples][:2] == [("finance,tech",), ("a、b", "chips")]
+    assert [str(w.message) for w in caught] == [
+        f"{csv_path}: label(s) 'a、b', 'finance,tech' contain ',' or '、', as if several "
+        "labels were joined into one; each is trained as one topic. If they are several "
+        "labels, join labels with '|'",
+        f"{jsonl}: label(s) '财经；科技' contain '；', as if several labels were joined into "
+        "one; each is trained as one topic. If they are several labels, write several labels "
+        'as a list, e.g. ["finance", "tech"]',
+    ]
+
+
+def test_labels_differing_only_by_case_or_width_are_warned_about(tmp_path):
+    one = write(tmp_path / "a.jsonl", '{"text": "云", "labels": ["Health", "ＡＩ"]}\n')
+    two = write(tmp_path / "b.csv", "text,label\n芯,health|AI\n雨,Health\n")
+    with pytest.warns(DataWarning) as caught:
+        read_examples([one, two])
+    assert [str(w.message) for w in caught] == [
+        f"labels that differ only by letter case or full/half width: 'Health' (in {one}, "
+        f"{two}) vs 'health' (in {two}); 'ＡＩ' (in {one}) vs 'AI' (in {two}). Each spelling "
+        "is trained as a different topic: write each label one way"
+    ]
+    same = write(tmp_path / "c.csv", "text,label\n芯,Health|AI\n雨,Health\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one spelling each: no warning
+        assert len(read_examples(same)) == 2
 
 
 def test_format_option_overrides_the_extension(tmp_path):
