@@ -6,14 +6,17 @@ Supported shapes, chosen by file extension or by ``format``:
   list), ``label`` (a string or a list, as doccano exports it), ``cats`` (spaCy/Prodigy, labels
   scored >= 0.5, true/false as 1/0; a score that is not a number is an error) or ``accept``
   (Prodigy choice view). A label field holding ``{"choices": [...]}`` (Label Studio JSON-MIN)
-  gives those labels. An empty list means "no topic". Prodigy
-  records whose ``answer`` is ``reject`` or ``ignore`` are skipped with a ``DataWarning``.
+  gives those labels. An empty list means "no topic". Prodigy records whose ``answer`` is
+  ``reject`` or ``ignore`` are skipped with a ``DataWarning``.
 - ``json``: a JSON array of such objects, or a Label Studio export (``data.text`` and the
   ``choices`` of the first annotation that was not cancelled; tasks nobody annotated, or whose
   annotations were all cancelled, are skipped with a ``DataWarning``).
 - ``csv`` / ``tsv``: a header row, a text column and a label column; several labels are joined
   by ``|``.
 - ``fasttext``: ``__label__a __label__b text`` a line.
+
+Text and labels are found under the first of ``TEXT_FIELDS`` and ``LABEL_FIELDS`` (English
+names, then Chinese ones: 正文/内容/文本/标题, 标签/类别/分类/主题) a record has.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
@@ -52,8 +55,9 @@ _EXTENSIONS = {
     ".ft": "fasttext",
     ".fasttext": "fasttext",
 }
-TEXT_FIELDS = ("text", "content", "sentence", "title")
-LABEL_FIELDS = ("labels", "label", "category", "categories")
+TEXT_FIELDS = ("text", "content", "sentence", "title", "正文", "内容", "文本", "标题")
+LABEL_FIELDS = ("labels", "label", "category", "categories", "标签", "类别", "分类", "主题")
+"""Field or column names tried in this order when --text-field/--label-field is not given."""
 FASTTEXT_PREFIX = "__label__"
 JOINERS = frozenset(",，、;；|")
 """Characters that, inside one label, suggest several labels joined in the wrong way."""

@@ -228,6 +228,25 @@ def test_bad_fields_are_clear_errors(tmp_path, line, message):
         read_examples([path])
 
 
+def test_chinese_field_and_column_names_are_found_without_options(tmp_path):
+    csv_path = write(
+        tmp_path / "a.csv", "\ufeff编号,标题,正文,标签\n1,云,阿里云发布服务器,cloud|chips\n"
+    )
+    tsv_path = write(tmp_path / "b.tsv", "内容\t类别\n芯片出口\tchips\n")
+    jsonl = write(
+        tmp_path / "c.jsonl", '{"文本": "天气", "分类": "weather"}\n{"标题": "云", "主题": []}\n'
+    )
+    examples = read_examples([csv_path, tsv_path, jsonl])
+    assert [(e.text, e.labels) for e in examples] == [
+        ("阿里云发布服务器", ("cloud", "chips")),
+        ("芯片出口", ("chips",)),
+        ("天气", ("weather",)),
+        ("云", ()),
+    ]
+    both = write(tmp_path / "d.csv", "标签,label,内容,text\nx,cloud,y,云\n")  # English first
+    assert [(e.text, e.labels) for e in read_examples(both)] == [("云", ("cloud",))]
+
+
 def test_csv_without_a_text_column(tmp_path):
     path = write(tmp_path / "a.csv", "body,label\n云,cloud\n")
     with pytest.raises(DataError, match=r"a.csv, line 1: no text column .*--text-field"):
