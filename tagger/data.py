@@ -4,13 +4,19 @@ Supported shapes, chosen by file extension or by ``format``:
 
 - ``jsonl``: one object a line with ``text`` (or ``content``/``sentence``) and ``labels`` (a
   list), ``label`` (a string or a list, as doccano exports it), ``cats`` (spaCy/Prodigy, labels
-  scored >= 0.5) or ``accept`` (Prodigy choice view). An empty list means "no topic".
+  scored >= 0.5, true/false as 1/0; a score that is not a number is an error) or ``accept``
+  (Prodigy choice view). A label field holding ``{"choices": [...]}`` (Label Studio JSON-MIN)
+  gives those labels. An empty list means "no topic". Prodigy records whose ``answer`` is
+  ``reject`` or ``ignore`` are skipped with a ``DataWarning``.
 - ``json``: a JSON array of such objects, or a Label Studio export (``data.text`` and the
   ``choices`` of the first annotation that was not cancelled; tasks nobody annotated, or whose
   annotations were all cancelled, are skipped with a ``DataWarning``).
 - ``csv`` / ``tsv``: a header row, a text column and a label column; several labels are joined
   by ``|``.
 - ``fasttext``: ``__label__a __label__b text`` a line.
+
+Text and labels are found under the first of ``TEXT_FIELDS`` and ``LABEL_FIELDS`` (English
+names, then Chinese ones: 正文/内容/文本/标题, 标签/类别/分类/主题) a record has.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
@@ -24,10 +30,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +55,28 @@ _EXTENSIONS = {
     ".ft": "fasttext",
     ".fasttext": "fasttext",
 }
-TEXT_FIELDS = ("text", "content", "sentence", "title")
-LABEL_FIELDS = ("labels", "label", "category", "categories")
+TEXT_FIELDS = ("text", "content", "sentence", "title", "正文", "内容", "文本", "标题")
+LABEL_FIELDS = ("labels", "label", "category", "categories", "标签", "类别", "分类", "主题")
+"""Field or column names tried in this order when --text-field/--label-field is not given."""
 FASTTEXT_PREFIX = "__label__"
+JOINERS = frozenset(",，、;；|")
+"""Characters that, inside one label, suggest several labels joined in the wrong way."""
 
 
 class DataWarning(UserWarning):
     """Labeled data that can be used but probably holds a mistake."""
+
+
+class _Skip(Enum):
+    """A record read but left out of the examples, and what the warning counting them says."""
+
+    UNANNOTATED = (
+        "Label Studio task(s) that nobody annotated (no annotation, or only cancelled ones)"
+    )
+    REJECTED = "record(s) whose Prodigy answer is reject or ignore"
+
+
+PRODIGY_SKIPPED = ("reject", "ignore")
 
 
 @dataclass(frozen=True)
@@ -65,6 +89,25 @@ class Example:
     line: int = 0
     group: str = ""
     """Examples of one group (e.g. one article) stay together when data is split."""
+
+    def __post_init__(self) -> None:
+        """A single label as a str is ``(label,)``; other label iterables become tuples."""
+        if not isinstance(self.text, str):
+            raise TypeError(f"Example text must be a str, not {type(self.text).__name__}")
+        labels: Any = self.labels
+        if isinstance(labels, str):
+            labels = (labels,)
+        elif not isinstance(labels, tuple):
+            try:
+                labels = tuple(labels)
+            except TypeError:
+                raise TypeError(
+                    f"Example labels must be a str or a tuple of str, not {type(labels).__name__}"
+                ) from None
+        wrong = next((label for label in labels if not isinstance(label, str)), None)
+        if wrong is not None:
+            raise TypeError(f"Example labels must be str, not {type(wrong).__name__}")
+        object.__setattr__(self, "labels", labels)
 
 
 @dataclass
@@ -88,7 +131,7 @@ class DataSummary:
 
 
 def read_examples(
-    paths: Iterable[str | Path],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     format: str | None = None,
     *,
     text_field: str | None = None,
@@ -96,14 +139,17 @@ def read_examples(
     group_field: str | None = None,
     encoding: str | None = None,
 ) -> list[Example]:
-    """Read labeled examples from every file in ``paths``, empty texts included.
+    """Read labeled examples from every file in ``paths`` (or the one file), empty texts included.
 
     ``group_field`` names the field(s), comma-separated, whose values group examples (for
     instance ``source,article``), so that splits keep a group together.
     Raises DataError naming the file and line for anything malformed; warns (DataWarning)
-    about Label Studio tasks skipped because nobody annotated them.
+    about records skipped: Label Studio tasks nobody annotated, Prodigy answers reject/ignore.
     """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]  # one file, not the characters of its name
     examples: list[Example] = []
+    first = 0  # where the examples of the file being read start
     for path in paths:
         path = Path(path)
         fmt = format or _format_of(path)
@@ -132,16 +178,66 @@ def read_examples(
             if group_field:
                 raise DataError("fastText files have no fields to group by", path=path)
             options = {}
-        read = list(reader(text, str(path), **options))
-        examples.extend(e for e in read if e is not None)
-        if None in read:
-            warnings.warn(
-                f"{path}: skipped {read.count(None)} Label Studio task(s) that nobody annotated "
-                "(no annotation, or only cancelled ones)",
-                DataWarning,
-                stacklevel=2,
-            )
+        skipped: Counter[_Skip] = Counter()
+        for read in reader(text, str(path), **options):
+            if isinstance(read, _Skip):
+                skipped[read] += 1
+            else:
+                examples.append(read)
+        for skip, count in skipped.items():
+            warnings.warn(f"{path}: skipped {count} {skip.value}", DataWarning, stacklevel=2)
+        _warn_joined_labels(examples[first:], path, fmt)
+        first = len(examples)
+    _warn_label_variants(examples)
     return examples
+
+
+def _warn_joined_labels(examples: Sequence[Example], path: Path, fmt: str) -> None:
+    """Warn about labels holding a separator: probably several labels written as one."""
+    joined = sorted({label for e in examples for label in e.labels if JOINERS & set(label)})
+    if not joined:
+        return
+    how = {
+        "csv": "join labels with '|'",
+        "tsv": "join labels with '|'",
+        "fasttext": "give each label its own __label__ prefix",
+    }.get(fmt, 'write several labels as a list, e.g. ["finance", "tech"]')
+    shown = ", ".join(repr(label) for label in joined[:5])
+    more = f" and {len(joined) - 5} more" if len(joined) > 5 else ""
+    found = " or ".join(repr(c) for c in sorted(JOINERS.intersection("".join(joined))))
+    warnings.warn(
+        f"{path}: label(s) {shown}{more} contain {found}, as if several labels were joined "
+        f"into one; each is trained as one topic. If they are several labels, {how}",
+        DataWarning,
+        stacklevel=3,
+    )
+
+
+def _warn_label_variants(examples: Sequence[Example]) -> None:
+    """Warn about labels that differ only by letter case or full/half width (reading has
+    already stripped the whitespace around each label)."""
+    files: dict[str, dict[str, None]] = {}  # label -> the files it is in, in reading order
+    for e in examples:
+        for label in e.labels:
+            files.setdefault(label, {})[e.source or "?"] = None
+    spellings: dict[str, list[str]] = {}
+    for label in files:
+        key = unicodedata.normalize("NFKC", label).strip().casefold()
+        spellings.setdefault(key, []).append(label)
+    groups = [labels for labels in spellings.values() if len(labels) > 1]
+    if not groups:
+        return
+    described = [
+        " vs ".join(f"{label!r} (in {', '.join(files[label])})" for label in labels)
+        for labels in groups[:5]
+    ]
+    more = f"; and {len(groups) - 5} more" if len(groups) > 5 else ""
+    warnings.warn(
+        f"labels that differ only by letter case or full/half width: {'; '.join(described)}"
+        f"{more}. Each spelling is trained as a different topic: write each label one way",
+        DataWarning,
+        stacklevel=3,
+    )
 
 
 def summarize(examples: Sequence[Example]) -> DataSummary:
@@ -197,8 +293,10 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
         parts = [value]
     elif isinstance(value, list):
         parts = value
+    elif isinstance(value, dict) and list(value) == ["choices"]:  # Label Studio JSON-MIN
+        parts = _choices(value["choices"], source, line)
     elif isinstance(value, dict):  # spaCy / Prodigy "cats": {"label": score}
-        parts = [k for k, v in value.items() if isinstance(v, (int, float)) and v >= 0.5]
+        parts = [k for k, v in value.items() if _score(k, v, source, line) >= 0.5]
     else:
         raise DataError(
             f"labels must be a string or a list of strings, not {type(value).__name__}",
@@ -220,6 +318,34 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
     return tuple(labels)
 
 
+def _choices(value: Any, source: str, line: int) -> list[Any]:
+    """The labels of a Label Studio JSON-MIN ``{"choices": [...]}``."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return value
+    raise DataError(
+        f"'choices' must be a list of labels, not {type(value).__name__}",
+        path=source,
+        line=line,
+        hint='write {"choices": ["cloud", "policy"]}',
+    )
+
+
+def _score(label: str, value: Any, source: str, line: int) -> float:
+    """A spaCy ``cats`` score: a number, or true/false for 1/0."""
+    if isinstance(value, (int, float)):  # bool is an int: true scores 1, false 0
+        return value
+    raise DataError(
+        f"label scores must be numbers (as in spaCy's cats), but {label!r} has "
+        f"{_cut(json.dumps(value, ensure_ascii=False))}",
+        path=source,
+        line=line,
+        hint='score each label from 0 to 1 (e.g. "cats": {"sports": 1.0, "finance": 0.0}); a '
+        "score of 0.5 or more means the label applies",
+    )
+
+
 def _from_object(
     obj: Any,
     source: str,
@@ -227,7 +353,7 @@ def _from_object(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str] = (),
-) -> Example | None:
+) -> Example | _Skip:
     if not isinstance(obj, dict):
         raise DataError(
             f"expected a JSON object, got {type(obj).__name__}",
@@ -237,6 +363,8 @@ def _from_object(
         )
     if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
         return _from_label_studio(obj, source, line, text_field, group_fields)
+    if obj.get("answer") in PRODIGY_SKIPPED and label_field != "answer":
+        return _Skip.REJECTED  # Prodigy: the annotator said the label (or choice) is wrong
     text_key = _pick(obj, (text_field,) if text_field else TEXT_FIELDS)
     if text_key is None:
         raise DataError(
@@ -280,9 +408,9 @@ def _group(obj: dict, group_fields: Sequence[str], source: str, line: int) -> st
 
 def _from_label_studio(
     obj: dict, source: str, line: int, text_field: str | None, group_fields: Sequence[str]
-) -> Example | None:
+) -> Example | _Skip:
     """The task's text with the choices of its first annotation that was not cancelled (none
-    chosen: no topic), or None when there is no such annotation. Groups come from ``data``."""
+    chosen: no topic), or _Skip.UNANNOTATED when there is no such annotation. Groups come from ``data``."""
     data = obj["data"]
     key = _pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
@@ -291,7 +419,7 @@ def _from_label_studio(
     annotations = obj["annotations"] if isinstance(obj["annotations"], list) else []
     done = [a for a in annotations if not (isinstance(a, dict) and a.get("was_cancelled"))]
     if not done:
-        return None
+        return _Skip.UNANNOTATED
     choices: list[Any] = []
     results = done[0].get("result") if isinstance(done[0], dict) else None
     for result in results if isinstance(results, list) else []:
@@ -311,7 +439,7 @@ def _read_jsonl(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
-) -> Iterator[Example | None]:
+) -> Iterator[Example | _Skip]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -333,7 +461,7 @@ def _read_json(
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
-) -> Iterator[Example | None]:
+) -> Iterator[Example | _Skip]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

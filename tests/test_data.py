@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import pytest
 from hypothesis import given
@@ -86,6 +87,115 @@ def test_label_studio_tasks_nobody_annotated_are_skipped_with_a_warning(tmp_path
     ]
 
 
+def test_prodigy_records_answered_reject_or_ignore_are_skipped_with_one_warning(tmp_path):
+    records = [
+        {"text": "云计算", "label": "cloud", "answer": "accept"},
+        {"text": "天气", "label": "cloud", "answer": "reject"},
+        {"text": "芯片", "accept": ["chips"], "answer": "accept"},
+        {"text": "闲聊", "accept": ["chips"], "answer": "ignore"},
+        {"text": "政策", "label": "policy", "answer": "reject"},
+        {"text": "问答", "label": "qa", "answer": "北京"},  # an "answer" that is not Prodigy's
+    ]
+    path = write(tmp_path / "prodigy.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    with pytest.warns(DataWarning) as caught:
+        examples = read_examples([path])
+    assert [str(w.message) for w in caught] == [
+        f"{path}: skipped 3 record(s) whose Prodigy answer is reject or ignore"
+    ]
+    assert [(e.text, e.labels, e.line) for e in examples] == [
+        ("云计算", ("cloud",), 1),
+        ("芯片", ("chips",), 3),
+        ("问答", ("qa",), 6),
+    ]
+    assert read_examples([path], label_field="answer")[1].labels == ("reject",)
+
+
+def test_label_studio_json_min_choices_and_boolean_cats_are_labels(tmp_path):
+    tasks = [
+        {"id": 1, "text": "云计算芯片", "topic": {"choices": ["cloud", "chips"]}},
+        {"id": 2, "text": "云计算", "topic": "cloud"},
+        {"id": 3, "text": "芯片", "topic": {"choices": "chips"}},
+        {"id": 4, "text": "闲聊", "topic": {"choices": []}},
+    ]
+    path = write(tmp_path / "min.json", json.dumps(tasks, ensure_ascii=False, indent=1))
+    examples = read_examples([path], label_field="topic")
+    assert [e.labels for e in examples] == [("cloud", "chips"), ("cloud",), ("chips",), ()]
+    path = write(
+        tmp_path / "a.jsonl",
+        '{"text": "足球", "cats": {"sports": true, "finance": false}}\n'
+        '{"text": "医院", "labels": {"choices": ["health"]}}\n',
+    )
+    assert [e.labels for e in read_examples([path])] == [("sports",), ("health",)]
+
+
+@pytest.mark.parametrize(
+    ("cats", "message"),
+    [
+        ('{"sports": "no", "finance": "yes"}', "but 'sports' has \"no\""),
+        ('{"sports": 0.9, "travel": [1]}', r"but 'travel' has \[1\]"),
+        ('{"choices": {"a": 1}}', "'choices' must be a list of labels, not dict"),
+    ],
+)
+def test_label_dict_with_scores_that_are_not_numbers_is_an_error(tmp_path, cats, message):
+    path = write(
+        tmp_path / "a.jsonl",
+        '{"text": "云", "labels": []}\n{"text": "股市", "cats": ' + cats + "}\n",
+    )
+    with pytest.raises(DataError, match=rf"a.jsonl, line 2: .*{message}\. Fix: "):
+        read_examples([path])
+
+
+def test_read_examples_takes_one_file_as_a_str_or_path(tmp_path):
+    path = write(tmp_path / "a.jsonl", '{"text": "云", "labels": ["cloud"]}\n')
+    for one in (path, str(path)):
+        assert [(e.text, e.labels) for e in read_examples(one)] == [("云", ("cloud",))]
+
+
+def test_example_takes_one_label_as_a_str_and_refuses_text_that_is_not_a_str():
+    assert Example("云计算", "cloud").labels == ("cloud",)
+    assert Example("云计算", ["cloud", "chips"]) == Example("云计算", ("cloud", "chips"))
+    assert Example("闲聊", ()).labels == ()
+    with pytest.raises(TypeError, match="Example text must be a str, not int"):
+        Example(5, ("cloud",))
+    with pytest.raises(TypeError, match="Example labels must be str, not int"):
+        Example("云", (1,))
+    with pytest.raises(TypeError, match="Example labels must be a str or a tuple of str"):
+        Example("云", None)
+
+
+def test_labels_that_look_joined_are_warned_about_per_file(tmp_path):
+    csv_path = write(tmp_path / "a.csv", 'text,label\n云,"finance,tech"\n芯,a、b|chips\n雨,x\n')
+    jsonl = write(tmp_path / "b.jsonl", '{"text": "云", "labels": ["财经；科技", "x"]}\n')
+    fasttext = write(tmp_path / "c.txt", "__label__x 云\n")
+    with pytest.warns(DataWarning) as caught:
+        examples = read_examples([csv_path, jsonl, fasttext])
+    assert [e.labels for e in examples][:2] == [("finance,tech",), ("a、b", "chips")]
+    assert [str(w.message) for w in caught] == [
+        f"{csv_path}: label(s) 'a、b', 'finance,tech' contain ',' or '、', as if several "
+        "labels were joined into one; each is trained as one topic. If they are several "
+        "labels, join labels with '|'",
+        f"{jsonl}: label(s) '财经；科技' contain '；', as if several labels were joined into "
+        "one; each is trained as one topic. If they are several labels, write several labels "
+        'as a list, e.g. ["finance", "tech"]',
+    ]
+
+
+def test_labels_differing_only_by_case_or_width_are_warned_about(tmp_path):
+    one = write(tmp_path / "a.jsonl", '{"text": "云", "labels": ["Health", "ＡＩ"]}\n')
+    two = write(tmp_path / "b.csv", "text,label\n芯,health|AI\n雨,Health\n")
+    with pytest.warns(DataWarning) as caught:
+        read_examples([one, two])
+    assert [str(w.message) for w in caught] == [
+        f"labels that differ only by letter case or full/half width: 'Health' (in {one}, "
+        f"{two}) vs 'health' (in {two}); 'ＡＩ' (in {one}) vs 'AI' (in {two}). Each spelling "
+        "is trained as a different topic: write each label one way"
+    ]
+    same = write(tmp_path / "c.csv", "text,label\n芯,Health|AI\n雨,Health\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one spelling each: no warning
+        assert len(read_examples(same)) == 2
+
+
 def test_format_option_overrides_the_extension(tmp_path):
     path = write(tmp_path / "data.dat", '{"text": "云", "labels": ["cloud"]}\n')
     assert read_examples([path], "jsonl")[0].labels == ("cloud",)
@@ -116,6 +226,25 @@ def test_bad_fields_are_clear_errors(tmp_path, line, message):
     path = write(tmp_path / "a.jsonl", line + "\n")
     with pytest.raises(DataError, match=rf"line 1: {message}"):
         read_examples([path])
+
+
+def test_chinese_field_and_column_names_are_found_without_options(tmp_path):
+    csv_path = write(
+        tmp_path / "a.csv", "\ufeff编号,标题,正文,标签\n1,云,阿里云发布服务器,cloud|chips\n"
+    )
+    tsv_path = write(tmp_path / "b.tsv", "内容\t类别\n芯片出口\tchips\n")
+    jsonl = write(
+        tmp_path / "c.jsonl", '{"文本": "天气", "分类": "weather"}\n{"标题": "云", "主题": []}\n'
+    )
+    examples = read_examples([csv_path, tsv_path, jsonl])
+    assert [(e.text, e.labels) for e in examples] == [
+        ("阿里云发布服务器", ("cloud", "chips")),
+        ("芯片出口", ("chips",)),
+        ("天气", ("weather",)),
+        ("云", ()),
+    ]
+    both = write(tmp_path / "d.csv", "标签,label,内容,text\nx,cloud,y,云\n")  # English first
+    assert [(e.text, e.labels) for e in read_examples(both)] == [("云", ("cloud",))]
 
 
 def test_csv_without_a_text_column(tmp_path):
