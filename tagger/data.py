@@ -281,6 +281,7 @@ def record_text(obj: Any, source: str, line: int, text_field: str | None = None)
             f"the {text_key!r} field must be a string, not {type(text).__name__}",
             path=source,
             line=line,
+            hint="write the text as a string, or name another field with --text-field",
         )
     return text
 
