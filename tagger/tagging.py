@@ -566,6 +566,8 @@ def _json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]
             following = skip_space()
             if following == ",":
                 pos += 1
+            elif not following:
+                raise error("the JSON array is not closed (a ']' is missing)", pos)
             elif following != "]":
                 raise error("expected ',' or ']' after an array item", pos)
 
