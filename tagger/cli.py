@@ -130,6 +130,15 @@ class TagFormat(str, Enum):
     csv = "csv"
 
 
+class InputFormat(str, Enum):
+    auto = "auto"
+    text = "text"
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
 class SegmentFormat(str, Enum):
     table = "table"
     json = "json"
@@ -196,6 +205,7 @@ TextField = Annotated[str | None, typer.Option(help="Name of the text field or c
 LabelField = Annotated[str | None, typer.Option(help="Name of the label field or column.")]
 
 TRAINING = "Training options (train; evaluate --cv)"
+RECORDS = "Records (JSONL, JSON, CSV, TSV inputs)"
 HMM_DEFAULT = False
 GroupField = Annotated[
     str | None,
@@ -562,9 +572,35 @@ def tag_command(
             "--explain", help=f"Show the {EVIDENCE_TERMS} terms that raised each label most."
         ),
     ] = False,
+    input_format: Annotated[
+        InputFormat,
+        typer.Option(
+            help="'auto': a .jsonl/.ndjson/.json/.csv/.tsv file holds records, one article each "
+            "(stdin and other files are text); or read every input as 'text' or as records.",
+            rich_help_panel=RECORDS,
+        ),
+    ] = InputFormat.auto,
+    text_field: Annotated[
+        str | None,
+        typer.Option(
+            help="The records' text field or column (default: the first of "
+            "text, content, sentence, title).",
+            rich_help_panel=RECORDS,
+        ),
+    ] = None,
+    id_field: Annotated[
+        str | None,
+        typer.Option(
+            help="The records' id field or column, output as 'id' (default: 'id' if there, "
+            "else the line the record starts on).",
+            rich_help_panel=RECORDS,
+        ),
+    ] = None,
 ) -> None:
-    """Tag every segment of the articles and roll the labels up into article topics."""
-    from .tagging import default_model_path, render_paths, resolve_model, tag_paths
+    """Tag every segment of the articles and roll the labels up into article topics.
+
+    A JSONL, JSON or CSV/TSV file holds records: each is one article, output with its id."""
+    from .tagging import default_model_path, input_format_of, render_paths, resolve_model, tag_paths
 
     if not inputs:
         if sys.stdin.isatty():
@@ -580,10 +616,17 @@ def tag_command(
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
     failures: list[TaggerError] = []
     scorer = resolve_model(model, trust=trust)
+    ids = any(  # records: an id column in CSV
+        input_format_of(source, input_format.value) != "text"
+        for source in [*_listed(inputs), *(["-"] if "-" in inputs else [])]
+    )
     options: dict[str, Any] = {
         "encoding": encoding,
         "on_error": failures.append,
         "jobs": jobs,
+        "input_format": input_format.value,
+        "text_field": text_field,
+        "id_field": id_field,
         "top_k": top_k,
         "threshold": threshold,
         "min_share": min_share,
@@ -596,7 +639,7 @@ def tag_command(
     if format is TagFormat.table:
         tagged = ((a.source, a.index, a) for a in tag_paths(inputs, scorer, **options))
     else:  # rendered where tagged (see _tails), numbered and finished here
-        tails = functools.partial(_tails, format=format, explain=explain)
+        tails = functools.partial(_tails, format=format, explain=explain, ids=ids)
         tagged = render_paths(inputs, tails, scorer, **options)
     count, kept = 0, False
     try:
@@ -605,13 +648,13 @@ def tag_command(
                 if format is TagFormat.table:
                     print_tagged(item)
                 else:
-                    write(_joined(format, source, index, item, count == 1, explain))
+                    write(_joined(format, source, index, item, count == 1, explain, ids))
             if count == 0 and (failures or (output is not None and output.is_file())):
                 raise _NothingWritten  # keep any previous output file as it was
             if format is TagFormat.json:
                 write("[]\n" if count == 0 else "\n]\n")
             if format is TagFormat.csv and count == 0:
-                write(_csv_header(explain))  # an empty table
+                write(_csv_header(explain, ids))  # an empty table
     except _NothingWritten:
         kept = output is not None
     finally:
@@ -636,22 +679,26 @@ def _listed(inputs: list[str]) -> Iterator[Path | str]:
             yield from (source for source in iter_sources(path) if source != "-")
 
 
-def _tails(article: Any, format: TagFormat, explain: bool) -> list[str]:
+def _tails(article: Any, format: TagFormat, explain: bool, ids: bool = False) -> list[str]:
     """An article in a streamed output without its source and index, which ``_joined`` puts
-    in front: one JSON list item, or a JSON line or CSV row a segment. Runs in the process that
-    tagged the article (``render_paths``), where its index is not known."""
+    in front: one JSON list item, or a JSON line or CSV row a segment (with an ``id`` column
+    when ``ids``). Runs in the process that tagged the article (``render_paths``), where its
+    index is not known."""
     if format is TagFormat.json:
         item = article.to_dict()
         del item["source"], item["index"]
         return [json.dumps(item, ensure_ascii=False, indent=2)[2:]]  # without its "{\n"
     if format is TagFormat.jsonl:
-        return [_json_line({"title": article.title} | s.to_dict())[1:] for s in article.segments]
+        head = ({} if article.id is None else {"id": article.id}) | {"title": article.title}
+        return [_json_line(head | s.to_dict())[1:] for s in article.segments]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     rows = []
     for s in article.segments:
         scores = "|".join(f"{label}:{score:.4f}" for label, score in s.scores.items())
         row = [article.title or "", s.start, s.end, "|".join(s.labels), scores, s.text]
+        if ids:
+            row.insert(0, "" if article.id is None else article.id)
         if explain:
             row.append("|".join(f"{label}:{evidence_text(s, label)}" for label in s.labels))
         writer.writerow(row)
@@ -662,7 +709,13 @@ def _tails(article: Any, format: TagFormat, explain: bool) -> list[str]:
 
 
 def _joined(
-    format: TagFormat, source: str, index: int, tails: list[str], first: bool, explain: bool
+    format: TagFormat,
+    source: str,
+    index: int,
+    tails: list[str],
+    first: bool,
+    explain: bool,
+    ids: bool = False,
 ) -> str:
     """An article's ``_tails`` with its source and index in front: JSON list items, JSON
     lines, or CSV rows (after the header, before the first)."""
@@ -673,11 +726,13 @@ def _joined(
         head = f'{{"source": {_json_line(source)}, "article": {index}, '
         return "".join(head + tail + "\n" for tail in tails)
     head = f"{_csv_field(source)},{index},"
-    return (_csv_header(explain) if first else "") + "".join(head + tail for tail in tails)
+    return (_csv_header(explain, ids) if first else "") + "".join(head + tail for tail in tails)
 
 
-def _csv_header(explain: bool) -> str:
+def _csv_header(explain: bool, ids: bool = False) -> str:
     columns = ["source", "article", "title", "start", "end", "labels", "scores", "text"]
+    if ids:
+        columns.insert(2, "id")
     return ",".join([*columns, "evidence"] if explain else columns) + "\n"
 
 

@@ -365,14 +365,7 @@ def _from_object(
         return _from_label_studio(obj, source, line, text_field, group_fields)
     if obj.get("answer") in PRODIGY_SKIPPED and label_field != "answer":
         return _Skip.REJECTED  # Prodigy: the annotator said the label (or choice) is wrong
-    text_key = _pick(obj, (text_field,) if text_field else TEXT_FIELDS)
-    if text_key is None:
-        raise DataError(
-            f"no text field (looked for {', '.join((text_field,) if text_field else TEXT_FIELDS)})",
-            path=source,
-            line=line,
-            hint='add a "text" field or name yours with --text-field',
-        )
+    text = record_text(obj, source, line, text_field)
     label_keys = (label_field,) if label_field else (*LABEL_FIELDS, "cats", "accept")
     label_key = _pick(obj, label_keys)
     if label_key is None:
@@ -382,15 +375,53 @@ def _from_object(
             line=line,
             hint='add "labels": [...] (an empty list for no topic) or name yours with --label-field',
         )
+    group = _group(obj, group_fields, source, line)
+    return Example(text, _labels(obj[label_key], source, line), source, line, group)
+
+
+def record_text(obj: Any, source: str, line: int, text_field: str | None = None) -> str:
+    """The text of one record: its ``text_field``, else the first of ``TEXT_FIELDS`` it has.
+
+    Raises DataError naming ``source`` and ``line`` when the record is not an object, has no
+    such field, or its value is not a string.
+
+    >>> record_text({"id": 7, "content": "云计算"}, "a.jsonl", 1)
+    '云计算'
+    """
+    if not isinstance(obj, dict):
+        raise DataError(
+            f"expected a JSON object, got {type(obj).__name__}",
+            path=source,
+            line=line,
+            hint='write one object a record: {"text": "..."}',
+        )
+    text_key = _pick(obj, (text_field,) if text_field else TEXT_FIELDS)
+    if text_key is None:
+        raise DataError(
+            f"no text field (looked for {', '.join((text_field,) if text_field else TEXT_FIELDS)})",
+            path=source,
+            line=line,
+            hint='add a "text" field or name yours with --text-field',
+        )
     text = obj[text_key]
     if not isinstance(text, str):
         raise DataError(
             f"the {text_key!r} field must be a string, not {type(text).__name__}",
             path=source,
             line=line,
+            hint="write the text as a string, or name another field with --text-field",
         )
-    group = _group(obj, group_fields, source, line)
-    return Example(text, _labels(obj[label_key], source, line), source, line, group)
+    return text
+
+
+def text_column(columns: list[str], text_field: str | None, source: str) -> int:
+    """The index of the text column in a CSV header: ``text_field``, else the first of
+    ``TEXT_FIELDS`` (case does not matter); DataError naming the header otherwise.
+
+    >>> text_column(["id", "Content"], None, "a.csv")
+    1
+    """
+    return _column(columns, text_field, TEXT_FIELDS, "text", source)
 
 
 def _group(obj: dict, group_fields: Sequence[str], source: str, line: int) -> str:

@@ -10,27 +10,32 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
+from .data import record_text, text_column
 from .errors import DataError, ModelError, TaggerError
 from .files import iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider
 from .modelfile import load_compact
 from .parallel import imap
-from .segmenting import Part, regroup, segment, visible_chars
+from .segmenting import Article, Part, regroup, segment, visible_chars
 
 __all__ = [
+    "INPUT_FORMATS",
     "TaggedArticle",
     "TaggedSegment",
     "Topic",
     "default_model_path",
+    "input_format_of",
     "iter_sources",
     "render_paths",
     "tag",
@@ -41,6 +46,17 @@ R = TypeVar("R")
 MODEL_ENV = "TAGGER_MODEL"
 SCORES_SHOWN = 5
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
+RECORD_SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+}
+INPUT_FORMATS = ("auto", "text", "jsonl", "json", "csv", "tsv")
+"""How ``tag_paths`` reads an input: ``auto`` (records for the extensions of
+``RECORD_SUFFIXES``, else text; stdin is text), ``text``, or one of the record formats."""
+ID_FIELD = "id"
 
 
 @dataclass
@@ -83,12 +99,17 @@ class TaggedArticle:
     end: int
     topics: list[Topic]
     segments: list[TaggedSegment]
+    id: str | int | float | None = None
+    """The record's id when the article is a record of a JSONL/JSON/CSV/TSV input."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape: source, index, title, topics, segments."""
+        """The documented JSON shape: source, index, (id,) title, topics, segments."""
         found = asdict(self)
         found["segments"] = [s.to_dict() for s in self.segments]
-        return found
+        del found["id"]
+        if self.id is None:
+            return found
+        return {"source": self.source, "index": self.index, "id": self.id, **found}
 
 
 def default_model_path() -> Path:
@@ -141,6 +162,21 @@ def tag(
     """
     model = resolve_model(model)
     articles = segment(text, **segment_options)
+    tagged = _tag_segments(articles, model, top_k, threshold, explain)
+    return [
+        TaggedArticle(source, index, a.title, a.start, a.end, _topics(parts, min_share), parts)
+        for index, (a, parts) in enumerate(zip(articles, tagged))
+    ]
+
+
+def _tag_segments(
+    articles: list[Article],
+    model: LabelDecider,
+    top_k: int | None,
+    threshold: float | None,
+    explain: int,
+) -> list[list[TaggedSegment]]:
+    """The tagged segments of each article, all scored at once."""
     segments = [s for a in articles for s in a.segments]
     texts = [s.text for s in segments]
     scores = model.scores(texts)
@@ -155,21 +191,7 @@ def tag(
         TaggedSegment(s.start, s.end, s.text, names, _shown(model, row, top, pick), why)
         for s, row, top, pick, names, why in zip(segments, scores, best, chosen, labels, evidence)
     )
-    results = []
-    for index, article in enumerate(articles):
-        parts = [next(tagged) for _ in article.segments]
-        results.append(
-            TaggedArticle(
-                source,
-                index,
-                article.title,
-                article.start,
-                article.end,
-                _topics(parts, min_share),
-                parts,
-            )
-        )
-    return results
+    return [[next(tagged) for _ in article.segments] for article in articles]
 
 
 def _shown(
@@ -227,9 +249,20 @@ def tag_paths(
     encoding: str | None = None,
     on_error: Callable[[TaggerError], None] | None = None,
     jobs: int = 1,
+    input_format: str = "auto",
+    text_field: str | None = None,
+    id_field: str | None = None,
     **options: Any,
 ) -> Iterator[TaggedArticle]:
     """Tag files, directories of text files and ``-`` (standard input); see ``tag``.
+
+    A JSONL, JSON (an array of objects), CSV or TSV file (by its extension, or every input
+    with ``input_format``) holds records: each is one article, the text of its ``text_field``
+    (default: the first of ``data.TEXT_FIELDS`` it has), segmented and tagged as a file's text
+    is (offsets index that text), with its ``id_field`` as ``id`` (default: ``id`` when the
+    record has it, else the line the record starts on). Records are read as a stream. A bad
+    record (malformed, no text) raises DataError naming its line, even with ``on_error``: the
+    records after it would be missing from the results.
 
     Files are read in chunks and tagged whole articles at a time (``CHUNK_CHARS``), so memory
     stays bounded and the articles are those of the whole text (but for one longer than
@@ -239,7 +272,8 @@ def tag_paths(
     tagged; without, it is raised. A file is tagged once, however often it is reached, so
     (source, index) tells the articles apart.
     """
-    for _, index, article in _tagged(paths, model, None, encoding, on_error, jobs, options):
+    reading = Reading(encoding, on_error, input_format, text_field, id_field)
+    for _, index, article in _tagged(paths, model, None, reading, jobs, options):
         article.index = index
         yield article
 
@@ -252,6 +286,9 @@ def render_paths(
     encoding: str | None = None,
     on_error: Callable[[TaggerError], None] | None = None,
     jobs: int = 1,
+    input_format: str = "auto",
+    text_field: str | None = None,
+    id_field: str | None = None,
     **options: Any,
 ) -> Iterator[tuple[str, int, R]]:
     """(source, article index, ``render(article)``) for every article ``tag_paths`` gives.
@@ -267,22 +304,35 @@ def render_paths(
     >>> [(index, title) for _, index, title in render_paths([path], lambda a: a.title)]
     [(0, '云计算市场迎来变局')]
     """
-    yield from _tagged(paths, model, render, encoding, on_error, jobs, options)
+    reading = Reading(encoding, on_error, input_format, text_field, id_field)
+    yield from _tagged(paths, model, render, reading, jobs, options)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How ``tag_paths`` reads its inputs (its arguments of the same names)."""
+
+    encoding: str | None = None
+    on_error: Callable[[TaggerError], None] | None = None
+    input_format: str = "auto"
+    text_field: str | None = None
+    id_field: str | None = None
 
 
 def _tagged(
     paths: Iterable[str | Path],
     model: LabelDecider | str | Path | None,
     render: Callable[[TaggedArticle], Any] | None,
-    encoding: str | None,
-    on_error: Callable[[TaggerError], None] | None,
+    reading: Reading,
     jobs: int,
     options: dict[str, Any],
 ) -> Iterator[tuple[str, int, Any]]:
+    if reading.input_format not in INPUT_FORMATS:
+        raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}")
     model = resolve_model(model)
     if options.get("explain") and not isinstance(model, CompactModel):
         model = CompactModel.from_model(model)  # once, not for every chunk
-    chunks = _chunks(paths, encoding, on_error, options.get("paragraphs", "auto"), CHUNK_CHARS)
+    chunks = _chunks(paths, reading, options.get("paragraphs", "auto"), CHUNK_CHARS)
     if jobs > 1:
         model.scores(["预热"])  # load the dictionary here, once, for the workers to share
     yield from _numbered(imap(_tag_chunk, (model, render, options), chunks, jobs))
@@ -294,15 +344,13 @@ CHUNK_CHARS = 1 << 16
 
 
 def _chunks(
-    paths: Iterable[str | Path],
-    encoding: str | None,
-    on_error: Callable[[TaggerError], None] | None,
-    paragraphs: str,
-    size: int,
-) -> Iterator[tuple[str, Part]]:
-    """(source name, part) for the chunks of whole articles of every input, errors to
-    ``on_error``. A file reached again (named twice, by another name, or in a folder given too)
-    is skipped, and so is ``-`` given again: each is tagged once, under its first name."""
+    paths: Iterable[str | Path], reading: Reading, paragraphs: str, size: int
+) -> Iterator[tuple[str, Part | list[Record]]]:
+    """(source name, part) for the chunks of whole articles of every input, or (source name,
+    records) for a batch of records, errors to ``on_error`` (but for a bad record). A file
+    reached again (named twice, by another name, or in a folder given too) is skipped, and so
+    is ``-`` given again: each is tagged once, under its first name."""
+    encoding, on_error = reading.encoding, reading.on_error
     seen: set[object] = set()
     for path in paths:
         try:
@@ -317,12 +365,21 @@ def _chunks(
                 continue
             seen.add(key)
             name = "<stdin>" if source == "-" else str(source)
+            fmt = input_format_of(source, reading.input_format)
+            if fmt != "text":
+                try:
+                    opened = _open(source)
+                except TaggerError as error:
+                    if on_error is None:
+                        raise
+                    on_error(error)
+                    continue
+                with opened as stream:  # a bad record stops the run
+                    for batch in _record_batches(stream, name, fmt, reading, size):
+                        yield name, batch
+                continue
             try:
-                opened = (
-                    contextlib.nullcontext(sys.stdin.buffer)
-                    if source == "-"
-                    else open_binary(source)
-                )
+                opened = _open(source)
                 with opened as stream:
                     pieces = iter_text_chunks(stream, name, encoding, size)
                     for part in regroup(pieces, paragraphs):
@@ -331,6 +388,242 @@ def _chunks(
                 if on_error is None:
                     raise
                 on_error(error)
+
+
+def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:
+    """Standard input for ``-``, else the file, opened to read bytes."""
+    if source == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    return open_binary(source)
+
+
+def input_format_of(source: Path | str, input_format: str = "auto") -> str:
+    """How ``tag_paths`` reads ``source``: ``text`` or a record format (see ``INPUT_FORMATS``).
+
+    >>> input_format_of("news/arts.ndjson"), input_format_of("a.txt"), input_format_of("-")
+    ('jsonl', 'text', 'text')
+    """
+    if input_format != "auto":
+        return input_format
+    if source == "-":
+        return "text"
+    return RECORD_SUFFIXES.get(Path(source).suffix.lower(), "text")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of a records input: the line it starts on, its id and its text."""
+
+    line: int
+    id: str | int | float
+    text: str
+
+
+def _record_batches(
+    stream: BinaryIO, source: str, fmt: str, reading: Reading, size: int
+) -> Iterator[list[Record]]:
+    """The records of a stream in batches of about ``size`` characters of text."""
+    chunks = iter_text_chunks(stream, source, reading.encoding, size)
+    if fmt in ("csv", "tsv"):
+        records = _csv_records(chunks, source, "\t" if fmt == "tsv" else ",", reading)
+    else:
+        found = _json_lines(chunks, source) if fmt == "jsonl" else _json_values(chunks, source)
+        records = (
+            Record(
+                line,
+                _record_id(obj, source, line, reading.id_field),
+                record_text(obj, source, line, reading.text_field),
+            )
+            for line, obj in found
+        )
+    batch: list[Record] = []
+    chars = 0
+    for record in records:
+        batch.append(record)
+        chars += len(record.text)
+        if chars >= size:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _record_id(obj: Any, source: str, line: int, id_field: str | None) -> str | int | float:
+    """A JSON record's ``id_field`` (a string or a number), else its ``id``, else ``line``."""
+    if not isinstance(obj, dict) or (id_field is None and ID_FIELD not in obj):
+        return line  # (not an object: record_text says so)
+    key = id_field or ID_FIELD
+    if key not in obj:
+        raise DataError(
+            f"no id field {key!r} (the record has {', '.join(obj) or 'no fields'})",
+            path=source,
+            line=line,
+            hint="give every record the field, or name another with --id-field",
+        )
+    value = obj[key]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise DataError(
+            f"the {key!r} field must be a string or a number, not {json.dumps(value)[:40]}",
+            path=source,
+            line=line,
+            hint="give every record an id, or name another field with --id-field",
+        )
+    return value
+
+
+def _lines(chunks: Iterable[str]) -> Iterator[str]:
+    """The lines of a text given in chunks, each with its line break."""
+    pending = ""
+    for chunk in chunks:
+        *lines, pending = (pending + chunk).split("\n")
+        for line in lines:
+            yield line + "\n"
+    if pending:
+        yield pending
+
+
+def _json_lines(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for every non-blank line of JSON lines."""
+    for number, line in enumerate(_lines(chunks), 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(
+                f"malformed JSON ({exc.msg}, column {exc.colno})",
+                path=source,
+                line=number,
+                hint="each line must be one complete JSON object",
+            ) from None
+
+
+_JSON = json.JSONDecoder()
+_SPACE = " \t\r\n"
+
+
+def _json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for every item of a JSON array, read one item at a time; a file of
+    objects one after the other (JSON lines, or one object) gives each of them."""
+    pieces = iter(chunks)
+    buffer, pos, line = "", 0, 1  # ``line``: the line number at buffer[0]
+
+    def more() -> bool:
+        nonlocal buffer, pos, line
+        piece = next(pieces, None)
+        if piece is None:
+            return False
+        line += buffer.count("\n", 0, pos)
+        buffer, pos = buffer[pos:] + piece, 0
+        return True
+
+    def skip_space() -> str:
+        """The next character that is not whitespace ("" at the end), ``pos`` on it."""
+        nonlocal pos
+        while True:
+            while pos < len(buffer) and buffer[pos] in _SPACE:
+                pos += 1
+            if pos < len(buffer) or not more():
+                return buffer[pos : pos + 1]
+
+    def error(message: str, at: int) -> DataError:
+        return DataError(
+            message,
+            path=source,
+            line=line + buffer.count("\n", 0, at),
+            hint='fix the JSON: an array of objects, [{"id": 1, "text": "..."}, ...]',
+        )
+
+    first = skip_space()
+    array = first == "["
+    if array:
+        pos += 1
+    elif first and first != "{":
+        raise error("expected a JSON array of objects", pos)
+    while True:
+        found = skip_space()
+        if not found:
+            if array:
+                raise error("the JSON array is not closed (a ']' is missing)", pos)
+            return
+        if array and found == "]":
+            pos += 1
+            if skip_space():
+                raise error("more data after the JSON array", pos)
+            return
+        while True:
+            try:
+                value, end = _JSON.raw_decode(buffer, pos)
+            except json.JSONDecodeError as exc:
+                if more():
+                    continue
+                raise error(f"malformed JSON ({exc.msg}, column {exc.colno})", exc.pos) from None
+            if end < len(buffer) or not more():
+                break
+        yield line + buffer.count("\n", 0, pos), value
+        pos = end
+        if array:
+            following = skip_space()
+            if following == ",":
+                pos += 1
+            elif not following:
+                raise error("the JSON array is not closed (a ']' is missing)", pos)
+            elif following != "]":
+                raise error("expected ',' or ']' after an array item", pos)
+
+
+def _csv_records(
+    chunks: Iterable[str], source: str, delimiter: str, reading: Reading
+) -> Iterator[Record]:
+    """The rows of a CSV/TSV text with a header: their text column and id column (``id``
+    when the header has one, else the line the row starts on)."""
+    reader = csv.reader(_lines(chunks), delimiter=delimiter, strict=True)  # an open quote: error
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV header ({exc})", path=source, line=1) from None
+    columns = [c.strip().lstrip("\ufeff") for c in header]
+    text_col = text_column(columns, reading.text_field, source)
+    names = [c.lower() for c in columns]
+    wanted = (reading.id_field or ID_FIELD).lower()
+    id_col = names.index(wanted) if wanted in names else None
+    if id_col is None and reading.id_field is not None:
+        raise DataError(
+            f"no id column {reading.id_field!r} (header has {', '.join(columns)})",
+            path=source,
+            line=1,
+            hint="name an existing column with --id-field, or leave it out for line numbers",
+        )
+    while True:
+        start = reader.line_num + 1  # a quoted field can hold line breaks: rows end later
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(
+                f"malformed CSV ({exc})",
+                path=source,
+                line=start,
+                hint='close every quote, and write a quote inside a quoted field as two ("")',
+            ) from None
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            runs_on = (
+                f"; the row runs on to line {reader.line_num}: is a quote not closed?"
+                if reader.line_num > start
+                else ""
+            )
+            raise DataError(
+                f"expected {len(columns)} columns, found {len(row)}{runs_on}",
+                path=source,
+                line=start,
+                hint="quote fields that hold the delimiter, and close every quote",
+            )
+        yield Record(start, start if id_col is None else row[id_col], row[text_col])
 
 
 def _file_key(source: Path | str) -> object:
@@ -347,10 +640,13 @@ def _file_key(source: Path | str) -> object:
 
 def _tag_chunk(
     setup: tuple[LabelDecider, Callable[[TaggedArticle], Any] | None, dict[str, Any]],
-    chunk: tuple[str, Part],
+    chunk: tuple[str, Part | list[Record]],
 ) -> tuple[str, list[Any]]:
     model, render, options = setup
     name, part = chunk
+    if isinstance(part, list):
+        articles = _tag_records(part, model, name, options)
+        return name, articles if render is None else [render(a) for a in articles]
     articles = tag(part.text, model, source=name, **{**options, "paragraphs": part.paragraphs})
     if part.continued and articles:
         articles[0].title = None  # the rest of an article cut at the limit
@@ -361,6 +657,36 @@ def _tag_chunk(
             s.start += part.start
             s.end += part.start
     return name, articles if render is None else [render(a) for a in articles]
+
+
+def _tag_records(
+    records: list[Record],
+    model: LabelDecider,
+    source: str,
+    options: dict[str, Any],
+) -> list[TaggedArticle]:
+    """One article a record, tagged as ``tag`` tags its text; an article ``segment`` finds in
+    the text after the first one continues it (a record is one document)."""
+    tagging = ("top_k", "threshold", "min_share", "explain")
+    segment_options = {k: v for k, v in options.items() if k not in tagging}
+    found = [segment(r.text, **segment_options) for r in records]
+    tagged = iter(
+        _tag_segments(
+            [a for articles in found for a in articles],
+            model,
+            options.get("top_k"),
+            options.get("threshold"),
+            options.get("explain", 0),
+        )
+    )
+    results = []
+    for record, articles in zip(records, found):
+        parts = [s for _ in articles for s in next(tagged)]
+        title = articles[0].title if articles else None
+        start, end = (articles[0].start, articles[-1].end) if articles else (0, 0)
+        topics = _topics(parts, options.get("min_share", 0.2))
+        results.append(TaggedArticle(source, 0, title, start, end, topics, parts, record.id))
+    return results
 
 
 def _numbered(tagged: Iterable[tuple[str, list[Any]]]) -> Iterator[tuple[str, int, Any]]:

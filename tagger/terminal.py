@@ -156,8 +156,9 @@ def _print_figures(metrics: dict[str, Any], console: Console) -> None:
 def print_tagged(article: Any) -> None:
     """A tagged article: its topics, then each segment's labels and text."""
     topics = ", ".join(f"{t.label} ({t.share:.0%})" for t in article.topics) or "(none)"
+    record = "" if getattr(article, "id", None) is None else f" (id {article.id})"
     table = Table(
-        title=f"{article.source} #{article.index}: {article.title or '(untitled)'}\n"
+        title=f"{article.source} #{article.index}{record}: {article.title or '(untitled)'}\n"
         f"topics: {topics}",
         title_justify="left",
     )

@@ -499,3 +499,98 @@ def test_tag_cuts_articles_as_segment_does_with_the_same_options(tmp_path, saved
     by_line = cuts("tag", "-m", saved_model, "--paragraphs", "line")
     assert by_line == cuts("segment", "--paragraphs", "line")
     assert len(by_line) == len(cuts("tag", "-m", saved_model)) + 1  # two lines, one paragraph
+
+
+RECORDS = [
+    {"id": "n-1", "content": "阿里云和华为云下调云服务器价格，云计算价格战再度升级。"},
+    {"id": 2, "content": ARTICLE},
+]
+
+
+@pytest.fixture
+def records_file(tmp_path):
+    path = tmp_path / "arts.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS), "utf-8")
+    return path
+
+
+def test_tag_carries_record_ids_to_every_format(records_file, saved_model, tmp_path):
+    tag = ("tag", records_file, "-m", saved_model)
+    articles = json.loads(invoke(*tag, "-f", "json").output)
+    assert [(a["source"], a["index"], a["id"]) for a in articles] == [
+        (str(records_file), 0, "n-1"),
+        (str(records_file), 1, 2),
+    ]
+    for article, record in zip(articles, RECORDS):  # offsets index the record's text
+        assert all(
+            record["content"][s["start"] : s["end"]] == s["text"] for s in article["segments"]
+        )
+    assert articles[1]["title"] == "云计算市场迎来变局" and articles[1]["topics"]
+
+    result = invoke(*tag, "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert list(rows[0])[:4] == ["source", "article", "id", "title"]
+    assert [(r["article"], r["id"]) for r in rows] == [
+        (a["index"], a["id"]) for a in articles for _ in a["segments"]
+    ]
+
+    table = tmp_path / "arts.csv"  # a CSV input, to CSV
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["doc_id", "text"])
+        writer.writerows([[r["id"], r["content"]] for r in RECORDS])
+    result = invoke("tag", table, "-m", saved_model, "--id-field", "doc_id", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    found = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(found[0])[:4] == ["source", "article", "id", "title"]
+    assert [(r["id"], r["text"]) for r in found] == [
+        (str(a["id"]), s["text"]) for a in articles for s in a["segments"]
+    ]
+    assert "arts.jsonl #1 (id 2): 云计算市场迎来变局" in invoke(*tag).output
+
+
+def test_a_bad_record_is_an_error_and_writes_no_output(records_file, saved_model, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(records_file.read_text(encoding="utf-8") + '{"id": 3, "body": "云"}\n', "utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("KEEP\n", encoding="utf-8")
+    for jobs in ("1", "2"):
+        result = invoke("tag", records_file, bad, "-m", saved_model, "-j", jobs, "-o", out)
+        assert_clean_error(result, f"{bad}, line 3: no text field", "--text-field")
+        assert out.read_text(encoding="utf-8") == "KEEP\n"
+    result = invoke("tag", bad, "-m", saved_model, "--text-field", "content", "-f", "jsonl")
+    assert_clean_error(result, f"{bad}, line 3: no text field (looked for content)")
+
+
+def test_tag_records_with_two_jobs_is_the_same_as_with_one(saved_model, tmp_path):
+    path = tmp_path / "many.jsonl"
+    rows = [{"id": i, "text": ARTICLE * (1 + i % 4)} for i in range(400)]  # several batches
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    for fmt in ("json", "jsonl", "csv"):
+        one, two = (
+            invoke("tag", path, "-m", saved_model, "-f", fmt, "-j", jobs).output
+            for jobs in ("1", "2")
+        )
+        assert one == two and one.count('"id"' if fmt != "csv" else "\n") >= 400
+
+
+def test_tag_output_of_a_text_file_has_no_id(article_file, saved_model):
+    tag = ("tag", article_file, "-m", saved_model)
+    assert "id" not in json.loads(invoke(*tag, "-f", "json").output)[0]
+    assert "id" not in json.loads(invoke(*tag, "-f", "jsonl").output.splitlines()[0])
+    header = "source,article,title,start,end,labels,scores,text"
+    assert invoke(*tag, "-f", "csv").output.startswith(header + "\n")
+    result = invoke(
+        "tag",
+        "-",
+        "-m",
+        saved_model,
+        "-f",
+        "csv",
+        "--input-format",
+        "jsonl",
+        input=json.dumps({"text": "云计算"}) + "\n",
+    )  # stdin as records
+    assert result.output.startswith("source,article,id,title,") and "<stdin>,0,1," in result.output

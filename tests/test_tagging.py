@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import sys
 
 import pytest
@@ -233,3 +234,158 @@ def test_a_file_reached_twice_is_tagged_once(single_model, tmp_path, monkeypatch
     paths = ["a.txt", "-", tmp_path / "a.txt", "link.txt", ".", "./b.txt", "-"]
     articles = list(tag_paths(paths, single_model))
     assert [(a.source, a.index) for a in articles] == [("a.txt", 0), ("<stdin>", 0), ("b.txt", 0)]
+
+
+RECORDS = [
+    {"id": "a-1", "content": "阿里云和华为云下调云服务器价格，云计算价格战再度升级。"},
+    {"id": 2, "content": ARTICLE},
+    {"id": "a-3", "content": ""},  # still an article: the record is not lost from a join
+]
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def test_each_record_of_a_jsonl_file_is_an_article_with_its_id(single_model, tmp_path):
+    path = write_jsonl(tmp_path / "arts.jsonl", RECORDS)
+    articles = list(tag_paths([path], single_model))
+    assert [(a.source, a.index, a.id) for a in articles] == [
+        (str(path), 0, "a-1"),
+        (str(path), 1, 2),
+        (str(path), 2, "a-3"),
+    ]
+    for article, record in zip(articles, RECORDS):  # as tag tags the text; offsets index it
+        [expected] = tag(record["content"], single_model) or [None]
+        if expected is None:
+            assert (article.segments, article.topics, article.title) == ([], [], None)
+            continue
+        assert article.to_dict() == expected.to_dict() | {
+            "source": str(path),
+            "index": article.index,
+            "id": record["id"],
+        }
+        assert all(record["content"][s.start : s.end] == s.text for s in article.segments)
+    assert list(articles[1].to_dict())[:4] == ["source", "index", "id", "title"]
+    by_content = next(tag_paths([path], single_model, id_field="content"))
+    assert by_content.id == RECORDS[0]["content"]
+
+
+def test_a_record_is_one_article_even_when_its_text_holds_several(single_model, tmp_path):
+    text = ARTICLE + "\n\n\n" + ARTICLE  # two articles as a file
+    path = write_jsonl(tmp_path / "a.jsonl", [{"text": text}])
+    [article] = list(tag_paths([path], single_model))
+    whole = tag(text, single_model)
+    assert len(whole) == 2
+    assert [s.to_dict() for s in article.segments] == [
+        s.to_dict() for a in whole for s in a.segments
+    ]
+    assert (article.title, article.start, article.end) == (whole[0].title, 0, whole[1].end)
+
+
+def test_records_without_an_id_are_numbered_by_their_line(single_model, tmp_path):
+    path = tmp_path / "a.ndjson"
+    path.write_text('{"text": "云计算"}\n\n{"sentence": "芯片出口"}\n', encoding="utf-8")
+    articles = list(tag_paths([path], single_model))
+    assert [(a.id, a.segments[0].text) for a in articles] == [(1, "云计算"), (3, "芯片出口")]
+    path.write_text('{"id": 5, "body": "云计算"}\n{"id": 6, "body": "芯片"}\n', "utf-8")
+    assert [a.id for a in tag_paths([path], single_model, text_field="body")] == [5, 6]
+
+
+def test_csv_and_tsv_rows_are_records(single_model, tmp_path):
+    path = tmp_path / "arts.csv"
+    path.write_text(
+        'ID,title,Content\nx7,标题,"阿里云下调价格\n\n云计算价格战升级。"\nx8,,芯片出口管制\n',
+        "utf-8",
+    )
+    articles = list(tag_paths([path], single_model))
+    assert [(a.id, [s.text for s in a.segments]) for a in articles] == [
+        ("x7", ["阿里云下调价格\n\n云计算价格战升级。"]),
+        ("x8", ["芯片出口管制"]),
+    ]
+    assert [a.id for a in tag_paths([path], single_model, text_field="title")] == ["x7", "x8"]
+    tsv = tmp_path / "arts.tsv"
+    tsv.write_text("text\n云计算\n芯片\n", encoding="utf-8")  # no id column: the line
+    assert [a.id for a in tag_paths([tsv], single_model)] == [2, 3]
+
+
+def test_a_json_array_is_read_item_by_item(single_model, tmp_path, monkeypatch):
+    records = [
+        {"id": i, "text": f"第{i}条：阿里云下调云服务器价格，芯片出口管制。"} for i in range(50)
+    ]
+    array = tmp_path / "arts.json"
+    array.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    lines = write_jsonl(tmp_path / "arts.jsonl", records)
+    expected = [a.to_dict() for a in tag_paths([lines], single_model)]
+    assert len(expected) == 50
+    monkeypatch.setattr(tagging, "CHUNK_CHARS", 7)  # items and lines cut across pieces
+    for path in (array, lines):
+        found = [a.to_dict() | {"source": str(lines)} for a in tag_paths([path], single_model)]
+        assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("a.jsonl", '{"id": 1, "text": "云"}\n\n{"id": 2, "body": "x"}\n', "line 3: no text field"),
+        ("a.jsonl", '{"id": 1, "text": "云"}\n{"id": 2, "text": \n', "line 2: malformed JSON"),
+        ("a.jsonl", '{"id": 1, "text": ["云"]}\n', "line 1: the 'text' field must be a string"),
+        ("a.jsonl", '["云"]\n', "line 1: expected a JSON object"),
+        ("a.json", '[{"id": 1, "text": "云"},\n {"id": 2, "text": 5}]', "line 2: the 'text' field"),
+        ("a.json", '[{"id": 1, "text": "云"},\n {"text": "x"', "line 2: malformed JSON"),
+        ("a.json", '[{"text": "云"}\n', "line 2: the JSON array is not closed"),
+        ("a.csv", "id,body\n1,云\n", "line 1: no text column"),
+        ("a.csv", 'id,text\n1,云\n2,"芯片\n3,x\n', "line 3: malformed CSV"),
+        ("a.csv", "id,text\n1,云,x\n", "line 2: expected 2 columns, found 3"),
+    ],
+)
+def test_a_bad_record_is_an_error_naming_its_line(single_model, tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    errors = []
+    with pytest.raises(DataError, match=f"{name}, {expected}") as raised:
+        list(tag_paths([path], single_model, on_error=errors.append))  # stops the run
+    assert errors == [] and "Fix: " in str(raised.value)
+
+
+def test_a_missing_or_bad_id_field_is_an_error(single_model, tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": 1, "text": "云"}, {"text": "芯片"}])
+    with pytest.raises(DataError, match=r"a.jsonl, line 2: no id field 'id'.*--id-field"):
+        list(tag_paths([path], single_model, id_field="id"))
+    write_jsonl(path, [{"id": None, "text": "云"}])
+    with pytest.raises(DataError, match="line 1: the 'id' field must be a string or a number"):
+        list(tag_paths([path], single_model))
+    table = tmp_path / "a.csv"
+    table.write_text("text\n云\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"a\.csv, line 1: no id column 'key'"):
+        list(tag_paths([table], single_model, id_field="key"))
+
+
+def test_records_with_two_jobs_are_the_same_as_with_one(single_model, tmp_path, monkeypatch):
+    monkeypatch.setattr(tagging, "CHUNK_CHARS", 300)  # many batches of records
+    records = [{"id": f"n{i}", "text": ARTICLE * (i % 3)} for i in range(200)]
+    paths = [write_jsonl(tmp_path / "a.jsonl", records), tmp_path / "b.txt"]
+    paths[1].write_text(ARTICLE * 3, encoding="utf-8")
+    one = [a.to_dict() for a in tag_paths(paths, single_model)]
+    two = [a.to_dict() for a in tag_paths(paths, single_model, jobs=2)]
+    assert one == two and len(one) > 200
+    assert [a["id"] for a in one[:200]] == [r["id"] for r in records]
+
+
+def test_text_files_folders_and_stdin_are_read_as_text(single_model, tmp_path, monkeypatch):
+    line = json.dumps({"id": 1, "text": ARTICLE}, ensure_ascii=False) + "\n"
+    (tmp_path / "a.txt").write_text(line, encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(line, encoding="utf-8")
+    [article] = list(tag_paths([tmp_path], single_model))  # a folder: its text files only
+    assert article.source == str(tmp_path / "a.txt") and article.id is None
+    assert article.to_dict() == tag(line, single_model, source=article.source)[0].to_dict()
+    assert "id" not in article.to_dict() and article.segments[0].text.startswith('{"id": 1')
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line.encode("utf-8"))))
+    [article] = list(tag_paths(["-"], single_model))
+    assert article.id is None and article.segments[0].text.startswith('{"id": 1')
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line.encode("utf-8"))))
+    [article] = list(tag_paths(["-"], single_model, input_format="jsonl"))
+    assert article.id == 1 and article.source == "<stdin>"
+    [article] = list(tag_paths([tmp_path / "b.jsonl"], single_model, input_format="text"))
+    assert article.id is None
