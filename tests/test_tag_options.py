@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from tagger.tagging import tag
 
 ARTICLE = (
@@ -26,3 +30,36 @@ def test_top_k_caps_the_labels_a_threshold_chooses(single_model):
     [article] = tag(ARTICLE, single_model, threshold=0.0, top_k=2)
     assert [s.labels[0] for s in article.segments] == ["cloud", "semiconductors"]
     assert all(len(s.labels) == 2 for s in article.segments)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"text": b"bytes"}, TypeError, "text must be a str, not bytes"),
+        ({"text": None}, TypeError, "text must be a str"),
+        ({"model": 3}, TypeError, "model must be a model, a str or a Path, not int"),
+        ({"model": ["m.joblib"]}, TypeError, "model must be"),
+        ({"top_k": 0}, ValueError, "top_k must be at least 1, not 0"),
+        ({"top_k": -2}, ValueError, "top_k must be at least 1"),
+        ({"top_k": 1.5}, TypeError, "top_k must be an integer, not float"),
+        ({"threshold": 1.5}, ValueError, "threshold must be from 0 to 1, not 1.5"),
+        ({"threshold": -0.1}, ValueError, "threshold must be from 0 to 1"),
+        ({"threshold": float("nan")}, ValueError, "threshold must be from 0 to 1"),
+        ({"threshold": "0.5"}, TypeError, "threshold must be a number, not str"),
+        ({"min_share": 2}, ValueError, "min_share must be from 0 to 1, not 2"),
+        ({"min_share": -0.5}, ValueError, "min_share must be from 0 to 1"),
+        ({"explain": -1}, ValueError, "explain must be at least 0, not -1"),
+    ],
+)
+def test_tag_rejects_arguments_it_cannot_use(single_model, arguments, error, message):
+    called = {"text": ARTICLE, "model": single_model, **arguments}
+    with pytest.raises(error, match=re.escape(message)):
+        tag(called.pop("text"), called.pop("model"), **called)
+
+
+def test_tag_takes_the_arguments_at_their_limits(single_model, saved_model):
+    for model in (single_model, saved_model, str(saved_model)):
+        [article] = tag(ARTICLE, model, top_k=1, threshold=0, min_share=1, explain=0)
+        assert article.segments
+    [article] = tag(ARTICLE, single_model, threshold=1, min_share=0, explain=2)
+    assert [s.labels for s in article.segments] == [[], []]
