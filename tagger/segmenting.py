@@ -1,8 +1,9 @@
 """Split an article text into articles and segments with character offsets.
 
 A text is cut into *blocks*: runs of lines separated by blank lines (lines holding only
-whitespace, full-width spaces included; any line ending, CRLF included). When a text has no
-blank lines at all, every line is a block. Blocks then become segments:
+whitespace, full-width spaces included; any line ending, CRLF included). U+FEFF (a byte order
+mark left in the text) counts as whitespace. When a text has no blank lines at all, every line
+is a block. Blocks then become segments:
 
 - a headline (a short line that does not end a sentence) at the start of the text, after two or
   more blank lines, before a byline or an agency lead (``本报讯``, ``本报记者``...), or long
@@ -59,9 +60,14 @@ _NUMBERED = re.compile(  # a sub-heading, not a headline; a number before a digi
     """,
     re.VERBOSE,
 )
+_BOM = "\ufeff"  # a byte order mark left in a text (a zero width no-break space): whitespace
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines's
+_SPACES = re.escape(
+    "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in _LINE_BREAKS) + _BOM
+)
 _INNER_BLANK = re.compile(  # two line breaks (\r\n is one) between characters with only space
-    r"\S(?:[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*"
-    r"(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){2}\s*\S"
+    rf"[^\s{_BOM}](?:[{_SPACES}]*(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){{2}}"
+    rf"[\s{_BOM}]*[^\s{_BOM}]"
 )
 _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END)}]*[{re.escape(SENTENCE_END)}]+[{_CLOSERS}]*")
 
@@ -118,12 +124,13 @@ class _Block:
 
 
 def visible_chars(text: str) -> int:
-    """How many characters of ``text`` are not whitespace (counted in C: ``str.split``).
+    """How many characters of ``text`` are not whitespace (counted in C: ``str.split``), U+FEFF
+    counting as whitespace.
 
-    >>> visible_chars(" 云计算\u3000市场 ")
+    >>> visible_chars("\ufeff 云计算\u3000市场 ")
     5
     """
-    return sum(map(len, text.split()))
+    return sum(map(len, text.split())) - text.count(_BOM)
 
 
 def segment(
@@ -182,7 +189,7 @@ def regroup(
             if _INNER_BLANK.search(held, searched):
                 mode = "blank"
             elif len(held) < limit:
-                searched = max(0, len(held.rstrip()) - 1)  # where a blank line may come after
+                searched = max(0, len(_rstripped(held)) - 1)  # where a blank line may come after
                 continue
             else:
                 mode = "line"
@@ -241,7 +248,7 @@ def _cut(text: str, paragraphs: str, tail: int, limit: int) -> int:
     """Where to cut an article too long to hold: at its last paragraph break past half the limit,
     else its last sentence end, else the limit; always before the last character ahead of
     ``tail``, so that the blocks not known yet stay after that character."""
-    stop = min(limit, len(text[:tail].rstrip()) - 1)
+    stop = min(limit, len(_rstripped(text[:tail])) - 1)
     if stop <= 0:
         return limit
     half = limit // 2
@@ -274,11 +281,19 @@ def ends_sentence(line: str) -> bool:
 
 
 def _trimmed(text: str, start: int, end: int) -> Segment:
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] == _BOM):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] == _BOM):
         end -= 1
     return Segment(start, end, text[start:end])
+
+
+def _rstripped(text: str) -> str:
+    """``text`` without the whitespace and U+FEFF at its end."""
+    stripped = text.rstrip()
+    while stripped.endswith(_BOM):
+        stripped = stripped[:-1].rstrip()
+    return stripped
 
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:

@@ -198,3 +198,22 @@ def test_split_sentences_and_sentence_ends():
     ]
     assert ends_sentence("结束了。”")
     assert not ends_sentence("没有结束")
+
+
+def test_a_byte_order_mark_counts_as_whitespace():
+    text = "\ufeff标题在这里\r\n\r\n第一段讲云计算的市场份额。\r\n\ufeff\r\n\ufeff第二段讲芯片出口管制。\ufeff"
+    [article] = segment(text)
+    assert article.title == "标题在这里"
+    assert (article.start, article.end) == (1, len(text) - 1)
+    assert [s.text for s in article.segments] == [
+        "标题在这里\r\n\r\n第一段讲云计算的市场份额。",
+        "第二段讲芯片出口管制。",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in article.segments)
+    assert segment("\ufeff") == segment("\ufeff\n\ufeff \n") == []
+    # a line holding only a BOM is a blank line: the text is cut into paragraphs, not lines
+    text = "第一段讲云计算，\n市场份额继续增长。\n\ufeff\n第二段讲芯片出口管制。"
+    assert [s.text[:3] for a in segment(text) for s in a.segments] == ["第一段", "第二段"]
+    pieces = [text[:20], text[20:]]  # the first piece ends with the BOM
+    assert text[19] == "\ufeff"
+    assert [p.paragraphs for p in regroup(pieces, limit=len(text))] == ["blank"]

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tagger import tagging
 from tagger.tagging import tag
 
 ARTICLE = (
@@ -63,3 +64,20 @@ def test_tag_takes_the_arguments_at_their_limits(single_model, saved_model):
         assert article.segments
     [article] = tag(ARTICLE, single_model, threshold=1, min_share=0, explain=2)
     assert [s.labels for s in article.segments] == [[], []]
+
+
+def test_a_text_read_with_its_byte_order_mark_is_tagged_without_it(single_model, tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + ARTICLE.replace("\n", "\r\n").encode("utf-8"))
+    text = path.read_text(encoding="utf-8")  # keeps the BOM, turns CRLF into LF
+    assert text[0] == "\ufeff"
+    [article] = tag(text, single_model)
+    assert article.title == "云计算市场迎来变局"
+    assert article.start == article.segments[0].start == 1
+    assert all(text[s.start : s.end] == s.text for s in article.segments)
+    [found] = tagging.tag_paths([path], single_model, encoding="utf-8")  # the BOM kept too
+    assert found.title == "云计算市场迎来变局"
+    [found] = tagging.tag_paths([path], single_model)  # detected: the BOM dropped
+    with open(path, encoding="utf-8-sig", newline="") as file:
+        read = file.read()
+    assert found.start == 0 and all(read[s.start : s.end] == s.text for s in found.segments)
