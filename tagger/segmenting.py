@@ -6,9 +6,11 @@ mark left in the text) counts as whitespace. When a text has no blank lines at a
 is a block. Blocks then become segments:
 
 - a headline (a short line that does not end a sentence) at the start of the text, after two or
-  more blank lines, before a byline or an agency lead (``本报讯``, ``本报记者``...), or long
+  more blank lines, before a byline (``本报记者 宋婧``, ``记者 张三``, ``文/``...) or a paragraph
+  opening with ``本报讯``, a dateline (``新华社北京11月20日电``) or reporters' names, or long
   enough to be no sub-heading, starts a new article; a numbered line (``一、``, ``（一）``,
-  ``1.``, ``第一章``...) never does: it is a sub-heading;
+  ``1.``, ``第一章``...) never does: it is a sub-heading; ``据路透社报道`` or
+  ``记者从商务部获悉`` is no evidence of an article start;
 - sub-headings, bylines and headlines are short lines that belong to the text after them: they
   are joined to the next segment;
 - a fragment shorter than ``min_chars`` is merged into a neighbour rather than tagged alone;
@@ -42,10 +44,24 @@ __all__ = [
 SENTENCE_END = "。！？!?；;…."
 _CLOSERS = "”’」』》〉）)\"'】"
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
-_BYLINE = re.compile(
-    r"^\s*(本报记者|本报通讯员|记者|通讯员|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
+_REPORTER = r"(?:本报|新华社|中新社|中新网|人民网)?(?:特约|见习|实习)?(?:记者|通讯员)|实习生"
+_NOT_A_NAME = (  # what follows 记者 in a sentence or a sub-heading, not a name
+    r"[从在对向跟随与和就据将已又再还也都们团站会节证一多]|近日|日前|近期|今天|昨天|今日|昨日"
+    r"|获悉|获知|了解|得知|发现|注意|看到|听到|来到|走访|探访|采访|调查|观察|实地|现场"
+    r"|手记|笔记|随笔|连线|追踪|体验|问答|专访|独家|招待|提问"
 )
-_AGENCY_LEAD = re.compile(r"^\s*(本报讯|本报记者|新华社|中新社|中新网|人民网|据.{1,12}报道)")
+_REPORTER_NAMES = (  # 本报记者 宋婧, 记者 张三 李四, 记者张三报道; not 记者从商务部获悉
+    rf"(?:{_REPORTER})[\s:：]*(?!{_NOT_A_NAME})[\u4e00-\u9fff][\u4e00-\u9fff·]{{1,5}}"
+    r"(?=$|[\s、/|｜（）()]|报道|摄|采写|整理|发自)"
+)
+_BYLINE = re.compile(  # a short line of its own that does not end a sentence (see _is_byline)
+    rf"(?:{_REPORTER_NAMES}|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
+)
+_DATELINE = (  # 新华社北京11月20日电, 中新网11月20日电, 本报上海3月5日讯: agency, place, date
+    r"(?:本报|新华社|中新社|中新网|人民网)[\u4e00-\u9fff·]{0,12}?(?:\d{4}年)?"
+    r"[\d０-９一二三四五六七八九十〇]{1,3}月[\d０-９一二三四五六七八九十〇]{1,3}日[电讯]"
+)
+_AGENCY_LEAD = re.compile(rf"(?:本报讯|{_DATELINE}|{_REPORTER_NAMES})")  # a paragraph's start
 _NUMBERED = re.compile(  # a sub-heading, not a headline; a number before a digit or unit is none
     r"""
     [一二三四五六七八九十百]+[、.．)）]               # 一、 一. 一）
@@ -335,7 +351,14 @@ def _is_heading(block: _Block) -> bool:
 
 
 def _is_byline(block: _Block) -> bool:
-    return block.lines == 1 and len(block.text) <= 30 and bool(_BYLINE.match(block.text))
+    """A short line naming reporters (``本报记者 宋婧``, ``记者 张三 李四``) or the author,
+    source or editor (``文/``, ``作者：``...); never one that ends a sentence."""
+    return (
+        block.lines == 1
+        and len(block.text) <= 30
+        and bool(_BYLINE.match(block.text))
+        and not ends_sentence(block.text)
+    )
 
 
 def _starts_article(block: _Block, following: _Block | None) -> bool:
