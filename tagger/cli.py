@@ -551,9 +551,18 @@ def tag_command(
             help="Output format (default: from the -o file's extension, else table).",
         ),
     ] = None,
-    top_k: Annotated[int | None, typer.Option(min=1, help="At most K labels a segment.")] = None,
+    top_k: Annotated[
+        int | None,
+        typer.Option(min=1, help="Keep at most K of the labels chosen (adds none)."),
+    ] = None,
     threshold: Annotated[
-        float | None, typer.Option(min=0.0, max=1.0, help="Keep labels scoring at least this.")
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Choose every label scoring at least this, in place of the model's own "
+            "decision (its thresholds, its best label); a segment may get none.",
+        ),
     ] = None,
     min_share: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Article topics cover at least this share.")

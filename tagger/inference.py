@@ -78,8 +78,16 @@ class LabelDecider:
 
         Single-label models choose the best label; multi-label models every label whose score
         reaches its threshold, and at least their ``min_labels`` best ones. ``threshold``
-        overrides the model's thresholds and keeps only labels reaching it (for any model it
-        may leave a text with no label); ``top_k`` keeps at most that many labels.
+        replaces that decision for any model: every label scoring at least ``threshold`` is
+        chosen, whatever the model's own thresholds, and none when no label reaches it (no
+        ``min_labels``). ``top_k`` only caps the labels so chosen: it adds none.
+
+        >>> from tagger.data import Example
+        >>> from tagger.model import train
+        >>> data = [Example("云计算市场", ("cloud",)), Example("芯片出口", ("chips",))] * 3
+        >>> model = CompactModel.from_model(train(data, test_size=0))
+        >>> [label for label, _ in model.predict(["云计算"], top_k=2)[0]]
+        ['cloud']
         """
         return self.decide(self.scores(texts), top_k, threshold)
 
@@ -95,14 +103,12 @@ class LabelDecider:
             cut = None
         orders = np.argsort(-scores, axis=1, kind="stable")  # best first, ties in label order
         passing = None
-        if cut is not None:  # an explicit threshold is a plain filter: no min_labels
+        if cut is not None:  # an explicit threshold replaces the model's: no min_labels
             passing = chosen_mask(scores, cut, self.min_labels if threshold is None else 0)
         chosen = []
         for r, order in enumerate(orders):
-            if passing is None:
-                keep = order[:1] if top_k is None else order
-            else:
-                keep = order[passing[r, order]]
+            # a single-label model without a threshold: its best label, whatever top_k
+            keep = order[:1] if passing is None else order[passing[r, order]]
             if top_k is not None:
                 keep = keep[:top_k]
             kept = keep.tolist()

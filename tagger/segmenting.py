@@ -1,13 +1,16 @@
 """Split an article text into articles and segments with character offsets.
 
 A text is cut into *blocks*: runs of lines separated by blank lines (lines holding only
-whitespace, full-width spaces included; any line ending, CRLF included). When a text has no
-blank lines at all, every line is a block. Blocks then become segments:
+whitespace, full-width spaces included; any line ending, CRLF included). U+FEFF (a byte order
+mark left in the text) counts as whitespace. When a text has no blank lines at all, every line
+is a block. Blocks then become segments:
 
 - a headline (a short line that does not end a sentence) at the start of the text, after two or
-  more blank lines, before a byline or an agency lead (``本报讯``, ``本报记者``...), or long
+  more blank lines, before a byline (``本报记者 宋婧``, ``记者 张三``, ``文/``...) or a paragraph
+  opening with ``本报讯``, a dateline (``新华社北京11月20日电``) or reporters' names, or long
   enough to be no sub-heading, starts a new article; a numbered line (``一、``, ``（一）``,
-  ``1.``, ``第一章``...) never does: it is a sub-heading;
+  ``1.``, ``第一章``...) never does: it is a sub-heading; ``据路透社报道`` or
+  ``记者从商务部获悉`` is no evidence of an article start;
 - sub-headings, bylines and headlines are short lines that belong to the text after them: they
   are joined to the next segment;
 - a fragment shorter than ``min_chars`` is merged into a neighbour rather than tagged alone;
@@ -41,10 +44,24 @@ __all__ = [
 SENTENCE_END = "。！？!?；;…."
 _CLOSERS = "”’」』》〉）)\"'】"
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
-_BYLINE = re.compile(
-    r"^\s*(本报记者|本报通讯员|记者|通讯员|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
+_REPORTER = r"(?:本报|新华社|中新社|中新网|人民网)?(?:特约|见习|实习)?(?:记者|通讯员)|实习生"
+_NOT_A_NAME = (  # what follows 记者 in a sentence or a sub-heading, not a name
+    r"[从在对向跟随与和就据将已又再还也都们团站会节证一多]|近日|日前|近期|今天|昨天|今日|昨日"
+    r"|获悉|获知|了解|得知|发现|注意|看到|听到|来到|走访|探访|采访|调查|观察|实地|现场"
+    r"|手记|笔记|随笔|连线|追踪|体验|问答|专访|独家|招待|提问"
 )
-_AGENCY_LEAD = re.compile(r"^\s*(本报讯|本报记者|新华社|中新社|中新网|人民网|据.{1,12}报道)")
+_REPORTER_NAMES = (  # 本报记者 宋婧, 记者 张三 李四, 记者张三报道; not 记者从商务部获悉
+    rf"(?:{_REPORTER})[\s:：]*(?!{_NOT_A_NAME})[\u4e00-\u9fff][\u4e00-\u9fff·]{{1,5}}"
+    r"(?=$|[\s、/|｜（）()]|报道|摄|采写|整理|发自)"
+)
+_BYLINE = re.compile(  # a short line of its own that does not end a sentence (see _is_byline)
+    rf"(?:{_REPORTER_NAMES}|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
+)
+_DATELINE = (  # 新华社北京11月20日电, 中新网11月20日电, 本报上海3月5日讯: agency, place, date
+    r"(?:本报|新华社|中新社|中新网|人民网)[\u4e00-\u9fff·]{0,12}?(?:\d{4}年)?"
+    r"[\d０-９一二三四五六七八九十〇]{1,3}月[\d０-９一二三四五六七八九十〇]{1,3}日[电讯]"
+)
+_AGENCY_LEAD = re.compile(rf"(?:本报讯|{_DATELINE}|{_REPORTER_NAMES})")  # a paragraph's start
 _NUMBERED = re.compile(  # a sub-heading, not a headline; a number before a digit or unit is none
     r"""
     [一二三四五六七八九十百]+[、.．)）]               # 一、 一. 一）
@@ -59,9 +76,14 @@ _NUMBERED = re.compile(  # a sub-heading, not a headline; a number before a digi
     """,
     re.VERBOSE,
 )
+_BOM = "\ufeff"  # a byte order mark left in a text (a zero width no-break space): whitespace
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines's
+_SPACES = re.escape(
+    "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in _LINE_BREAKS) + _BOM
+)
 _INNER_BLANK = re.compile(  # two line breaks (\r\n is one) between characters with only space
-    r"\S(?:[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*"
-    r"(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){2}\s*\S"
+    rf"[^\s{_BOM}](?:[{_SPACES}]*(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){{2}}"
+    rf"[\s{_BOM}]*[^\s{_BOM}]"
 )
 _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END)}]*[{re.escape(SENTENCE_END)}]+[{_CLOSERS}]*")
 
@@ -118,12 +140,13 @@ class _Block:
 
 
 def visible_chars(text: str) -> int:
-    """How many characters of ``text`` are not whitespace (counted in C: ``str.split``).
+    """How many characters of ``text`` are not whitespace (counted in C: ``str.split``), U+FEFF
+    counting as whitespace.
 
-    >>> visible_chars(" 云计算\u3000市场 ")
+    >>> visible_chars("\ufeff 云计算\u3000市场 ")
     5
     """
-    return sum(map(len, text.split()))
+    return sum(map(len, text.split())) - text.count(_BOM)
 
 
 def segment(
@@ -182,7 +205,7 @@ def regroup(
             if _INNER_BLANK.search(held, searched):
                 mode = "blank"
             elif len(held) < limit:
-                searched = max(0, len(held.rstrip()) - 1)  # where a blank line may come after
+                searched = max(0, len(_rstripped(held)) - 1)  # where a blank line may come after
                 continue
             else:
                 mode = "line"
@@ -241,7 +264,7 @@ def _cut(text: str, paragraphs: str, tail: int, limit: int) -> int:
     """Where to cut an article too long to hold: at its last paragraph break past half the limit,
     else its last sentence end, else the limit; always before the last character ahead of
     ``tail``, so that the blocks not known yet stay after that character."""
-    stop = min(limit, len(text[:tail].rstrip()) - 1)
+    stop = min(limit, len(_rstripped(text[:tail])) - 1)
     if stop <= 0:
         return limit
     half = limit // 2
@@ -274,11 +297,19 @@ def ends_sentence(line: str) -> bool:
 
 
 def _trimmed(text: str, start: int, end: int) -> Segment:
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] == _BOM):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] == _BOM):
         end -= 1
     return Segment(start, end, text[start:end])
+
+
+def _rstripped(text: str) -> str:
+    """``text`` without the whitespace and U+FEFF at its end."""
+    stripped = text.rstrip()
+    while stripped.endswith(_BOM):
+        stripped = stripped[:-1].rstrip()
+    return stripped
 
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:
@@ -320,7 +351,14 @@ def _is_heading(block: _Block) -> bool:
 
 
 def _is_byline(block: _Block) -> bool:
-    return block.lines == 1 and len(block.text) <= 30 and bool(_BYLINE.match(block.text))
+    """A short line naming reporters (``本报记者 宋婧``, ``记者 张三 李四``) or the author,
+    source or editor (``文/``, ``作者：``...); never one that ends a sentence."""
+    return (
+        block.lines == 1
+        and len(block.text) <= 30
+        and bool(_BYLINE.match(block.text))
+        and not ends_sentence(block.text)
+    )
 
 
 def _starts_article(block: _Block, following: _Block | None) -> bool:

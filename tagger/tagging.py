@@ -159,7 +159,16 @@ def tag(
     An article's topics are the labels carried by at least ``min_share`` of its text (counted
     in characters), best first. With ``explain``, each segment's ``evidence`` gives that many
     terms for each chosen label (see ``CompactModel.evidence``).
+
+    Raises ``TypeError`` for a ``text`` that is no ``str`` or a ``model`` that is no model,
+    ``str`` or ``Path``, and ``ValueError`` for ``top_k`` < 1, ``threshold`` or ``min_share``
+    outside [0, 1] or ``explain`` < 0.
+
+    >>> tag(b"bytes", "m.joblib")
+    Traceback (most recent call last):
+    TypeError: text must be a str, not bytes
     """
+    _check_tag_arguments(text, model, top_k, threshold, min_share, explain)
     model = resolve_model(model)
     articles = segment(text, **segment_options)
     tagged = _tag_segments(articles, model, top_k, threshold, explain)
@@ -192,6 +201,39 @@ def _tag_segments(
         for s, row, top, pick, names, why in zip(segments, scores, best, chosen, labels, evidence)
     )
     return [[next(tagged) for _ in article.segments] for article in articles]
+
+
+def _check_tag_arguments(
+    text: Any, model: Any, top_k: Any, threshold: Any, min_share: Any, explain: Any
+) -> None:
+    """Raise ``TypeError`` or ``ValueError`` for an argument of ``tag`` it cannot use."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    if model is not None and not isinstance(model, (LabelDecider, str, os.PathLike)):
+        raise TypeError(f"model must be a model, a str or a Path, not {type(model).__name__}")
+    if top_k is not None:
+        _check_number("top_k", top_k, 1, None, (int, np.integer))
+    if threshold is not None:
+        _check_number("threshold", threshold, 0, 1)
+    _check_number("min_share", min_share, 0, 1)
+    _check_number("explain", explain, 0, None, (int, np.integer))
+
+
+def _check_number(
+    name: str,
+    value: Any,
+    low: float,
+    high: float | None,
+    kinds: tuple[type, ...] = (int, float, np.integer, np.floating),
+) -> None:
+    """``TypeError`` unless ``value`` is one of ``kinds``, ``ValueError`` unless it lies in
+    [``low``, ``high``]."""
+    if not isinstance(value, kinds):
+        kind = "an integer" if float not in kinds else "a number"
+        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
+    if not (low <= value and (high is None or value <= high)):  # NaN too
+        bounds = f"at least {low}" if high is None else f"from {low} to {high}"
+        raise ValueError(f"{name} must be {bounds}, not {value!r}")
 
 
 def _shown(

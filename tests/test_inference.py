@@ -104,9 +104,22 @@ def test_decisions_follow_their_definition(rows, multi, thresholds, min_labels, 
             keep = [i for i in ranked if row[i] >= thresholds.get(model.labels[i], 0.5)]
             keep = keep if len(keep) >= min_labels else ranked[:min_labels]
         else:
-            keep = ranked if top_k is not None else ranked[:1]
+            keep = ranked[:1]
         expected = [(model.labels[i], row[i]) for i in keep][:top_k]
         assert pick == expected
+
+
+def test_top_k_caps_the_chosen_labels_and_adds_none():
+    scores = np.array([[0.6, 0.2, 0.15, 0.05], [0.4, 0.35, 0.2, 0.05]])
+    single = _Decider(False, {}, 0)
+    assert single.decide(scores, top_k=3) == [[("a", 0.6)], [("a", 0.4)]]
+    assert single.decide(scores, top_k=3, threshold=0.2) == [
+        [("a", 0.6), ("b", 0.2)],
+        [("a", 0.4), ("b", 0.35), ("c", 0.2)],
+    ]
+    assert single.decide(scores, top_k=2, threshold=0.2)[1] == [("a", 0.4), ("b", 0.35)]
+    multi = _Decider(True, {"b": 0.3}, 1)
+    assert multi.decide(scores, top_k=3) == [[("a", 0.6)], [("b", 0.35)]]
 
 
 def test_top_terms_are_each_labels_largest_coefficients(single_model):

@@ -32,10 +32,12 @@ def test_scores_are_in_label_order_and_logreg_gives_probabilities(single_model):
 
 
 def test_top_k_and_threshold(single_model):
-    assert len(single_model.predict(PROBES[:1], top_k=2)[0]) == 2
+    assert len(single_model.predict(PROBES[:1], top_k=2)[0]) == 1  # top_k adds no label
+    assert len(single_model.predict(PROBES[:1], top_k=2, threshold=0)[0]) == 2
     assert all(len(row) == 1 for row in single_model.predict(PROBES))
     assert single_model.predict(PROBES, threshold=0.999) == [[], [], [], []]
-    ranked = single_model.predict(PROBES[:1], top_k=3)[0]
+    ranked = single_model.predict(PROBES[:1], top_k=3, threshold=0)[0]
+    assert len(ranked) == 3
     assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
 
 

@@ -198,3 +198,123 @@ def test_split_sentences_and_sentence_ends():
     ]
     assert ends_sentence("结束了。”")
     assert not ends_sentence("没有结束")
+
+
+def test_a_byte_order_mark_counts_as_whitespace():
+    text = "\ufeff标题在这里\r\n\r\n第一段讲云计算的市场份额。\r\n\ufeff\r\n\ufeff第二段讲芯片出口管制。\ufeff"
+    [article] = segment(text)
+    assert article.title == "标题在这里"
+    assert (article.start, article.end) == (1, len(text) - 1)
+    assert [s.text for s in article.segments] == [
+        "标题在这里\r\n\r\n第一段讲云计算的市场份额。",
+        "第二段讲芯片出口管制。",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in article.segments)
+    assert segment("\ufeff") == segment("\ufeff\n\ufeff \n") == []
+    # a line holding only a BOM is a blank line: the text is cut into paragraphs, not lines
+    text = "第一段讲云计算，\n市场份额继续增长。\n\ufeff\n第二段讲芯片出口管制。"
+    assert [s.text[:3] for a in segment(text) for s in a.segments] == ["第一段", "第二段"]
+    pieces = [text[:20], text[20:]]  # the first piece ends with the BOM
+    assert text[19] == "\ufeff"
+    assert [p.paragraphs for p in regroup(pieces, limit=len(text))] == ["blank"]
+
+
+AGENCY = (  # /work/audit3/agency.txt of the audit: a sub-heading before 据路透社报道
+    "芯片出口管制再升级\n\n"
+    "美国商务部近日发布新规，进一步收紧对先进计算芯片的出口限制，涉及多家中国企业。\n\n"
+    "多国表态\n\n"
+    "据路透社报道，日本和荷兰也在考虑跟进相关限制措施，但尚未作出最终决定，业内人士认为影响有限。\n\n"
+    "分析人士指出，新规将对全球半导体供应链产生深远影响。\n"
+)
+REPORTER = (  # /work/audit3/byline.txt: a sub-heading before 记者从…获悉
+    "消费市场持续回暖\n\n"
+    "今年以来，各地出台多项促消费政策，消费市场呈现回暖态势，零售额稳步增长。\n\n"
+    "假日消费亮点多\n\n"
+    "记者从商务部获悉，五一假期零售额同比增长。\n\n"
+    "业内人士认为，消费回暖的势头有望延续，但仍需政策持续发力。\n"
+)
+
+
+def _with_lead(lead: str) -> str:
+    """AGENCY with ``lead`` in place of its paragraph after the sub-heading 多国表态."""
+    old = AGENCY.split("\n\n")[3]
+    assert old.startswith("据路透社报道")
+    return AGENCY.replace(old, lead)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "据路透社报道，日本和荷兰也在考虑跟进相关限制措施。",
+        "记者从商务部获悉，五一假期零售额同比增长。",
+        "本报记者从商务部获悉，五一假期零售额同比增长。",
+        "新华社记者了解到，五一假期零售额同比增长。",
+        "记者 从商务部获悉，五一假期零售额同比增长。",
+        "新华社发布的数据显示，五一假期零售额同比增长。",
+        "中新社援引官方数据称，五一假期零售额同比增长。",
+        "记者手记",
+    ],
+)
+def test_a_sub_heading_before_a_lead_that_names_no_reporter_stays_in_its_article(lead):
+    text = _with_lead(lead)
+    [article] = segment(text)
+    assert article.title == "芯片出口管制再升级"
+    assert article.segments[1].text.startswith("多国表态\n\n")
+
+
+def test_the_audits_sub_headings_stay_in_their_article_and_a_reporters_sentence_is_no_byline():
+    [article] = segment(AGENCY)
+    assert [s.text[:4] for s in article.segments] == ["芯片出口", "多国表态", "分析人士"]
+    [article] = segment(REPORTER)
+    assert article.title == "消费市场持续回暖"
+    assert [s.text for s in article.segments][1:] == [  # its own segment, not the next one's
+        "假日消费亮点多\n\n记者从商务部获悉，五一假期零售额同比增长。",
+        "业内人士认为，消费回暖的势头有望延续，但仍需政策持续发力。",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "本报讯 日本和荷兰也在考虑跟进相关限制措施。",
+        "本报记者 张三",
+        "本报记者 张三 通讯员 李四",
+        "记者 张三 李四",
+        "记者：王五",
+        "新华社记者 赵六",
+        "文/张三",
+        "本报记者 张三 报道 日本和荷兰也在考虑跟进相关限制措施。",
+        "记者张三报道 日本和荷兰也在考虑跟进相关限制措施。",
+        "新华社北京11月20日电（记者 张三）日本和荷兰也在考虑跟进相关限制措施。",
+        "新华社华盛顿2024年11月20日电 日本和荷兰也在考虑跟进相关限制措施。",
+        "中新网11月20日电 日本和荷兰也在考虑跟进相关限制措施。",
+        "中新社北京十一月二十日电 日本和荷兰也在考虑跟进相关限制措施。",
+        "人民网东京11月20日电 日本和荷兰也在考虑跟进相关限制措施。",
+        "本报上海3月5日讯 日本和荷兰也在考虑跟进相关限制措施。",
+    ],
+)
+def test_a_heading_before_a_dateline_or_byline_starts_an_article(lead):
+    text = _with_lead(lead)
+    articles = segment(text)
+    assert [a.title for a in articles] == ["芯片出口管制再升级", "多国表态"]
+    assert_invariants(text, articles)
+
+
+def test_regrouped_pieces_find_the_same_datelines_and_bylines():
+    text = "".join(
+        _with_lead(lead) + "\n"
+        for lead in (
+            "新华社北京11月20日电 日本和荷兰也在考虑跟进。",
+            "记者 张三 李四",
+            "本报讯 日本。",
+        )
+    )
+    text += AGENCY + REPORTER
+    whole = spans(segment(text))
+    assert [t for t, *_ in whole].count("多国表态") == 3
+    for size in (1, 5, 13, 64):
+        pieces = (text[i : i + size] for i in range(0, len(text), size))
+        parts = list(regroup(pieces))
+        assert [
+            s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+        ] == whole
