@@ -104,7 +104,11 @@ def check_encoding(name: str, source: str | Path | None = None) -> str:
 
 
 def _decoder(name: str, source: str | Path) -> codecs.IncrementalDecoder:
-    decoder = codecs.getincrementaldecoder(check_encoding(name, source))()
+    """A checked decoder for ``name``; UTF-8 drops a BOM, as detecting the encoding does."""
+    codec = check_encoding(name, source)
+    if codecs.lookup(codec).name == "utf-8":
+        codec = "utf-8-sig"  # a BOM is not text: --encoding utf-8 reads as detection does
+    decoder = codecs.getincrementaldecoder(codec)()
     return _CheckedDecoder(decoder, name, source)
 
 

@@ -75,9 +75,9 @@ def test_a_text_read_with_its_byte_order_mark_is_tagged_without_it(single_model,
     assert article.title == "云计算市场迎来变局"
     assert article.start == article.segments[0].start == 1
     assert all(text[s.start : s.end] == s.text for s in article.segments)
-    [found] = tagging.tag_paths([path], single_model, encoding="utf-8")  # the BOM kept too
-    assert found.title == "云计算市场迎来变局"
-    [found] = tagging.tag_paths([path], single_model)  # detected: the BOM dropped
     with open(path, encoding="utf-8-sig", newline="") as file:
         read = file.read()
-    assert found.start == 0 and all(read[s.start : s.end] == s.text for s in found.segments)
+    for encoding in (None, "utf-8", "UTF8"):  # detected or named: the BOM dropped either way
+        [found] = tagging.tag_paths([path], single_model, encoding=encoding)
+        assert found.title == "云计算市场迎来变局" and found.start == 0
+        assert all(read[s.start : s.end] == s.text for s in found.segments)
