@@ -42,6 +42,13 @@ from typing import Any
 
 from .errors import DataError
 from .files import read_text
+from .records import (
+    TEXT_FIELDS,
+    column,
+    pick,
+    record_text,
+    shorten,
+)
 
 __all__ = ["FORMATS", "DataSummary", "DataWarning", "Example", "read_examples", "summarize"]
 
@@ -55,9 +62,9 @@ _EXTENSIONS = {
     ".ft": "fasttext",
     ".fasttext": "fasttext",
 }
-TEXT_FIELDS = ("text", "content", "sentence", "title", "正文", "内容", "文本", "标题")
 LABEL_FIELDS = ("labels", "label", "category", "categories", "标签", "类别", "分类", "主题")
-"""Field or column names tried in this order when --text-field/--label-field is not given."""
+"""Field or column names tried in this order when --label-field is not given (for the text:
+``records.TEXT_FIELDS``, also ``data.TEXT_FIELDS``)."""
 FASTTEXT_PREFIX = "__label__"
 JOINERS = frozenset(",，、;；|")
 """Characters that, inside one label, suggest several labels joined in the wrong way."""
@@ -338,7 +345,7 @@ def _score(label: str, value: Any, source: str, line: int) -> float:
         return value
     raise DataError(
         f"label scores must be numbers (as in spaCy's cats), but {label!r} has "
-        f"{_cut(json.dumps(value, ensure_ascii=False))}",
+        f"{shorten(json.dumps(value, ensure_ascii=False))}",
         path=source,
         line=line,
         hint='score each label from 0 to 1 (e.g. "cats": {"sports": 1.0, "finance": 0.0}); a '
@@ -367,7 +374,7 @@ def _from_object(
         return _Skip.REJECTED  # Prodigy: the annotator said the label (or choice) is wrong
     text = record_text(obj, source, line, text_field)
     label_keys = (label_field,) if label_field else (*LABEL_FIELDS, "cats", "accept")
-    label_key = _pick(obj, label_keys)
+    label_key = pick(obj, label_keys)
     if label_key is None:
         raise DataError(
             f"no label field (looked for {', '.join(label_keys)})",
@@ -377,51 +384,6 @@ def _from_object(
         )
     group = _group(obj, group_fields, source, line)
     return Example(text, _labels(obj[label_key], source, line), source, line, group)
-
-
-def record_text(obj: Any, source: str, line: int, text_field: str | None = None) -> str:
-    """The text of one record: its ``text_field``, else the first of ``TEXT_FIELDS`` it has.
-
-    Raises DataError naming ``source`` and ``line`` when the record is not an object, has no
-    such field, or its value is not a string.
-
-    >>> record_text({"id": 7, "content": "云计算"}, "a.jsonl", 1)
-    '云计算'
-    """
-    if not isinstance(obj, dict):
-        raise DataError(
-            f"expected a JSON object, got {type(obj).__name__}",
-            path=source,
-            line=line,
-            hint='write one object a record: {"text": "..."}',
-        )
-    text_key = _pick(obj, (text_field,) if text_field else TEXT_FIELDS)
-    if text_key is None:
-        raise DataError(
-            f"no text field (looked for {', '.join((text_field,) if text_field else TEXT_FIELDS)})",
-            path=source,
-            line=line,
-            hint='add a "text" field or name yours with --text-field',
-        )
-    text = obj[text_key]
-    if not isinstance(text, str):
-        raise DataError(
-            f"the {text_key!r} field must be a string, not {type(text).__name__}",
-            path=source,
-            line=line,
-            hint="write the text as a string, or name another field with --text-field",
-        )
-    return text
-
-
-def text_column(columns: list[str], text_field: str | None, source: str) -> int:
-    """The index of the text column in a CSV header: ``text_field``, else the first of
-    ``TEXT_FIELDS`` (case does not matter); DataError naming the header otherwise.
-
-    >>> text_column(["id", "Content"], None, "a.csv")
-    1
-    """
-    return _column(columns, text_field, TEXT_FIELDS, "text", source)
 
 
 def _group(obj: dict, group_fields: Sequence[str], source: str, line: int) -> str:
@@ -443,7 +405,7 @@ def _from_label_studio(
     """The task's text with the choices of its first annotation that was not cancelled (none
     chosen: no topic), or _Skip.UNANNOTATED when there is no such annotation. Groups come from ``data``."""
     data = obj["data"]
-    key = _pick(data, (text_field,) if text_field else TEXT_FIELDS)
+    key = pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
         raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
     group = _group(data, group_fields, source, line)
@@ -458,10 +420,6 @@ def _from_label_studio(
         found = value.get("choices") if isinstance(value, dict) else None
         choices.extend(found if isinstance(found, list) else [])
     return Example(data[key], _labels(choices, source, line), source, line, group)
-
-
-def _pick(obj: dict, keys: Iterable[str]) -> str | None:
-    return next((k for k in keys if k in obj), None)
 
 
 def _read_jsonl(
@@ -560,9 +518,9 @@ def _read_csv(
             line=1,
             hint=f"pass --data-format {fmt} (or name the file .{fmt})",
         )
-    text_col = _column(columns, text_field, TEXT_FIELDS, "text", source)
-    label_col = _column(columns, label_field, LABEL_FIELDS, "label", source)
-    group_cols = [_column(columns, f, (f,), "group", source) for f in group_fields]
+    text_col = column(columns, text_field, TEXT_FIELDS, "text", source)
+    label_col = column(columns, label_field, LABEL_FIELDS, "label", source)
+    group_cols = [column(columns, f, (f,), "group", source) for f in group_fields]
     while True:
         start = reader.line_num + 1  # a quoted field can hold line breaks: rows end later
         try:
@@ -590,32 +548,6 @@ def _read_csv(
         labels = [p for p in row[label_col].split("|") if p.strip()]
         group = "|".join(row[i] for i in group_cols)
         yield Example(row[text_col], _labels(labels, source, start), source, start, group)
-
-
-def _column(
-    columns: list[str], wanted: str | None, defaults: Sequence[str], what: str, source: str
-) -> int:
-    names = [c.lower() for c in columns]
-    for name in (wanted,) if wanted else defaults:
-        if name.lower() in names:
-            return names.index(name.lower())
-    header = _cut(", ".join(columns))
-    raise DataError(
-        f"no {what} column (header has {header}; looked for {', '.join((wanted,) if wanted else defaults)})",
-        path=source,
-        line=1,
-        hint=f"name the column '{defaults[0]}' or pass --{what}-field; if the first line is "
-        "data, add a header line above it (e.g. text,label)",
-    )
-
-
-def _cut(text: str, width: int = 40) -> str:
-    """``text`` as an error message quotes it: at most ``width`` characters.
-
-    >>> _cut("阿里云发布新一代云服务器" * 5, 10)
-    '阿里云发布新一代云…'
-    """
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _read_fasttext(text: str, source: str) -> Iterator[Example]:
