@@ -27,8 +27,6 @@ names, then Chinese ones: 正文/内容/文本/标题, 标签/类别/分类/主�
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import unicodedata
@@ -45,8 +43,12 @@ from .files import read_text
 from .records import (
     TEXT_FIELDS,
     column,
+    csv_rows,
+    json_lines,
+    json_values,
     pick,
     record_text,
+    run_on,
     shorten,
 )
 
@@ -429,18 +431,7 @@ def _read_jsonl(
     label_field: str | None,
     group_fields: Sequence[str],
 ) -> Iterator[Example | _Skip]:
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(
-                f"malformed JSON ({exc.msg}, column {exc.colno})",
-                path=source,
-                line=number,
-                hint="each line must be one complete JSON object",
-            ) from None
+    for number, obj in json_lines([text], source):
         yield _from_object(obj, source, number, text_field, label_field, group_fields)
 
 
@@ -451,47 +442,8 @@ def _read_json(
     label_field: str | None,
     group_fields: Sequence[str],
 ) -> Iterator[Example | _Skip]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":  # JSON lines saved as .json
-            yield from _read_jsonl(text, source, text_field, label_field, group_fields)
-            return
-        raise DataError(
-            f"malformed JSON ({exc.msg}, column {exc.colno})",
-            path=source,
-            line=exc.lineno,
-            hint="fix the JSON, or use JSON lines with --data-format jsonl",
-        ) from None
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list):
-        raise DataError("expected a JSON array of objects", path=source, line=1)
-    lines = _object_lines(text, len(data))
-    for index, obj in enumerate(data):
-        yield _from_object(obj, source, lines[index], text_field, label_field, group_fields)
-
-
-def _object_lines(text: str, count: int) -> list[int]:
-    """Approximate line of each top-level array element, for error messages."""
-    lines, depth, line, in_string, escape = [], 0, 1, False, False
-    for ch in text:
-        if ch == "\n":
-            line += 1
-        if in_string:
-            escape = not escape and ch == "\\"
-            if ch == '"' and not escape:
-                in_string = False
-            continue
-        if ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth == 2:
-                lines.append(line)
-        elif ch in "]}":
-            depth -= 1
-    return lines + [line] * (count - len(lines))
+    for number, obj in json_values([text], source):
+        yield _from_object(obj, source, number, text_field, label_field, group_fields)
 
 
 def _read_csv(
@@ -502,14 +454,11 @@ def _read_csv(
     group_fields: Sequence[str],
     delimiter: str,
 ) -> Iterator[Example]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
+    rows = csv_rows([text], source, delimiter, strict=False)  # "a"b is the field ab
+    header = next(rows, None)
+    if header is None:
         return
-    except csv.Error as exc:
-        raise DataError(f"malformed CSV header ({exc})", path=source, line=1) from None
-    columns = [c.strip().lstrip("\ufeff") for c in header]
+    columns = header[2]
     other, name, fmt = ("\t", "tabs", "tsv") if delimiter == "," else (",", "commas", "csv")
     if len(columns) == 1 and other in columns[0]:
         raise DataError(
@@ -521,30 +470,9 @@ def _read_csv(
     text_col = column(columns, text_field, TEXT_FIELDS, "text", source)
     label_col = column(columns, label_field, LABEL_FIELDS, "label", source)
     group_cols = [column(columns, f, (f,), "group", source) for f in group_fields]
-    while True:
-        start = reader.line_num + 1  # a quoted field can hold line breaks: rows end later
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise DataError(f"malformed CSV ({exc})", path=source, line=reader.line_num) from None
-        if not any(cell.strip() for cell in row):
-            continue
-        wrong, runs_on = len(row) != len(columns), reader.line_num > start
-        if wrong or (runs_on and len(row[label_col].splitlines()) > 1):
-            count = f"expected {len(columns)} columns, found {len(row)}"
-            if runs_on:
-                raise DataError(
-                    f"a quote on this line is probably not closed: the row runs on to line "
-                    f"{reader.line_num}" + (f" ({count})" if wrong else " in its label column"),
-                    path=source,
-                    line=start,
-                    hint='close the quote, and write a quote inside a quoted field as two ("")',
-                )
-            raise DataError(
-                count, path=source, line=start, hint="quote fields that contain the delimiter"
-            )
+    for start, end, row in rows:
+        if end > start and len(row[label_col].splitlines()) > 1:  # a quote left open
+            raise run_on(source, start, end, "in its label column")
         labels = [p for p in row[label_col].split("|") if p.strip()]
         group = "|".join(row[i] for i in group_cols)
         yield Example(row[text_col], _labels(labels, source, start), source, start, group)
