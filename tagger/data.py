@@ -32,9 +32,10 @@ import os
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,11 @@ from .errors import DataError
 from .files import read_text
 from .records import (
     TEXT_FIELDS,
+    as_object,
     column,
     csv_rows,
+    field_value,
+    first_field,
     json_lines,
     json_values,
     pick,
@@ -170,8 +174,8 @@ def read_examples(
             )
         text = read_text(path, encoding)
         reader = {
-            "jsonl": _read_jsonl,
-            "json": _read_json,
+            "jsonl": partial(_read_objects, json_lines),
+            "json": partial(_read_objects, json_values),
             "csv": _read_csv,
             "tsv": _read_csv,
             "fasttext": _read_fasttext,
@@ -363,42 +367,23 @@ def _from_object(
     label_field: str | None,
     group_fields: Sequence[str] = (),
 ) -> Example | _Skip:
-    if not isinstance(obj, dict):
-        raise DataError(
-            f"expected a JSON object, got {type(obj).__name__}",
-            path=source,
-            line=line,
-            hint='write one object a line: {"text": "...", "labels": ["..."]}',
-        )
+    obj = as_object(obj, source, line, '{"text": "...", "labels": ["..."]}')
     if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
         return _from_label_studio(obj, source, line, text_field, group_fields)
     if obj.get("answer") in PRODIGY_SKIPPED and label_field != "answer":
         return _Skip.REJECTED  # Prodigy: the annotator said the label (or choice) is wrong
     text = record_text(obj, source, line, text_field)
     label_keys = (label_field,) if label_field else (*LABEL_FIELDS, "cats", "accept")
-    label_key = pick(obj, label_keys)
-    if label_key is None:
-        raise DataError(
-            f"no label field (looked for {', '.join(label_keys)})",
-            path=source,
-            line=line,
-            hint='add "labels": [...] (an empty list for no topic) or name yours with --label-field',
-        )
+    hint = 'add "labels": [...] (an empty list for no topic) or name yours with --label-field'
+    label_key = first_field(obj, label_keys, "label", source, line, hint)
     group = _group(obj, group_fields, source, line)
     return Example(text, _labels(obj[label_key], source, line), source, line, group)
 
 
 def _group(obj: dict, group_fields: Sequence[str], source: str, line: int) -> str:
     """The values of ``group_fields`` in ``obj``, joined; every record must have them all."""
-    missing = next((f for f in group_fields if f not in obj), None)
-    if missing is not None:
-        raise DataError(
-            f"no group field {missing!r} (the record has {', '.join(obj) or 'no fields'})",
-            path=source,
-            line=line,
-            hint="name an existing field with --group-field, or give every record the field",
-        )
-    return "|".join(str(obj[f]) for f in group_fields)
+    hint = "name an existing field with --group-field, or give every record the field"
+    return "|".join(str(field_value(obj, f, "group", source, line, hint)) for f in group_fields)
 
 
 def _from_label_studio(
@@ -424,25 +409,16 @@ def _from_label_studio(
     return Example(data[key], _labels(choices, source, line), source, line, group)
 
 
-def _read_jsonl(
+def _read_objects(
+    parse: Callable[[Iterable[str], str], Iterator[tuple[int, Any]]],
     text: str,
     source: str,
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
 ) -> Iterator[Example | _Skip]:
-    for number, obj in json_lines([text], source):
-        yield _from_object(obj, source, number, text_field, label_field, group_fields)
-
-
-def _read_json(
-    text: str,
-    source: str,
-    text_field: str | None,
-    label_field: str | None,
-    group_fields: Sequence[str],
-) -> Iterator[Example | _Skip]:
-    for number, obj in json_values([text], source):
+    """The examples of the JSON objects ``parse`` (``json_lines`` or ``json_values``) reads."""
+    for number, obj in parse([text], source):
         yield _from_object(obj, source, number, text_field, label_field, group_fields)
 
 

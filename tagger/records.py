@@ -25,11 +25,15 @@ from .errors import DataError
 
 __all__ = [
     "TEXT_FIELDS",
+    "as_object",
     "column",
     "csv_rows",
+    "field_value",
+    "first_field",
     "json_lines",
     "json_values",
     "lines",
+    "malformed",
     "pick",
     "record_text",
     "run_on",
@@ -77,12 +81,11 @@ def json_lines(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as exc:
-            raise DataError(
-                f"malformed JSON ({exc.msg}, column {exc.colno})",
-                path=source,
-                line=number,
-                hint="each line must be one complete JSON object",
-            ) from None
+            detail, hint = (
+                f"{exc.msg}, column {exc.colno}",
+                "each line must be one complete JSON object",
+            )
+            raise malformed("JSON", detail, source, number, hint) from None
 
 
 def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
@@ -193,7 +196,7 @@ def csv_rows(
     except StopIteration:
         return
     except csv.Error as exc:
-        raise DataError(f"malformed CSV header ({exc})", path=source, line=1) from None
+        raise malformed("CSV header", str(exc), source, 1, None) from None
     columns = [c.strip().lstrip("\ufeff") for c in header]
     yield 1, reader.line_num, columns
     while True:
@@ -203,12 +206,8 @@ def csv_rows(
         except StopIteration:
             return
         except csv.Error as exc:
-            raise DataError(
-                f"malformed CSV ({exc})",
-                path=source,
-                line=start,
-                hint='close every quote, and write a quote inside a quoted field as two ("")',
-            ) from None
+            hint = 'close every quote, and write a quote inside a quoted field as two ("")'
+            raise malformed("CSV", str(exc), source, start, hint) from None
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):
@@ -232,6 +231,59 @@ def run_on(source: str, start: int, end: int, detail: str) -> DataError:
     )
 
 
+def malformed(what: str, detail: str, source: str, line: int, hint: str | None) -> DataError:
+    """The error for malformed ``what`` (JSON, CSV, a CSV header) on ``line``."""
+    return DataError(f"malformed {what} ({detail})", path=source, line=line, hint=hint)
+
+
+def as_object(obj: Any, source: str, line: int, example: str = '{"text": "..."}') -> dict:
+    """``obj`` if it is a JSON object; DataError otherwise, its fix showing ``example``.
+
+    >>> as_object({"text": "云"}, "a.jsonl", 1)
+    {'text': '云'}
+    """
+    if not isinstance(obj, dict):
+        raise DataError(
+            f"expected a JSON object, got {type(obj).__name__}",
+            path=source,
+            line=line,
+            hint=f"write one object a record: {example}",
+        )
+    return obj
+
+
+def first_field(
+    obj: dict, keys: Sequence[str], what: str, source: str, line: int, hint: str
+) -> str:
+    """The first of ``keys`` that ``obj`` has; DataError naming them all when it has none.
+
+    >>> first_field({"body": "x", "内容": "y"}, ("text", "内容", "body"), "text", "a.jsonl", 1, "")
+    '内容'
+    """
+    key = pick(obj, keys)
+    if key is None:
+        raise DataError(
+            f"no {what} field (looked for {', '.join(keys)})", path=source, line=line, hint=hint
+        )
+    return key
+
+
+def field_value(obj: dict, key: str, what: str, source: str, line: int, hint: str) -> Any:
+    """``obj[key]``; DataError naming the fields ``obj`` has when it has no ``key``.
+
+    >>> field_value({"id": 7}, "id", "id", "a.jsonl", 1, "")
+    7
+    """
+    if key not in obj:
+        raise DataError(
+            f"no {what} field {key!r} (the record has {', '.join(obj) or 'no fields'})",
+            path=source,
+            line=line,
+            hint=hint,
+        )
+    return obj[key]
+
+
 def pick(obj: dict, keys: Iterable[str]) -> str | None:
     """The first of ``keys`` that ``obj`` has, else None.
 
@@ -250,21 +302,10 @@ def record_text(obj: Any, source: str, line: int, text_field: str | None = None)
     >>> record_text({"id": 7, "content": "云计算"}, "a.jsonl", 1)
     '云计算'
     """
-    if not isinstance(obj, dict):
-        raise DataError(
-            f"expected a JSON object, got {type(obj).__name__}",
-            path=source,
-            line=line,
-            hint='write one object a record: {"text": "..."}',
-        )
-    text_key = pick(obj, (text_field,) if text_field else TEXT_FIELDS)
-    if text_key is None:
-        raise DataError(
-            f"no text field (looked for {', '.join((text_field,) if text_field else TEXT_FIELDS)})",
-            path=source,
-            line=line,
-            hint='add a "text" field or name yours with --text-field',
-        )
+    obj = as_object(obj, source, line)
+    keys = (text_field,) if text_field else TEXT_FIELDS
+    hint = 'add a "text" field or name yours with --text-field'
+    text_key = first_field(obj, keys, "text", source, line, hint)
     text = obj[text_key]
     if not isinstance(text, str):
         raise DataError(

@@ -25,7 +25,7 @@ from .files import iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider
 from .modelfile import load_compact
 from .parallel import imap
-from .records import csv_rows, json_lines, json_values, record_text, text_column
+from .records import csv_rows, field_value, json_lines, json_values, record_text, text_column
 from .segmenting import Article, Part, regroup, segment, visible_chars
 
 __all__ = [
@@ -494,14 +494,8 @@ def _record_id(obj: Any, source: str, line: int, id_field: str | None) -> str | 
     if not isinstance(obj, dict) or (id_field is None and ID_FIELD not in obj):
         return line  # (not an object: record_text says so)
     key = id_field or ID_FIELD
-    if key not in obj:
-        raise DataError(
-            f"no id field {key!r} (the record has {', '.join(obj) or 'no fields'})",
-            path=source,
-            line=line,
-            hint="give every record the field, or name another with --id-field",
-        )
-    value = obj[key]
+    hint = "give every record the field, or name another with --id-field"
+    value = field_value(obj, key, "id", source, line, hint)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise DataError(
             f"the {key!r} field must be a string or a number, not {json.dumps(value)[:40]}",
