@@ -2,10 +2,10 @@
 line it starts on.
 
 The parsers take the text as an iterable of pieces (a file read in chunks, or ``[text]`` for
-a whole file) and stream (line, value) pairs or (first line, last line, row), so memory stays bounded by a
-record, not the file. Anything malformed is a ``DataError`` naming the source, the line and a
-fix. ``record_text`` and ``text_column`` find a record's text the same way for training data
-and for articles to tag.
+a whole file) and stream (line, value) pairs or (first line, last line, row), so memory stays
+bounded by a record, not the file. Anything malformed is a ``DataError`` naming the source,
+the line and a fix. ``record_text`` and ``text_column`` find a record's text the same way for
+training data (``data``) and for articles to tag (``tagging``).
 
 >>> list(json_values(['[{"text": "云计算"},\\n {"te', 'xt": "芯片"}]'], "a.json"))
 [(1, {'text': '云计算'}), (2, {'text': '芯片'})]
