@@ -27,21 +27,34 @@ names, then Chinese ones: 正文/内容/文本/标题, 标签/类别/分类/主�
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .errors import DataError
 from .files import read_text
+from .records import (
+    TEXT_FIELDS,
+    as_object,
+    column,
+    csv_rows,
+    field_value,
+    first_field,
+    json_lines,
+    json_values,
+    pick,
+    record_text,
+    run_on,
+    shorten,
+)
 
 __all__ = ["FORMATS", "DataSummary", "DataWarning", "Example", "read_examples", "summarize"]
 
@@ -55,9 +68,9 @@ _EXTENSIONS = {
     ".ft": "fasttext",
     ".fasttext": "fasttext",
 }
-TEXT_FIELDS = ("text", "content", "sentence", "title", "正文", "内容", "文本", "标题")
 LABEL_FIELDS = ("labels", "label", "category", "categories", "标签", "类别", "分类", "主题")
-"""Field or column names tried in this order when --text-field/--label-field is not given."""
+"""Field or column names tried in this order when --label-field is not given (for the text:
+``records.TEXT_FIELDS``, also ``data.TEXT_FIELDS``)."""
 FASTTEXT_PREFIX = "__label__"
 JOINERS = frozenset(",，、;；|")
 """Characters that, inside one label, suggest several labels joined in the wrong way."""
@@ -161,8 +174,8 @@ def read_examples(
             )
         text = read_text(path, encoding)
         reader = {
-            "jsonl": _read_jsonl,
-            "json": _read_json,
+            "jsonl": partial(_read_objects, json_lines),
+            "json": partial(_read_objects, json_values),
             "csv": _read_csv,
             "tsv": _read_csv,
             "fasttext": _read_fasttext,
@@ -338,7 +351,7 @@ def _score(label: str, value: Any, source: str, line: int) -> float:
         return value
     raise DataError(
         f"label scores must be numbers (as in spaCy's cats), but {label!r} has "
-        f"{_cut(json.dumps(value, ensure_ascii=False))}",
+        f"{shorten(json.dumps(value, ensure_ascii=False))}",
         path=source,
         line=line,
         hint='score each label from 0 to 1 (e.g. "cats": {"sports": 1.0, "finance": 0.0}); a '
@@ -354,87 +367,23 @@ def _from_object(
     label_field: str | None,
     group_fields: Sequence[str] = (),
 ) -> Example | _Skip:
-    if not isinstance(obj, dict):
-        raise DataError(
-            f"expected a JSON object, got {type(obj).__name__}",
-            path=source,
-            line=line,
-            hint='write one object a line: {"text": "...", "labels": ["..."]}',
-        )
+    obj = as_object(obj, source, line, '{"text": "...", "labels": ["..."]}')
     if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
         return _from_label_studio(obj, source, line, text_field, group_fields)
     if obj.get("answer") in PRODIGY_SKIPPED and label_field != "answer":
         return _Skip.REJECTED  # Prodigy: the annotator said the label (or choice) is wrong
     text = record_text(obj, source, line, text_field)
     label_keys = (label_field,) if label_field else (*LABEL_FIELDS, "cats", "accept")
-    label_key = _pick(obj, label_keys)
-    if label_key is None:
-        raise DataError(
-            f"no label field (looked for {', '.join(label_keys)})",
-            path=source,
-            line=line,
-            hint='add "labels": [...] (an empty list for no topic) or name yours with --label-field',
-        )
+    hint = 'add "labels": [...] (an empty list for no topic) or name yours with --label-field'
+    label_key = first_field(obj, label_keys, "label", source, line, hint)
     group = _group(obj, group_fields, source, line)
     return Example(text, _labels(obj[label_key], source, line), source, line, group)
 
 
-def record_text(obj: Any, source: str, line: int, text_field: str | None = None) -> str:
-    """The text of one record: its ``text_field``, else the first of ``TEXT_FIELDS`` it has.
-
-    Raises DataError naming ``source`` and ``line`` when the record is not an object, has no
-    such field, or its value is not a string.
-
-    >>> record_text({"id": 7, "content": "云计算"}, "a.jsonl", 1)
-    '云计算'
-    """
-    if not isinstance(obj, dict):
-        raise DataError(
-            f"expected a JSON object, got {type(obj).__name__}",
-            path=source,
-            line=line,
-            hint='write one object a record: {"text": "..."}',
-        )
-    text_key = _pick(obj, (text_field,) if text_field else TEXT_FIELDS)
-    if text_key is None:
-        raise DataError(
-            f"no text field (looked for {', '.join((text_field,) if text_field else TEXT_FIELDS)})",
-            path=source,
-            line=line,
-            hint='add a "text" field or name yours with --text-field',
-        )
-    text = obj[text_key]
-    if not isinstance(text, str):
-        raise DataError(
-            f"the {text_key!r} field must be a string, not {type(text).__name__}",
-            path=source,
-            line=line,
-            hint="write the text as a string, or name another field with --text-field",
-        )
-    return text
-
-
-def text_column(columns: list[str], text_field: str | None, source: str) -> int:
-    """The index of the text column in a CSV header: ``text_field``, else the first of
-    ``TEXT_FIELDS`` (case does not matter); DataError naming the header otherwise.
-
-    >>> text_column(["id", "Content"], None, "a.csv")
-    1
-    """
-    return _column(columns, text_field, TEXT_FIELDS, "text", source)
-
-
 def _group(obj: dict, group_fields: Sequence[str], source: str, line: int) -> str:
     """The values of ``group_fields`` in ``obj``, joined; every record must have them all."""
-    missing = next((f for f in group_fields if f not in obj), None)
-    if missing is not None:
-        raise DataError(
-            f"no group field {missing!r} (the record has {', '.join(obj) or 'no fields'})",
-            path=source,
-            line=line,
-            hint="name an existing field with --group-field, or give every record the field",
-        )
-    return "|".join(str(obj[f]) for f in group_fields)
+    hint = "name an existing field with --group-field, or give every record the field"
+    return "|".join(str(field_value(obj, f, "group", source, line, hint)) for f in group_fields)
 
 
 def _from_label_studio(
@@ -443,7 +392,7 @@ def _from_label_studio(
     """The task's text with the choices of its first annotation that was not cancelled (none
     chosen: no topic), or _Skip.UNANNOTATED when there is no such annotation. Groups come from ``data``."""
     data = obj["data"]
-    key = _pick(data, (text_field,) if text_field else TEXT_FIELDS)
+    key = pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
         raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
     group = _group(data, group_fields, source, line)
@@ -460,80 +409,17 @@ def _from_label_studio(
     return Example(data[key], _labels(choices, source, line), source, line, group)
 
 
-def _pick(obj: dict, keys: Iterable[str]) -> str | None:
-    return next((k for k in keys if k in obj), None)
-
-
-def _read_jsonl(
+def _read_objects(
+    parse: Callable[[Iterable[str], str], Iterator[tuple[int, Any]]],
     text: str,
     source: str,
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
 ) -> Iterator[Example | _Skip]:
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(
-                f"malformed JSON ({exc.msg}, column {exc.colno})",
-                path=source,
-                line=number,
-                hint="each line must be one complete JSON object",
-            ) from None
+    """The examples of the JSON objects ``parse`` (``json_lines`` or ``json_values``) reads."""
+    for number, obj in parse([text], source):
         yield _from_object(obj, source, number, text_field, label_field, group_fields)
-
-
-def _read_json(
-    text: str,
-    source: str,
-    text_field: str | None,
-    label_field: str | None,
-    group_fields: Sequence[str],
-) -> Iterator[Example | _Skip]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":  # JSON lines saved as .json
-            yield from _read_jsonl(text, source, text_field, label_field, group_fields)
-            return
-        raise DataError(
-            f"malformed JSON ({exc.msg}, column {exc.colno})",
-            path=source,
-            line=exc.lineno,
-            hint="fix the JSON, or use JSON lines with --data-format jsonl",
-        ) from None
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list):
-        raise DataError("expected a JSON array of objects", path=source, line=1)
-    lines = _object_lines(text, len(data))
-    for index, obj in enumerate(data):
-        yield _from_object(obj, source, lines[index], text_field, label_field, group_fields)
-
-
-def _object_lines(text: str, count: int) -> list[int]:
-    """Approximate line of each top-level array element, for error messages."""
-    lines, depth, line, in_string, escape = [], 0, 1, False, False
-    for ch in text:
-        if ch == "\n":
-            line += 1
-        if in_string:
-            escape = not escape and ch == "\\"
-            if ch == '"' and not escape:
-                in_string = False
-            continue
-        if ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth == 2:
-                lines.append(line)
-        elif ch in "]}":
-            depth -= 1
-    return lines + [line] * (count - len(lines))
 
 
 def _read_csv(
@@ -544,14 +430,11 @@ def _read_csv(
     group_fields: Sequence[str],
     delimiter: str,
 ) -> Iterator[Example]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
+    rows = csv_rows([text], source, delimiter, strict=False)  # "a"b is the field ab
+    header = next(rows, None)
+    if header is None:
         return
-    except csv.Error as exc:
-        raise DataError(f"malformed CSV header ({exc})", path=source, line=1) from None
-    columns = [c.strip().lstrip("\ufeff") for c in header]
+    columns = header[2]
     other, name, fmt = ("\t", "tabs", "tsv") if delimiter == "," else (",", "commas", "csv")
     if len(columns) == 1 and other in columns[0]:
         raise DataError(
@@ -560,62 +443,15 @@ def _read_csv(
             line=1,
             hint=f"pass --data-format {fmt} (or name the file .{fmt})",
         )
-    text_col = _column(columns, text_field, TEXT_FIELDS, "text", source)
-    label_col = _column(columns, label_field, LABEL_FIELDS, "label", source)
-    group_cols = [_column(columns, f, (f,), "group", source) for f in group_fields]
-    while True:
-        start = reader.line_num + 1  # a quoted field can hold line breaks: rows end later
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise DataError(f"malformed CSV ({exc})", path=source, line=reader.line_num) from None
-        if not any(cell.strip() for cell in row):
-            continue
-        wrong, runs_on = len(row) != len(columns), reader.line_num > start
-        if wrong or (runs_on and len(row[label_col].splitlines()) > 1):
-            count = f"expected {len(columns)} columns, found {len(row)}"
-            if runs_on:
-                raise DataError(
-                    f"a quote on this line is probably not closed: the row runs on to line "
-                    f"{reader.line_num}" + (f" ({count})" if wrong else " in its label column"),
-                    path=source,
-                    line=start,
-                    hint='close the quote, and write a quote inside a quoted field as two ("")',
-                )
-            raise DataError(
-                count, path=source, line=start, hint="quote fields that contain the delimiter"
-            )
+    text_col = column(columns, text_field, TEXT_FIELDS, "text", source)
+    label_col = column(columns, label_field, LABEL_FIELDS, "label", source)
+    group_cols = [column(columns, f, (f,), "group", source) for f in group_fields]
+    for start, end, row in rows:
+        if end > start and len(row[label_col].splitlines()) > 1:  # a quote left open
+            raise run_on(source, start, end, "in its label column")
         labels = [p for p in row[label_col].split("|") if p.strip()]
         group = "|".join(row[i] for i in group_cols)
         yield Example(row[text_col], _labels(labels, source, start), source, start, group)
-
-
-def _column(
-    columns: list[str], wanted: str | None, defaults: Sequence[str], what: str, source: str
-) -> int:
-    names = [c.lower() for c in columns]
-    for name in (wanted,) if wanted else defaults:
-        if name.lower() in names:
-            return names.index(name.lower())
-    header = _cut(", ".join(columns))
-    raise DataError(
-        f"no {what} column (header has {header}; looked for {', '.join((wanted,) if wanted else defaults)})",
-        path=source,
-        line=1,
-        hint=f"name the column '{defaults[0]}' or pass --{what}-field; if the first line is "
-        "data, add a header line above it (e.g. text,label)",
-    )
-
-
-def _cut(text: str, width: int = 40) -> str:
-    """``text`` as an error message quotes it: at most ``width`` characters.
-
-    >>> _cut("阿里云发布新一代云服务器" * 5, 10)
-    '阿里云发布新一代云…'
-    """
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _read_fasttext(text: str, source: str) -> Iterator[Example]:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import sys
@@ -21,12 +20,12 @@ from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
-from .data import record_text, text_column
 from .errors import DataError, ModelError, TaggerError
 from .files import iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider
 from .modelfile import load_compact
 from .parallel import imap
+from .records import csv_rows, field_value, json_lines, json_values, record_text, text_column
 from .segmenting import Article, Part, regroup, segment, visible_chars
 
 __all__ = [
@@ -300,7 +299,7 @@ def tag_paths(
 
     A JSONL, JSON (an array of objects), CSV or TSV file (by its extension, or every input
     with ``input_format``) holds records: each is one article, the text of its ``text_field``
-    (default: the first of ``data.TEXT_FIELDS`` it has), segmented and tagged as a file's text
+    (default: the first of ``records.TEXT_FIELDS`` it has), segmented and tagged as a file's text
     is (offsets index that text), with its ``id_field`` as ``id`` (default: ``id`` when the
     record has it, else the line the record starts on). Records are read as a stream. A bad
     record (malformed, no text) raises DataError naming its line, even with ``on_error``: the
@@ -469,7 +468,7 @@ def _record_batches(
     if fmt in ("csv", "tsv"):
         records = _csv_records(chunks, source, "\t" if fmt == "tsv" else ",", reading)
     else:
-        found = _json_lines(chunks, source) if fmt == "jsonl" else _json_values(chunks, source)
+        found = json_lines(chunks, source) if fmt == "jsonl" else json_values(chunks, source)
         records = (
             Record(
                 line,
@@ -495,14 +494,8 @@ def _record_id(obj: Any, source: str, line: int, id_field: str | None) -> str | 
     if not isinstance(obj, dict) or (id_field is None and ID_FIELD not in obj):
         return line  # (not an object: record_text says so)
     key = id_field or ID_FIELD
-    if key not in obj:
-        raise DataError(
-            f"no id field {key!r} (the record has {', '.join(obj) or 'no fields'})",
-            path=source,
-            line=line,
-            hint="give every record the field, or name another with --id-field",
-        )
-    value = obj[key]
+    hint = "give every record the field, or name another with --id-field"
+    value = field_value(obj, key, "id", source, line, hint)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise DataError(
             f"the {key!r} field must be a string or a number, not {json.dumps(value)[:40]}",
@@ -513,120 +506,16 @@ def _record_id(obj: Any, source: str, line: int, id_field: str | None) -> str | 
     return value
 
 
-def _lines(chunks: Iterable[str]) -> Iterator[str]:
-    """The lines of a text given in chunks, each with its line break."""
-    pending = ""
-    for chunk in chunks:
-        *lines, pending = (pending + chunk).split("\n")
-        for line in lines:
-            yield line + "\n"
-    if pending:
-        yield pending
-
-
-def _json_lines(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
-    """(line number, value) for every non-blank line of JSON lines."""
-    for number, line in enumerate(_lines(chunks), 1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(
-                f"malformed JSON ({exc.msg}, column {exc.colno})",
-                path=source,
-                line=number,
-                hint="each line must be one complete JSON object",
-            ) from None
-
-
-_JSON = json.JSONDecoder()
-_SPACE = " \t\r\n"
-
-
-def _json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
-    """(line number, value) for every item of a JSON array, read one item at a time; a file of
-    objects one after the other (JSON lines, or one object) gives each of them."""
-    pieces = iter(chunks)
-    buffer, pos, line = "", 0, 1  # ``line``: the line number at buffer[0]
-
-    def more() -> bool:
-        nonlocal buffer, pos, line
-        piece = next(pieces, None)
-        if piece is None:
-            return False
-        line += buffer.count("\n", 0, pos)
-        buffer, pos = buffer[pos:] + piece, 0
-        return True
-
-    def skip_space() -> str:
-        """The next character that is not whitespace ("" at the end), ``pos`` on it."""
-        nonlocal pos
-        while True:
-            while pos < len(buffer) and buffer[pos] in _SPACE:
-                pos += 1
-            if pos < len(buffer) or not more():
-                return buffer[pos : pos + 1]
-
-    def error(message: str, at: int) -> DataError:
-        return DataError(
-            message,
-            path=source,
-            line=line + buffer.count("\n", 0, at),
-            hint='fix the JSON: an array of objects, [{"id": 1, "text": "..."}, ...]',
-        )
-
-    first = skip_space()
-    array = first == "["
-    if array:
-        pos += 1
-    elif first and first != "{":
-        raise error("expected a JSON array of objects", pos)
-    while True:
-        found = skip_space()
-        if not found:
-            if array:
-                raise error("the JSON array is not closed (a ']' is missing)", pos)
-            return
-        if array and found == "]":
-            pos += 1
-            if skip_space():
-                raise error("more data after the JSON array", pos)
-            return
-        while True:
-            try:
-                value, end = _JSON.raw_decode(buffer, pos)
-            except json.JSONDecodeError as exc:
-                if more():
-                    continue
-                raise error(f"malformed JSON ({exc.msg}, column {exc.colno})", exc.pos) from None
-            if end < len(buffer) or not more():
-                break
-        yield line + buffer.count("\n", 0, pos), value
-        pos = end
-        if array:
-            following = skip_space()
-            if following == ",":
-                pos += 1
-            elif not following:
-                raise error("the JSON array is not closed (a ']' is missing)", pos)
-            elif following != "]":
-                raise error("expected ',' or ']' after an array item", pos)
-
-
 def _csv_records(
     chunks: Iterable[str], source: str, delimiter: str, reading: Reading
 ) -> Iterator[Record]:
     """The rows of a CSV/TSV text with a header: their text column and id column (``id``
     when the header has one, else the line the row starts on)."""
-    reader = csv.reader(_lines(chunks), delimiter=delimiter, strict=True)  # an open quote: error
-    try:
-        header = next(reader)
-    except StopIteration:
+    rows = csv_rows(chunks, source, delimiter)  # strict: a quote left open is an error
+    header = next(rows, None)
+    if header is None:
         return
-    except csv.Error as exc:
-        raise DataError(f"malformed CSV header ({exc})", path=source, line=1) from None
-    columns = [c.strip().lstrip("\ufeff") for c in header]
+    columns = header[2]
     text_col = text_column(columns, reading.text_field, source)
     names = [c.lower() for c in columns]
     wanted = (reading.id_field or ID_FIELD).lower()
@@ -638,33 +527,7 @@ def _csv_records(
             line=1,
             hint="name an existing column with --id-field, or leave it out for line numbers",
         )
-    while True:
-        start = reader.line_num + 1  # a quoted field can hold line breaks: rows end later
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise DataError(
-                f"malformed CSV ({exc})",
-                path=source,
-                line=start,
-                hint='close every quote, and write a quote inside a quoted field as two ("")',
-            ) from None
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(columns):
-            runs_on = (
-                f"; the row runs on to line {reader.line_num}: is a quote not closed?"
-                if reader.line_num > start
-                else ""
-            )
-            raise DataError(
-                f"expected {len(columns)} columns, found {len(row)}{runs_on}",
-                path=source,
-                line=start,
-                hint="quote fields that hold the delimiter, and close every quote",
-            )
+    for start, _, row in rows:
         yield Record(start, start if id_col is None else row[id_col], row[text_col])
 
 

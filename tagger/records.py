@@ -1,0 +1,359 @@
+"""Records read from JSON lines, JSON arrays and CSV/TSV text given in chunks, each with the
+line it starts on.
+
+The parsers take the text as an iterable of pieces (a file read in chunks, or ``[text]`` for
+a whole file) and stream (line, value) pairs or (first line, last line, row), so memory stays
+bounded by a record, not the file. Anything malformed is a ``DataError`` naming the source,
+the line and a fix. ``record_text`` and ``text_column`` find a record's text the same way for
+training data (``data``) and for articles to tag (``tagging``).
+
+>>> list(json_values(['[{"text": "云计算"},\\n {"te', 'xt": "芯片"}]'], "a.json"))
+[(1, {'text': '云计算'}), (2, {'text': '芯片'})]
+>>> list(csv_rows(["id,text\\n1,云\\n"], "a.csv"))
+[(1, 1, ['id', 'text']), (2, 2, ['1', '云'])]
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from .errors import DataError
+
+__all__ = [
+    "TEXT_FIELDS",
+    "as_object",
+    "column",
+    "csv_rows",
+    "field_value",
+    "first_field",
+    "json_lines",
+    "json_values",
+    "lines",
+    "malformed",
+    "pick",
+    "record_text",
+    "run_on",
+    "shorten",
+    "text_column",
+]
+
+TEXT_FIELDS = ("text", "content", "sentence", "title", "正文", "内容", "文本", "标题")
+"""Field or column names tried in this order for a record's text when none is named."""
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+_JSON = json.JSONDecoder()
+_SPACE = " \t\r\n"
+
+
+def lines(chunks: Iterable[str]) -> Iterator[str]:
+    """The lines of a text given in chunks, each with its line break (``\\n``, ``\\r\\n`` or
+    ``\\r``, as ``open(..., newline="")`` splits them).
+
+    >>> list(lines(["a\\r", "\\nb\\rc"]))
+    ['a\\r\\n', 'b\\r', 'c']
+    """
+    pending = ""
+    for chunk in chunks:
+        text, start = pending + chunk, 0
+        for found in _BREAK.finditer(text):
+            if found.end() == len(text) and found.group() == "\r":
+                break  # a '\n' may start the next chunk
+            yield text[start : found.end()]
+            start = found.end()
+        pending = text[start:]
+    if pending:
+        yield pending
+
+
+def json_lines(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for every non-blank line of JSON lines.
+
+    >>> list(json_lines(['{"a": 1}\\n\\n[2]\\n'], "a.jsonl"))
+    [(1, {'a': 1}), (3, [2])]
+    """
+    for number, line in enumerate(lines(chunks), 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            detail, hint = (
+                f"{exc.msg}, column {exc.colno}",
+                "each line must be one complete JSON object",
+            )
+            raise malformed("JSON", detail, source, number, hint) from None
+
+
+def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for every item of a JSON array, read one item at a time; a text of
+    objects one after the other (JSON lines, or one object) gives each of them, and an empty
+    text none.
+
+    >>> list(json_values(['{"a": 1}\\n{"a": 2}\\n'], "a.json"))
+    [(1, {'a': 1}), (2, {'a': 2})]
+    """
+    pieces = iter(chunks)
+    buffer, pos, line = "", 0, 1  # ``line``: the line number at buffer[0]
+    counted, counted_line = 0, 1  # the line number at buffer[counted], counted so far
+
+    def line_at(at: int) -> int:
+        nonlocal counted, counted_line
+        if at < counted:
+            counted, counted_line = 0, line
+        counted_line += buffer.count("\n", counted, at)
+        counted = at
+        return counted_line
+
+    def more() -> bool:
+        nonlocal buffer, pos, line, counted, counted_line
+        piece = next(pieces, None)
+        if piece is None:
+            return False
+        line = line_at(pos)
+        buffer, pos, counted, counted_line = buffer[pos:] + piece, 0, 0, line
+        return True
+
+    def skip_space() -> str:
+        """The next character that is not whitespace ("" at the end), ``pos`` on it."""
+        nonlocal pos
+        while True:
+            while pos < len(buffer) and buffer[pos] in _SPACE:
+                pos += 1
+            if pos < len(buffer) or not more():
+                return buffer[pos : pos + 1]
+
+    def error(message: str, at: int) -> DataError:
+        return DataError(
+            message,
+            path=source,
+            line=line_at(at),
+            hint='fix the JSON: an array of objects, [{"text": "..."}, ...]',
+        )
+
+    first = skip_space()
+    array, after_comma = first == "[", False
+    if array:
+        pos += 1
+    elif first and first != "{":
+        raise error("expected a JSON array of objects", pos)
+    while True:
+        found = skip_space()
+        if not found:
+            if array:
+                raise error("the JSON array is not closed (a ']' is missing)", pos)
+            return
+        if array and found == "]":
+            if after_comma:
+                raise error("a ',' before the ']' (JSON allows no comma after the last item)", pos)
+            pos += 1
+            if skip_space():
+                raise error("more data after the JSON array", pos)
+            return
+        while True:
+            try:
+                value, end = _JSON.raw_decode(buffer, pos)
+            except json.JSONDecodeError as exc:
+                if more():
+                    continue
+                raise error(f"malformed JSON ({exc.msg}, column {exc.colno})", exc.pos) from None
+            if end < len(buffer) or not more():
+                break
+        yield line_at(pos), value
+        pos = end
+        if array:
+            following = skip_space()
+            after_comma = following == ","
+            if after_comma:
+                pos += 1
+            elif not following:
+                raise error("the JSON array is not closed (a ']' is missing)", pos)
+            elif following != "]":
+                raise error("expected ',' or ']' after an array item", pos)
+
+
+def csv_rows(
+    chunks: Iterable[str], source: str, delimiter: str = ",", *, strict: bool = True
+) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, row) for the header (its names stripped of spaces and a BOM)
+    and every row that is not blank; a quoted field can hold line breaks, so a row can end on
+    a later line than it starts.
+
+    A row without as many columns as the header is a DataError, which names the line a quote
+    is probably left open on when the row runs on. ``strict`` makes text after a closing
+    quote, and a quote still open at the end, malformed CSV; without, the field is taken as it
+    is (and a quote left open shows as a row running on).
+
+    >>> list(csv_rows(['\\ufeffid\\ttext \\n\\n1\\t"云\\n计算"\\n2\\t芯片'], "a.tsv", "\\t"))
+    [(1, 1, ['id', 'text']), (3, 4, ['1', '云\\n计算']), (5, 5, ['2', '芯片'])]
+    """
+    reader = csv.reader(lines(chunks), delimiter=delimiter, strict=strict)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise malformed("CSV header", str(exc), source, 1, None) from None
+    columns = [c.strip().lstrip("\ufeff") for c in header]
+    yield 1, reader.line_num, columns
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            hint = 'close every quote, and write a quote inside a quoted field as two ("")'
+            raise malformed("CSV", str(exc), source, start, hint) from None
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            count = f"expected {len(columns)} columns, found {len(row)}"
+            if reader.line_num > start:
+                raise run_on(source, start, reader.line_num, f"({count})")
+            raise DataError(
+                count, path=source, line=start, hint="quote fields that contain the delimiter"
+            )
+        yield start, reader.line_num, row
+
+
+def run_on(source: str, start: int, end: int, detail: str) -> DataError:
+    """The error for a CSV row that starts on line ``start`` and runs on to ``end``: a quote
+    probably left open; ``detail`` says how the row shows it."""
+    return DataError(
+        f"a quote on this line is probably not closed: the row runs on to line {end} {detail}",
+        path=source,
+        line=start,
+        hint='close the quote, and write a quote inside a quoted field as two ("")',
+    )
+
+
+def malformed(what: str, detail: str, source: str, line: int, hint: str | None) -> DataError:
+    """The error for malformed ``what`` (JSON, CSV, a CSV header) on ``line``."""
+    return DataError(f"malformed {what} ({detail})", path=source, line=line, hint=hint)
+
+
+def as_object(obj: Any, source: str, line: int, example: str = '{"text": "..."}') -> dict:
+    """``obj`` if it is a JSON object; DataError otherwise, its fix showing ``example``.
+
+    >>> as_object({"text": "云"}, "a.jsonl", 1)
+    {'text': '云'}
+    """
+    if not isinstance(obj, dict):
+        raise DataError(
+            f"expected a JSON object, got {type(obj).__name__}",
+            path=source,
+            line=line,
+            hint=f"write one object a record: {example}",
+        )
+    return obj
+
+
+def first_field(
+    obj: dict, keys: Sequence[str], what: str, source: str, line: int, hint: str
+) -> str:
+    """The first of ``keys`` that ``obj`` has; DataError naming them all when it has none.
+
+    >>> first_field({"body": "x", "内容": "y"}, ("text", "内容", "body"), "text", "a.jsonl", 1, "")
+    '内容'
+    """
+    key = pick(obj, keys)
+    if key is None:
+        raise DataError(
+            f"no {what} field (looked for {', '.join(keys)})", path=source, line=line, hint=hint
+        )
+    return key
+
+
+def field_value(obj: dict, key: str, what: str, source: str, line: int, hint: str) -> Any:
+    """``obj[key]``; DataError naming the fields ``obj`` has when it has no ``key``.
+
+    >>> field_value({"id": 7}, "id", "id", "a.jsonl", 1, "")
+    7
+    """
+    if key not in obj:
+        raise DataError(
+            f"no {what} field {key!r} (the record has {', '.join(obj) or 'no fields'})",
+            path=source,
+            line=line,
+            hint=hint,
+        )
+    return obj[key]
+
+
+def pick(obj: dict, keys: Iterable[str]) -> str | None:
+    """The first of ``keys`` that ``obj`` has, else None.
+
+    >>> pick({"body": "x", "内容": "y"}, ("text", "内容", "body"))
+    '内容'
+    """
+    return next((k for k in keys if k in obj), None)
+
+
+def record_text(obj: Any, source: str, line: int, text_field: str | None = None) -> str:
+    """The text of one record: its ``text_field``, else the first of ``TEXT_FIELDS`` it has.
+
+    Raises DataError naming ``source`` and ``line`` when the record is not an object, has no
+    such field, or its value is not a string.
+
+    >>> record_text({"id": 7, "content": "云计算"}, "a.jsonl", 1)
+    '云计算'
+    """
+    obj = as_object(obj, source, line)
+    keys = (text_field,) if text_field else TEXT_FIELDS
+    hint = 'add a "text" field or name yours with --text-field'
+    text_key = first_field(obj, keys, "text", source, line, hint)
+    text = obj[text_key]
+    if not isinstance(text, str):
+        raise DataError(
+            f"the {text_key!r} field must be a string, not {type(text).__name__}",
+            path=source,
+            line=line,
+            hint="write the text as a string, or name another field with --text-field",
+        )
+    return text
+
+
+def text_column(columns: list[str], text_field: str | None, source: str) -> int:
+    """The index of the text column in a CSV header: ``text_field``, else the first of
+    ``TEXT_FIELDS`` (case does not matter); DataError naming the header otherwise.
+
+    >>> text_column(["id", "Content"], None, "a.csv")
+    1
+    """
+    return column(columns, text_field, TEXT_FIELDS, "text", source)
+
+
+def column(
+    columns: list[str], wanted: str | None, defaults: Sequence[str], what: str, source: str
+) -> int:
+    """The index of the ``what`` column in a CSV header: ``wanted``, else the first of
+    ``defaults`` (case does not matter); DataError naming the header otherwise.
+
+    >>> column(["text", "Label"], None, ("labels", "label"), "label", "a.csv")
+    1
+    """
+    names = [c.lower() for c in columns]
+    for name in (wanted,) if wanted else defaults:
+        if name.lower() in names:
+            return names.index(name.lower())
+    header = shorten(", ".join(columns))
+    raise DataError(
+        f"no {what} column (header has {header}; looked for {', '.join((wanted,) if wanted else defaults)})",
+        path=source,
+        line=1,
+        hint=f"name the column '{defaults[0]}' or pass --{what}-field; if the first line is "
+        "data, add a header line above it (e.g. text,label)",
+    )
+
+
+def shorten(text: str, width: int = 40) -> str:
+    """``text`` as an error message quotes it: at most ``width`` characters.
+
+    >>> shorten("阿里云发布新一代云服务器" * 5, 10)
+    '阿里云发布新一代云…'
+    """
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,107 @@
+"""records: one parser for JSON lines, JSON arrays and CSV/TSV, read whole or in chunks, by
+the training-data readers and by ``tag``'s record inputs alike."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tagger import tagging
+from tagger.data import read_examples
+from tagger.errors import DataError
+from tagger.records import csv_rows, json_lines, json_values, lines
+
+RECORDS = [
+    {"id": 1, "text": "阿里云下调云服务器价格", "labels": ["cloud"]},
+    {"id": 2, "text": '芯片出口管制，"新规"\n下月生效', "labels": ["chips", "policy"]},
+    {"id": 3, "text": "", "labels": []},
+    {"id": 4, "text": "天气,晴\t转多云", "labels": ["weather"]},
+]
+
+
+def table(delimiter: str, newline: str = "\n") -> str:
+    found = io.StringIO()
+    writer = csv.writer(found, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(["id", "text", "labels"])
+    writer.writerows([r["id"], r["text"], "|".join(r["labels"])] for r in RECORDS)
+    return found.getvalue()
+
+
+FILES = {
+    "a.jsonl": "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS),
+    "a.json": json.dumps(RECORDS, ensure_ascii=False, indent=1),
+    "a.csv": table(","),
+    "a.tsv": table("\t"),
+    "crlf.csv": table(",", "\r\n"),
+    "cr.csv": table(",", "\r"),
+}
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_training_data_and_records_to_tag_are_read_alike(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(FILES[name].encode("utf-8"))
+    examples = read_examples([path])
+    assert [(e.text, list(e.labels)) for e in examples] == [
+        (r["text"], r["labels"]) for r in RECORDS
+    ]
+    fmt = tagging.input_format_of(path)
+    with path.open("rb") as stream:
+        batches = tagging._record_batches(stream, str(path), fmt, tagging.Reading(), 5)
+        records = [record for batch in batches for record in batch]
+    assert [(r.line, r.text) for r in records] == [(e.line, e.text) for e in examples]
+    assert [str(r.id) for r in records] == [str(r["id"]) for r in RECORDS]
+
+
+def pieces(text: str, cuts: list[int]) -> list[str]:
+    bounds = sorted({0, len(text), *(c % (len(text) + 1) for c in cuts)})
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+@given(cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=12))
+def test_chunks_cut_anywhere_give_what_the_whole_text_gives(cuts):
+    for name, text in FILES.items():
+        parse = {"jsonl": json_lines, "json": json_values}.get(name.split(".")[1])
+        if parse is None:
+            delimiter = "\t" if name.endswith(".tsv") else ","
+            parse = lambda chunks, source, d=delimiter: csv_rows(chunks, source, d)  # noqa: E731
+        assert list(parse(pieces(text, cuts), name)) == list(parse([text], name))
+        assert "".join(lines(pieces(text, cuts))) == text
+
+
+def test_lines_split_as_universal_newlines_do():
+    text = "a\r\nb\rc\n\nd\u2028e"  # U+2028 is no line break of a file (JSON strings hold it)
+    assert list(lines([text])) == [*io.StringIO(text, newline="").readlines()[:4], "d\u2028e"]
+    assert list(lines(["a\r", "\nb"])) == ["a\r\n", "b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[{}, ]", r"line 1: a ',' before the '\]'"),
+        ('[{"a": 1}\n', r"line 2: the JSON array is not closed"),
+        ("[{}] x", r"line 1: more data after the JSON array"),
+        ("[{} {}]", r"line 1: expected ',' or '\]' after an array item"),
+        ('"text"', r"line 1: expected a JSON array of objects"),
+    ],
+)
+def test_malformed_json_arrays(text, message):
+    with pytest.raises(DataError, match=rf"a.json, {message}.*Fix: fix the JSON"):
+        list(json_values([text], "a.json"))
+
+
+def test_an_empty_json_file_holds_no_records():
+    assert list(json_values(["  \n"], "a.json")) == []
+
+
+def test_csv_strict_or_not():
+    text = 'text,label\n"云"计算,cloud\n'
+    assert list(csv_rows([text], "a.csv", strict=False))[1] == (2, 2, ["云计算", "cloud"])
+    with pytest.raises(DataError, match=r"a.csv, line 2: malformed CSV"):
+        list(csv_rows([text], "a.csv"))
