@@ -106,8 +106,7 @@ class TaggerModel(LabelDecider):
         (0.5 on the decision boundary), calibrated on held-out data when ``train`` had some."""
         if not len(texts):
             return np.zeros((0, len(self.labels)))
-        clf = self.pipeline[-1]
-        if hasattr(clf, "predict_proba"):
+        if probabilistic(self.pipeline):
             probs = self.pipeline.predict_proba(list(texts))
         else:
             probs = sigmoid(self._margins(list(texts)), self.calibration)
@@ -143,6 +142,16 @@ class TaggerModel(LabelDecider):
             json.dump(self.card, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
         return path
+
+
+def probabilistic(pipeline: Pipeline) -> bool:
+    """Whether ``pipeline``'s classifier, as configured, gives probabilities (logistic
+    regression) rather than margins (the SVM). Asked of the configuration, not of the fitted
+    one-vs-rest classifier, which answers from its first label's classifier: a constant one
+    when that label was on every training example, which has ``predict_proba`` even for the SVM.
+    """
+    classifier = pipeline[-1]
+    return isinstance(getattr(classifier, "estimator", classifier), LogisticRegression)
 
 
 def card_path(model_path: str | Path) -> Path:
@@ -275,6 +284,8 @@ def train(
     _check_trainable(examples + extra, counts, multi_label)
     tokenizer = tokenizer or JiebaTokenizer()
     labels = list(taxonomy.names) if taxonomy else sorted(counts)
+    if multi_label:
+        _warn_constant_labels(labels, counts, len(examples) + len(extra))
     if params.get("min_df") is None:
         params["min_df"] = 2 if len(examples) >= LARGE else 1
     if params.get("C") is None:
@@ -335,7 +346,7 @@ def train(
             target_precision=target_precision,
             min_labels=model.min_labels,
         )
-    if held_out is not None and not hasattr(model.pipeline[-1], "predict_proba"):
+    if held_out is not None and not probabilistic(model.pipeline):
         metrics["calibration"] = _calibrate(model, labels, *held_out, metrics)
     if search is not None:
         metrics["C_search"] = search
@@ -463,6 +474,26 @@ def _check_trainable(
         )
 
 
+def _warn_constant_labels(labels: Sequence[str], counts: Counter[str], total: int) -> None:
+    """Warn (DataWarning, naming them) about labels on every training example or on none: a
+    multi-label model cannot learn them and gives them a constant score (scikit-learn's own
+    warning names them by column number, and is silenced in ``_fit``)."""
+    every = [label for label in labels if counts.get(label, 0) == total]
+    none = [label for label in labels if not counts.get(label, 0)]
+    found = []
+    if every:
+        found.append(f"on every training example, so given to every text: {', '.join(every)}")
+    if none:
+        found.append(f"on no training example, so never given: {', '.join(none)}")
+    if found:
+        warnings.warn(
+            f"label(s) {'; label(s) '.join(found)}; the model cannot learn them: add examples "
+            "without (or with) them, or leave them out",
+            DataWarning,
+            stacklevel=3,
+        )
+
+
 def _fit(
     examples: Sequence[Example],
     multi_label: bool,
@@ -485,7 +516,8 @@ def _fit(
         warnings.catch_warnings(),
         parallel_config(backend="threading"),  # liblinear lets go of the GIL: no copies of X
     ):
-        warnings.filterwarnings("ignore", message="Label not .* is present in all training")
+        # by column number, and for every fit: train warns once, by name
+        warnings.filterwarnings("ignore", message="Label .* is present in all training")
         if features is None:
             pipeline.fit(texts, y)
         else:

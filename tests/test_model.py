@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import joblib
 import numpy as np
 import pytest
 
-from tagger.data import Example
+from tagger.data import DataWarning, Example
 from tagger.errors import DataError, ModelError
 from tagger.model import ModelVersionWarning, card_path, load_model, train
 
@@ -260,3 +261,16 @@ def test_a_label_no_training_example_had_is_never_chosen():
 def test_a_min_df_that_leaves_no_term_is_a_data_error():
     with pytest.raises(DataError, match="no term is found in 100 or more of the 24 texts"):
         train(corpus_examples(), test_size=0, min_df=100)
+
+
+def test_a_label_on_every_example_warns_by_name_and_the_svm_still_scores():
+    examples = [Example(e.text, ("always", *e.labels)) for e in corpus_examples(multi_label=True)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = train(examples)  # the held-out model and calibration score with the SVM
+    messages = [(w.category, str(w.message)) for w in caught]
+    assert [m for c, m in messages if c is DataWarning and "always" in m]
+    assert not [m for _, m in messages if "present in all training" in m]  # scikit-learn's
+    scores = model.scores(PROBES)
+    assert scores.shape == (4, 4) and (scores[:, 0] > 0.99).all()
+    assert ((scores[:, 1:] > 0) & (scores[:, 1:] < 1)).all()  # margins, not probabilities
