@@ -24,12 +24,11 @@ from typing import Any
 
 import joblib
 import numpy as np
-from joblib import parallel_config
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multiclass import OneVsRestClassifier, _ConstantPredictor
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.preprocessing import LabelBinarizer, MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from .calibration import IDENTITY, MIN_PAIRS, margins, platt, sigmoid
@@ -46,7 +45,7 @@ from .modelfile import (
     versions,
     write_model,
 )
-from .parallel import resolve_jobs
+from .parallel import imap, resolve_jobs
 from .taxonomy import Taxonomy
 from .tokenizing import JiebaTokenizer
 
@@ -209,8 +208,9 @@ def build_pipeline(
     n_jobs: int | None = -1,
 ) -> Pipeline:
     """TF-IDF over jieba words (and their n-grams) and characters, then a linear classifier:
-    one-vs-rest, a binary classifier a label, fitted by ``n_jobs`` threads (-1: every core;
-    texts are analysed by as many processes). ``C=None``: ``default_c(multi_label)``."""
+    one-vs-rest, a binary classifier a label. ``n_jobs`` processes (-1: every core) analyse
+    the texts and, when ``train`` fits it (``fit_one_vs_rest``), fit the binary classifiers;
+    ``Pipeline.fit`` fits these one by one. ``C=None``: ``default_c(multi_label)``."""
     if classifier not in CLASSIFIERS:
         raise ValueError(f"classifier must be one of {CLASSIFIERS}, not {classifier!r}")
     if C is None:
@@ -221,7 +221,7 @@ def build_pipeline(
     else:
         clf = LinearSVC(C=C, class_weight=class_weight, random_state=0)  # a fixed visiting order
     if multi_label or classifier == "svm":  # LinearSVC is one-vs-rest too, on one thread
-        clf = OneVsRestClassifier(clf, n_jobs=n_jobs)
+        clf = OneVsRestClassifier(clf)  # not n_jobs threads: see fit_one_vs_rest
     return Pipeline([("features", features), ("classifier", clf)])
 
 
@@ -477,7 +477,7 @@ def _check_trainable(
 def _warn_constant_labels(labels: Sequence[str], counts: Counter[str], total: int) -> None:
     """Warn (DataWarning, naming them) about labels on every training example or on none: a
     multi-label model cannot learn them and gives them a constant score (scikit-learn's own
-    warning names them by column number, and is silenced in ``_fit``)."""
+    warning named them by column number, once for every model fitted)."""
     every = [label for label in labels if counts.get(label, 0) == total]
     none = [label for label in labels if not counts.get(label, 0)]
     found = []
@@ -512,21 +512,55 @@ def _fit(
         labels = [str(c) for c in binarizer.classes_]
     else:
         y = [e.labels[0] for e in examples]
-    with (
-        warnings.catch_warnings(),
-        parallel_config(backend="threading"),  # liblinear lets go of the GIL: no copies of X
-    ):
-        # by column number, and for every fit: train warns once, by name
-        warnings.filterwarnings("ignore", message="Label .* is present in all training")
-        if features is None:
-            pipeline.fit(texts, y)
-        else:
-            pipeline.steps[0] = ("features", features[0])
-            pipeline[-1].fit(features[1], y)
+    if features is None:
+        matrix = pipeline[0].fit_transform(texts)
+    else:
+        pipeline.steps[0] = ("features", features[0])
+        matrix = features[1]
+    if isinstance(pipeline[-1], OneVsRestClassifier):
+        fit_one_vs_rest(pipeline[-1], matrix, y, resolve_jobs(params.get("n_jobs", -1)))
+    else:
+        pipeline[-1].fit(matrix, y)
     if not multi_label:
         labels = [str(c) for c in pipeline[-1].classes_]
     thresholds = dict.fromkeys(labels, 0.5) if multi_label else {}
     return TaggerModel(pipeline, labels, multi_label, thresholds)
+
+
+def fit_one_vs_rest(classifier: OneVsRestClassifier, X: Any, y: Any, jobs: int) -> None:
+    """Fit ``classifier`` as ``OneVsRestClassifier.fit`` does (the same fitted attributes), its
+    binary classifiers in ``jobs`` forked worker processes, which share ``X``.
+
+    Not in threads, as scikit-learn would: liblinear's random generator is global, and threads
+    drawing from it at once made two trainings of the same data differ (by ~1e-5); a process
+    fits its labels one after another, each from the generator seeded by ``random_state``.
+    Warnings a worker raises (liblinear's ConvergenceWarning) are raised here, once each."""
+    binarizer = LabelBinarizer(sparse_output=True)
+    Y = binarizer.fit_transform(y).tocsc()
+    fitted = list(imap(_fit_label, (classifier.estimator, X, Y), range(Y.shape[1]), jobs))
+    raised: dict[tuple[type[Warning], str], None] = {}
+    for _, caught in fitted:
+        raised.update(dict.fromkeys(caught))
+    for category, message in raised:
+        warnings.warn(message, category, stacklevel=2)
+    classifier.label_binarizer_ = binarizer
+    classifier.classes_ = binarizer.classes_
+    classifier.estimators_ = [estimator for estimator, _ in fitted]
+    classifier.n_features_in_ = X.shape[1]
+
+
+def _fit_label(state: tuple[Any, Any, Any], column: int) -> tuple[Any, list[tuple[Any, str]]]:
+    """The binary classifier of one column of the label matrix (a constant predictor for a
+    label on every example or none, as scikit-learn keeps), and the warnings its fit raised."""
+    estimator, X, Y = state
+    y = Y[:, [column]].toarray().ravel()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if len(np.unique(y)) == 1:
+            fitted = _ConstantPredictor().fit(X, np.unique(y))
+        else:
+            fitted = clone(estimator).fit(X, y)
+    return fitted, [(w.category, str(w.message)) for w in caught]
 
 
 def data_hash(examples: Sequence[Example]) -> str:
