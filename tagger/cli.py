@@ -469,6 +469,15 @@ def train_command(
         raise typer.BadParameter("needs --thresholds per-label", param_hint="--target-precision")
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     summary = summarize(examples)
+    if not (summary.is_multi_label if multi_label is None else multi_label) and (
+        thresholds != "global" or target_precision is not None
+    ):
+        raise typer.BadParameter(
+            "--thresholds per-label and --target-precision apply to multi-label models, and "
+            "this one is single-label (one label per example, or --single-label): leave them "
+            "out, or pass --multi-label",
+            param_hint="--thresholds" if thresholds != "global" else "--target-precision",
+        )
     print_summary(summary)
     with status_line("training...") as status:
         model = train(

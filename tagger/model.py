@@ -276,6 +276,7 @@ def train(
         )
     if multi_label is None:
         multi_label = summary.is_multi_label
+    _check_threshold_options(multi_label, thresholds, target_precision)
     extra: list[Example] = []
     if taxonomy is not None:
         _check_taxonomy(examples, taxonomy)
@@ -389,6 +390,19 @@ def _calibrate(
         "a": found[0],
         "b": found[1],
     }
+
+
+def _check_threshold_options(
+    multi_label: bool, thresholds: str, target_precision: float | None
+) -> None:
+    """Refuse threshold options that would be ignored (ValueError)."""
+    if target_precision is not None and thresholds != "per-label":
+        raise ValueError("target_precision needs thresholds='per-label'")
+    if not multi_label and (thresholds != "global" or target_precision is not None):
+        raise ValueError(
+            "thresholds='per-label' and target_precision apply to multi-label models (each "
+            "label's own threshold); a single-label model takes the best label"
+        )
 
 
 def default_min_labels(examples: Sequence[Example], multi_label: bool) -> int:

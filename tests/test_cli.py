@@ -499,3 +499,14 @@ def test_tag_cuts_articles_as_segment_does_with_the_same_options(tmp_path, saved
     by_line = cuts("tag", "-m", saved_model, "--paragraphs", "line")
     assert by_line == cuts("segment", "--paragraphs", "line")
     assert len(by_line) == len(cuts("tag", "-m", saved_model)) + 1  # two lines, one paragraph
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--thresholds", "per-label"], ["--thresholds", "per-label", "--target-precision", "0.9"]],
+)
+def test_per_label_thresholds_on_single_label_data_are_a_usage_error(tmp_path, data_file, options):
+    result = invoke("train", data_file, "-o", tmp_path / "m.joblib", *options)
+    assert result.exit_code == 2, result.output
+    assert "multi-label models" in " ".join(result.output.split())
+    assert not (tmp_path / "m.joblib").exists()

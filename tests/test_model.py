@@ -308,3 +308,14 @@ def test_training_twice_on_several_cores_gives_identical_models():
     assert first.scores(texts).tobytes() == second.scores(texts).tobytes()
     assert first.thresholds == second.thresholds
     assert first.calibration == second.calibration
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"thresholds": "per-label"}, {"thresholds": "per-label", "target_precision": 0.9}],
+)
+def test_per_label_thresholds_of_a_single_label_model_are_refused(options):
+    with pytest.raises(ValueError, match="apply to multi-label models"):
+        train(corpus_examples(), **options)
+    with pytest.raises(ValueError, match="apply to multi-label models"):
+        train(corpus_examples(multi_label=True), multi_label=False, **options)
