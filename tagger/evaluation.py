@@ -727,17 +727,34 @@ def tune_thresholds(
     >>> tune_thresholds(scores, data, ["x", "y"], min_support=2)
     {'x': 0.5, 'y': 0.55}
     """
+    return _tune_thresholds(scores, examples, labels, mode, target, min_support)[0]
+
+
+def _tune_thresholds(
+    scores: np.ndarray,
+    examples: Sequence[Example],
+    labels: Sequence[str],
+    mode: str,
+    target: float | None,
+    min_support: int,
+) -> tuple[dict[str, float], list[str], dict[str, float]]:
+    """``tune_thresholds``, the labels given the global threshold for want of held-out
+    examples, and the labels whose precision did not reach ``target`` with the precision
+    their (most precise) threshold reached."""
     if mode not in ("f1", "precision"):
         raise ValueError(f"mode must be 'f1' or 'precision', not {mode!r}")
     if mode == "precision" and not (target is not None and 0 < target <= 1):
         raise ValueError("mode='precision' needs a target in (0, 1]")
     fallback = best_threshold(scores, examples, labels)[0]
     grid = np.array(GRID)
-    thresholds = {}
+    thresholds: dict[str, float] = {}
+    few: list[str] = []
+    missed: dict[str, float] = {}
     for j, label in enumerate(labels):
         has = np.array([label in e.labels for e in examples], dtype=bool)
         if has.sum() < min_support:
             thresholds[label] = fallback
+            few.append(label)
             continue
         chosen = scores[:, j][:, None] >= grid  # examples x thresholds
         tp = (chosen & has[:, None]).sum(axis=0)
@@ -751,7 +768,9 @@ def tune_thresholds(
             reach = np.flatnonzero(precision >= target)
             best = reach[0] if len(reach) else int(np.argmax(precision))
             thresholds[label] = float(grid[best])
-    return thresholds
+            if not len(reach):
+                missed[label] = round(float(precision[best]), 4)
+    return thresholds, few, missed
 
 
 def choose_thresholds(
@@ -765,7 +784,10 @@ def choose_thresholds(
     min_labels: int = 0,
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """Decision thresholds for a multi-label model from held-out scores, and what a model card
-    records about them (``threshold``, ``micro_f1`` with the chosen thresholds, ``mode``).
+    records about them (``threshold``, ``micro_f1`` with the chosen thresholds, ``mode``; per
+    label, ``few_examples``: the labels given the global ``threshold`` for want of
+    ``min_support`` held-out examples, and with a target, ``below_target``: the labels that
+    did not reach it, with the precision they reached).
 
     One global threshold maximising micro-F1, or with ``per_label`` one per label
     (``tune_thresholds``: maximising F1, or reaching ``target_precision`` when given; label
@@ -782,7 +804,9 @@ def choose_thresholds(
         mode = "global"
     else:
         mode = "precision" if target_precision is not None else "f1"
-        chosen = tune_thresholds(scores, examples, labels, mode, target_precision, min_support)
+        chosen, few, missed = _tune_thresholds(
+            scores, examples, labels, mode, target_precision, min_support
+        )
         cut = np.array([chosen[label] for label in labels])
         f1 = _micro_f1(chosen_mask(scores, cut, min_labels), truth_matrix(examples, labels))
     note = {
@@ -793,8 +817,10 @@ def choose_thresholds(
     }
     if mode == "precision":
         note["target_precision"] = target_precision
+        note["below_target"] = missed
     if per_label:
         note["min_support"] = min_support
+        note["few_examples"] = few
     return chosen, note
 
 

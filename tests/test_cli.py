@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from tagger.cli import app
 
-from .conftest import CORPUS, corpus_examples
+from .conftest import CORPUS, corpus_examples, random_multi_label_examples
 
 runner = CliRunner()
 ARTICLE = "云计算市场迎来变局\n\n阿里云和华为云下调云服务器价格，云计算价格战再度升级。\n\n美国升级芯片出口管制，限制先进制程设备出口。\n"
@@ -510,3 +510,38 @@ def test_per_label_thresholds_on_single_label_data_are_a_usage_error(tmp_path, d
     assert result.exit_code == 2, result.output
     assert "multi-label models" in " ".join(result.output.split())
     assert not (tmp_path / "m.joblib").exists()
+
+
+def _jsonl(path, examples):
+    lines = [
+        json.dumps({"text": e.text, "labels": list(e.labels)}, ensure_ascii=False) for e in examples
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
+    data = _jsonl(tmp_path / "multi.jsonl", random_multi_label_examples())
+    result = invoke("train", data, "-o", tmp_path / "m.joblib", "--thresholds", "per-label")
+    assert result.exit_code == 0, result.output
+    assert "per-label decision thresholds (f1)" in result.output
+    assert "fewer than" not in result.output  # every label has held-out examples
+    small = _jsonl(tmp_path / "small.jsonl", corpus_examples(multi_label=True))
+    options = ["--thresholds", "per-label", "--target-precision", "0.9"]
+    result = invoke("train", small, "-o", tmp_path / "m.joblib", *options)
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    card = json.loads((tmp_path / "m.joblib.card.json").read_text(encoding="utf-8"))
+    few = card["metrics"]["tuned_threshold"]["few_examples"]
+    assert few and "held-out examples, so the global threshold" in shown
+    assert ", ".join(few) in shown
+
+
+def test_labels_below_the_target_precision_are_listed():
+    from tagger.terminal import _threshold_notes
+
+    tuned = {"min_support": 3, "threshold": 0.4, "target_precision": 0.9}
+    assert _threshold_notes({**tuned, "few_examples": [], "below_target": {}}) == []
+    notes = _threshold_notes({**tuned, "few_examples": ["a"], "below_target": {"b": 0.75}})
+    assert "fewer than 3 held-out examples, so the global threshold 0.40: a" in notes[0]
+    assert "below the target precision 0.90" in notes[1] and notes[1].endswith("b (0.75)")

@@ -286,8 +286,24 @@ def test_tune_thresholds_per_label():
         tune_thresholds(scores, examples, labels, "precision")
     chosen, note = choose_thresholds(scores, examples, labels, per_label=True, min_support=2)
     assert chosen == tuned and note["mode"] == "f1" and 0 < note["micro_f1"] <= 1
+    assert note["few_examples"] == ["z"]  # given the global threshold
+    _, note = choose_thresholds(scores, examples, labels, per_label=True, min_support=1)
+    assert note["few_examples"] == []
     chosen, note = choose_thresholds(scores, examples, labels)
     assert set(chosen.values()) == {note["threshold"]} and note["mode"] == "global"
+
+
+def test_labels_below_the_target_precision_are_named_with_the_precision_reached():
+    examples = [Example("a", ("w",))] * 3 + [Example("b", ())] * 2
+    scores = np.array([[0.8], [0.7], [0.6], [0.9], [0.1]])  # a text without w scores highest
+    chosen, note = choose_thresholds(
+        scores, examples, ["w"], per_label=True, target_precision=0.9, min_support=2
+    )
+    assert note["below_target"] == {"w": 0.75} and chosen == {"w": 0.15}  # 3 of the top 4
+    _, note = choose_thresholds(
+        scores, examples, ["w"], per_label=True, target_precision=0.7, min_support=2
+    )
+    assert note["below_target"] == {}
 
 
 def test_compare_lists_disagreements_right_answers_first(single_model):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pickle
-import random
 import warnings
 
 import joblib
@@ -12,7 +11,7 @@ from tagger.data import DataWarning, Example
 from tagger.errors import DataError, ModelError
 from tagger.model import ModelVersionWarning, card_path, load_model, train
 
-from .conftest import corpus_examples
+from .conftest import corpus_examples, random_multi_label_examples
 
 PROBES = ["阿里云数据库服务降价", "芯片出口管制再升级", "机器学习预测暴雨", "周末去公园散步"]
 
@@ -277,32 +276,10 @@ def test_a_label_on_every_example_warns_by_name_and_the_svm_still_scores():
     assert ((scores[:, 1:] > 0) & (scores[:, 1:] < 1)).all()  # margins, not probabilities
 
 
-def _random_multi_label_examples(n: int = 300, seed: int = 0) -> list[Example]:
-    """Texts of topic words and filler, with one to three topics each."""
-    rng = random.Random(seed)
-    topics = {
-        "cloud": "云计算 服务器 数据库 公有云 算力",
-        "chips": "芯片 晶圆 光刻机 制程 封装",
-        "weather": "天气 降雨 台风 气温 预报",
-        "sports": "足球 联赛 决赛 球员 进球",
-        "finance": "股票 利率 银行 基金 债券",
-        "health": "医保 药品 医院 疫苗 健康",
-    }
-    filler = ["表示", "方面", "明显", "进一步", "据悉", "相关", "工作", "国内", "记者", "消息"]
-    examples = []
-    for _ in range(n):
-        labels = tuple(sorted(rng.sample(sorted(topics), rng.choice([1, 1, 2, 3]))))
-        words = [rng.choice(topics[label].split()) for label in labels for _ in range(2)]
-        words += rng.choices(filler, k=8)
-        rng.shuffle(words)
-        examples.append(Example("".join(words), labels))
-    return examples
-
-
 def test_training_twice_on_several_cores_gives_identical_models():
     # the one-vs-rest SVMs fitted by threads shared liblinear's random generator: the
     # scores differed by ~1e-5 from one training to the next (10 times out of 10 here)
-    examples = _random_multi_label_examples()
+    examples = random_multi_label_examples()
     texts = [e.text for e in examples]
     first, second = (train(examples, n_jobs=2) for _ in range(2))
     assert first.scores(texts).tobytes() == second.scores(texts).tobytes()
