@@ -12,8 +12,9 @@ from __future__ import annotations
 import statistics
 import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,10 +28,9 @@ from sklearn.model_selection import (
 
 from .data import DataWarning, Example
 from .errors import DataError
-from .inference import chosen_mask
+from .inference import LabelDecider, chosen_mask
 
 if TYPE_CHECKING:
-    from .inference import LabelDecider
     from .model import TaggerModel
 
 __all__ = [
@@ -138,22 +138,35 @@ class EvaluationReport:
 
 
 def evaluate(
-    model: LabelDecider,
+    model: LabelDecider | str | Path,
     examples: Sequence[Example],
     *,
     threshold: float | None = None,
     max_mistakes: int = 20,
     check_data: bool = True,
 ) -> EvaluationReport:
-    """Predict every example with ``model`` and compare with its labels.
+    """Predict every example with ``model`` (or the model file at that path, its scoring arrays:
+    see ``modelfile.load_compact``) and compare with its labels.
 
     ``threshold`` overrides the model's decision thresholds. With ``check_data``, warns
     (DataWarning) about labels the model does not know, which count as misses, and when
     ``examples`` are the data the model was trained on (the SHA-256 in its card); measuring
     within training (held-out and fold models, which may lack a rare label) and ``compare``
-    (whose warnings could not say which model they are about) leave it out.
+    (whose warnings could not say which model they are about) leave it out. Raises DataError
+    when no example has text.
     """
-    examples = [e for e in examples if e.text.strip()]
+    if isinstance(model, (str, Path)):
+        from .modelfile import load_compact
+
+        model = load_compact(model)
+    elif not isinstance(model, LabelDecider):
+        raise TypeError(
+            f"evaluate needs a model (from train or load_model) or a model file's path, not "
+            f"{type(model).__name__}"
+        )
+    examples = [e for e in labeled_examples(examples, "evaluate") if e.text.strip()]
+    if not examples:
+        raise DataError("no examples to evaluate", hint="pass examples that have text")
     if check_data:
         _check_test_data(model, examples)
     scores = model.scores([e.text for e in examples])
@@ -165,6 +178,27 @@ def evaluate(
     return _report(
         examples, scores, predicted, model.labels, model.multi_label, thresholds, max_mistakes
     )
+
+
+def labeled_examples(examples: Any, caller: str) -> list[Example]:
+    """``examples`` as a list, or TypeError if they are not ``Example`` objects (plain texts,
+    say), naming ``caller``.
+
+    >>> labeled_examples(["云计算"], "train")
+    Traceback (most recent call last):
+    TypeError: train needs labeled examples (tagger.data.Example objects, as read_examples returns), not str
+    """
+    if isinstance(examples, (str, bytes)) or not isinstance(examples, Iterable):
+        wrong = type(examples).__name__
+    else:
+        examples = list(examples)
+        wrong = next((type(e).__name__ for e in examples if not isinstance(e, Example)), "")
+    if wrong:
+        raise TypeError(
+            f"{caller} needs labeled examples (tagger.data.Example objects, as read_examples "
+            f"returns), not {wrong}"
+        )
+    return examples
 
 
 def _check_test_data(model: LabelDecider, examples: Sequence[Example]) -> None:

@@ -259,10 +259,19 @@ def train(
     >>> train(data, test_size=0).labels
     ['chips', 'cloud']
     """
-    from .evaluation import choose_thresholds, cross_validate, evaluate, holdout_split
+    from .evaluation import (
+        choose_thresholds,
+        cross_validate,
+        evaluate,
+        holdout_split,
+        labeled_examples,
+    )
 
     if thresholds not in ("global", "per-label"):
         raise ValueError(f"thresholds must be 'global' or 'per-label', not {thresholds!r}")
+    if not 0 <= test_size < 1:
+        raise ValueError(f"test_size must be at least 0 and below 1, not {test_size}")
+    examples = labeled_examples(examples, "train")
 
     report = progress or (lambda message: None)
     examples = [e for e in examples if e.text.strip()]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
 
 from tagger.data import DataWarning, Example
+from tagger.errors import DataError
 from tagger.evaluation import (
     BINS,
     _splits,
@@ -360,3 +361,17 @@ def test_tuned_thresholds_report_the_f1_of_what_the_model_chooses(rows, min_labe
     tp = sum(len({label for label, _ in p} & set(e.labels)) for p, e in zip(picked, data))
     total = sum(len(p) for p in picked) + sum(len(e.labels) for e in data)
     assert note["micro_f1"] == pytest.approx(2 * tp / total if total else 0.0)
+
+
+def test_evaluate_checks_its_arguments_and_takes_a_model_path(single_model, tmp_path):
+    with pytest.raises(TypeError, match=r"evaluate needs labeled examples .* not str"):
+        evaluate(single_model, ["云计算"])
+    with pytest.raises(TypeError, match="evaluate needs a model"):
+        evaluate(["not a model"], TEST)
+    with pytest.raises(DataError, match="no examples to evaluate"):
+        evaluate(single_model, [])
+    with pytest.raises(DataError, match="no examples to evaluate"):
+        evaluate(single_model, [Example("  ", ("cloud",))])
+    path = single_model.save(tmp_path / "m.joblib")
+    for named in (path, str(path)):
+        assert evaluate(named, TEST).headline() == evaluate(single_model, TEST).headline()

@@ -296,3 +296,13 @@ def test_per_label_thresholds_of_a_single_label_model_are_refused(options):
         train(corpus_examples(), **options)
     with pytest.raises(ValueError, match="apply to multi-label models"):
         train(corpus_examples(multi_label=True), multi_label=False, **options)
+
+
+def test_train_checks_its_arguments():
+    with pytest.raises(TypeError, match=r"train needs labeled examples .* not str"):
+        train(["云计算", "芯片"])
+    with pytest.raises(TypeError, match="not str"):
+        train("云计算")
+    for size in (1.5, 1, -0.1):
+        with pytest.raises(ValueError, match="test_size"):
+            train(corpus_examples(), test_size=size)
