@@ -764,7 +764,11 @@ def evaluate_command(
     ] = None,
     mistakes: Annotated[
         int,
-        typer.Option(min=0, help="How many worst mistakes to show (reports keep at least 20)."),
+        typer.Option(
+            min=0,
+            help="How many of the worst mistakes to keep: the table, -f markdown|json, -o and "
+            "--report all show the same N (0: none).",
+        ),
     ] = 10,
     encoding: Encoding = None,
     trust: Trust = False,
@@ -823,13 +827,12 @@ def evaluate_command(
     format, output, report = _report_outputs(format, output, report, reads)
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     about = {"data": ", ".join(map(str, data))}
-    keep = max(mistakes, 20)
     cross = curve = None
     if model is not None:
         about["model"] = str(model)
         scorer = load_compact(model, trust=trust)
         with warnings.catch_warnings(record=True) as caught:  # printed, and kept in the reports
-            result = evaluate(scorer, examples, threshold=threshold, max_mistakes=keep)
+            result = evaluate(scorer, examples, threshold=threshold, max_mistakes=mistakes)
         for warning in caught:
             print_warning(warning.message)
         if caught:
@@ -848,7 +851,7 @@ def evaluate_command(
                 seed=seed,
                 labels=labels,
                 threshold=threshold,
-                max_mistakes=keep,
+                max_mistakes=mistakes,
             )
             if learning_curve:
                 status("training on growing shares of the folds...")
@@ -913,7 +916,7 @@ def _render_evaluation(
     if report is not None:
         _emit(render_html(result, **extras), report)
     if format is ReportFormat.markdown:
-        _emit(render_markdown(result, mistakes=mistakes, **extras), output)
+        _emit(render_markdown(result, **extras), output)
         return
     if format is ReportFormat.json:
         _emit(render_json(result, **extras), output)
@@ -924,7 +927,7 @@ def _render_evaluation(
     if curve is not None:
         print_learning_curve(curve)
     if output is not None and _markdown_file(output):  # beside the table
-        _emit(render_markdown(result, mistakes=mistakes, **extras), output)
+        _emit(render_markdown(result, **extras), output)
     elif output is not None:
         _emit(render_json(result, **extras), output)
 

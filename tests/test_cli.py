@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tagger.cli import app
+from tagger.data import Example
 
 from .conftest import CORPUS, corpus_examples, random_multi_label_examples
 
@@ -545,3 +546,31 @@ def test_labels_below_the_target_precision_are_listed():
     notes = _threshold_notes({**tuned, "few_examples": ["a"], "below_target": {"b": 0.75}})
     assert "fewer than 3 held-out examples, so the global threshold 0.40: a" in notes[0]
     assert "below the target precision 0.90" in notes[1] and notes[1].endswith("b (0.75)")
+
+
+@pytest.mark.parametrize("mistakes", [3, 25, 0])
+def test_evaluate_mistakes_are_the_same_in_every_report(tmp_path, saved_model, mistakes):
+    wrong = _jsonl(  # every label wrong: 24 mistakes
+        tmp_path / "wrong.jsonl",
+        [
+            Example(e.text, ("weather-ai" if "cloud" in e.labels else "cloud",))
+            for e in corpus_examples()
+        ],
+    )
+    options = ["evaluate", wrong, "-m", saved_model, "--mistakes", mistakes]
+    kept = min(mistakes, 24)
+    result = invoke(*options, "-o", tmp_path / "r.json", "--report", tmp_path / "r.html")
+    assert result.exit_code == 0, result.output
+    document = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(document["mistakes"]) == kept
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    if kept:
+        assert f"Mistakes, worst first ({kept})" in page
+    else:
+        assert "Mistakes" not in page  # not 'None: every example got exactly its labels'
+    result = invoke(*options, "-f", "markdown", "-o", tmp_path / "r.md")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert (f"## Worst {kept} mistakes" in text) == bool(kept)
+    texts = [m["text"] for m in document["mistakes"]]
+    assert all(t in text for t in texts)
