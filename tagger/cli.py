@@ -479,6 +479,15 @@ def train_command(
         raise typer.BadParameter("needs --thresholds per-label", param_hint="--target-precision")
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     summary = summarize(examples)
+    if not (summary.is_multi_label if multi_label is None else multi_label) and (
+        thresholds != "global" or target_precision is not None
+    ):
+        raise typer.BadParameter(
+            "--thresholds per-label and --target-precision apply to multi-label models, and "
+            "this one is single-label (one label per example, or --single-label): leave them "
+            "out, or pass --multi-label",
+            param_hint="--thresholds" if thresholds != "global" else "--target-precision",
+        )
     print_summary(summary)
     with status_line("training...") as status:
         model = train(
@@ -819,7 +828,11 @@ def evaluate_command(
     ] = None,
     mistakes: Annotated[
         int,
-        typer.Option(min=0, help="How many worst mistakes to show (reports keep at least 20)."),
+        typer.Option(
+            min=0,
+            help="How many of the worst mistakes to keep: the table, -f markdown|json, -o and "
+            "--report all show the same N (0: none).",
+        ),
     ] = 10,
     encoding: Encoding = None,
     trust: Trust = False,
@@ -878,13 +891,12 @@ def evaluate_command(
     format, output, report = _report_outputs(format, output, report, reads)
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     about = {"data": ", ".join(map(str, data))}
-    keep = max(mistakes, 20)
     cross = curve = None
     if model is not None:
         about["model"] = str(model)
         scorer = load_compact(model, trust=trust)
         with warnings.catch_warnings(record=True) as caught:  # printed, and kept in the reports
-            result = evaluate(scorer, examples, threshold=threshold, max_mistakes=keep)
+            result = evaluate(scorer, examples, threshold=threshold, max_mistakes=mistakes)
         for warning in caught:
             print_warning(warning.message)
         if caught:
@@ -903,7 +915,7 @@ def evaluate_command(
                 seed=seed,
                 labels=labels,
                 threshold=threshold,
-                max_mistakes=keep,
+                max_mistakes=mistakes,
             )
             if learning_curve:
                 status("training on growing shares of the folds...")
@@ -968,7 +980,7 @@ def _render_evaluation(
     if report is not None:
         _emit(render_html(result, **extras), report)
     if format is ReportFormat.markdown:
-        _emit(render_markdown(result, mistakes=mistakes, **extras), output)
+        _emit(render_markdown(result, **extras), output)
         return
     if format is ReportFormat.json:
         _emit(render_json(result, **extras), output)
@@ -979,7 +991,7 @@ def _render_evaluation(
     if curve is not None:
         print_learning_curve(curve)
     if output is not None and _markdown_file(output):  # beside the table
-        _emit(render_markdown(result, mistakes=mistakes, **extras), output)
+        _emit(render_markdown(result, **extras), output)
     elif output is not None:
         _emit(render_json(result, **extras), output)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import statistics
 import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,10 +28,9 @@ from sklearn.model_selection import (
 
 from .data import DataWarning, Example
 from .errors import DataError
-from .inference import chosen_mask
+from .inference import LabelDecider, chosen_mask
 
 if TYPE_CHECKING:
-    from .inference import LabelDecider
     from .model import TaggerModel
 
 __all__ = [
@@ -138,22 +138,35 @@ class EvaluationReport:
 
 
 def evaluate(
-    model: LabelDecider,
+    model: LabelDecider | str | Path,
     examples: Sequence[Example],
     *,
     threshold: float | None = None,
     max_mistakes: int = 20,
     check_data: bool = True,
 ) -> EvaluationReport:
-    """Predict every example with ``model`` and compare with its labels.
+    """Predict every example with ``model`` (or the model file at that path, its scoring arrays:
+    see ``modelfile.load_compact``) and compare with its labels.
 
     ``threshold`` overrides the model's decision thresholds. With ``check_data``, warns
     (DataWarning) about labels the model does not know, which count as misses, and when
     ``examples`` are the data the model was trained on (the SHA-256 in its card); measuring
     within training (held-out and fold models, which may lack a rare label) and ``compare``
-    (whose warnings could not say which model they are about) leave it out.
+    (whose warnings could not say which model they are about) leave it out. Raises DataError
+    when no example has text.
     """
-    examples = [e for e in examples if e.text.strip()]
+    if isinstance(model, (str, Path)):
+        from .modelfile import load_compact
+
+        model = load_compact(model)
+    elif not isinstance(model, LabelDecider):
+        raise TypeError(
+            f"evaluate needs a model (from train or load_model) or a model file's path, not "
+            f"{type(model).__name__}"
+        )
+    examples = [e for e in labeled_examples(examples, "evaluate") if e.text.strip()]
+    if not examples:
+        raise DataError("no examples to evaluate", hint="pass examples that have text")
     if check_data:
         _check_test_data(model, examples)
     scores = model.scores([e.text for e in examples])
@@ -165,6 +178,27 @@ def evaluate(
     return _report(
         examples, scores, predicted, model.labels, model.multi_label, thresholds, max_mistakes
     )
+
+
+def labeled_examples(examples: Any, caller: str) -> list[Example]:
+    """``examples`` as a list, or TypeError if they are not ``Example`` objects (plain texts,
+    say), naming ``caller``.
+
+    >>> labeled_examples(["云计算"], "train")
+    Traceback (most recent call last):
+    TypeError: train needs labeled examples (tagger.data.Example objects, as read_examples returns), not str
+    """
+    if isinstance(examples, (str, bytes)) or not isinstance(examples, Iterable):
+        wrong = type(examples).__name__
+    else:
+        examples = list(examples)
+        wrong = next((type(e).__name__ for e in examples if not isinstance(e, Example)), "")
+    if wrong:
+        raise TypeError(
+            f"{caller} needs labeled examples (tagger.data.Example objects, as read_examples "
+            f"returns), not {wrong}"
+        )
+    return examples
 
 
 def _check_test_data(model: LabelDecider, examples: Sequence[Example]) -> None:
@@ -727,17 +761,34 @@ def tune_thresholds(
     >>> tune_thresholds(scores, data, ["x", "y"], min_support=2)
     {'x': 0.5, 'y': 0.55}
     """
+    return _tune_thresholds(scores, examples, labels, mode, target, min_support)[0]
+
+
+def _tune_thresholds(
+    scores: np.ndarray,
+    examples: Sequence[Example],
+    labels: Sequence[str],
+    mode: str,
+    target: float | None,
+    min_support: int,
+) -> tuple[dict[str, float], list[str], dict[str, float]]:
+    """``tune_thresholds``, the labels given the global threshold for want of held-out
+    examples, and the labels whose precision did not reach ``target`` with the precision
+    their (most precise) threshold reached."""
     if mode not in ("f1", "precision"):
         raise ValueError(f"mode must be 'f1' or 'precision', not {mode!r}")
     if mode == "precision" and not (target is not None and 0 < target <= 1):
         raise ValueError("mode='precision' needs a target in (0, 1]")
     fallback = best_threshold(scores, examples, labels)[0]
     grid = np.array(GRID)
-    thresholds = {}
+    thresholds: dict[str, float] = {}
+    few: list[str] = []
+    missed: dict[str, float] = {}
     for j, label in enumerate(labels):
         has = np.array([label in e.labels for e in examples], dtype=bool)
         if has.sum() < min_support:
             thresholds[label] = fallback
+            few.append(label)
             continue
         chosen = scores[:, j][:, None] >= grid  # examples x thresholds
         tp = (chosen & has[:, None]).sum(axis=0)
@@ -751,7 +802,9 @@ def tune_thresholds(
             reach = np.flatnonzero(precision >= target)
             best = reach[0] if len(reach) else int(np.argmax(precision))
             thresholds[label] = float(grid[best])
-    return thresholds
+            if not len(reach):
+                missed[label] = round(float(precision[best]), 4)
+    return thresholds, few, missed
 
 
 def choose_thresholds(
@@ -765,7 +818,10 @@ def choose_thresholds(
     min_labels: int = 0,
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """Decision thresholds for a multi-label model from held-out scores, and what a model card
-    records about them (``threshold``, ``micro_f1`` with the chosen thresholds, ``mode``).
+    records about them (``threshold``, ``micro_f1`` with the chosen thresholds, ``mode``; per
+    label, ``few_examples``: the labels given the global ``threshold`` for want of
+    ``min_support`` held-out examples, and with a target, ``below_target``: the labels that
+    did not reach it, with the precision they reached).
 
     One global threshold maximising micro-F1, or with ``per_label`` one per label
     (``tune_thresholds``: maximising F1, or reaching ``target_precision`` when given; label
@@ -782,7 +838,9 @@ def choose_thresholds(
         mode = "global"
     else:
         mode = "precision" if target_precision is not None else "f1"
-        chosen = tune_thresholds(scores, examples, labels, mode, target_precision, min_support)
+        chosen, few, missed = _tune_thresholds(
+            scores, examples, labels, mode, target_precision, min_support
+        )
         cut = np.array([chosen[label] for label in labels])
         f1 = _micro_f1(chosen_mask(scores, cut, min_labels), truth_matrix(examples, labels))
     note = {
@@ -793,8 +851,10 @@ def choose_thresholds(
     }
     if mode == "precision":
         note["target_precision"] = target_precision
+        note["below_target"] = missed
     if per_label:
         note["min_support"] = min_support
+        note["few_examples"] = few
     return chosen, note
 
 

@@ -462,8 +462,10 @@ def _labels_cell(labels: Sequence[str], other: Sequence[str], cls: str) -> str:
     )
 
 
-def _mistakes_html(mistakes: Sequence[Mistake]) -> str:
-    if not mistakes:
+def _mistakes_html(mistakes: Sequence[Mistake], accuracy: float) -> str:
+    if not mistakes:  # none made, or none kept (evaluate's max_mistakes=0)
+        if accuracy < 1:
+            return ""
         return "<h2>Mistakes</h2><p>None: every example got exactly its labels.</p>"
     rows = []
     for i, m in enumerate(mistakes):
@@ -551,7 +553,7 @@ def render_html(
             _scores_html(report) if report.curves else "",
             _reliability_html(report) if report.curves else "",
             _learning_curve_html(learning_curve) if learning_curve else "",
-            _mistakes_html(report.mistakes),
+            _mistakes_html(report.mistakes, report.accuracy),
         ],
     )
 
@@ -580,10 +582,11 @@ def render_markdown(
     about: Mapping[str, Any] | None = None,
     cross_validation: CrossValidation | None = None,
     learning_curve: LearningCurve | None = None,
-    mistakes: int = 10,
+    mistakes: int | None = None,
 ) -> str:
     """The report's figures and tables as Markdown (for CI logs): the same content as
-    ``render_html`` without the charts, and at most ``mistakes`` mistakes.
+    ``render_html`` and ``render_json`` without the charts, with the mistakes the report
+    keeps (``evaluate``'s ``max_mistakes``), or at most ``mistakes`` of them.
 
     >>> print(render_markdown(report).splitlines()[0])  # doctest: +SKIP
     # tagger evaluation
@@ -635,7 +638,7 @@ def render_markdown(
     if learning_curve:
         out.append(f"\n## Learning curve\n\n{_md(learning_curve.method)}\n\n")
         out.append(_md_table(*_curve_rows(learning_curve)))
-    shown = report.mistakes[:mistakes]
+    shown = report.mistakes[:mistakes]  # [:None]: all
     if shown:
         rows = [
             [

@@ -143,14 +143,34 @@ def _print_figures(metrics: dict[str, Any], console: Console) -> None:
         if tuned.get("mode", "global") == "global":
             chosen = f"decision threshold {tuned['threshold']:.2f}"
         else:
-            chosen = (
-                f"per-label decision thresholds ({tuned['mode']}; labels with fewer than "
-                f"{tuned['min_support']} held-out examples: {tuned['threshold']:.2f})"
-            )
+            chosen = f"per-label decision thresholds ({tuned['mode']})"
         console.print(
             f"{chosen} (micro_f1 {tuned['micro_f1']:.4f} on the same held-out scores)",
             highlight=False,
         )
+        for line in _threshold_notes(tuned):
+            console.print(line, highlight=False)
+
+
+def _threshold_notes(tuned: dict[str, Any]) -> list[str]:
+    """What per-label thresholds fell short of: labels given the global threshold for want of
+    held-out examples, labels whose precision stayed below the target (cards since these
+    were recorded)."""
+    notes = []
+    few = tuned.get("few_examples")
+    if few:
+        notes.append(
+            f"  fewer than {tuned['min_support']} held-out examples, so the global threshold "
+            f"{tuned['threshold']:.2f}: {', '.join(few)}"
+        )
+    below = tuned.get("below_target")
+    if below:
+        reached = ", ".join(f"{label} ({p:.2f})" for label, p in below.items())
+        notes.append(
+            f"  below the target precision {tuned['target_precision']:.2f} at every threshold "
+            f"(given the most precise one; precision reached): {reached}"
+        )
+    return notes
 
 
 def print_tagged(article: Any) -> None:

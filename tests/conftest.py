@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,28 @@ def corpus_examples(multi_label: bool = False) -> list[Example]:
             Example("今天早上下了一场雨，大家都带了伞", ()),
             Example("他周末去公园散步，心情很好", ()),
         ]
+    return examples
+
+
+def random_multi_label_examples(n: int = 300, seed: int = 0) -> list[Example]:
+    """Texts of topic words and filler, with one to three topics each."""
+    rng = random.Random(seed)
+    topics = {
+        "cloud": "云计算 服务器 数据库 公有云 算力",
+        "chips": "芯片 晶圆 光刻机 制程 封装",
+        "weather": "天气 降雨 台风 气温 预报",
+        "sports": "足球 联赛 决赛 球员 进球",
+        "finance": "股票 利率 银行 基金 债券",
+        "health": "医保 药品 医院 疫苗 健康",
+    }
+    filler = ["表示", "方面", "明显", "进一步", "据悉", "相关", "工作", "国内", "记者", "消息"]
+    examples = []
+    for _ in range(n):
+        labels = tuple(sorted(rng.sample(sorted(topics), rng.choice([1, 1, 2, 3]))))
+        words = [rng.choice(topics[label].split()) for label in labels for _ in range(2)]
+        words += rng.choices(filler, k=8)
+        rng.shuffle(words)
+        examples.append(Example("".join(words), labels))
     return examples
 
 

@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tagger.cli import app
+from tagger.data import Example
 
-from .conftest import CORPUS, corpus_examples
+from .conftest import CORPUS, corpus_examples, random_multi_label_examples
 
 runner = CliRunner()
 ARTICLE = "云计算市场迎来变局\n\n阿里云和华为云下调云服务器价格，云计算价格战再度升级。\n\n美国升级芯片出口管制，限制先进制程设备出口。\n"
@@ -594,3 +595,77 @@ def test_tag_output_of_a_text_file_has_no_id(article_file, saved_model):
         input=json.dumps({"text": "云计算"}) + "\n",
     )  # stdin as records
     assert result.output.startswith("source,article,id,title,") and "<stdin>,0,1," in result.output
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--thresholds", "per-label"], ["--thresholds", "per-label", "--target-precision", "0.9"]],
+)
+def test_per_label_thresholds_on_single_label_data_are_a_usage_error(tmp_path, data_file, options):
+    result = invoke("train", data_file, "-o", tmp_path / "m.joblib", *options)
+    assert result.exit_code == 2, result.output
+    assert "multi-label models" in " ".join(result.output.split())
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def _jsonl(path, examples):
+    lines = [
+        json.dumps({"text": e.text, "labels": list(e.labels)}, ensure_ascii=False) for e in examples
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
+    data = _jsonl(tmp_path / "multi.jsonl", random_multi_label_examples())
+    result = invoke("train", data, "-o", tmp_path / "m.joblib", "--thresholds", "per-label")
+    assert result.exit_code == 0, result.output
+    assert "per-label decision thresholds (f1)" in result.output
+    assert "fewer than" not in result.output  # every label has held-out examples
+    small = _jsonl(tmp_path / "small.jsonl", corpus_examples(multi_label=True))
+    options = ["--thresholds", "per-label", "--target-precision", "0.9"]
+    result = invoke("train", small, "-o", tmp_path / "m.joblib", *options)
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    card = json.loads((tmp_path / "m.joblib.card.json").read_text(encoding="utf-8"))
+    few = card["metrics"]["tuned_threshold"]["few_examples"]
+    assert few and "held-out examples, so the global threshold" in shown
+    assert ", ".join(few) in shown
+
+
+def test_labels_below_the_target_precision_are_listed():
+    from tagger.terminal import _threshold_notes
+
+    tuned = {"min_support": 3, "threshold": 0.4, "target_precision": 0.9}
+    assert _threshold_notes({**tuned, "few_examples": [], "below_target": {}}) == []
+    notes = _threshold_notes({**tuned, "few_examples": ["a"], "below_target": {"b": 0.75}})
+    assert "fewer than 3 held-out examples, so the global threshold 0.40: a" in notes[0]
+    assert "below the target precision 0.90" in notes[1] and notes[1].endswith("b (0.75)")
+
+
+@pytest.mark.parametrize("mistakes", [3, 25, 0])
+def test_evaluate_mistakes_are_the_same_in_every_report(tmp_path, saved_model, mistakes):
+    wrong = _jsonl(  # every label wrong: 24 mistakes
+        tmp_path / "wrong.jsonl",
+        [
+            Example(e.text, ("weather-ai" if "cloud" in e.labels else "cloud",))
+            for e in corpus_examples()
+        ],
+    )
+    options = ["evaluate", wrong, "-m", saved_model, "--mistakes", mistakes]
+    kept = min(mistakes, 24)
+    result = invoke(*options, "-o", tmp_path / "r.json", "--report", tmp_path / "r.html")
+    assert result.exit_code == 0, result.output
+    document = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(document["mistakes"]) == kept
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    if kept:
+        assert f"Mistakes, worst first ({kept})" in page
+    else:
+        assert "Mistakes" not in page  # not 'None: every example got exactly its labels'
+    result = invoke(*options, "-f", "markdown", "-o", tmp_path / "r.md")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert (f"## Worst {kept} mistakes" in text) == bool(kept)
+    texts = [m["text"] for m in document["mistakes"]]
+    assert all(t in text for t in texts)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
 
 from tagger.data import DataWarning, Example
+from tagger.errors import DataError
 from tagger.evaluation import (
     BINS,
     _splits,
@@ -286,8 +287,24 @@ def test_tune_thresholds_per_label():
         tune_thresholds(scores, examples, labels, "precision")
     chosen, note = choose_thresholds(scores, examples, labels, per_label=True, min_support=2)
     assert chosen == tuned and note["mode"] == "f1" and 0 < note["micro_f1"] <= 1
+    assert note["few_examples"] == ["z"]  # given the global threshold
+    _, note = choose_thresholds(scores, examples, labels, per_label=True, min_support=1)
+    assert note["few_examples"] == []
     chosen, note = choose_thresholds(scores, examples, labels)
     assert set(chosen.values()) == {note["threshold"]} and note["mode"] == "global"
+
+
+def test_labels_below_the_target_precision_are_named_with_the_precision_reached():
+    examples = [Example("a", ("w",))] * 3 + [Example("b", ())] * 2
+    scores = np.array([[0.8], [0.7], [0.6], [0.9], [0.1]])  # a text without w scores highest
+    chosen, note = choose_thresholds(
+        scores, examples, ["w"], per_label=True, target_precision=0.9, min_support=2
+    )
+    assert note["below_target"] == {"w": 0.75} and chosen == {"w": 0.15}  # 3 of the top 4
+    _, note = choose_thresholds(
+        scores, examples, ["w"], per_label=True, target_precision=0.7, min_support=2
+    )
+    assert note["below_target"] == {}
 
 
 def test_compare_lists_disagreements_right_answers_first(single_model):
@@ -344,3 +361,17 @@ def test_tuned_thresholds_report_the_f1_of_what_the_model_chooses(rows, min_labe
     tp = sum(len({label for label, _ in p} & set(e.labels)) for p, e in zip(picked, data))
     total = sum(len(p) for p in picked) + sum(len(e.labels) for e in data)
     assert note["micro_f1"] == pytest.approx(2 * tp / total if total else 0.0)
+
+
+def test_evaluate_checks_its_arguments_and_takes_a_model_path(single_model, tmp_path):
+    with pytest.raises(TypeError, match=r"evaluate needs labeled examples .* not str"):
+        evaluate(single_model, ["云计算"])
+    with pytest.raises(TypeError, match="evaluate needs a model"):
+        evaluate(["not a model"], TEST)
+    with pytest.raises(DataError, match="no examples to evaluate"):
+        evaluate(single_model, [])
+    with pytest.raises(DataError, match="no examples to evaluate"):
+        evaluate(single_model, [Example("  ", ("cloud",))])
+    path = single_model.save(tmp_path / "m.joblib")
+    for named in (path, str(path)):
+        assert evaluate(named, TEST).headline() == evaluate(single_model, TEST).headline()
