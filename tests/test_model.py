@@ -242,6 +242,7 @@ def test_c_search_computes_features_once_and_scores_as_models_trained_afresh(mon
         assert np.allclose(afresh.scores(texts), model.scores(texts))
 
 
+@pytest.mark.filterwarnings("ignore:Label not 1 is present in all training examples")
 def test_a_label_no_training_example_had_is_never_chosen():
     from sklearn.preprocessing import MultiLabelBinarizer
 
