@@ -127,8 +127,9 @@ def _print_figures(metrics: dict[str, Any], console: Console) -> None:
         if f"{key}_std" in metrics:
             value += f" ± {metrics[f'{key}_std']:.4f}"
         parts.append(f"{key} {value}")
+    at = " at threshold 0.5" if "tuned_threshold" in metrics else ""  # before the tuning
     console.print(
-        f"{metrics['method']} on {metrics['examples']} examples: " + ", ".join(parts),
+        f"{metrics['method']} on {metrics['examples']} examples{at}: " + ", ".join(parts),
         highlight=False,
     )
     calibration = metrics.get("calibration", {})
@@ -145,7 +146,8 @@ def _print_figures(metrics: dict[str, Any], console: Console) -> None:
         else:
             chosen = f"per-label decision thresholds ({tuned['mode']})"
         console.print(
-            f"{chosen} (micro_f1 {tuned['micro_f1']:.4f} on the same held-out scores)",
+            f"{chosen} (micro_f1 {tuned['micro_f1']:.4f} on the same held-out scores it was "
+            "chosen on: optimistic)",
             highlight=False,
         )
         for line in _threshold_notes(tuned):

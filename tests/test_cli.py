@@ -621,6 +621,8 @@ def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
     result = invoke("train", data, "-o", tmp_path / "m.joblib", "--thresholds", "per-label")
     assert result.exit_code == 0, result.output
     assert "per-label decision thresholds (f1)" in result.output
+    assert "examples at threshold 0.5: accuracy" in result.output  # the figures before tuning
+    assert "it was chosen on: optimistic" in " ".join(result.output.split())
     assert "fewer than" not in result.output  # every label has held-out examples
     small = _jsonl(tmp_path / "small.jsonl", corpus_examples(multi_label=True))
     options = ["--thresholds", "per-label", "--target-precision", "0.9"]
