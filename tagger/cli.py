@@ -675,6 +675,10 @@ def tag_command(
                 write(_csv_header(explain, ids))  # an empty table
     except _NothingWritten:
         kept = output is not None
+    except TaggerError:  # a bad record stops the run: the inputs that failed before it too
+        for failure in failures:
+            print_error(failure)
+        raise
     finally:
         tagged.close()  # now, not at exit: worker processes stop before the command returns
     for failure in failures:

@@ -565,6 +565,22 @@ def test_a_bad_record_is_an_error_and_writes_no_output(records_file, saved_model
     assert_clean_error(result, f"{bad}, line 3: no text field (looked for content)")
 
 
+def test_a_bad_record_also_reports_the_inputs_that_failed_before_it(
+    records_file, saved_model, tmp_path
+):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "body": "云"}\n', "utf-8")
+    missing = tmp_path / "missing.txt"
+    out = tmp_path / "out.csv"
+    out.write_text("KEEP\n", encoding="utf-8")
+    for jobs in ("1", "2"):
+        result = invoke("tag", missing, records_file, bad, "-m", saved_model, "-j", jobs, "-o", out)
+        assert_clean_error(result, f"{missing}: ", f"{bad}, line 1: no text field")
+        assert result.output.index(str(missing)) < result.output.index(f"{bad}, line 1")
+        assert result.output.count("Error:") == 2
+        assert out.read_text(encoding="utf-8") == "KEEP\n"
+
+
 def test_tag_records_with_two_jobs_is_the_same_as_with_one(saved_model, tmp_path):
     path = tmp_path / "many.jsonl"
     rows = [{"id": i, "text": ARTICLE * (1 + i % 4)} for i in range(400)]  # several batches
