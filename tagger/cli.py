@@ -632,12 +632,19 @@ def tag_command(
         format = TagFormat(suffix) if suffix in TagFormat.__members__ else TagFormat.table
     if format is TagFormat.table and output is not None:
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
-    failures: list[TaggerError] = []
-    scorer = resolve_model(model, trust=trust)
     ids = any(  # records: an id column in CSV
         input_format_of(source, input_format.value) != "text"
         for source in [*_listed(inputs), *(["-"] if "-" in inputs else [])]
     )
+    if not ids and (text_field is not None or id_field is not None):
+        raise typer.BadParameter(
+            "a field of records (.jsonl, .ndjson, .json, .csv, .tsv inputs), but every input "
+            "here is read as text: leave it out, or read the inputs as records with "
+            "--input-format jsonl|json|csv|tsv",
+            param_hint="--text-field" if text_field is not None else "--id-field",
+        )
+    failures: list[TaggerError] = []
+    scorer = resolve_model(model, trust=trust)
     options: dict[str, Any] = {
         "encoding": encoding,
         "on_error": failures.append,

@@ -581,6 +581,31 @@ def test_a_bad_record_also_reports_the_inputs_that_failed_before_it(
         assert out.read_text(encoding="utf-8") == "KEEP\n"
 
 
+def test_record_options_for_inputs_that_are_all_text_are_a_usage_error(
+    article_file, records_file, saved_model, tmp_path
+):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "c.jsonl").write_text('{"text": "云"}\n', encoding="utf-8")  # folders: text only
+    runs = [
+        (article_file, "--id-field", "doc_id"),
+        (article_file, folder, "--text-field", "body"),
+        ("-", "--text-field", "body"),
+        (records_file, "--input-format", "text", "--id-field", "id"),
+    ]
+    for args in runs:
+        result = invoke("tag", *args, "-m", saved_model, "-f", "jsonl", input=ARTICLE)
+        assert result.exit_code == 2, result.output
+        assert args[-2] in result.output and "every input" in result.output
+        assert "Usage" in result.output
+    result = invoke("tag", article_file, records_file, "-m", saved_model, "--id-field", "id")
+    assert result.exit_code == 0, result.output  # one record input among them
+    stdin = ("tag", "-", "-m", saved_model, "-f", "jsonl", "--input-format", "jsonl")
+    result = invoke(*stdin, "--text-field", "body", input='{"body": "云计算"}\n')
+    assert result.exit_code == 0, result.output
+
+
 def test_tag_records_with_two_jobs_is_the_same_as_with_one(saved_model, tmp_path):
     path = tmp_path / "many.jsonl"
     rows = [{"id": i, "text": ARTICLE * (1 + i % 4)} for i in range(400)]  # several batches
