@@ -618,6 +618,83 @@ def test_tag_records_with_two_jobs_is_the_same_as_with_one(saved_model, tmp_path
         assert one == two and one.count('"id"' if fmt != "csv" else "\n") >= 400
 
 
+def test_tag_per_article_gives_a_line_or_row_an_article_with_its_topics(
+    records_file, article_file, saved_model, tmp_path
+):
+    empty = tmp_path / "empty.jsonl"  # a record with no text is still an article
+    empty.write_text('{"id": "e", "text": ""}\n', encoding="utf-8")
+    inputs = ("tag", records_file, article_file, empty, "-m", saved_model)
+    articles = json.loads(invoke(*inputs, "-f", "json").output)
+    assert len(articles) == 4 and articles[-1]["topics"] == [] and articles[1]["topics"]
+    expected = [
+        {"source": a["source"], "article": a["index"]}
+        | {key: value for key, value in a.items() if key not in ("source", "index", "segments")}
+        for a in articles
+    ]
+    result = invoke(*inputs, "-f", "jsonl", "--per", "article")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines == expected
+    assert list(lines[0]) == ["source", "article", "id", "title", "start", "end", "topics"]
+    assert "id" not in lines[2]  # the text file
+
+    result = invoke(*inputs, "-o", tmp_path / "arts.csv", "--per", "article")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "arts.csv").read_text(encoding="utf-8")
+    assert text.startswith("source,article,id,title,start,end,labels,scores,shares\n")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["source"], int(r["article"]), r["id"]) for r in rows] == [
+        (a["source"], a["index"], str(a.get("id", ""))) for a in articles
+    ]
+    for row, article in zip(rows, articles):  # labels and pairs as the segment rows have them
+        topics = article["topics"]
+        assert (row["title"], int(row["start"]), int(row["end"])) == (
+            article["title"] or "",
+            article["start"],
+            article["end"],
+        )
+        assert row["labels"] == "|".join(t["label"] for t in topics)
+        for column, key in (("scores", "score"), ("shares", "share")):
+            pairs = [pair.split(":") for pair in row[column].split("|") if pair]
+            assert [(label, float(v)) for label, v in pairs] == [
+                (t["label"], t[key]) for t in topics
+            ]
+
+    table = invoke(*inputs, "--per", "article").stdout  # the table: a line an article
+    assert len(table.splitlines()) == 4 and "topics: (none)" in table.splitlines()[-1]
+    assert f"{records_file} #1 (id 2): 云计算市场迎来变局" in table
+    assert "阿里云和华为云" not in table  # no segments
+    segments = invoke(*inputs, "-f", "jsonl", "--per", "segment").output
+    assert segments == invoke(*inputs, "-f", "jsonl").output  # the default
+
+
+def test_tag_per_article_with_two_jobs_is_the_same_as_with_one(saved_model, tmp_path):
+    records = tmp_path / "many.jsonl"
+    rows = [{"id": i, "text": ARTICLE * (1 + i % 4)} for i in range(400)]  # several batches
+    records.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    big = tmp_path / "big.txt"  # several chunks
+    big.write_text((ARTICLE + "\n\n") * 1500, encoding="utf-8")
+    for fmt in ("jsonl", "csv"):
+        one, two = (
+            invoke("tag", records, big, "-m", saved_model, "-f", fmt, "--per", "article", "-j", j)
+            for j in ("1", "2")
+        )
+        assert one.exit_code == 0, one.output
+        assert one.stdout == two.stdout and len(one.stdout.splitlines()) >= 1900
+
+
+def test_tag_per_article_does_not_go_with_json_or_explain(article_file, saved_model, tmp_path):
+    tag = ("tag", article_file, "-m", saved_model, "--per", "article")
+    for args in (("-f", "json"), ("-o", tmp_path / "t.json"), ("-f", "csv", "--explain")):
+        result = invoke(*tag, *args)
+        assert result.exit_code == 2 and "Usage" in result.output, result.output
+    assert not (tmp_path / "t.json").exists()
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = invoke("tag", empty, "-m", saved_model, "-f", "csv", "--per", "article")
+    assert result.output == "source,article,title,start,end,labels,scores,shares\n"
+
+
 def test_tag_output_of_a_text_file_has_no_id(article_file, saved_model):
     tag = ("tag", article_file, "-m", saved_model)
     assert "id" not in json.loads(invoke(*tag, "-f", "json").output)[0]
