@@ -603,6 +603,13 @@ def tag_command(
             "offsets and topics, no segments (-f json always nests segments in articles).",
         ),
     ] = Per.segment,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom",
+            help="Start the CSV with a UTF-8 byte order mark, so that Excel reads it as UTF-8.",
+        ),
+    ] = False,
     input_format: Annotated[
         InputFormat,
         typer.Option(
@@ -645,7 +652,7 @@ def tag_command(
         format = TagFormat(suffix) if suffix in TagFormat.__members__ else TagFormat.table
     if format is TagFormat.table and output is not None:
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
-    _check_tag_output(format, per, explain)
+    _check_tag_output(format, per, explain, bom)
     ids = any(  # records: an id column in CSV
         input_format_of(source, input_format.value) != "text"
         for source in [*_listed(inputs), *(["-"] if "-" in inputs else [])]
@@ -680,7 +687,9 @@ def tag_command(
     else:  # rendered where tagged (see _tails), numbered and finished here
         tails = functools.partial(_tails, format=format, explain=explain, ids=ids, per=per)
         tagged = render_paths(inputs, tails, scorer, **options)
-    header = _csv_header(explain, ids, per)  # CSV only
+    header = ("\ufeff" if bom else "") + _csv_header(explain, ids, per)  # CSV only
+    if bom and output is None:
+        _utf8_stdout()
     count, kept = 0, False
     try:
         with _sink(output) as write:  # streamed: a huge input never sits in memory whole
@@ -725,7 +734,7 @@ def _listed(inputs: list[str]) -> Iterator[Path | str]:
             yield from (source for source in iter_sources(path) if source != "-")
 
 
-def _check_tag_output(format: TagFormat, per: Per, explain: bool) -> None:
+def _check_tag_output(format: TagFormat, per: Per, explain: bool, bom: bool) -> None:
     """Refuse tag's output options that would do nothing with the others (exit status 2)."""
     if per is Per.article and format is TagFormat.json:
         raise typer.BadParameter(
@@ -739,6 +748,18 @@ def _check_tag_output(format: TagFormat, per: Per, explain: bool) -> None:
             "leave out one of them",
             param_hint="--explain",
         )
+    if bom and format is not TagFormat.csv:
+        raise typer.BadParameter(
+            "a byte order mark starts a CSV file: use it with -f csv (or an -o file.csv)",
+            param_hint="--bom",
+        )
+
+
+def _utf8_stdout() -> None:
+    """Write stdout as UTF-8 whatever the locale says: its CSV starts with a UTF-8 BOM."""
+    with contextlib.suppress(AttributeError, ValueError):  # not a text file (a test's runner)
+        sys.stdout.flush()
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
 
 
 def _tails(

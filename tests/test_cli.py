@@ -695,6 +695,39 @@ def test_tag_per_article_does_not_go_with_json_or_explain(article_file, saved_mo
     assert result.output == "source,article,title,start,end,labels,scores,shares\n"
 
 
+def test_tag_csv_with_a_byte_order_mark_for_excel(
+    records_file, article_file, saved_model, tmp_path
+):
+    tag = ("tag", records_file, article_file, "-m", saved_model)
+    plain = list(csv.DictReader(io.StringIO(invoke(*tag, "-f", "csv").stdout)))
+    for per in ("segment", "article"):
+        out = tmp_path / f"{per}.csv"
+        result = invoke(*tag, "-o", out, "--bom", "--per", per)
+        assert result.exit_code == 0, result.output
+        data = out.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbfsource,article,id,")
+        assert data.count("\ufeff".encode()) == 1
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert list(rows[0])[:3] == ["source", "article", "id"]
+        if per == "segment":
+            assert rows == plain
+    for jobs in ("1", "2"):  # on stdout once too, however many articles and processes
+        result = invoke(*tag, article_file, records_file, "-f", "csv", "--bom", "-j", jobs)
+        assert result.exit_code == 0, result.output
+        assert result.stdout_bytes.startswith(b"\xef\xbb\xbfsource,")
+        assert result.stdout.count("\ufeff") == 1
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = invoke("tag", empty, "-m", saved_model, "-o", tmp_path / "e.csv", "--bom")
+    assert (tmp_path / "e.csv").read_bytes() == b"\xef\xbb\xbf" + (
+        b"source,article,title,start,end,labels,scores,text\n"
+    )
+    for args in (("-f", "jsonl"), ("-f", "json"), (), ("-o", tmp_path / "t.jsonl")):
+        result = invoke(*tag, "--bom", *args)
+        assert result.exit_code == 2 and "--bom" in result.output, result.output
+
+
 def test_tag_output_of_a_text_file_has_no_id(article_file, saved_model):
     tag = ("tag", article_file, "-m", saved_model)
     assert "id" not in json.loads(invoke(*tag, "-f", "json").output)[0]
