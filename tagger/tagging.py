@@ -108,9 +108,10 @@ class TaggedArticle:
         >>> TaggedArticle("a.txt", 0, "标题", 0, 9, [Topic("cloud", 0.9, 1.0)], []).to_dict(False)
         {'source': 'a.txt', 'index': 0, 'title': '标题', 'start': 0, 'end': 9, 'topics': [{'label': 'cloud', 'score': 0.9, 'share': 1.0}]}
         """
-        found = asdict(self) if segments else asdict(replace(self, segments=[]))
-        found["segments"] = [s.to_dict() for s in self.segments]
-        if not segments:
+        found = asdict(replace(self, segments=[]))  # the segments converted once, below
+        if segments:
+            found["segments"] = [s.to_dict() for s in self.segments]
+        else:
             del found["segments"]
         del found["id"]
         if self.id is None:
