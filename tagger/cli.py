@@ -34,6 +34,7 @@ from .terminal import (
     print_segments,
     print_summary,
     print_tagged,
+    print_tagged_article,
     print_terms,
     print_warning,
     status_line,
@@ -128,6 +129,11 @@ class TagFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+
+
+class Per(str, Enum):
+    segment = "segment"
+    article = "article"
 
 
 class InputFormat(str, Enum):
@@ -590,6 +596,20 @@ def tag_command(
             "--explain", help=f"Show the {EVIDENCE_TERMS} terms that raised each label most."
         ),
     ] = False,
+    per: Annotated[
+        Per,
+        typer.Option(
+            help="A line (table), JSON line or CSV row per 'segment', or per 'article': its "
+            "offsets and topics, no segments (-f json always nests segments in articles).",
+        ),
+    ] = Per.segment,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom",
+            help="Start the CSV with a UTF-8 byte order mark, so that Excel reads it as UTF-8.",
+        ),
+    ] = False,
     input_format: Annotated[
         InputFormat,
         typer.Option(
@@ -632,12 +652,20 @@ def tag_command(
         format = TagFormat(suffix) if suffix in TagFormat.__members__ else TagFormat.table
     if format is TagFormat.table and output is not None:
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
-    failures: list[TaggerError] = []
-    scorer = resolve_model(model, trust=trust)
+    _check_tag_output(format, per, explain, bom)
     ids = any(  # records: an id column in CSV
         input_format_of(source, input_format.value) != "text"
         for source in [*_listed(inputs), *(["-"] if "-" in inputs else [])]
     )
+    if not ids and (text_field is not None or id_field is not None):
+        raise typer.BadParameter(
+            "a field of records (.jsonl, .ndjson, .json, .csv, .tsv inputs), but every input "
+            "here is read as text: leave it out, or read the inputs as records with "
+            "--input-format jsonl|json|csv|tsv",
+            param_hint="--text-field" if text_field is not None else "--id-field",
+        )
+    failures: list[TaggerError] = []
+    scorer = resolve_model(model, trust=trust)
     options: dict[str, Any] = {
         "encoding": encoding,
         "on_error": failures.append,
@@ -657,24 +685,33 @@ def tag_command(
     if format is TagFormat.table:
         tagged = ((a.source, a.index, a) for a in tag_paths(inputs, scorer, **options))
     else:  # rendered where tagged (see _tails), numbered and finished here
-        tails = functools.partial(_tails, format=format, explain=explain, ids=ids)
+        tails = functools.partial(_tails, format=format, explain=explain, ids=ids, per=per)
         tagged = render_paths(inputs, tails, scorer, **options)
+    header = ("\ufeff" if bom else "") + _csv_header(explain, ids, per)  # CSV only
+    if bom and output is None:
+        _utf8_stdout()
     count, kept = 0, False
     try:
         with _sink(output) as write:  # streamed: a huge input never sits in memory whole
             for count, (source, index, item) in enumerate(tagged, 1):
-                if format is TagFormat.table:
+                if format is TagFormat.table and per is Per.article:
+                    print_tagged_article(item)
+                elif format is TagFormat.table:
                     print_tagged(item)
                 else:
-                    write(_joined(format, source, index, item, count == 1, explain, ids))
+                    write(_joined(format, source, index, item, count == 1, header))
             if count == 0 and (failures or (output is not None and output.is_file())):
                 raise _NothingWritten  # keep any previous output file as it was
             if format is TagFormat.json:
                 write("[]\n" if count == 0 else "\n]\n")
             if format is TagFormat.csv and count == 0:
-                write(_csv_header(explain, ids))  # an empty table
+                write(header)  # an empty table
     except _NothingWritten:
         kept = output is not None
+    except TaggerError:  # a bad record stops the run: the inputs that failed before it too
+        for failure in failures:
+            print_error(failure)
+        raise
     finally:
         tagged.close()  # now, not at exit: worker processes stop before the command returns
     for failure in failures:
@@ -697,28 +734,58 @@ def _listed(inputs: list[str]) -> Iterator[Path | str]:
             yield from (source for source in iter_sources(path) if source != "-")
 
 
-def _tails(article: Any, format: TagFormat, explain: bool, ids: bool = False) -> list[str]:
+def _check_tag_output(format: TagFormat, per: Per, explain: bool, bom: bool) -> None:
+    """Refuse tag's output options that would do nothing with the others (exit status 2)."""
+    if per is Per.article and format is TagFormat.json:
+        raise typer.BadParameter(
+            "-f json gives every article with its topics and its segments: leave out --per, "
+            "or use it with -f jsonl, csv or table",
+            param_hint="--per",
+        )
+    if per is Per.article and explain:
+        raise typer.BadParameter(
+            "--explain gives each segment's terms, and --per article leaves out the segments: "
+            "leave out one of them",
+            param_hint="--explain",
+        )
+    if bom and format is not TagFormat.csv:
+        raise typer.BadParameter(
+            "a byte order mark starts a CSV file: use it with -f csv (or an -o file.csv)",
+            param_hint="--bom",
+        )
+
+
+def _utf8_stdout() -> None:
+    """Write stdout as UTF-8 whatever the locale says: its CSV starts with a UTF-8 BOM."""
+    with contextlib.suppress(AttributeError, ValueError):  # not a text file (a test's runner)
+        sys.stdout.flush()
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+
+
+def _tails(
+    article: Any, format: TagFormat, explain: bool, ids: bool = False, per: Per = Per.segment
+) -> list[str]:
     """An article in a streamed output without its source and index, which ``_joined`` puts
     in front: one JSON list item, or a JSON line or CSV row a segment (with an ``id`` column
-    when ``ids``). Runs in the process that tagged the article (``render_paths``), where its
-    index is not known."""
+    when ``ids``), or with ``per`` article one for the article. Runs in the process that
+    tagged the article (``render_paths``), where its index is not known."""
     if format is TagFormat.json:
         item = article.to_dict()
         del item["source"], item["index"]
         return [json.dumps(item, ensure_ascii=False, indent=2)[2:]]  # without its "{\n"
+    if format is TagFormat.jsonl and per is Per.article:
+        item = article.to_dict(segments=False)
+        del item["source"], item["index"]
+        return [_json_line(item)[1:]]
     if format is TagFormat.jsonl:
         head = ({} if article.id is None else {"id": article.id}) | {"title": article.title}
         return [_json_line(head | s.to_dict())[1:] for s in article.segments]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     rows = []
-    for s in article.segments:
-        scores = "|".join(f"{label}:{score:.4f}" for label, score in s.scores.items())
-        row = [article.title or "", s.start, s.end, "|".join(s.labels), scores, s.text]
+    for row in _csv_rows(article, explain, per):
         if ids:
             row.insert(0, "" if article.id is None else article.id)
-        if explain:
-            row.append("|".join(f"{label}:{evidence_text(s, label)}" for label in s.labels))
         writer.writerow(row)
         rows.append(buffer.getvalue())
         buffer.seek(0)
@@ -726,17 +793,33 @@ def _tails(article: Any, format: TagFormat, explain: bool, ids: bool = False) ->
     return rows
 
 
+def _csv_rows(article: Any, explain: bool, per: Per) -> Iterator[list[Any]]:
+    """An article's CSV rows after source, article and id: the article's topics as labels,
+    ``label:score`` and ``label:share`` pairs joined by ``|``, or a row a segment."""
+    if per is Per.article:
+        topics = article.topics
+        yield [
+            article.title or "",
+            article.start,
+            article.end,
+            "|".join(t.label for t in topics),
+            "|".join(f"{t.label}:{t.score:.4f}" for t in topics),
+            "|".join(f"{t.label}:{t.share:.4f}" for t in topics),
+        ]
+        return
+    for s in article.segments:
+        scores = "|".join(f"{label}:{score:.4f}" for label, score in s.scores.items())
+        row = [article.title or "", s.start, s.end, "|".join(s.labels), scores, s.text]
+        if explain:
+            row.append("|".join(f"{label}:{evidence_text(s, label)}" for label in s.labels))
+        yield row
+
+
 def _joined(
-    format: TagFormat,
-    source: str,
-    index: int,
-    tails: list[str],
-    first: bool,
-    explain: bool,
-    ids: bool = False,
+    format: TagFormat, source: str, index: int, tails: list[str], first: bool, header: str
 ) -> str:
     """An article's ``_tails`` with its source and index in front: JSON list items, JSON
-    lines, or CSV rows (after the header, before the first)."""
+    lines, or CSV rows (after ``header``, the CSV header, before the first)."""
     if format is TagFormat.json:
         head = f'{{\n  "source": {_json_line(source)},\n  "index": {index},\n'
         return ("[\n" if first else ",\n") + head + tails[0]
@@ -744,11 +827,13 @@ def _joined(
         head = f'{{"source": {_json_line(source)}, "article": {index}, '
         return "".join(head + tail + "\n" for tail in tails)
     head = f"{_csv_field(source)},{index},"
-    return (_csv_header(explain, ids) if first else "") + "".join(head + tail for tail in tails)
+    return (header if first else "") + "".join(head + tail for tail in tails)
 
 
-def _csv_header(explain: bool, ids: bool = False) -> str:
+def _csv_header(explain: bool, ids: bool = False, per: Per = Per.segment) -> str:
     columns = ["source", "article", "title", "start", "end", "labels", "scores", "text"]
+    if per is Per.article:
+        columns[-1] = "shares"
     if ids:
         columns.insert(2, "id")
     return ",".join([*columns, "evidence"] if explain else columns) + "\n"

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -101,10 +101,18 @@ class TaggedArticle:
     id: str | int | float | None = None
     """The record's id when the article is a record of a JSONL/JSON/CSV/TSV input."""
 
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape: source, index, (id,) title, topics, segments."""
-        found = asdict(self)
-        found["segments"] = [s.to_dict() for s in self.segments]
+    def to_dict(self, segments: bool = True) -> dict[str, Any]:
+        """The documented JSON shape: source, index, (id,) title, start, end, topics, segments;
+        without ``segments`` the article alone (what ``tagger tag --per article`` writes).
+
+        >>> TaggedArticle("a.txt", 0, "标题", 0, 9, [Topic("cloud", 0.9, 1.0)], []).to_dict(False)
+        {'source': 'a.txt', 'index': 0, 'title': '标题', 'start': 0, 'end': 9, 'topics': [{'label': 'cloud', 'score': 0.9, 'share': 1.0}]}
+        """
+        found = asdict(replace(self, segments=[]))  # the segments converted once, below
+        if segments:
+            found["segments"] = [s.to_dict() for s in self.segments]
+        else:
+            del found["segments"]
         del found["id"]
         if self.id is None:
             return found

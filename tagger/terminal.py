@@ -25,6 +25,7 @@ __all__ = [
     "print_segments",
     "print_summary",
     "print_tagged",
+    "print_tagged_article",
     "print_warning",
     "status_line",
 ]
@@ -196,6 +197,18 @@ def print_tagged(article: Any) -> None:
             )
         table.add_row(f"{s.start}-{s.end}", labels or "-", excerpt(s.text))
     out.print(table)
+
+
+def print_tagged_article(article: Any) -> None:
+    """A tagged article on a line (``tag --per article``): its name, offsets and topics with
+    their shares and scores."""
+    record = "" if getattr(article, "id", None) is None else f" (id {article.id})"
+    topics = ", ".join(f"{t.label} {t.share:.0%} ({t.score:.2f})" for t in article.topics)
+    out.print(
+        f"{article.source} #{article.index}{record}: {article.title or '(untitled)'} "
+        f"[{article.start}-{article.end}] topics: {topics or '(none)'}",
+        highlight=False,
+    )
 
 
 def evidence_text(segment: Any, label: str) -> str:

@@ -565,6 +565,47 @@ def test_a_bad_record_is_an_error_and_writes_no_output(records_file, saved_model
     assert_clean_error(result, f"{bad}, line 3: no text field (looked for content)")
 
 
+def test_a_bad_record_also_reports_the_inputs_that_failed_before_it(
+    records_file, saved_model, tmp_path
+):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "body": "云"}\n', "utf-8")
+    missing = tmp_path / "missing.txt"
+    out = tmp_path / "out.csv"
+    out.write_text("KEEP\n", encoding="utf-8")
+    for jobs in ("1", "2"):
+        result = invoke("tag", missing, records_file, bad, "-m", saved_model, "-j", jobs, "-o", out)
+        assert_clean_error(result, f"{missing}: ", f"{bad}, line 1: no text field")
+        assert result.output.index(str(missing)) < result.output.index(f"{bad}, line 1")
+        assert result.output.count("Error:") == 2
+        assert out.read_text(encoding="utf-8") == "KEEP\n"
+
+
+def test_record_options_for_inputs_that_are_all_text_are_a_usage_error(
+    article_file, records_file, saved_model, tmp_path
+):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "c.jsonl").write_text('{"text": "云"}\n', encoding="utf-8")  # folders: text only
+    runs = [
+        (article_file, "--id-field", "doc_id"),
+        (article_file, folder, "--text-field", "body"),
+        ("-", "--text-field", "body"),
+        (records_file, "--input-format", "text", "--id-field", "id"),
+    ]
+    for args in runs:
+        result = invoke("tag", *args, "-m", saved_model, "-f", "jsonl", input=ARTICLE)
+        assert result.exit_code == 2, result.output
+        assert args[-2] in result.output and "every input" in result.output
+        assert "Usage" in result.output
+    result = invoke("tag", article_file, records_file, "-m", saved_model, "--id-field", "id")
+    assert result.exit_code == 0, result.output  # one record input among them
+    stdin = ("tag", "-", "-m", saved_model, "-f", "jsonl", "--input-format", "jsonl")
+    result = invoke(*stdin, "--text-field", "body", input='{"body": "云计算"}\n')
+    assert result.exit_code == 0, result.output
+
+
 def test_tag_records_with_two_jobs_is_the_same_as_with_one(saved_model, tmp_path):
     path = tmp_path / "many.jsonl"
     rows = [{"id": i, "text": ARTICLE * (1 + i % 4)} for i in range(400)]  # several batches
@@ -575,6 +616,116 @@ def test_tag_records_with_two_jobs_is_the_same_as_with_one(saved_model, tmp_path
             for jobs in ("1", "2")
         )
         assert one == two and one.count('"id"' if fmt != "csv" else "\n") >= 400
+
+
+def test_tag_per_article_gives_a_line_or_row_an_article_with_its_topics(
+    records_file, article_file, saved_model, tmp_path
+):
+    empty = tmp_path / "empty.jsonl"  # a record with no text is still an article
+    empty.write_text('{"id": "e", "text": ""}\n', encoding="utf-8")
+    inputs = ("tag", records_file, article_file, empty, "-m", saved_model)
+    articles = json.loads(invoke(*inputs, "-f", "json").output)
+    assert len(articles) == 4 and articles[-1]["topics"] == [] and articles[1]["topics"]
+    expected = [
+        {"source": a["source"], "article": a["index"]}
+        | {key: value for key, value in a.items() if key not in ("source", "index", "segments")}
+        for a in articles
+    ]
+    result = invoke(*inputs, "-f", "jsonl", "--per", "article")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines == expected
+    assert list(lines[0]) == ["source", "article", "id", "title", "start", "end", "topics"]
+    assert "id" not in lines[2]  # the text file
+
+    result = invoke(*inputs, "-o", tmp_path / "arts.csv", "--per", "article")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "arts.csv").read_text(encoding="utf-8")
+    assert text.startswith("source,article,id,title,start,end,labels,scores,shares\n")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["source"], int(r["article"]), r["id"]) for r in rows] == [
+        (a["source"], a["index"], str(a.get("id", ""))) for a in articles
+    ]
+    for row, article in zip(rows, articles):  # labels and pairs as the segment rows have them
+        topics = article["topics"]
+        assert (row["title"], int(row["start"]), int(row["end"])) == (
+            article["title"] or "",
+            article["start"],
+            article["end"],
+        )
+        assert row["labels"] == "|".join(t["label"] for t in topics)
+        for column, key in (("scores", "score"), ("shares", "share")):
+            pairs = [pair.split(":") for pair in row[column].split("|") if pair]
+            assert [(label, float(v)) for label, v in pairs] == [
+                (t["label"], t[key]) for t in topics
+            ]
+
+    table = invoke(*inputs, "--per", "article").stdout  # the table: a line an article
+    assert len(table.splitlines()) == 4 and "topics: (none)" in table.splitlines()[-1]
+    assert f"{records_file} #1 (id 2): 云计算市场迎来变局" in table
+    assert "阿里云和华为云" not in table  # no segments
+    segments = invoke(*inputs, "-f", "jsonl", "--per", "segment").output
+    assert segments == invoke(*inputs, "-f", "jsonl").output  # the default
+
+
+def test_tag_per_article_with_two_jobs_is_the_same_as_with_one(saved_model, tmp_path):
+    records = tmp_path / "many.jsonl"
+    rows = [{"id": i, "text": ARTICLE * (1 + i % 4)} for i in range(400)]  # several batches
+    records.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    big = tmp_path / "big.txt"  # several chunks
+    big.write_text((ARTICLE + "\n\n") * 1500, encoding="utf-8")
+    for fmt in ("jsonl", "csv"):
+        one, two = (
+            invoke("tag", records, big, "-m", saved_model, "-f", fmt, "--per", "article", "-j", j)
+            for j in ("1", "2")
+        )
+        assert one.exit_code == 0, one.output
+        assert one.stdout == two.stdout and len(one.stdout.splitlines()) >= 1900
+
+
+def test_tag_per_article_does_not_go_with_json_or_explain(article_file, saved_model, tmp_path):
+    tag = ("tag", article_file, "-m", saved_model, "--per", "article")
+    for args in (("-f", "json"), ("-o", tmp_path / "t.json"), ("-f", "csv", "--explain")):
+        result = invoke(*tag, *args)
+        assert result.exit_code == 2 and "Usage" in result.output, result.output
+    assert not (tmp_path / "t.json").exists()
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = invoke("tag", empty, "-m", saved_model, "-f", "csv", "--per", "article")
+    assert result.output == "source,article,title,start,end,labels,scores,shares\n"
+
+
+def test_tag_csv_with_a_byte_order_mark_for_excel(
+    records_file, article_file, saved_model, tmp_path
+):
+    tag = ("tag", records_file, article_file, "-m", saved_model)
+    plain = list(csv.DictReader(io.StringIO(invoke(*tag, "-f", "csv").stdout)))
+    for per in ("segment", "article"):
+        out = tmp_path / f"{per}.csv"
+        result = invoke(*tag, "-o", out, "--bom", "--per", per)
+        assert result.exit_code == 0, result.output
+        data = out.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbfsource,article,id,")
+        assert data.count("\ufeff".encode()) == 1
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert list(rows[0])[:3] == ["source", "article", "id"]
+        if per == "segment":
+            assert rows == plain
+    for jobs in ("1", "2"):  # on stdout once too, however many articles and processes
+        result = invoke(*tag, article_file, records_file, "-f", "csv", "--bom", "-j", jobs)
+        assert result.exit_code == 0, result.output
+        assert result.stdout_bytes.startswith(b"\xef\xbb\xbfsource,")
+        assert result.stdout.count("\ufeff") == 1
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = invoke("tag", empty, "-m", saved_model, "-o", tmp_path / "e.csv", "--bom")
+    assert (tmp_path / "e.csv").read_bytes() == b"\xef\xbb\xbf" + (
+        b"source,article,title,start,end,labels,scores,text\n"
+    )
+    for args in (("-f", "jsonl"), ("-f", "json"), (), ("-o", tmp_path / "t.jsonl")):
+        result = invoke(*tag, "--bom", *args)
+        assert result.exit_code == 2 and "--bom" in result.output, result.output
 
 
 def test_tag_output_of_a_text_file_has_no_id(article_file, saved_model):

@@ -272,6 +272,16 @@ def test_each_record_of_a_jsonl_file_is_an_article_with_its_id(single_model, tmp
     assert by_content.id == RECORDS[0]["content"]
 
 
+def test_an_article_without_its_segments_is_the_json_shape_less_segments(single_model, tmp_path):
+    path = write_jsonl(tmp_path / "arts.jsonl", RECORDS)
+    for article in [*tag(ARTICLE, single_model), *tag_paths([path], single_model)]:
+        whole = article.to_dict()
+        alone = article.to_dict(segments=False)
+        assert list(alone) == [key for key in whole if key != "segments"]
+        assert alone == {key: value for key, value in whole.items() if key != "segments"}
+    assert list(alone)[:3] == ["source", "index", "id"]  # a record's id as in the whole shape
+
+
 def test_a_record_is_one_article_even_when_its_text_holds_several(single_model, tmp_path):
     text = ARTICLE + "\n\n\n" + ARTICLE  # two articles as a file
     path = write_jsonl(tmp_path / "a.jsonl", [{"text": text}])
