@@ -40,6 +40,7 @@ __all__ = [
     "EvaluationReport",
     "LearningCurve",
     "Mistake",
+    "Significance",
     "best_threshold",
     "choose_thresholds",
     "compare",
@@ -49,6 +50,8 @@ __all__ = [
     "holdout_split",
     "iterative_stratification",
     "learning_curve",
+    "mcnemar",
+    "significance",
     "tune_thresholds",
 ]
 
@@ -65,6 +68,8 @@ GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.96, 0.05), 2))
 """The thresholds tried when tuning and the points of the precision-recall curves."""
 BINS = 10
 """Score histograms have this many equal bins over [0, 1]."""
+PAIRED = ("accuracy", "micro_f1", "macro_f1")
+"""The figures ``compare`` gives a bootstrap interval for the difference of."""
 
 
 @dataclass
@@ -873,12 +878,158 @@ class Disagreement:
 
 
 @dataclass
+class Significance:
+    """Whether the difference between two models on the same examples could be chance.
+
+    ``intervals``: per figure of ``PAIRED`` (accuracy, which is exact match for multi-label
+    data, micro-F1, macro-F1), the figures of A and B, their ``difference`` B - A, and the
+    ``low``-``high`` interval holding the middle ``confidence`` of the differences over
+    ``resamples`` paired bootstrap resamples of the examples (drawn with ``seed``). An interval
+    that holds 0 means the examples cannot tell the models apart on that figure.
+
+    ``a_only``/``b_only``: examples only A / only B gets exactly right; ``p_value``: McNemar's
+    exact test on them (how likely a split at least this uneven is if either model were as
+    likely to be the one that is right).
+    """
+
+    examples: int
+    intervals: dict[str, dict[str, float]]
+    a_only: int
+    b_only: int
+    p_value: float
+    resamples: int
+    seed: int
+    confidence: float = 0.95
+    method: str = "paired bootstrap over examples, percentile interval"
+    test: str = "McNemar's exact test on exact-match decisions (two-sided binomial, p = 0.5)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def mcnemar(a_only: int, b_only: int) -> float:
+    """McNemar's exact two-sided p-value: how likely a split of the examples only one model
+    gets right at least as uneven as ``a_only`` against ``b_only`` is when each of those
+    examples is as likely to go to either model. 1.0 when there are none.
+
+    >>> mcnemar(1, 9), mcnemar(5, 5), mcnemar(0, 0)
+    (0.021484375, 1.0, 1.0)
+    """
+    if a_only + b_only == 0:
+        return 1.0
+    from scipy.stats import binomtest
+
+    return float(binomtest(a_only, a_only + b_only, 0.5).pvalue)
+
+
+def significance(
+    truth: np.ndarray,
+    predicted_a: np.ndarray,
+    predicted_b: np.ndarray,
+    *,
+    resamples: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Significance:
+    """Paired bootstrap intervals of B - A in accuracy (exact match), micro-F1 and macro-F1,
+    and McNemar's exact test on the examples one model gets exactly right and the other not.
+
+    ``truth`` and the predictions are boolean arrays of examples x labels (the same labels),
+    the predictions of model A and model B on the same examples. Each resample draws the
+    examples with replacement (the same draw for both models), so the differences vary only
+    with which examples are drawn; the same ``seed`` gives the same numbers. Macro-F1 averages
+    the labels any example of the resample has or is given, as ``evaluate`` does.
+
+    >>> truth = np.array([[1, 0], [0, 1], [1, 0], [0, 1]], dtype=bool)
+    >>> same = significance(truth, truth, truth, resamples=100)
+    >>> same.intervals["micro_f1"], same.p_value
+    ({'a': 1.0, 'b': 1.0, 'difference': 0.0, 'low': 0.0, 'high': 0.0}, 1.0)
+    >>> significance(truth, ~truth, truth, resamples=100).b_only
+    4
+    """
+    truth, a, b = (np.asarray(m, dtype=bool) for m in (truth, predicted_a, predicted_b))
+    if not truth.shape == a.shape == b.shape or truth.ndim != 2:
+        raise ValueError(
+            f"truth and predictions must be examples x labels alike, not {truth.shape}, "
+            f"{a.shape} and {b.shape}"
+        )
+    if resamples < 1:
+        raise ValueError(f"resamples must be at least 1, not {resamples}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+    n, labels = truth.shape
+    right_a, right_b = (np.all(m == truth, axis=1) for m in (a, b))
+    # per example: A's exact match, then its true positives and its errors (false positives
+    # and negatives) per label, then B's; a resample sums them weighted by how often it drew
+    # each example. Counts up to 2**24 are exact in float32, which halves the products' time.
+    exact = np.float32 if n < 2**24 else np.float64
+    columns = np.hstack(
+        [
+            np.hstack([right[:, None], m & truth, m != truth])
+            for right, m in ((right_a, a), (right_b, b))
+        ]
+    ).astype(exact)
+    observed = _paired_figures(columns.sum(axis=0, dtype=np.float64)[None, :], n, labels)
+    rng = np.random.default_rng(seed)
+    found: list[np.ndarray] = []
+    for start in range(0, resamples, 250):
+        size = min(250, resamples - start)
+        draws = rng.integers(0, n, size=(size, n)) + n * np.arange(size)[:, None]
+        weights = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(exact)
+        found.append(_paired_figures((weights @ columns).astype(np.float64), n, labels))
+    figures = np.concatenate(found, axis=1)  # figures x resamples x models
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(figures[:, :, 1] - figures[:, :, 0], [tail, 1 - tail], axis=1)
+    intervals = {
+        key: {
+            "a": float(observed[i, 0, 0]),
+            "b": float(observed[i, 0, 1]),
+            "difference": float(observed[i, 0, 1] - observed[i, 0, 0]),
+            "low": float(low[i]),
+            "high": float(high[i]),
+        }
+        for i, key in enumerate(PAIRED)
+    }
+    a_only, b_only = int((right_a & ~right_b).sum()), int((right_b & ~right_a).sum())
+    return Significance(
+        examples=n,
+        intervals=intervals,
+        a_only=a_only,
+        b_only=b_only,
+        p_value=mcnemar(a_only, b_only),
+        resamples=resamples,
+        seed=seed,
+        confidence=confidence,
+    )
+
+
+def _paired_figures(counts: np.ndarray, n: int, labels: int) -> np.ndarray:
+    """Accuracy, micro-F1 and macro-F1 of A and B from summed ``significance`` columns (one
+    row per resample): figures x resamples x models."""
+    out = np.zeros((len(PAIRED), len(counts), 2))
+    for k in range(2):
+        part = counts[:, k * (1 + 2 * labels) : (k + 1) * (1 + 2 * labels)]
+        tp, errors = part[:, 1 : 1 + labels], part[:, 1 + labels :]
+        out[0, :, k] = part[:, 0] / n
+        seen = 2 * tp + errors  # F1 = 2 tp / (2 tp + fp + fn); undefined when 0
+        total = seen.sum(axis=1)
+        out[1, :, k] = np.divide(
+            2 * tp.sum(axis=1), total, out=np.zeros(len(counts)), where=total > 0
+        )
+        f1 = np.divide(2 * tp, seen, out=np.zeros_like(seen), where=seen > 0)
+        used = (seen > 0).sum(axis=1)
+        out[2, :, k] = np.divide(f1.sum(axis=1), used, out=np.zeros(len(counts)), where=used > 0)
+    return out
+
+
+@dataclass
 class Comparison:
     """Two models measured on the same examples, and where they disagree.
 
     ``a_only``/``b_only``: examples only model A / only model B gets exactly right.
     ``disagreements``: examples whose chosen labels differ, those one model gets right first,
-    then by how far apart the scores of the disputed labels are.
+    then by how far apart the scores of the disputed labels are. ``significance``: whether
+    the differences could be chance (paired bootstrap intervals, McNemar's test).
     """
 
     a: EvaluationReport
@@ -887,6 +1038,7 @@ class Comparison:
     a_only: int
     b_only: int
     disagreements: list[Disagreement]
+    significance: Significance
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -899,8 +1051,12 @@ def compare(
     *,
     threshold: float | None = None,
     max_disagreements: int = 50,
+    resamples: int = 2000,
+    seed: int = 0,
 ) -> Comparison:
-    """Evaluate two models on the same ``examples`` and list where their labels differ.
+    """Evaluate two models on the same ``examples``, list where their labels differ, and say
+    whether the differences could be chance (``significance``, with ``resamples`` and
+    ``seed``).
 
     >>> from tagger.model import train
     >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
@@ -934,11 +1090,22 @@ def compare(
         item = Disagreement(e.text, list(e.labels), a, b, top_a, top_b, e.source, e.line)
         found.append((right_a == right_b, -gap, item))
     found.sort(key=lambda f: f[:2])
+    report_a = evaluate(model_a, examples, threshold=threshold, check_data=False)
+    report_b = evaluate(model_b, examples, threshold=threshold, check_data=False)
+    chosen = [[[label for label, _ in d] for _, d in row] for row in rows]
+    seen = {x for e in examples for x in e.labels} | {x for c in chosen for p in c for x in p}
+    labels = sorted(seen)
     return Comparison(
-        evaluate(model_a, examples, threshold=threshold, check_data=False),
-        evaluate(model_b, examples, threshold=threshold, check_data=False),
+        report_a,
+        report_b,
         len(found),
         a_only,
         b_only,
         [item for *_, item in found[:max_disagreements]],
+        significance(
+            truth_matrix(examples, labels),
+            *(np.array([[x in p for x in labels] for p in c], dtype=bool) for c in chosen),
+            resamples=resamples,
+            seed=seed,
+        ),
     )

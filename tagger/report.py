@@ -29,6 +29,7 @@ from .evaluation import (
     EvaluationReport,
     LearningCurve,
     Mistake,
+    Significance,
 )
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "render_html",
     "render_json",
     "render_markdown",
+    "significance_lines",
+    "significance_note",
 ]
 
 FIGURES = (
@@ -51,6 +54,8 @@ FIGURES = (
     ("macro_f1", "macro F1"),
 )
 COLORS = {"tp": "#2f9e44", "fp": "#f08c00", "fn": "#e03131", "pos": "#1c7ed6", "neg": "#adb5bd"}
+PAIRED_NAMES = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1"}
+CHANCE = "Could the difference be chance?"
 SERIES = {"accuracy": "#1c7ed6", "micro_f1": "#2f9e44", "macro_f1": "#e8590c"}
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "PingFang SC",
@@ -701,14 +706,89 @@ def comparison_rows(comparison: Comparison) -> tuple[list[list[str]], list[list[
     return figures, per_label
 
 
+def _p(value: float) -> str:
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
+def significance_lines(significance: Significance, multi_label: bool = False) -> list[str]:
+    """In plain words, whether each difference B - A could be chance: one line per bootstrap
+    interval (accuracy, or exact match for ``multi_label`` models; micro-F1; macro-F1), then
+    one for McNemar's test.
+
+    >>> import numpy as np
+    >>> from tagger.evaluation import significance
+    >>> truth = np.eye(2, dtype=bool)[[0, 1] * 50]  # 100 examples, single-label
+    >>> a, b = truth.copy(), truth.copy()
+    >>> a[:10], b[10:18] = ~a[:10], ~b[10:18]  # A wrong on 10 examples, B on 8 others
+    >>> for line in significance_lines(significance(truth, a, b, resamples=500)):
+    ...     print(line)
+    B - A accuracy +0.020 (95% interval -0.060 to +0.110): could be chance
+    B - A micro-F1 +0.020 (95% interval -0.060 to +0.110): could be chance
+    B - A macro-F1 +0.020 (95% interval -0.060 to +0.110): could be chance
+    Only A exactly right on 8 examples, only B on 10: McNemar's exact test p = 0.815, could be chance
+    """
+    lines = []
+    share = f"{significance.confidence:.0%}"
+    for key, name in PAIRED_NAMES.items():
+        v = significance.intervals[key]
+        if key == "accuracy" and multi_label:
+            name = "exact match"
+        if v["low"] > 0:
+            verdict = "B better, unlikely to be chance"
+        elif v["high"] < 0:
+            verdict = "A better, unlikely to be chance"
+        elif v["low"] == v["high"] == v["difference"] == 0:
+            verdict = "no difference"
+        else:
+            verdict = "could be chance"
+        lines.append(
+            f"B - A {name} {v['difference']:+.3f} ({share} interval {v['low']:+.3f} to "
+            f"{v['high']:+.3f}): {verdict}"
+        )
+    a_only, b_only, p = significance.a_only, significance.b_only, significance.p_value
+    if not a_only + b_only:
+        verdict = "no difference"
+    elif p < 1 - significance.confidence:
+        verdict = f"{'A' if a_only > b_only else 'B'} better, unlikely to be chance"
+    else:
+        verdict = "could be chance"
+    lines.append(
+        f"Only A exactly right on {a_only} examples, only B on {b_only}: McNemar's exact test "
+        f"{_p(p)}, {verdict}"
+    )
+    return lines
+
+
+def significance_note(significance: Significance) -> str:
+    """What the figures of ``significance_lines`` mean and how they were computed."""
+    share = f"{significance.confidence:.0%}"
+    return (
+        f"The {share} intervals come from a paired bootstrap: {significance.resamples} "
+        f"resamples of the {significance.examples} examples (drawn with replacement, seed "
+        f"{significance.seed}), both models measured on each same draw. An interval is the "
+        "range the difference B - A would likely take on other examples like these; one that "
+        "holds 0 means these examples cannot tell the models apart on that figure. McNemar's "
+        "exact test asks how likely it is, were the models equally good, that the examples "
+        "only one of them gets right split at least this unevenly (p below "
+        f"{1 - significance.confidence:.2f}: unlikely to be chance). On few examples the "
+        "bootstrap is approximate (its intervals too narrow, if anything): where the two "
+        "disagree, trust the more cautious. The per-label differences are not tested; on few "
+        "examples most of them could be chance."
+    )
+
+
 def render_comparison_markdown(
     comparison: Comparison, names: Sequence[str] = ("A", "B"), disagreements: int = 20
 ) -> str:
     """Two models side by side as Markdown: figures, per-label F1, where they disagree."""
     figures, per_label = comparison_rows(comparison)
     a, b = (_md(n) for n in names)
-    out = [f"# Comparison: {a} vs {b}\n\n{comparison.a.examples} examples.\n\n"]
-    out.append(_md_table(["figure", a, b, "B − A"], figures))
+    out = [f"# Comparison: {a} vs {b}\n\n- A: {a}\n- B: {b}\n- examples: "]
+    out.append(f"{comparison.a.examples}\n\n" + _md_table(["figure", a, b, "B − A"], figures))
+    chance = comparison.significance
+    out.append(f"\n## {CHANCE}\n\n")
+    out += [f"- {line}\n" for line in significance_lines(chance, comparison.a.multi_label)]
+    out.append(f"\n{significance_note(chance)}\n")
     rows = [[_md(r[0]), *r[1:]] for r in per_label]
     out.append("\n## Per-label F1\n\n" + _md_table(["label", "support", a, b, "B − A"], rows))
     out.append(
@@ -730,8 +810,11 @@ def render_comparison_markdown(
 
 
 def render_comparison_json(comparison: Comparison, names: Sequence[str] = ("A", "B")) -> str:
-    """The comparison as JSON, with the models' names under ``models``."""
+    """The comparison as JSON, with the models' names under ``models`` and under
+    ``significance``, the plain-words ``reading`` of its figures."""
     document = {"models": {"a": names[0], "b": names[1]}, **comparison.to_dict()}
+    chance = comparison.significance
+    document["significance"]["reading"] = significance_lines(chance, comparison.a.multi_label)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -755,6 +838,12 @@ def render_comparison_html(
         [
             _about(title, {"A": names[0], "B": names[1], "examples": comparison.a.examples}),
             "<h2>Figures</h2>" + _table(["figure", a, b, "B − A"], figures, (1, 2, 3)),
+            f"<h2>{CHANCE}</h2><ul class='chance'>"
+            + "".join(
+                f"<li>{_e(line)}</li>"
+                for line in significance_lines(comparison.significance, comparison.a.multi_label)
+            )
+            + f"</ul><p class='note'>{_e(significance_note(comparison.significance))}</p>",
             "<h2>Per-label F1</h2>"
             + comparison_svg(comparison.a, comparison.b, names)
             + _table(

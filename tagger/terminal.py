@@ -317,8 +317,9 @@ def print_report(report: Any, mistakes: int) -> None:
 
 
 def print_comparison(result: Any, names: tuple[str, str], disagreements: int) -> None:
-    """Two models' figures side by side and the examples they label differently."""
-    from .report import comparison_rows
+    """Two models' figures side by side, whether their differences could be chance, and the
+    examples they label differently."""
+    from .report import CHANCE, comparison_rows, significance_lines, significance_note
 
     figures, per_label = comparison_rows(result)
     out.print(f"A: {names[0]}\nB: {names[1]}\n{result.a.examples} examples", highlight=False)
@@ -332,6 +333,11 @@ def print_comparison(result: Any, names: tuple[str, str], disagreements: int) ->
         for row in rows:
             table.add_row(*row)
         out.print(table)
+        if title == "Figures":
+            out.print(CHANCE, style="italic", highlight=False)
+            for line in significance_lines(result.significance, result.a.multi_label):
+                out.print(f"  {line}", highlight=False)
+            out.print(significance_note(result.significance), style="dim", highlight=False)
     out.print(
         f"{result.disagree} examples labeled differently; only A exactly right on "
         f"{result.a_only}, only B on {result.b_only}.",

@@ -24,12 +24,14 @@ from tagger.evaluation import (
     holdout_split,
     iterative_stratification,
     learning_curve,
+    mcnemar,
+    significance,
     tune_thresholds,
 )
 from tagger.inference import LabelDecider
 from tagger.model import train
 
-from .conftest import corpus_examples
+from .conftest import corpus_examples, random_multi_label_examples
 
 TEST = [
     Example("腾讯云推出新的云存储服务", ("cloud",)),
@@ -320,6 +322,69 @@ def test_compare_lists_disagreements_right_answers_first(single_model):
     right = [(set(d.a) == set(d.true)) != (set(d.b) == set(d.true)) for d in result.disagreements]
     assert right == sorted(right, reverse=True)
     assert result.a_only + result.b_only == sum(right)
+
+
+def test_compare_intervals_hold_the_observed_difference_of_the_reports():
+    model_a = train(random_multi_label_examples(30, seed=1), test_size=0)
+    model_b = train(random_multi_label_examples(40, seed=2), test_size=0)
+    data = random_multi_label_examples(60, seed=3)
+    result = compare(model_a, model_b, data)
+    chance = result.significance
+    assert chance.examples == len(data) and (chance.resamples, chance.seed) == (2000, 0)
+    for key in ("accuracy", "micro_f1", "macro_f1"):
+        v = chance.intervals[key]
+        assert v["a"] == pytest.approx(getattr(result.a, key), abs=1e-12)
+        assert v["b"] == pytest.approx(getattr(result.b, key), abs=1e-12)
+        assert v["difference"] == pytest.approx(v["b"] - v["a"])
+        assert v["low"] < v["difference"] < v["high"]
+        assert v["low"] < 0 < v["high"]  # B looks better, but on 60 examples it could be chance
+    assert (chance.a_only, chance.b_only) == (result.a_only, result.b_only)
+    assert 0 < chance.a_only < chance.b_only and chance.p_value > 0.05
+    assert compare(model_a, model_b, data).significance == chance  # the same every run
+    assert compare(model_a, model_b, data, seed=1).significance != chance
+
+
+def test_identical_models_differ_by_nothing_beyond_doubt(single_model, multi_model):
+    for model, data in ((single_model, TEST), (multi_model, corpus_examples(multi_label=True))):
+        chance = compare(model, model, data).significance
+        for v in chance.intervals.values():
+            assert v["difference"] == v["low"] == v["high"] == 0
+        assert (chance.a_only, chance.b_only, chance.p_value) == (0, 0, 1.0)
+
+
+def test_a_clearly_better_model_is_better_beyond_chance():
+    weak = train(random_multi_label_examples(40, seed=1), test_size=0)
+    strong = train(random_multi_label_examples(300, seed=2), test_size=0)
+    data = random_multi_label_examples(200, seed=3)
+    chance = compare(weak, strong, data).significance
+    for v in chance.intervals.values():
+        assert 0 < v["low"] <= v["difference"] <= v["high"]
+    assert chance.b_only > chance.a_only and chance.p_value < 0.001
+    flipped = compare(strong, weak, data).significance  # the other way round: mirrored
+    assert flipped.intervals["micro_f1"]["high"] < 0
+    assert (flipped.a_only, flipped.b_only, flipped.p_value) == (
+        chance.b_only,
+        chance.a_only,
+        chance.p_value,
+    )
+
+
+def test_mcnemar_counts_and_p_value_by_hand():
+    truth = np.eye(3, dtype=bool)[[0, 1, 2, 0, 1, 2, 0]]  # 7 single-label examples
+    a, b = truth.copy(), truth.copy()
+    a[[1, 4]] = np.eye(3, dtype=bool)[[0, 0]]  # A wrong on examples 1 and 4
+    b[[4, 5, 6]] = np.eye(3, dtype=bool)[[2, 0, 1]]  # B wrong on 4 (too), 5 and 6
+    b[0] = False  # and gives example 0 no label
+    chance = significance(truth, a, b, resamples=50)
+    # only A right: 0, 5, 6; only B right: 1; both wrong: 4; both right: 2, 3
+    assert (chance.a_only, chance.b_only) == (3, 1)
+    assert chance.p_value == pytest.approx(2 * (1 + 4) / 2**4)  # 2 P(X <= 1), X ~ B(4, 1/2)
+    assert mcnemar(0, 6) == pytest.approx(2 / 2**6) and mcnemar(7, 7) == 1.0
+    assert chance.intervals["accuracy"]["difference"] == pytest.approx(-2 / 7)
+    with pytest.raises(ValueError, match="examples x labels"):
+        significance(truth, a[:3], b)
+    with pytest.raises(ValueError, match="resamples"):
+        significance(truth, a, b, resamples=0)
 
 
 def test_threshold_tuning_counts_the_label_every_text_gets():

@@ -24,13 +24,14 @@ from tagger.model import train
 from tagger.report import (
     comparison_rows,
     render_comparison_html,
+    render_comparison_json,
     render_comparison_markdown,
     render_html,
     render_json,
     render_markdown,
 )
 
-from .conftest import CORPUS, corpus_examples
+from .conftest import CORPUS, corpus_examples, random_multi_label_examples
 
 # TEST has a label the model does not know (to check escaping): evaluate warns about it
 pytestmark = pytest.mark.filterwarnings("ignore::tagger.data.DataWarning")
@@ -188,6 +189,31 @@ def test_comparison_reports(single_model):
     assert f"| macro F1 | {result.a.macro_f1:.4f} | {result.b.macro_f1:.4f} |" in text
 
 
+def test_comparison_reports_say_whether_the_difference_could_be_chance():
+    model_a = train(random_multi_label_examples(30, seed=1), test_size=0)
+    model_b = train(random_multi_label_examples(40, seed=2), test_size=0)
+    result = compare(model_a, model_b, random_multi_label_examples(60, seed=3))
+    chance = result.significance
+    micro = chance.intervals["micro_f1"]
+    line = (
+        f"B - A micro-F1 {micro['difference']:+.3f} (95% interval {micro['low']:+.3f} to "
+        f"{micro['high']:+.3f}): could be chance"
+    )
+    mcnemar = f"Only A exactly right on {chance.a_only} examples, only B on {chance.b_only}"
+    document = json.loads(render_comparison_json(result, ("a", "b")))["significance"]
+    assert document["intervals"] == chance.intervals and document["p_value"] == chance.p_value
+    assert (document["resamples"], document["seed"], document["confidence"]) == (2000, 0, 0.95)
+    assert "bootstrap" in document["method"] and "McNemar" in document["test"]
+    assert line in document["reading"] and document["reading"][0].startswith("B - A exact match")
+    assert mcnemar in document["reading"][3] and "could be chance" in document["reading"][3]
+    text = render_comparison_markdown(result, ("a", "b"))
+    assert "## Could the difference be chance?\n\n- B - A exact match" in text
+    assert f"- {line}\n" in text and "2000 resamples of the 60 examples" in text
+    page = render_comparison_html(result, ("a", "b"))
+    assert_self_contained(page)
+    assert f"<li>{html.escape(line)}</li>" in page and html.escape(mcnemar) in page
+
+
 @pytest.fixture
 def data_file(tmp_path):
     path = tmp_path / "data.jsonl"
@@ -256,11 +282,15 @@ def test_compare_command(tmp_path, data_file, saved_model):
     result = invoke("compare", saved_model, saved_model, "--data", data_file)
     assert result.exit_code == 0, result.output
     assert "Per-label F1" in result.output and "0 examples labeled differently" in result.output
+    assert "B - A accuracy +0.000 (95% interval +0.000 to +0.000): no difference" in result.output
+    assert "McNemar's exact test p = 1.000, no difference" in result.output
     out = tmp_path / "cmp.json"
     result = invoke("compare", saved_model, saved_model, "-d", data_file, "-f", "json", "-o", out)
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["disagree"] == 0 and set(document["a"]["per_label"]) == set(CORPUS)
+    chance = document["significance"]
+    assert chance["p_value"] == 1 and chance["intervals"]["micro_f1"]["low"] == 0
     assert invoke("compare", "--help").exit_code == 0
 
 
