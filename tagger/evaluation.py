@@ -715,19 +715,20 @@ def _spread(examples: Sequence[Example], seed: int) -> tuple[list[Example], int]
 def best_threshold(
     scores: np.ndarray, examples: Sequence[Example], labels: Sequence[str], min_labels: int = 0
 ) -> tuple[float, float]:
-    """The one threshold for all labels that maximises micro-F1 on these scores, and that F1
-    (each text given at least its ``min_labels`` best labels, as ``LabelDecider`` does).
+    """The one threshold of ``GRID`` for all labels that maximises micro-F1 on these scores
+    (the middle one when several tie, as ``tune_thresholds`` takes), and that F1 (each text
+    given at least its ``min_labels`` best labels, as ``LabelDecider`` does).
 
     >>> best_threshold(np.array([[0.9], [0.3], [0.2]]), [Example("a", ("x",))] * 2 + [Example("b", ())], ["x"])
-    (0.25, 1.0)
+    (0.3, 1.0)
     """
     truth = truth_matrix(examples, labels)
-    best = (0.5, -1.0)
-    for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
-        f1 = _micro_f1(chosen_mask(scores, np.full(len(labels), t), min_labels), truth)
-        if f1 > best[1]:
-            best = (float(t), f1)
-    return best
+    f1 = np.array(
+        [_micro_f1(chosen_mask(scores, np.full(len(labels), t), min_labels), truth) for t in GRID]
+    )
+    best = np.flatnonzero(f1 == f1.max())
+    middle = best[len(best) // 2]
+    return GRID[middle], float(f1[middle])
 
 
 def truth_matrix(examples: Sequence[Example], labels: Sequence[str]) -> np.ndarray:
@@ -835,7 +836,7 @@ def choose_thresholds(
     >>> scores = np.array([[0.9, 0.1], [0.6, 0.2], [0.3, 0.8], [0.2, 0.7], [0.1, 0.3]])
     >>> data = [Example("a", ("x",))] * 2 + [Example("b", ("y",))] * 2 + [Example("c", ())]
     >>> choose_thresholds(scores, data, ["x", "y"])[0]
-    {'x': 0.35, 'y': 0.35}
+    {'x': 0.5, 'y': 0.5}
     """
     threshold, f1 = best_threshold(scores, examples, labels, min_labels)
     if not per_label:

@@ -41,8 +41,9 @@ __all__ = [
     "text_column",
 ]
 
-TEXT_FIELDS = ("text", "content", "sentence", "title", "正文", "内容", "文本", "标题")
-"""Field or column names tried in this order for a record's text when none is named."""
+TEXT_FIELDS = ("text", "content", "sentence", "正文", "内容", "文本", "title", "标题")
+"""Field or column names tried in this order for a record's text when none is named: body
+fields, English then Chinese, before titles (a record with a title and a body is its body)."""
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 _JSON = json.JSONDecoder()

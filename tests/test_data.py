@@ -236,12 +236,14 @@ def test_chinese_field_and_column_names_are_found_without_options(tmp_path):
     jsonl = write(
         tmp_path / "c.jsonl", '{"文本": "天气", "分类": "weather"}\n{"标题": "云", "主题": []}\n'
     )
-    examples = read_examples([csv_path, tsv_path, jsonl])
+    titled = write(tmp_path / "d.csv", "id,title,正文,label\n1,云计算价格战,芯片出口管制,chips\n")
+    examples = read_examples([csv_path, tsv_path, jsonl, titled])
     assert [(e.text, e.labels) for e in examples] == [
         ("阿里云发布服务器", ("cloud", "chips")),
         ("芯片出口", ("chips",)),
         ("天气", ("weather",)),
         ("云", ()),
+        ("芯片出口管制", ("chips",)),  # the body, not the English title before it
     ]
     both = write(tmp_path / "d.csv", "标签,label,内容,text\nx,cloud,y,云\n")  # English first
     assert [(e.text, e.labels) for e in read_examples(both)] == [("云", ("cloud",))]

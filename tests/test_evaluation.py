@@ -393,9 +393,20 @@ def test_threshold_tuning_counts_the_label_every_text_gets():
     scores = np.array([[0.6, 0.3], [0.1, 0.3]])
     data = [Example("a", ("x",)), Example("b", ("y",))]
     # finding the second text's label takes a threshold that gives the first a wrong one
-    assert best_threshold(scores, data, ["x", "y"]) == (0.15, 0.8)
-    # unless every text gets its best label anyway
-    assert best_threshold(scores, data, ["x", "y"], min_labels=1) == (0.35, 1.0)
+    # (0.15 to 0.3 tie: the middle one)
+    assert best_threshold(scores, data, ["x", "y"]) == (0.25, 0.8)
+    # unless every text gets its best label anyway (0.35 to 0.95 tie)
+    assert best_threshold(scores, data, ["x", "y"], min_labels=1) == (0.65, 1.0)
+
+
+def test_a_threshold_many_tie_for_is_the_middle_one_not_the_lowest():
+    from tagger.evaluation import best_threshold
+
+    # scores that separate the labels from 0.05 to 0.95: the lowest (0.05) would give a new
+    # text every label scoring 0.05
+    scores = np.array([[0.99, 0.01], [0.02, 0.97], [0.01, 0.02]])
+    data = [Example("a", ("x",)), Example("b", ("y",)), Example("c", ())]
+    assert best_threshold(scores, data, ["x", "y"]) == (0.5, 1.0)
 
 
 class _Decider(LabelDecider):
