@@ -61,7 +61,14 @@ def handles_errors(command: F) -> F:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         previous = warnings.showwarning
-        warnings.showwarning = _show_warning
+        shown: set[str] = set()  # a warning once a run, though each fold or model raises it
+
+        def show(message: Any, *args: Any, **kwargs: Any) -> None:
+            if str(message) not in shown:
+                shown.add(str(message))
+                print_warning(message)
+
+        warnings.showwarning = show
         try:
             on_term = signal.signal(signal.SIGTERM, _terminate)
         except ValueError:  # not in the main thread, where signals are handled
@@ -103,10 +110,6 @@ def _discard_stdout() -> None:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
         os.close(null)
-
-
-def _show_warning(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
-    print_warning(message)
 
 
 def _version(value: bool) -> None:

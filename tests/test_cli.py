@@ -822,3 +822,11 @@ def test_evaluate_mistakes_are_the_same_in_every_report(tmp_path, saved_model, m
     assert (f"## Worst {kept} mistakes" in text) == bool(kept)
     texts = [m["text"] for m in document["mistakes"]]
     assert all(t in text for t in texts)
+
+
+def test_a_warning_every_fold_raises_is_printed_once(tmp_path):
+    examples = [Example(e.text, (*e.labels, "news")) for e in random_multi_label_examples(60)]
+    data = _jsonl(tmp_path / "const.jsonl", examples)
+    result = invoke("evaluate", data, "--cv", "3", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("on every training example") == 1
