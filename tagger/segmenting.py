@@ -6,11 +6,12 @@ mark left in the text) counts as whitespace. When a text has no blank lines at a
 is a block. Blocks then become segments:
 
 - a headline (a short line that does not end a sentence) at the start of the text, after two or
-  more blank lines, before a byline (``本报记者 宋婧``, ``记者 张三``, ``文/``...) or a paragraph
-  opening with ``本报讯``, a dateline (``新华社北京11月20日电``) or reporters' names, or long
-  enough to be no sub-heading, starts a new article; a numbered line (``一、``, ``（一）``,
-  ``1.``, ``第一章``...) never does: it is a sub-heading; ``据路透社报道`` or
-  ``记者从商务部获悉`` is no evidence of an article start;
+  more blank lines, before a byline (``本报记者 宋婧``, ``记者 向雪妮``, ``■记者 张三``,
+  ``文/``...) or a paragraph opening with ``本报讯``, a dateline (``新华社北京11月20日电``,
+  ``新华社电``, ``央视网消息``) or reporters' names, or long enough to be no sub-heading, starts
+  a new article; a numbered line (``一、``, ``（一）``, ``1.``, ``第一章``...) never does: it is
+  a sub-heading; ``据路透社报道``, ``记者从商务部获悉``, a column title (``记者手记``,
+  ``记者实测``) or a photo credit (``记者 张三 摄``) is no evidence of an article start;
 - sub-headings, bylines and headlines are short lines that belong to the text after them: they
   are joined to the next segment;
 - a fragment shorter than ``min_chars`` is merged into a neighbour rather than tagged alone;
@@ -44,24 +45,42 @@ __all__ = [
 SENTENCE_END = "。！？!?；;…."
 _CLOSERS = "”’」』》〉）)\"'】"
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
-_REPORTER = r"(?:本报|新华社|中新社|中新网|人民网)?(?:特约|见习|实习)?(?:记者|通讯员)|实习生"
-_NOT_A_NAME = (  # what follows 记者 in a sentence or a sub-heading, not a name
-    r"[从在对向跟随与和就据将已又再还也都们团站会节证一多]|近日|日前|近期|今天|昨天|今日|昨日"
-    r"|获悉|获知|了解|得知|发现|注意|看到|听到|来到|走访|探访|采访|调查|观察|实地|现场"
-    r"|手记|笔记|随笔|连线|追踪|体验|问答|专访|独家|招待|提问"
+_MARKER = r"(?:[■□●○▲△◆◇★☆][ \t\u3000]*)?"  # ■本报记者 赵六: a mark before a byline or lead
+_AGENCY = r"本报|新华社|新华网|中新社|中新网|人民网|央视网|央广网|光明网"
+_REPORTER = rf"(?:{_AGENCY})?(?:特约|见习|实习)?(?:记者|通讯员)|实习生"
+_NOT_A_NAME = (  # what follows 记者 in a sentence (记者从…获悉, 记者们) and is never a name
+    r"[从在对跟随与就据将已又再还也一们团站会节证]|近日|日前|近期|今天|昨天|今日|昨日"
+    r"|获悉|获知|了解|得知|发现|注意|看到|听到|来到|走访|探访|采访|实地|现场|招待|提问"
 )
+_COLUMN = (  # a column title after 记者 (记者手记, 记者见闻, 记者实测): no name either
+    r"手记|笔记|札记|日记|侧记|随笔|见闻|纪行|观察|视角|述评|点评|评论|解读|追问|感言"
+    r"|调查|暗访|探营|亲历|实测|体验|连线|追踪|问答|专访|独家"
+)
+_NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}"  # 宋婧, 欧阳小明, 阿依古丽·买买提
+_SHORT_NAME = r"[\u4e00-\u9fff]{2,3}"  # 向雪妮, 和静, 多吉: a surname and a given name
+_NAME_END = r"(?=$|[\s、/|｜（）()]|报道|摄|采写|整理|发自)"  # what may follow a name
 _REPORTER_NAMES = (  # 本报记者 宋婧, 记者 张三 李四, 记者张三报道; not 记者从商务部获悉
-    rf"(?:{_REPORTER})[\s:：]*(?!{_NOT_A_NAME})[\u4e00-\u9fff][\u4e00-\u9fff·]{{1,5}}"
-    r"(?=$|[\s、/|｜（）()]|报道|摄|采写|整理|发自)"
+    rf"(?:{_REPORTER})[\s:：]*(?!{_COLUMN})"
+    # 向, 和, 都, 多 also begin names (向雪妮, 和静, 都兰, 多吉): such a name is 2 or 3
+    # characters, so 记者向有关部门核实 or 记者多方求证 is no name; others may be 2 to 6
+    rf"(?:(?=[向和都多]){_SHORT_NAME}|(?![向和都多])(?!{_NOT_A_NAME}){_NAME}){_NAME_END}"
 )
 _BYLINE = re.compile(  # a short line of its own that does not end a sentence (see _is_byline)
-    rf"(?:{_REPORTER_NAMES}|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
+    rf"{_MARKER}(?:{_REPORTER_NAMES}|文\s*[/|｜:：]|作者\s*[:：]|来源\s*[:：]|编辑\s*[:：])"
 )
+_PHOTO_CREDIT = re.compile(  # 记者 张三 李四 摄: credits a picture inside an article
+    rf"{_MARKER}(?:{_REPORTER})[\s:：]*[\u4e00-\u9fff·\s、/]+?摄影?\s*$"
+)
+_DIGIT = r"[\d０-９一二三四五六七八九十〇]"
 _DATELINE = (  # 新华社北京11月20日电, 中新网11月20日电, 本报上海3月5日讯: agency, place, date
-    r"(?:本报|新华社|中新社|中新网|人民网)[\u4e00-\u9fff·]{0,12}?(?:\d{4}年)?"
-    r"[\d０-９一二三四五六七八九十〇]{1,3}月[\d０-９一二三四五六七八九十〇]{1,3}日[电讯]"
+    rf"(?:{_AGENCY})[\u4e00-\u9fff·]{{0,12}}?(?:\d{{4}}年)?{_DIGIT}{{1,3}}月{_DIGIT}{{1,3}}日[电讯]"
 )
-_AGENCY_LEAD = re.compile(rf"(?:本报讯|{_DATELINE}|{_REPORTER_NAMES})")  # a paragraph's start
+_UNDATED_LEAD = (  # 新华社电, 中新社北京电, 央视网消息: agency, place or none, then a space
+    rf"(?:{_AGENCY})[\u4e00-\u9fff·]{{0,12}}?(?:[电讯]|消息)(?=[\s（(【:：]|$)"  # not 新华社电视台
+)
+_AGENCY_LEAD = re.compile(  # a paragraph's start; 据新华社电 or a mention mid-sentence is none
+    rf"{_MARKER}(?:本报讯|{_DATELINE}|{_UNDATED_LEAD}|{_REPORTER_NAMES})"
+)
 _NUMBERED = re.compile(  # a sub-heading, not a headline; a number before a digit or unit is none
     r"""
     [一二三四五六七八九十百]+[、.．)）]               # 一、 一. 一）
@@ -361,12 +380,22 @@ def _is_byline(block: _Block) -> bool:
     )
 
 
+def _is_article_lead(block: _Block) -> bool:
+    """A byline or a lead (dateline, ``本报讯``, reporters' names) opening ``block``: evidence
+    that the heading before it is a headline. A photo credit (``记者 张三 摄``) is none: it
+    may follow a sub-heading inside an article."""
+    first_line = block.text.splitlines()[0]
+    if _PHOTO_CREDIT.match(first_line):
+        return False
+    return _is_byline(block) or bool(_AGENCY_LEAD.match(block.text))
+
+
 def _starts_article(block: _Block, following: _Block | None) -> bool:
     if not _is_heading(block) or _is_byline(block) or _NUMBERED.match(block.text):
         return False
     if block.gap_before >= 2:
         return True
-    if following is not None and (_is_byline(following) or _AGENCY_LEAD.match(following.text)):
+    if following is not None and _is_article_lead(following):
         return True
     return (
         len(block.text) >= MIN_TITLE_CHARS

@@ -294,6 +294,11 @@ def test_the_audits_sub_headings_stay_in_their_article_and_a_reporters_sentence_
     ],
 )
 def test_a_heading_before_a_dateline_or_byline_starts_an_article(lead):
+    assert_splits_before(lead)
+
+
+def assert_splits_before(lead: str) -> None:
+    """AGENCY with ``lead`` after its sub-heading is two articles, the second titled by it."""
     text = _with_lead(lead)
     articles = segment(text)
     assert [a.title for a in articles] == ["芯片出口管制再升级", "多国表态"]
@@ -313,6 +318,116 @@ def test_regrouped_pieces_find_the_same_datelines_and_bylines():
     whole = spans(segment(text))
     assert [t for t, *_ in whole].count("多国表态") == 3
     for size in (1, 5, 13, 64):
+        pieces = (text[i : i + size] for i in range(0, len(text), size))
+        parts = list(regroup(pieces))
+        assert [
+            s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+        ] == whole
+
+
+SUB = (  # /work/audit4/seg/sub.txt: column titles and a photo credit after sub-headings
+    "折叠屏手机出货量大增\n\n"
+    "今年第三季度折叠屏手机出货量同比增长五成，多家厂商推出新品。\n\n"
+    "上手体验\n\n"
+    "记者实测\n\n"
+    "记者实测了多款折叠屏手机，铰链耐用性明显提升。\n\n"
+    "价格仍是门槛\n\n"
+    "记者 张三 摄\n\n"
+    "多数折叠屏手机售价仍在万元左右。"
+)
+
+
+def test_a_column_title_or_photo_credit_after_a_sub_heading_stays_in_its_article():
+    [article] = segment(SUB)
+    assert article.title == "折叠屏手机出货量大增"
+    assert [s.text.split("\n")[0] for s in article.segments] == [
+        "折叠屏手机出货量大增",
+        "上手体验",
+        "价格仍是门槛",
+    ]
+    assert_invariants(SUB, [article])
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        *(f"记者{w}" for w in ("见闻", "札记", "探营", "暗访", "述评", "点评", "视角")),
+        *(f"记者{w}" for w in ("亲历", "感言", "追问", "解读", "实测", "手记", "观察")),
+        "本报记者调查",
+        "记者 张三 摄",
+        "本报记者 张三 李四 摄影",
+        "■记者 张三/摄",
+    ],
+)
+def test_a_sub_heading_before_a_column_title_or_photo_credit_stays_in_its_article(column):
+    text = _with_lead(column)
+    [article] = segment(text)
+    assert article.title == "芯片出口管制再升级"
+    assert article.segments[1].text.startswith(f"多国表态\n\n{column}\n\n")
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "记者向有关部门核实，五一假期零售额同比增长。",
+        "记者和专家一起走访了多家工厂。",
+        "记者多方求证后得知，五一假期零售额同比增长。",
+        "记者都注意到，五一假期零售额同比增长。",
+        "记者在线",
+        "记者对话",
+        "据新华社电，日本和荷兰也在考虑跟进相关限制措施。",
+        "新华社电视台报道，日本和荷兰也在考虑跟进相关限制措施。",
+        "人民网消息称，日本和荷兰也在考虑跟进相关限制措施。",
+        "日本和荷兰也在考虑跟进，新华社电 称相关限制措施将出台。",
+    ],
+)
+def test_function_words_after_a_reporter_and_agencies_mid_sentence_are_no_lead(lead):
+    text = _with_lead(lead)
+    [article] = segment(text)
+    assert article.title == "芯片出口管制再升级"
+    assert article.segments[1].text.startswith("多国表态\n\n")
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "本报记者 向雪妮",
+        "本报记者 向阳",
+        "记者 和静",
+        "记者和平",
+        "特约记者 多吉",
+        "记者 都兰",
+        "本报记者 向雪妮 李四",
+        "本报记者 张三 摄影报道",
+        "新华社电 日本和荷兰也在考虑跟进相关限制措施。",
+        "本报电 日本和荷兰也在考虑跟进相关限制措施。",
+        "中新社北京电 日本和荷兰也在考虑跟进相关限制措施。",
+        "新华社电（记者 张三）日本和荷兰也在考虑跟进相关限制措施。",
+        "■本报记者 赵六",
+        "● 记者 张三 李四",
+        "▲本报讯 日本和荷兰也在考虑跟进相关限制措施。",
+        "央视网消息 日本和荷兰也在考虑跟进相关限制措施。",
+        "央视网消息：日本和荷兰也在考虑跟进相关限制措施。",
+        "新华网北京11月20日电 日本和荷兰也在考虑跟进相关限制措施。",
+        "人民网北京11月20日电 日本和荷兰也在考虑跟进相关限制措施。",
+    ],
+)
+def test_a_heading_before_a_name_that_starts_with_a_function_word_or_an_undated_lead_splits(lead):
+    assert_splits_before(lead)
+
+
+def test_a_photo_credit_after_the_headline_at_the_top_of_a_text_keeps_its_title():
+    text = "芯片出口管制再升级\n\n记者 张三 摄\n\n美国商务部近日发布新规，进一步收紧出口限制。"
+    [article] = segment(text)
+    assert article.title == "芯片出口管制再升级"
+
+
+def test_regrouped_pieces_find_the_same_column_titles_names_and_undated_leads():
+    leads = ("记者实测", "记者 张三 摄", "本报记者 向雪妮", "新华社电 日本。", "■本报记者 赵六")
+    text = "".join(_with_lead(lead) + "\n" for lead in leads) + SUB
+    whole = spans(segment(text))
+    assert [t for t, *_ in whole].count("多国表态") == 3
+    for size in (1, 7, 64):
         pieces = (text[i : i + size] for i in range(0, len(text), size))
         parts = list(regroup(pieces))
         assert [
