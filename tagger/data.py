@@ -33,6 +33,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
@@ -104,12 +105,16 @@ class Example:
     """Examples of one group (e.g. one article) stay together when data is split."""
 
     def __post_init__(self) -> None:
-        """A single label as a str is ``(label,)``; other label iterables become tuples."""
+        """A single label as a str is ``(label,)``; other label iterables become tuples (a
+        set's sorted, for an order that does not depend on hashing). A label that is empty or
+        only whitespace is a ``ValueError``."""
         if not isinstance(self.text, str):
             raise TypeError(f"Example text must be a str, not {type(self.text).__name__}")
         labels: Any = self.labels
         if isinstance(labels, str):
             labels = (labels,)
+        elif isinstance(labels, AbstractSet):
+            labels = tuple(sorted(labels, key=str))  # non-str labels: the TypeError below
         elif not isinstance(labels, tuple):
             try:
                 labels = tuple(labels)
@@ -120,6 +125,8 @@ class Example:
         wrong = next((label for label in labels if not isinstance(label, str)), None)
         if wrong is not None:
             raise TypeError(f"Example labels must be str, not {type(wrong).__name__}")
+        if any(not label.strip() for label in labels):
+            raise ValueError(f"Example labels must not be empty or only whitespace: {labels!r}")
         object.__setattr__(self, "labels", labels)
 
 

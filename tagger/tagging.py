@@ -233,9 +233,9 @@ def _check_number(
     high: float | None,
     kinds: tuple[type, ...] = (int, float, np.integer, np.floating),
 ) -> None:
-    """``TypeError`` unless ``value`` is one of ``kinds``, ``ValueError`` unless it lies in
-    [``low``, ``high``]."""
-    if not isinstance(value, kinds):
+    """``TypeError`` unless ``value`` is one of ``kinds`` (a bool is none: True is no 1),
+    ``ValueError`` unless it lies in [``low``, ``high``]."""
+    if isinstance(value, bool) or not isinstance(value, kinds):
         kind = "an integer" if float not in kinds else "a number"
         raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
     if not (low <= value and (high is None or value <= high)):  # NaN too

@@ -163,6 +163,15 @@ def test_example_takes_one_label_as_a_str_and_refuses_text_that_is_not_a_str():
         Example("云", None)
 
 
+def test_example_sorts_a_set_of_labels_and_refuses_an_empty_label():
+    for labels in ({"policy", "cloud", "chips"}, frozenset({"policy", "cloud", "chips"})):
+        assert Example("云计算", labels).labels == ("chips", "cloud", "policy")
+    assert Example("云计算", set()).labels == ()
+    for labels in ("", " ", ("cloud", "\t"), [""]):
+        with pytest.raises(ValueError, match="Example labels must not be empty or only whitespace"):
+            Example("云计算", labels)
+
+
 def test_labels_that_look_joined_are_warned_about_per_file(tmp_path):
     csv_path = write(tmp_path / "a.csv", 'text,label\n云,"finance,tech"\n芯,a、b|chips\n雨,x\n')
     jsonl = write(tmp_path / "b.jsonl", '{"text": "云", "labels": ["财经；科技", "x"]}\n')
