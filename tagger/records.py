@@ -98,6 +98,7 @@ def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]
     """
     pieces = iter(chunks)
     buffer, pos, line = "", 0, 1  # ``line``: the line number at buffer[0]
+    offset = 0  # the characters of that line before buffer[0] (dropped with the text read)
     counted, counted_line = 0, 1  # the line number at buffer[counted], counted so far
 
     def line_at(at: int) -> int:
@@ -108,12 +109,17 @@ def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]
         counted = at
         return counted_line
 
+    def column_at(at: int) -> int:
+        """The column (from 1) of buffer[at] in its line."""
+        start = buffer.rfind("\n", 0, at) + 1
+        return at - start + 1 + (offset if start == 0 else 0)
+
     def more() -> bool:
-        nonlocal buffer, pos, line, counted, counted_line
+        nonlocal buffer, pos, line, offset, counted, counted_line
         piece = next(pieces, None)
         if piece is None:
             return False
-        line = line_at(pos)
+        line, offset = line_at(pos), column_at(pos) - 1
         buffer, pos, counted, counted_line = buffer[pos:] + piece, 0, 0, line
         return True
 
@@ -159,7 +165,8 @@ def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]
             except json.JSONDecodeError as exc:
                 if more():
                     continue
-                raise error(f"malformed JSON ({exc.msg}, column {exc.colno})", exc.pos) from None
+                column = column_at(exc.pos)
+                raise error(f"malformed JSON ({exc.msg}, column {column})", exc.pos) from None
             if end < len(buffer) or not more():
                 break
         yield line_at(pos), value

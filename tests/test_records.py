@@ -105,3 +105,16 @@ def test_csv_strict_or_not():
     assert list(csv_rows([text], "a.csv", strict=False))[1] == (2, 2, ["云计算", "cloud"])
     with pytest.raises(DataError, match=r"a.csv, line 2: malformed CSV"):
         list(csv_rows([text], "a.csv"))
+
+
+def test_json_error_columns_count_from_the_line_start_whatever_the_pieces():
+    text = '[{"id": 0, "text": "x"}, {"id": 1 "text": "y"},' + '\n {"id": 2, "text": "z"}' * 50
+    for size in (1, 3, 7, 40, len(text)):  # the buffer refilled within the line, or never
+        chunks = [text[i : i + size] for i in range(0, len(text), size)]
+        with pytest.raises(DataError, match=r"line 1: malformed JSON \(.*, column 35\)"):
+            list(json_values(chunks, "a.json"))
+    text = '[{"id": 0,\n  "text": "x" "y"}]'
+    for size in (1, 4, len(text)):  # after a line break in the item, counted from it
+        chunks = [text[i : i + size] for i in range(0, len(text), size)]
+        with pytest.raises(DataError, match=r"line 2: malformed JSON \(.*, column 15\)"):
+            list(json_values(chunks, "a.json"))
