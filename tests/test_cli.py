@@ -565,6 +565,37 @@ def test_a_bad_record_is_an_error_and_writes_no_output(records_file, saved_model
     assert_clean_error(result, f"{bad}, line 3: no text field (looked for content)")
 
 
+def test_records_with_an_empty_text_are_counted_in_a_warning_when_they_give_no_row(
+    saved_model, tmp_path
+):
+    records = tmp_path / "arts.jsonl"
+    texts = ["阿里云下调云服务器价格。", "", "  \n", "美国升级芯片出口管制。"]
+    records.write_text(
+        "".join(
+            json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)
+        ),
+        encoding="utf-8",
+    )
+    warning = "Warning: 2 article(s) had no text to tag (records with an empty or blank text)"
+    for format in ("jsonl", "csv"):
+        out = tmp_path / f"out.{format}"
+        result = invoke("tag", records, "-m", saved_model, "-o", out)
+        assert result.exit_code == 0, result.output
+        assert result.output.count(warning) == 1 and "--per article gives a" in result.output
+        text = out.read_text(encoding="utf-8")
+        if format == "jsonl":
+            ids = [json.loads(line)["id"] for line in text.splitlines()]
+        else:
+            ids = [int(row["id"]) for row in csv.DictReader(io.StringIO(text))]
+        assert sorted(set(ids)) == [0, 3]  # a row a segment: the empty records have none
+        result = invoke("tag", records, "-m", saved_model, "-o", out, "--per", "article")
+        assert result.exit_code == 0 and "Warning" not in result.output
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 4 + (format == "csv")
+    for options in (["-f", "json"], ["-f", "table"]):  # every article shown: no warning
+        result = invoke("tag", records, "-m", saved_model, *options)
+        assert result.exit_code == 0 and "Warning" not in result.output
+
+
 def test_a_bad_record_also_reports_the_inputs_that_failed_before_it(
     records_file, saved_model, tmp_path
 ):
