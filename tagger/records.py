@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -47,6 +48,9 @@ TEXT_FIELDS = ("text", "content", "sentence", "title", "正文", "内容", "文�
 _BREAK = re.compile(r"\r\n|\r|\n")
 _JSON = json.JSONDecoder()
 _SPACE = " \t\r\n"
+CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+"""The largest CSV field read: the csv module's default (131,072 characters) refuses a long
+article in one cell as if it were malformed."""
 
 
 def lines(chunks: Iterable[str]) -> Iterator[str]:
@@ -197,6 +201,8 @@ def csv_rows(
     >>> list(csv_rows(['\\ufeffid\\ttext \\n\\n1\\t"云\\n计算"\\n2\\t芯片'], "a.tsv", "\\t"))
     [(1, 1, ['id', 'text']), (3, 4, ['1', '云\\n计算']), (5, 5, ['2', '芯片'])]
     """
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide: raised once, never lowered
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(lines(chunks), delimiter=delimiter, strict=strict)
     try:
         header = next(reader)

@@ -118,3 +118,18 @@ def test_json_error_columns_count_from_the_line_start_whatever_the_pieces():
         chunks = [text[i : i + size] for i in range(0, len(text), size)]
         with pytest.raises(DataError, match=r"line 2: malformed JSON \(.*, column 15\)"):
             list(json_values(chunks, "a.json"))
+
+
+def test_a_csv_field_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
+    long = "云" * 200_000  # the csv module refuses more than 131,072 characters by default
+    text = f"id,text,labels\n1,{long},cloud\n2,芯片,chips\n"
+    assert [row for _, _, row in csv_rows([text], "a.csv")][1:] == [
+        ["1", long, "cloud"],
+        ["2", "芯片", "chips"],
+    ]
+    path = tmp_path / "a.csv"
+    path.write_text(text, encoding="utf-8")
+    assert [e.text for e in read_examples([path])] == [long, "芯片"]
+    with path.open("rb") as stream:
+        batches = tagging._record_batches(stream, str(path), "csv", tagging.Reading(), 1 << 16)
+        assert [r.text for batch in batches for r in batch] == [long, "芯片"]
