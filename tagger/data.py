@@ -50,6 +50,7 @@ from .records import (
     field_value,
     first_field,
     json_lines,
+    json_type,
     json_values,
     pick,
     record_text,
@@ -319,7 +320,7 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
         parts = [k for k, v in value.items() if _score(k, v, source, line) >= 0.5]
     else:
         raise DataError(
-            f"labels must be a string or a list of strings, not {type(value).__name__}",
+            f"labels must be a string or a list of strings, not {json_type(value)}",
             path=source,
             line=line,
             hint='write "label": "cloud" or "labels": ["cloud", "policy"]',
@@ -327,8 +328,9 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
     labels: list[str] = []
     for part in parts:
         if not isinstance(part, str) or not part.strip():
+            got = json.dumps(part, ensure_ascii=False) if isinstance(part, str) else json_type(part)
             raise DataError(
-                f"every label must be a non-empty string, got {part!r}",
+                f"every label must be a non-empty string, got {got}",
                 path=source,
                 line=line,
                 hint='write labels as strings, e.g. ["cloud"]',
@@ -345,7 +347,7 @@ def _choices(value: Any, source: str, line: int) -> list[Any]:
     if isinstance(value, list):
         return value
     raise DataError(
-        f"'choices' must be a list of labels, not {type(value).__name__}",
+        f"'choices' must be a list of labels, not {json_type(value)}",
         path=source,
         line=line,
         hint='write {"choices": ["cloud", "policy"]}',

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +33,7 @@ __all__ = [
     "field_value",
     "first_field",
     "json_lines",
+    "json_type",
     "json_values",
     "lines",
     "malformed",
@@ -257,7 +259,7 @@ def as_object(obj: Any, source: str, line: int, example: str = '{"text": "..."}'
     """
     if not isinstance(obj, dict):
         raise DataError(
-            f"expected a JSON object, got {type(obj).__name__}",
+            f"expected a JSON object, got {json_type(obj)}",
             path=source,
             line=line,
             hint=f"write one object a record: {example}",
@@ -322,12 +324,29 @@ def record_text(obj: Any, source: str, line: int, text_field: str | None = None)
     text = obj[text_key]
     if not isinstance(text, str):
         raise DataError(
-            f"the {text_key!r} field must be a string, not {type(text).__name__}",
+            f"the {text_key!r} field must be a string, not {json_type(text)}",
             path=source,
             line=line,
             hint="write the text as a string, or name another field with --text-field",
         )
     return text
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of ``value``'s type, as a record's error messages name it.
+
+    >>> [json_type(v) for v in (None, True, 1.5, "a", {}, [])]
+    ['null', 'true', 'number', 'string', 'object', 'array']
+    """
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return "number" if math.isfinite(value) else json.dumps(value)
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    return "array" if isinstance(value, (list, tuple)) else type(value).__name__
 
 
 def text_column(columns: list[str], text_field: str | None, source: str) -> int:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +24,15 @@ from .files import iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider
 from .modelfile import load_compact
 from .parallel import imap
-from .records import csv_rows, field_value, json_lines, json_values, record_text, text_column
+from .records import (
+    csv_rows,
+    field_value,
+    json_lines,
+    json_type,
+    json_values,
+    record_text,
+    text_column,
+)
 from .segmenting import Article, Part, regroup, segment, visible_chars
 
 __all__ = [
@@ -506,7 +513,7 @@ def _record_id(obj: Any, source: str, line: int, id_field: str | None) -> str | 
     value = field_value(obj, key, "id", source, line, hint)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise DataError(
-            f"the {key!r} field must be a string or a number, not {json.dumps(value)[:40]}",
+            f"the {key!r} field must be a string or a number, not {json_type(value)}",
             path=source,
             line=line,
             hint="give every record an id, or name another field with --id-field",

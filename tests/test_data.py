@@ -133,7 +133,7 @@ def test_label_studio_json_min_choices_and_boolean_cats_are_labels(tmp_path):
     [
         ('{"sports": "no", "finance": "yes"}', "but 'sports' has \"no\""),
         ('{"sports": 0.9, "travel": [1]}', r"but 'travel' has \[1\]"),
-        ('{"choices": {"a": 1}}', "'choices' must be a list of labels, not dict"),
+        ('{"choices": {"a": 1}}', "'choices' must be a list of labels, not object"),
     ],
 )
 def test_label_dict_with_scores_that_are_not_numbers_is_an_error(tmp_path, cats, message):

@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -133,3 +134,30 @@ def test_a_csv_field_longer_than_the_csv_modules_default_limit_is_read(tmp_path)
     with path.open("rb") as stream:
         batches = tagging._record_batches(stream, str(path), "csv", tagging.Reading(), 1 << 16)
         assert [r.text for batch in batches for r in batch] == [long, "芯片"]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"text": null, "labels": []}', "the 'text' field must be a string, not null"),
+        ('{"text": {"a": 1}, "labels": []}', "the 'text' field must be a string, not object"),
+        ('{"text": true, "labels": []}', "the 'text' field must be a string, not true"),
+        ("[1]", "expected a JSON object, got array"),
+        ("3", "expected a JSON object, got number"),
+        (
+            '{"text": "云", "labels": null}',
+            "labels must be a string or a list of strings, not null",
+        ),
+        ('{"text": "云", "labels": [null]}', "every label must be a non-empty string, got null"),
+        ('{"text": "云", "labels": [" "]}', 'every label must be a non-empty string, got " "'),
+        (
+            '{"text": "云", "labels": {"choices": 2}}',
+            "'choices' must be a list of labels, not number",
+        ),
+    ],
+)
+def test_record_errors_name_json_types(tmp_path, line, message):
+    path = tmp_path / "a.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=f"line 1: {re.escape(message)}"):
+        read_examples([path])
