@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -517,6 +518,14 @@ def _record_id(obj: Any, source: str, line: int, id_field: str | None) -> str | 
             path=source,
             line=line,
             hint="give every record an id, or name another field with --id-field",
+        )
+    if isinstance(value, float) and not math.isfinite(value):  # NaN, Infinity, 1e400
+        raise DataError(
+            f"the {key!r} field must be a string or a finite number, not {json_type(value)} "
+            "(NaN, Infinity and numbers too large for a float, like 1e400, are no JSON numbers)",
+            path=source,
+            line=line,
+            hint='write the id as a string (e.g. "1e400"), or name another field with --id-field',
         )
     return value
 
