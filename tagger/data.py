@@ -45,6 +45,7 @@ from .files import read_text
 from .records import (
     TEXT_FIELDS,
     as_object,
+    check_string,
     column,
     csv_rows,
     field_value,
@@ -335,6 +336,7 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
                 line=line,
                 hint='write labels as strings, e.g. ["cloud"]',
             )
+        check_string(part, f"the label {shorten(part)!r}", source, line)
         if part.strip() not in labels:
             labels.append(part.strip())
     return tuple(labels)
@@ -404,6 +406,7 @@ def _from_label_studio(
     key = pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
         raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
+    check_string(data[key], "the text", source, line)
     group = _group(data, group_fields, source, line)
     annotations = obj["annotations"] if isinstance(obj["annotations"], list) else []
     done = [a for a in annotations if not (isinstance(a, dict) and a.get("was_cancelled"))]

@@ -28,6 +28,7 @@ from .errors import DataError
 __all__ = [
     "TEXT_FIELDS",
     "as_object",
+    "check_string",
     "column",
     "csv_rows",
     "field_value",
@@ -50,6 +51,7 @@ TEXT_FIELDS = ("text", "content", "sentence", "title", "正文", "内容", "文�
 _BREAK = re.compile(r"\r\n|\r|\n")
 _JSON = json.JSONDecoder()
 _SPACE = " \t\r\n"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
 """The largest CSV field read: the csv module's default (131,072 characters) refuses a long
 article in one cell as if it were malformed."""
@@ -329,7 +331,30 @@ def record_text(obj: Any, source: str, line: int, text_field: str | None = None)
             line=line,
             hint="write the text as a string, or name another field with --text-field",
         )
-    return text
+    return check_string(text, "the text", source, line)
+
+
+def check_string(value: str, what: str, source: str, line: int) -> str:
+    """``value`` if it holds no surrogate, else DataError naming ``what`` (e.g. "the text").
+
+    JSON reads an escape of half a UTF-16 pair not followed by the other half (``"\\ud800"``)
+    as a surrogate, which is no character: no UTF-8 output or hash can hold it.
+
+    >>> check_string("云" + chr(0xD800), "the text", "a.jsonl", 3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    tagger.errors.DataError: a.jsonl, line 3: the text holds an unpaired surrogate \\ud800 ...
+    """
+    found = None if value.isascii() else _SURROGATE.search(value)
+    if found is None:
+        return value
+    raise DataError(
+        f"{what} holds an unpaired surrogate \\u{ord(found.group()):04x} (character "
+        f"{found.start() + 1}), half of a UTF-16 pair written as a JSON escape: no character",
+        path=source,
+        line=line,
+        hint="write the character itself, or both halves of its pair (\\ud83d\\ude00 is 😀); "
+        "a lone half is usually what is left of a string cut in the middle: delete it",
+    )
 
 
 def json_type(value: Any) -> str:

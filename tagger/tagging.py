@@ -26,6 +26,7 @@ from .inference import CompactModel, LabelDecider
 from .modelfile import load_compact
 from .parallel import imap
 from .records import (
+    check_string,
     csv_rows,
     field_value,
     json_lines,
@@ -527,6 +528,8 @@ def _record_id(obj: Any, source: str, line: int, id_field: str | None) -> str | 
             line=line,
             hint='write the id as a string (e.g. "1e400"), or name another field with --id-field',
         )
+    if isinstance(value, str):
+        check_string(value, f"the id ({key!r} field)", source, line)
     return value
 
 

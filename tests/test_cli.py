@@ -565,6 +565,26 @@ def test_a_bad_record_is_an_error_and_writes_no_output(records_file, saved_model
     assert_clean_error(result, f"{bad}, line 3: no text field (looked for content)")
 
 
+def test_an_unpaired_surrogate_is_an_error_naming_its_line_in_tag_and_train(saved_model, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"id": "a", "text": "阿里云下调云服务器价格。", "labels": ["cloud"]}\n'
+        '{"id": "b", "text": "阿里云\\ud800。", "labels": ["cloud"]}\n',
+        encoding="utf-8",
+    )
+    message = f"{bad}, line 2: the text holds an unpaired surrogate \\ud800"
+    out = tmp_path / "out.jsonl"
+    out.write_text("KEEP\n", encoding="utf-8")
+    for format in ("table", "json", "jsonl", "csv"):
+        result = invoke("tag", bad, "-m", saved_model, "-f", format)
+        assert_clean_error(result, message, "Fix: write the character itself")
+    result = invoke("tag", bad, "-m", saved_model, "-o", out)
+    assert_clean_error(result, message)
+    assert out.read_text(encoding="utf-8") == "KEEP\n"
+    result = invoke("train", bad, "-o", tmp_path / "m.joblib")
+    assert_clean_error(result, message)
+
+
 def test_records_with_an_empty_text_are_counted_in_a_warning_when_they_give_no_row(
     saved_model, tmp_path
 ):

@@ -136,6 +136,40 @@ def test_a_csv_field_longer_than_the_csv_modules_default_limit_is_read(tmp_path)
         assert [r.text for batch in batches for r in batch] == [long, "芯片"]
 
 
+UNPAIRED = [
+    ('{"id": "a", "text": "阿里云\\ud800。", "labels": ["x"]}', r"the text holds .* \\ud800"),
+    (
+        '{"id": "a\\udc80", "text": "云", "labels": ["x"]}',
+        r"the id \('id' field\) holds .* \\udc80",
+    ),
+    ('{"id": 1, "text": "云", "labels": ["x\\udfff"]}', r"the label .* holds .* \\udfff"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), UNPAIRED)
+@pytest.mark.parametrize("name", ["a.jsonl", "a.json"])
+def test_an_unpaired_surrogate_is_an_error_naming_its_line(tmp_path, name, line, message):
+    path = tmp_path / name
+    text = '{"id": 0, "text": "云😀\\ud83d\\ude00", "labels": ["x"]}\n' + line + "\n"
+    text = text if name.endswith(".jsonl") else "[" + text.replace("\n", ",\n", 1) + "]"
+    path.write_text(text, encoding="utf-8")
+    pattern = rf"{name}, line 2: {message}.*Fix: write the character itself"
+    reading = tagging.Reading()
+    if "label" not in message:  # tag reads no labels
+        with path.open("rb") as stream, pytest.raises(DataError, match=pattern):
+            list(tagging._record_batches(stream, str(path), name[2:], reading, 1 << 16))
+    if "id" not in message:  # train reads no ids
+        with pytest.raises(DataError, match=pattern):
+            read_examples([path])
+
+
+def test_a_pair_of_surrogate_escapes_is_one_character(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "云\\ud83d\\ude00", "labels": ["😀"]}\n', encoding="utf-8")
+    [example] = read_examples([path])
+    assert example.text == "云😀" and example.labels == ("😀",)
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
