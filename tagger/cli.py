@@ -693,7 +693,7 @@ def tag_command(
     header = ("\ufeff" if bom else "") + _csv_header(explain, ids, per)  # CSV only
     if bom and output is None:
         _utf8_stdout()
-    count, kept = 0, False
+    count, kept, unseen = 0, False, 0  # unseen: articles without a segment, so without a row
     try:
         with _sink(output) as write:  # streamed: a huge input never sits in memory whole
             for count, (source, index, item) in enumerate(tagged, 1):
@@ -702,6 +702,7 @@ def tag_command(
                 elif format is TagFormat.table:
                     print_tagged(item)
                 else:
+                    unseen += not item  # a line or row a segment, and it has none
                     write(_joined(format, source, index, item, count == 1, header))
             if count == 0 and (failures or (output is not None and output.is_file())):
                 raise _NothingWritten  # keep any previous output file as it was
@@ -717,6 +718,13 @@ def tag_command(
         raise
     finally:
         tagged.close()  # now, not at exit: worker processes stop before the command returns
+    if unseen:
+        rows = "line" if format is TagFormat.jsonl else "row"
+        print_warning(
+            f"{unseen} article(s) had no text to tag (records with an empty or blank text): no "
+            f"segment, so no {rows} in the output, and their article numbers are missing "
+            f"from it; --per article gives a {rows} for every article, topics or not"
+        )
     for failure in failures:
         print_error(failure)
     if failures:

@@ -33,6 +33,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
@@ -44,11 +45,13 @@ from .files import read_text
 from .records import (
     TEXT_FIELDS,
     as_object,
+    check_string,
     column,
     csv_rows,
     field_value,
     first_field,
     json_lines,
+    json_type,
     json_values,
     pick,
     record_text,
@@ -104,12 +107,16 @@ class Example:
     """Examples of one group (e.g. one article) stay together when data is split."""
 
     def __post_init__(self) -> None:
-        """A single label as a str is ``(label,)``; other label iterables become tuples."""
+        """A single label as a str is ``(label,)``; other label iterables become tuples (a
+        set's sorted, for an order that does not depend on hashing). A label that is empty or
+        only whitespace is a ``ValueError``."""
         if not isinstance(self.text, str):
             raise TypeError(f"Example text must be a str, not {type(self.text).__name__}")
         labels: Any = self.labels
         if isinstance(labels, str):
             labels = (labels,)
+        elif isinstance(labels, AbstractSet):
+            labels = tuple(sorted(labels, key=str))  # non-str labels: the TypeError below
         elif not isinstance(labels, tuple):
             try:
                 labels = tuple(labels)
@@ -120,6 +127,8 @@ class Example:
         wrong = next((label for label in labels if not isinstance(label, str)), None)
         if wrong is not None:
             raise TypeError(f"Example labels must be str, not {type(wrong).__name__}")
+        if any(not label.strip() for label in labels):
+            raise ValueError(f"Example labels must not be empty or only whitespace: {labels!r}")
         object.__setattr__(self, "labels", labels)
 
 
@@ -312,7 +321,7 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
         parts = [k for k, v in value.items() if _score(k, v, source, line) >= 0.5]
     else:
         raise DataError(
-            f"labels must be a string or a list of strings, not {type(value).__name__}",
+            f"labels must be a string or a list of strings, not {json_type(value)}",
             path=source,
             line=line,
             hint='write "label": "cloud" or "labels": ["cloud", "policy"]',
@@ -320,12 +329,14 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
     labels: list[str] = []
     for part in parts:
         if not isinstance(part, str) or not part.strip():
+            got = json.dumps(part, ensure_ascii=False) if isinstance(part, str) else json_type(part)
             raise DataError(
-                f"every label must be a non-empty string, got {part!r}",
+                f"every label must be a non-empty string, got {got}",
                 path=source,
                 line=line,
                 hint='write labels as strings, e.g. ["cloud"]',
             )
+        check_string(part, f"the label {shorten(part)!r}", source, line)
         if part.strip() not in labels:
             labels.append(part.strip())
     return tuple(labels)
@@ -338,7 +349,7 @@ def _choices(value: Any, source: str, line: int) -> list[Any]:
     if isinstance(value, list):
         return value
     raise DataError(
-        f"'choices' must be a list of labels, not {type(value).__name__}",
+        f"'choices' must be a list of labels, not {json_type(value)}",
         path=source,
         line=line,
         hint='write {"choices": ["cloud", "policy"]}',
@@ -395,6 +406,7 @@ def _from_label_studio(
     key = pick(data, (text_field,) if text_field else TEXT_FIELDS)
     if key is None or not isinstance(data[key], str):
         raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
+    check_string(data[key], "the text", source, line)
     group = _group(data, group_fields, source, line)
     annotations = obj["annotations"] if isinstance(obj["annotations"], list) else []
     done = [a for a in annotations if not (isinstance(a, dict) and a.get("was_cancelled"))]

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -26,11 +28,13 @@ from .errors import DataError
 __all__ = [
     "TEXT_FIELDS",
     "as_object",
+    "check_string",
     "column",
     "csv_rows",
     "field_value",
     "first_field",
     "json_lines",
+    "json_type",
     "json_values",
     "lines",
     "malformed",
@@ -48,6 +52,10 @@ fields, English then Chinese, before titles (a record with a title and a body is
 _BREAK = re.compile(r"\r\n|\r|\n")
 _JSON = json.JSONDecoder()
 _SPACE = " \t\r\n"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+"""The largest CSV field read: the csv module's default (131,072 characters) refuses a long
+article in one cell as if it were malformed."""
 
 
 def lines(chunks: Iterable[str]) -> Iterator[str]:
@@ -99,6 +107,7 @@ def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]
     """
     pieces = iter(chunks)
     buffer, pos, line = "", 0, 1  # ``line``: the line number at buffer[0]
+    offset = 0  # the characters of that line before buffer[0] (dropped with the text read)
     counted, counted_line = 0, 1  # the line number at buffer[counted], counted so far
 
     def line_at(at: int) -> int:
@@ -109,12 +118,17 @@ def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]
         counted = at
         return counted_line
 
+    def column_at(at: int) -> int:
+        """The column (from 1) of buffer[at] in its line."""
+        start = buffer.rfind("\n", 0, at) + 1
+        return at - start + 1 + (offset if start == 0 else 0)
+
     def more() -> bool:
-        nonlocal buffer, pos, line, counted, counted_line
+        nonlocal buffer, pos, line, offset, counted, counted_line
         piece = next(pieces, None)
         if piece is None:
             return False
-        line = line_at(pos)
+        line, offset = line_at(pos), column_at(pos) - 1
         buffer, pos, counted, counted_line = buffer[pos:] + piece, 0, 0, line
         return True
 
@@ -160,7 +174,8 @@ def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]
             except json.JSONDecodeError as exc:
                 if more():
                     continue
-                raise error(f"malformed JSON ({exc.msg}, column {exc.colno})", exc.pos) from None
+                column = column_at(exc.pos)
+                raise error(f"malformed JSON ({exc.msg}, column {column})", exc.pos) from None
             if end < len(buffer) or not more():
                 break
         yield line_at(pos), value
@@ -191,6 +206,8 @@ def csv_rows(
     >>> list(csv_rows(['\\ufeffid\\ttext \\n\\n1\\t"云\\n计算"\\n2\\t芯片'], "a.tsv", "\\t"))
     [(1, 1, ['id', 'text']), (3, 4, ['1', '云\\n计算']), (5, 5, ['2', '芯片'])]
     """
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide: raised once, never lowered
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(lines(chunks), delimiter=delimiter, strict=strict)
     try:
         header = next(reader)
@@ -245,7 +262,7 @@ def as_object(obj: Any, source: str, line: int, example: str = '{"text": "..."}'
     """
     if not isinstance(obj, dict):
         raise DataError(
-            f"expected a JSON object, got {type(obj).__name__}",
+            f"expected a JSON object, got {json_type(obj)}",
             path=source,
             line=line,
             hint=f"write one object a record: {example}",
@@ -310,12 +327,52 @@ def record_text(obj: Any, source: str, line: int, text_field: str | None = None)
     text = obj[text_key]
     if not isinstance(text, str):
         raise DataError(
-            f"the {text_key!r} field must be a string, not {type(text).__name__}",
+            f"the {text_key!r} field must be a string, not {json_type(text)}",
             path=source,
             line=line,
             hint="write the text as a string, or name another field with --text-field",
         )
-    return text
+    return check_string(text, "the text", source, line)
+
+
+def check_string(value: str, what: str, source: str, line: int) -> str:
+    """``value`` if it holds no surrogate, else DataError naming ``what`` (e.g. "the text").
+
+    JSON reads an escape of half a UTF-16 pair not followed by the other half (``"\\ud800"``)
+    as a surrogate, which is no character: no UTF-8 output or hash can hold it.
+
+    >>> check_string("云" + chr(0xD800), "the text", "a.jsonl", 3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    tagger.errors.DataError: a.jsonl, line 3: the text holds an unpaired surrogate \\ud800 ...
+    """
+    found = None if value.isascii() else _SURROGATE.search(value)
+    if found is None:
+        return value
+    raise DataError(
+        f"{what} holds an unpaired surrogate \\u{ord(found.group()):04x} (character "
+        f"{found.start() + 1}), half of a UTF-16 pair written as a JSON escape: no character",
+        path=source,
+        line=line,
+        hint="write the character itself, or both halves of its pair (\\ud83d\\ude00 is 😀); "
+        "a lone half is usually what is left of a string cut in the middle: delete it",
+    )
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of ``value``'s type, as a record's error messages name it.
+
+    >>> [json_type(v) for v in (None, True, 1.5, "a", {}, [])]
+    ['null', 'true', 'number', 'string', 'object', 'array']
+    """
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return "number" if math.isfinite(value) else json.dumps(value)
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    return "array" if isinstance(value, (list, tuple)) else type(value).__name__
 
 
 def text_column(columns: list[str], text_field: str | None, source: str) -> int:

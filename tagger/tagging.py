@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +25,16 @@ from .files import iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider
 from .modelfile import load_compact
 from .parallel import imap
-from .records import csv_rows, field_value, json_lines, json_values, record_text, text_column
+from .records import (
+    check_string,
+    csv_rows,
+    field_value,
+    json_lines,
+    json_type,
+    json_values,
+    record_text,
+    text_column,
+)
 from .segmenting import Article, Part, regroup, segment, visible_chars
 
 __all__ = [
@@ -233,9 +242,9 @@ def _check_number(
     high: float | None,
     kinds: tuple[type, ...] = (int, float, np.integer, np.floating),
 ) -> None:
-    """``TypeError`` unless ``value`` is one of ``kinds``, ``ValueError`` unless it lies in
-    [``low``, ``high``]."""
-    if not isinstance(value, kinds):
+    """``TypeError`` unless ``value`` is one of ``kinds`` (a bool is none: True is no 1),
+    ``ValueError`` unless it lies in [``low``, ``high``]."""
+    if isinstance(value, bool) or not isinstance(value, kinds):
         kind = "an integer" if float not in kinds else "a number"
         raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
     if not (low <= value and (high is None or value <= high)):  # NaN too
@@ -506,11 +515,21 @@ def _record_id(obj: Any, source: str, line: int, id_field: str | None) -> str | 
     value = field_value(obj, key, "id", source, line, hint)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise DataError(
-            f"the {key!r} field must be a string or a number, not {json.dumps(value)[:40]}",
+            f"the {key!r} field must be a string or a number, not {json_type(value)}",
             path=source,
             line=line,
             hint="give every record an id, or name another field with --id-field",
         )
+    if isinstance(value, float) and not math.isfinite(value):  # NaN, Infinity, 1e400
+        raise DataError(
+            f"the {key!r} field must be a string or a finite number, not {json_type(value)} "
+            "(NaN, Infinity and numbers too large for a float, like 1e400, are no JSON numbers)",
+            path=source,
+            line=line,
+            hint='write the id as a string (e.g. "1e400"), or name another field with --id-field',
+        )
+    if isinstance(value, str):
+        check_string(value, f"the id ({key!r} field)", source, line)
     return value
 
 

@@ -565,6 +565,57 @@ def test_a_bad_record_is_an_error_and_writes_no_output(records_file, saved_model
     assert_clean_error(result, f"{bad}, line 3: no text field (looked for content)")
 
 
+def test_an_unpaired_surrogate_is_an_error_naming_its_line_in_tag_and_train(saved_model, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"id": "a", "text": "阿里云下调云服务器价格。", "labels": ["cloud"]}\n'
+        '{"id": "b", "text": "阿里云\\ud800。", "labels": ["cloud"]}\n',
+        encoding="utf-8",
+    )
+    message = f"{bad}, line 2: the text holds an unpaired surrogate \\ud800"
+    out = tmp_path / "out.jsonl"
+    out.write_text("KEEP\n", encoding="utf-8")
+    for format in ("table", "json", "jsonl", "csv"):
+        result = invoke("tag", bad, "-m", saved_model, "-f", format)
+        assert_clean_error(result, message, "Fix: write the character itself")
+    result = invoke("tag", bad, "-m", saved_model, "-o", out)
+    assert_clean_error(result, message)
+    assert out.read_text(encoding="utf-8") == "KEEP\n"
+    result = invoke("train", bad, "-o", tmp_path / "m.joblib")
+    assert_clean_error(result, message)
+
+
+def test_records_with_an_empty_text_are_counted_in_a_warning_when_they_give_no_row(
+    saved_model, tmp_path
+):
+    records = tmp_path / "arts.jsonl"
+    texts = ["阿里云下调云服务器价格。", "", "  \n", "美国升级芯片出口管制。"]
+    records.write_text(
+        "".join(
+            json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)
+        ),
+        encoding="utf-8",
+    )
+    warning = "Warning: 2 article(s) had no text to tag (records with an empty or blank text)"
+    for format in ("jsonl", "csv"):
+        out = tmp_path / f"out.{format}"
+        result = invoke("tag", records, "-m", saved_model, "-o", out)
+        assert result.exit_code == 0, result.output
+        assert result.output.count(warning) == 1 and "--per article gives a" in result.output
+        text = out.read_text(encoding="utf-8")
+        if format == "jsonl":
+            ids = [json.loads(line)["id"] for line in text.splitlines()]
+        else:
+            ids = [int(row["id"]) for row in csv.DictReader(io.StringIO(text))]
+        assert sorted(set(ids)) == [0, 3]  # a row a segment: the empty records have none
+        result = invoke("tag", records, "-m", saved_model, "-o", out, "--per", "article")
+        assert result.exit_code == 0 and "Warning" not in result.output
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 4 + (format == "csv")
+    for options in (["-f", "json"], ["-f", "table"]):  # every article shown: no warning
+        result = invoke("tag", records, "-m", saved_model, *options)
+        assert result.exit_code == 0 and "Warning" not in result.output
+
+
 def test_a_bad_record_also_reports_the_inputs_that_failed_before_it(
     records_file, saved_model, tmp_path
 ):

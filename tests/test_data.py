@@ -133,7 +133,7 @@ def test_label_studio_json_min_choices_and_boolean_cats_are_labels(tmp_path):
     [
         ('{"sports": "no", "finance": "yes"}', "but 'sports' has \"no\""),
         ('{"sports": 0.9, "travel": [1]}', r"but 'travel' has \[1\]"),
-        ('{"choices": {"a": 1}}', "'choices' must be a list of labels, not dict"),
+        ('{"choices": {"a": 1}}', "'choices' must be a list of labels, not object"),
     ],
 )
 def test_label_dict_with_scores_that_are_not_numbers_is_an_error(tmp_path, cats, message):
@@ -161,6 +161,15 @@ def test_example_takes_one_label_as_a_str_and_refuses_text_that_is_not_a_str():
         Example("云", (1,))
     with pytest.raises(TypeError, match="Example labels must be a str or a tuple of str"):
         Example("云", None)
+
+
+def test_example_sorts_a_set_of_labels_and_refuses_an_empty_label():
+    for labels in ({"policy", "cloud", "chips"}, frozenset({"policy", "cloud", "chips"})):
+        assert Example("云计算", labels).labels == ("chips", "cloud", "policy")
+    assert Example("云计算", set()).labels == ()
+    for labels in ("", " ", ("cloud", "\t"), [""]):
+        with pytest.raises(ValueError, match="Example labels must not be empty or only whitespace"):
+            Example("云计算", labels)
 
 
 def test_labels_that_look_joined_are_warned_about_per_file(tmp_path):

@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -105,3 +106,92 @@ def test_csv_strict_or_not():
     assert list(csv_rows([text], "a.csv", strict=False))[1] == (2, 2, ["云计算", "cloud"])
     with pytest.raises(DataError, match=r"a.csv, line 2: malformed CSV"):
         list(csv_rows([text], "a.csv"))
+
+
+def test_json_error_columns_count_from_the_line_start_whatever_the_pieces():
+    text = '[{"id": 0, "text": "x"}, {"id": 1 "text": "y"},' + '\n {"id": 2, "text": "z"}' * 50
+    for size in (1, 3, 7, 40, len(text)):  # the buffer refilled within the line, or never
+        chunks = [text[i : i + size] for i in range(0, len(text), size)]
+        with pytest.raises(DataError, match=r"line 1: malformed JSON \(.*, column 35\)"):
+            list(json_values(chunks, "a.json"))
+    text = '[{"id": 0,\n  "text": "x" "y"}]'
+    for size in (1, 4, len(text)):  # after a line break in the item, counted from it
+        chunks = [text[i : i + size] for i in range(0, len(text), size)]
+        with pytest.raises(DataError, match=r"line 2: malformed JSON \(.*, column 15\)"):
+            list(json_values(chunks, "a.json"))
+
+
+def test_a_csv_field_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
+    long = "云" * 200_000  # the csv module refuses more than 131,072 characters by default
+    text = f"id,text,labels\n1,{long},cloud\n2,芯片,chips\n"
+    assert [row for _, _, row in csv_rows([text], "a.csv")][1:] == [
+        ["1", long, "cloud"],
+        ["2", "芯片", "chips"],
+    ]
+    path = tmp_path / "a.csv"
+    path.write_text(text, encoding="utf-8")
+    assert [e.text for e in read_examples([path])] == [long, "芯片"]
+    with path.open("rb") as stream:
+        batches = tagging._record_batches(stream, str(path), "csv", tagging.Reading(), 1 << 16)
+        assert [r.text for batch in batches for r in batch] == [long, "芯片"]
+
+
+UNPAIRED = [
+    ('{"id": "a", "text": "阿里云\\ud800。", "labels": ["x"]}', r"the text holds .* \\ud800"),
+    (
+        '{"id": "a\\udc80", "text": "云", "labels": ["x"]}',
+        r"the id \('id' field\) holds .* \\udc80",
+    ),
+    ('{"id": 1, "text": "云", "labels": ["x\\udfff"]}', r"the label .* holds .* \\udfff"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), UNPAIRED)
+@pytest.mark.parametrize("name", ["a.jsonl", "a.json"])
+def test_an_unpaired_surrogate_is_an_error_naming_its_line(tmp_path, name, line, message):
+    path = tmp_path / name
+    text = '{"id": 0, "text": "云😀\\ud83d\\ude00", "labels": ["x"]}\n' + line + "\n"
+    text = text if name.endswith(".jsonl") else "[" + text.replace("\n", ",\n", 1) + "]"
+    path.write_text(text, encoding="utf-8")
+    pattern = rf"{name}, line 2: {message}.*Fix: write the character itself"
+    reading = tagging.Reading()
+    if "label" not in message:  # tag reads no labels
+        with path.open("rb") as stream, pytest.raises(DataError, match=pattern):
+            list(tagging._record_batches(stream, str(path), name[2:], reading, 1 << 16))
+    if "id" not in message:  # train reads no ids
+        with pytest.raises(DataError, match=pattern):
+            read_examples([path])
+
+
+def test_a_pair_of_surrogate_escapes_is_one_character(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "云\\ud83d\\ude00", "labels": ["😀"]}\n', encoding="utf-8")
+    [example] = read_examples([path])
+    assert example.text == "云😀" and example.labels == ("😀",)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"text": null, "labels": []}', "the 'text' field must be a string, not null"),
+        ('{"text": {"a": 1}, "labels": []}', "the 'text' field must be a string, not object"),
+        ('{"text": true, "labels": []}', "the 'text' field must be a string, not true"),
+        ("[1]", "expected a JSON object, got array"),
+        ("3", "expected a JSON object, got number"),
+        (
+            '{"text": "云", "labels": null}',
+            "labels must be a string or a list of strings, not null",
+        ),
+        ('{"text": "云", "labels": [null]}', "every label must be a non-empty string, got null"),
+        ('{"text": "云", "labels": [" "]}', 'every label must be a non-empty string, got " "'),
+        (
+            '{"text": "云", "labels": {"choices": 2}}',
+            "'choices' must be a list of labels, not number",
+        ),
+    ],
+)
+def test_record_errors_name_json_types(tmp_path, line, message):
+    path = tmp_path / "a.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=f"line 1: {re.escape(message)}"):
+        read_examples([path])

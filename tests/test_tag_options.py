@@ -50,6 +50,10 @@ def test_top_k_caps_the_labels_a_threshold_chooses(single_model):
         ({"min_share": 2}, ValueError, "min_share must be from 0 to 1, not 2"),
         ({"min_share": -0.5}, ValueError, "min_share must be from 0 to 1"),
         ({"explain": -1}, ValueError, "explain must be at least 0, not -1"),
+        ({"top_k": True}, TypeError, "top_k must be an integer, not bool"),
+        ({"threshold": False}, TypeError, "threshold must be a number, not bool"),
+        ({"explain": True}, TypeError, "explain must be an integer, not bool"),
+        ({"min_share": True}, TypeError, "min_share must be a number, not bool"),
     ],
 )
 def test_tag_rejects_arguments_it_cannot_use(single_model, arguments, error, message):

@@ -372,6 +372,17 @@ def test_a_missing_or_bad_id_field_is_an_error(single_model, tmp_path):
         list(tag_paths([table], single_model, id_field="key"))
 
 
+@pytest.mark.parametrize(
+    ("written", "read"), [("NaN", "NaN"), ("-Infinity", "-Infinity"), ("1e400", "Infinity")]
+)
+def test_an_id_that_is_no_finite_number_is_an_error(single_model, tmp_path, written, read):
+    path = tmp_path / "a.jsonl"
+    path.write_text(f'{{"id": 1, "text": "云"}}\n{{"id": {written}, "text": "云"}}\n', "utf-8")
+    message = rf"a.jsonl, line 2: the 'id' field must be a string or a finite number, not {read}"
+    with pytest.raises(DataError, match=message):
+        list(tag_paths([path], single_model))
+
+
 def test_records_with_two_jobs_are_the_same_as_with_one(single_model, tmp_path, monkeypatch):
     monkeypatch.setattr(tagging, "CHUNK_CHARS", 300)  # many batches of records
     records = [{"id": f"n{i}", "text": ARTICLE * (i % 3)} for i in range(200)]
