@@ -224,11 +224,10 @@ def _warn_joined_labels(examples: Sequence[Example], path: Path, fmt: str) -> No
         "tsv": "join labels with '|'",
         "fasttext": "give each label its own __label__ prefix",
     }.get(fmt, 'write several labels as a list, e.g. ["finance", "tech"]')
-    shown = ", ".join(repr(label) for label in joined[:5])
-    more = f" and {len(joined) - 5} more" if len(joined) > 5 else ""
+    shown = _some([repr(label) for label in joined], ", ")
     found = " or ".join(repr(c) for c in sorted(JOINERS.intersection("".join(joined))))
     warnings.warn(
-        f"{path}: label(s) {shown}{more} contain {found}, as if several labels were joined "
+        f"{path}: label(s) {shown} contain {found}, as if several labels were joined "
         f"into one; each is trained as one topic. If they are several labels, {how}",
         DataWarning,
         stacklevel=3,
@@ -251,15 +250,24 @@ def _warn_label_variants(examples: Sequence[Example]) -> None:
         return
     described = [
         " vs ".join(f"{label!r} (in {', '.join(files[label])})" for label in labels)
-        for labels in groups[:5]
+        for labels in groups
     ]
-    more = f"; and {len(groups) - 5} more" if len(groups) > 5 else ""
     warnings.warn(
-        f"labels that differ only by letter case or full/half width: {'; '.join(described)}"
-        f"{more}. Each spelling is trained as a different topic: write each label one way",
+        f"labels that differ only by letter case or full/half width: {_some(described, '; ')}"
+        ". Each spelling is trained as a different topic: write each label one way",
         DataWarning,
         stacklevel=3,
     )
+
+
+def _some(items: Sequence[str], separator: str, shown: int = 5) -> str:
+    """The first ``shown`` items joined, and how many more there are.
+
+    >>> _some(list("abcdefg"), ", ")
+    'a, b, c, d, e and 2 more'
+    """
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return separator.join(items[:shown]) + more
 
 
 def summarize(examples: Sequence[Example]) -> DataSummary:
