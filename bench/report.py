@@ -60,8 +60,8 @@ def render(results: dict[str, Any]) -> str:
         "## Results",
         "",
         "Training time is wall-clock seconds from raw texts to a trained model in a fresh process,"
-        " with the CPU seconds of that process in brackets (its worker processes not counted;"
-        " tagger and fastText both use the 2 cores): for tagger `train(examples, test_size=0)`"
+        " with the CPU seconds of that process and its worker processes in brackets (tagger and"
+        " fastText both use the 2 cores): for tagger `train(examples, test_size=0)`"
         " (jieba dictionary load, tokenization, TF-IDF, classifier; nothing held out, so"
         " multi-label models keep the 0.5 threshold, as fastText does here, and scores are not"
         " calibrated: calibration changes no decision, see bench/calibration.md); for fastText"
