@@ -180,6 +180,7 @@ def run(cases_tag, cases_train, workdir: Path) -> dict:
         == 0
     )
     model_bytes = model.read_bytes()
+    (workdir / "good.joblib").write_bytes(model_bytes)  # the big file's model (see main)
 
     for i, (name, data) in enumerate(cases_tag):
         path = workdir / f"article{i}.txt"
@@ -245,11 +246,14 @@ def big_file(workdir: Path, megabytes: int, model: Path) -> dict:
         for _ in range(megabytes * (1 << 20) // len(block)):
             handle.write(block)
     out = workdir / "big.jsonl"
+    # The peak is the child's VmHWM: its ru_maxrss would start from this (much larger) process's
+    # resident size, which Linux carries over through fork and exec.
     code = (
-        "import resource, sys; from tagger.cli import app\n"
+        "import re, sys; from pathlib import Path; from tagger.cli import app\n"
         "try:\n    app(sys.argv[1:], prog_name='tagger')\n"
         "except SystemExit as e:\n"
-        "    print('exit', e.code, 'peak_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); raise\n"
+        "    hwm = re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1)\n"
+        "    print('exit', e.code, 'peak_kib', hwm, file=sys.stderr); raise\n"
     )
     start = time.perf_counter()
     done = subprocess.run(
@@ -299,7 +303,7 @@ def main() -> None:
         result = run(tag_cases, train_cases, workdir)
         result["seconds"] = round(time.perf_counter() - start, 1)
         result["big"] = (
-            big_file(workdir, args.big_mb, workdir / "model.joblib") if args.big_mb else None
+            big_file(workdir, args.big_mb, workdir / "good.joblib") if args.big_mb else None
         )
     counts = result["counts"]
     tried = sum(v for k, v in counts.items() if k.startswith(("tag ", "train ")))
