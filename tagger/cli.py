@@ -21,6 +21,7 @@ import typer
 
 from . import __version__
 from .errors import DataError, OutputError, TaggerError
+from .records import TEXT_FIELDS
 from .terminal import (
     err,
     evidence_text,
@@ -625,7 +626,7 @@ def tag_command(
         str | None,
         typer.Option(
             help="The records' text field or column (default: the first of "
-            "text, content, sentence, title).",
+            f"{', '.join(TEXT_FIELDS)}).",
             rich_help_panel=RECORDS,
         ),
     ] = None,
