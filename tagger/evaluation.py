@@ -147,7 +147,7 @@ def evaluate(
     examples: Sequence[Example],
     *,
     threshold: float | None = None,
-    max_mistakes: int = 20,
+    max_mistakes: int = 10,
     check_data: bool = True,
 ) -> EvaluationReport:
     """Predict every example with ``model`` (or the model file at that path, its scoring arrays:
@@ -160,15 +160,7 @@ def evaluate(
     (whose warnings could not say which model they are about) leave it out. Raises DataError
     when no example has text.
     """
-    if isinstance(model, (str, Path)):
-        from .modelfile import load_compact
-
-        model = load_compact(model)
-    elif not isinstance(model, LabelDecider):
-        raise TypeError(
-            f"evaluate needs a model (from train or load_model) or a model file's path, not "
-            f"{type(model).__name__}"
-        )
+    model = scoring_model(model, "evaluate")
     examples = [e for e in labeled_examples(examples, "evaluate") if e.text.strip()]
     if not examples:
         raise DataError("no examples to evaluate", hint="pass examples that have text")
@@ -183,6 +175,22 @@ def evaluate(
     return _report(
         examples, scores, predicted, model.labels, model.multi_label, thresholds, max_mistakes
     )
+
+
+def scoring_model(model: Any, caller: str) -> LabelDecider:
+    """``model`` itself, or the scoring arrays of the model file at that path (see
+    ``modelfile.load_compact``: ModelError for a missing, untrusted or damaged file); TypeError
+    for anything else, naming ``caller``."""
+    if isinstance(model, (str, Path)):
+        from .modelfile import load_compact
+
+        return load_compact(model)
+    if not isinstance(model, LabelDecider):
+        raise TypeError(
+            f"{caller} needs a model (from train or load_model) or a model file's path, not "
+            f"{type(model).__name__}"
+        )
+    return model
 
 
 def labeled_examples(examples: Any, caller: str) -> list[Example]:
@@ -555,7 +563,7 @@ def cross_validation(
     seed: int = 0,
     labels: Sequence[str] = (),
     threshold: float | None = None,
-    max_mistakes: int = 20,
+    max_mistakes: int = 10,
 ) -> CrossValidation:
     """Fit a fresh model on each fold's training part with ``fit`` and measure it on the rest.
 
@@ -1046,8 +1054,8 @@ class Comparison:
 
 
 def compare(
-    model_a: LabelDecider,
-    model_b: LabelDecider,
+    model_a: LabelDecider | str | Path,
+    model_b: LabelDecider | str | Path,
     examples: Sequence[Example],
     *,
     threshold: float | None = None,
@@ -1055,17 +1063,22 @@ def compare(
     resamples: int = 2000,
     seed: int = 0,
 ) -> Comparison:
-    """Evaluate two models on the same ``examples``, list where their labels differ, and say
-    whether the differences could be chance (``significance``, with ``resamples`` and
-    ``seed``).
+    """Evaluate two models (or model files, as ``evaluate`` takes) on the same ``examples``,
+    list where their labels differ, and say whether the differences could be chance
+    (``significance``, with ``resamples`` and ``seed``). Raises TypeError for arguments of the
+    wrong kind, ModelError for a model file that cannot be used, DataError when no example has
+    text.
 
-    >>> from tagger.model import train
+    >>> from tagger import Example, train
     >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
     >>> model = train(data, test_size=0)
     >>> compare(model, model, data).disagree
     0
     """
-    examples = [e for e in examples if e.text.strip()]
+    model_a, model_b = scoring_model(model_a, "compare"), scoring_model(model_b, "compare")
+    examples = [e for e in labeled_examples(examples, "compare") if e.text.strip()]
+    if not examples:
+        raise DataError("no examples to compare on", hint="pass examples that have text")
     texts = [e.text for e in examples]
     rows = []
     for model in (model_a, model_b):

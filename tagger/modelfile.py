@@ -187,7 +187,10 @@ def read_payload(path: str | Path, *, trust: bool = False) -> bytes:
 
 
 def load_compact(path: str | Path, *, trust: bool = False) -> Any:
-    """The scoring arrays of a verified model file as a ``CompactModel``; nothing unpickled."""
+    """The scoring arrays of a verified model file as a ``CompactModel``; nothing unpickled.
+
+    Raises ModelError for a file that is missing, not a tagger model, damaged, or not trusted
+    (see ``tagger.trust``; ``trust=True`` trusts it for this call)."""
     from .inference import CompactModel
 
     path = Path(path)

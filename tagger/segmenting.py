@@ -186,9 +186,13 @@ def segment(
         paragraphs: ``"blank"`` (blocks separated by blank lines), ``"line"`` (every line is a
             block) or ``"auto"`` (blank lines when the text has any, else lines).
 
+    Raises TypeError for a ``text`` that is not a str, ValueError for a bad option.
+
     >>> [s.text for a in segment("第一句。第二句。第三句。", sentences=2) for s in a.segments]
     ['第一句。第二句。', '第三句。']
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
     if paragraphs not in ("auto", "blank", "line"):
         raise ValueError(f"paragraphs must be 'auto', 'blank' or 'line', not {paragraphs!r}")
     if sentences is not None and sentences < 1:

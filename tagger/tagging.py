@@ -177,8 +177,9 @@ def tag(
     terms for each chosen label (see ``CompactModel.evidence``).
 
     Raises ``TypeError`` for a ``text`` that is no ``str`` or a ``model`` that is no model,
-    ``str`` or ``Path``, and ``ValueError`` for ``top_k`` < 1, ``threshold`` or ``min_share``
-    outside [0, 1] or ``explain`` < 0.
+    ``str`` or ``Path``, ``ValueError`` for ``top_k`` < 1, ``threshold`` or ``min_share``
+    outside [0, 1] or ``explain`` < 0, and ``ModelError`` for a model file that cannot be used
+    (missing, damaged or not trusted: see ``load_compact``).
 
     >>> tag(b"bytes", "m.joblib")
     Traceback (most recent call last):

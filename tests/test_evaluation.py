@@ -451,3 +451,16 @@ def test_evaluate_checks_its_arguments_and_takes_a_model_path(single_model, tmp_
     path = single_model.save(tmp_path / "m.joblib")
     for named in (path, str(path)):
         assert evaluate(named, TEST).headline() == evaluate(single_model, TEST).headline()
+
+
+def test_compare_takes_model_paths_and_checks_its_arguments(single_model, tmp_path):
+    path = single_model.save(tmp_path / "m.joblib")
+    by_path = compare(path, str(path), TEST)
+    assert by_path.disagree == 0
+    assert by_path.a.headline() == compare(single_model, single_model, TEST).a.headline()
+    with pytest.raises(TypeError, match="compare needs a model"):
+        compare(single_model, ["not a model"], TEST)
+    with pytest.raises(TypeError, match=r"compare needs labeled examples .* not str"):
+        compare(single_model, single_model, ["云计算"])
+    with pytest.raises(DataError, match="no examples to compare on"):
+        compare(single_model, single_model, [])

@@ -130,6 +130,8 @@ def test_invalid_options():
         segment("x", paragraphs="pages")
     with pytest.raises(ValueError, match="sentences"):
         segment("x", sentences=0)
+    with pytest.raises(TypeError, match="text must be a str, not bytes"):
+        segment("云计算".encode())
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
