@@ -784,16 +784,16 @@ def render_comparison_markdown(
     figures, per_label = comparison_rows(comparison)
     a, b = (_md(n) for n in names)
     out = [f"# Comparison: {a} vs {b}\n\n- A: {a}\n- B: {b}\n- examples: "]
-    out.append(f"{comparison.a.examples}\n\n" + _md_table(["figure", a, b, "B − A"], figures))
+    out.append(f"{comparison.a.examples}\n\n" + _md_table(["figure", "A", "B", "B - A"], figures))
     chance = comparison.significance
     out.append(f"\n## {CHANCE}\n\n")
     out += [f"- {line}\n" for line in significance_lines(chance, comparison.a.multi_label)]
     out.append(f"\n{significance_note(chance)}\n")
     rows = [[_md(r[0]), *r[1:]] for r in per_label]
-    out.append("\n## Per-label F1\n\n" + _md_table(["label", "support", a, b, "B − A"], rows))
+    out.append("\n## Per-label F1\n\n" + _md_table(["label", "support", "A", "B", "B - A"], rows))
     out.append(
-        f"\n## Disagreements\n\n{comparison.disagree} examples labeled differently; only {a} "
-        f"exactly right on {comparison.a_only}, only {b} on {comparison.b_only}.\n\n"
+        f"\n## Disagreements\n\n{comparison.disagree} examples labeled differently; only A "
+        f"exactly right on {comparison.a_only}, only B on {comparison.b_only}.\n\n"
     )
     rows = [
         [
@@ -805,7 +805,7 @@ def render_comparison_markdown(
         for d in comparison.disagreements[:disagreements]
     ]
     if rows:
-        out.append(_md_table(["true", a, b, "text"], rows))
+        out.append(_md_table(["true", "A", "B", "text"], rows))
     return "".join(out)
 
 
@@ -823,7 +823,6 @@ def render_comparison_html(
 ) -> str:
     """Two models side by side as one self-contained HTML page."""
     figures, per_label = comparison_rows(comparison)
-    a, b = (_e(n) for n in names)
     rows = [
         [
             _e(", ".join(d.true) or "–"),
@@ -837,7 +836,7 @@ def render_comparison_html(
         title,
         [
             _about(title, {"A": names[0], "B": names[1], "examples": comparison.a.examples}),
-            "<h2>Figures</h2>" + _table(["figure", a, b, "B − A"], figures, (1, 2, 3)),
+            "<h2>Figures</h2>" + _table(["figure", "A", "B", "B - A"], figures, (1, 2, 3)),
             f"<h2>{CHANCE}</h2><ul class='chance'>"
             + "".join(
                 f"<li>{_e(line)}</li>"
@@ -847,16 +846,16 @@ def render_comparison_html(
             "<h2>Per-label F1</h2>"
             + comparison_svg(comparison.a, comparison.b, names)
             + _table(
-                ["label", "support", a, b, "B − A"],
+                ["label", "support", "A", "B", "B - A"],
                 [[_e(r[0]), *r[1:]] for r in per_label],
                 (1, 2, 3, 4),
                 [r[0] for r in per_label],
             ),
             f"<h2>Disagreements ({comparison.disagree})</h2>"
             + (
-                f"<p>Only {a} exactly right on {comparison.a_only}, only {b} on "
+                f"<p>Only A exactly right on {comparison.a_only}, only B on "
                 f"{comparison.b_only}. Examples one model gets right come first.</p>"
-                + _table(["true", a, b, "text"], rows, cls="texts")
+                + _table(["true", "A", "B", "text"], rows, cls="texts")
                 if rows
                 else "<p>None: the models choose the same labels for every example.</p>"
             ),

@@ -185,8 +185,10 @@ def test_comparison_reports(single_model):
     assert_self_contained(page)
     svgs(page)
     assert "strong.joblib" in page and f"Disagreements ({result.disagree})" in page
-    text = render_comparison_markdown(result, ("strong", "weak"))
+    assert "<th>A</th><th>B</th><th>B - A</th>" in page  # the legend names the files
+    text = render_comparison_markdown(result, ("strong.joblib", "weak.joblib"))
     assert f"| macro F1 | {result.a.macro_f1:.4f} | {result.b.macro_f1:.4f} |" in text
+    assert "| figure | A | B | B - A |" in text and "- A: strong.joblib\n- B: weak.joblib" in text
 
 
 def test_comparison_reports_say_whether_the_difference_could_be_chance():
