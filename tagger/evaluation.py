@@ -157,7 +157,7 @@ def evaluate(
     (DataWarning) about labels the model does not know, which count as misses, and when
     ``examples`` are the data the model was trained on (the SHA-256 in its card); measuring
     within training (held-out and fold models, which may lack a rare label) and ``compare``
-    (whose warnings could not say which model they are about) leave it out. Raises DataError
+    (which warns naming model A or B) leave it out. Raises DataError
     when no example has text.
     """
     model = scoring_model(model, "evaluate")
@@ -214,15 +214,18 @@ def labeled_examples(examples: Any, caller: str) -> list[Example]:
     return examples
 
 
-def _check_test_data(model: LabelDecider, examples: Sequence[Example]) -> None:
-    """Warn about labels ``model`` does not know and about its own training data."""
+def _check_test_data(
+    model: LabelDecider, examples: Sequence[Example], which: str = "the model"
+) -> None:
+    """Warn about labels ``model`` (``which``, in the warnings) does not know and about its
+    own training data."""
     known = set(model.labels)
     unknown = Counter(label for e in examples for label in e.labels if label not in known)
     if unknown:
         carry = sum(not known.issuperset(e.labels) for e in examples)
         named = ", ".join(f"{label} ({n})" for label, n in unknown.most_common())
         warnings.warn(
-            f"{carry} of {len(examples)} examples have labels the model does not know, counted "
+            f"{carry} of {len(examples)} examples have labels {which} does not know, counted "
             f"as misses: {named}; measure a model trained with them, or leave them out",
             DataWarning,
             stacklevel=3,
@@ -233,7 +236,7 @@ def _check_test_data(model: LabelDecider, examples: Sequence[Example]) -> None:
 
         if data_hash(examples) == trained["sha256"]:
             warnings.warn(
-                "the data is the model's own training data (the SHA-256 its card records): the "
+                f"the data is {which}'s own training data (the SHA-256 its card records): the "
                 "figures show what it memorised, not how it does on new text; measure it on "
                 "data it was not trained on",
                 DataWarning,
@@ -1065,9 +1068,9 @@ def compare(
 ) -> Comparison:
     """Evaluate two models (or model files, as ``evaluate`` takes) on the same ``examples``,
     list where their labels differ, and say whether the differences could be chance
-    (``significance``, with ``resamples`` and ``seed``). Raises TypeError for arguments of the
-    wrong kind, ModelError for a model file that cannot be used, DataError when no example has
-    text.
+    (``significance``, with ``resamples`` and ``seed``). Warns (DataWarning) as ``evaluate``
+    does, naming model A or B. Raises TypeError for arguments of the wrong kind, ModelError for
+    a model file that cannot be used, DataError when no example has text.
 
     >>> from tagger import Example, train
     >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
@@ -1079,6 +1082,8 @@ def compare(
     examples = [e for e in labeled_examples(examples, "compare") if e.text.strip()]
     if not examples:
         raise DataError("no examples to compare on", hint="pass examples that have text")
+    for model, which in ((model_a, "model A"), (model_b, "model B")):
+        _check_test_data(model, examples, which)
     texts = [e.text for e in examples]
     rows = []
     for model in (model_a, model_b):

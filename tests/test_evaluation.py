@@ -120,6 +120,18 @@ def test_measuring_a_model_on_its_own_training_data_warns(single_model):
         evaluate(single_model, corpus_examples()[1:])
 
 
+def test_compare_warns_naming_the_model_a_warning_is_about(single_model):
+    other = train(corpus_examples()[::2] + [Example("股市小幅上涨", ("stocks",))] * 2, test_size=0)
+    data = corpus_examples() + [Example("股市小幅上涨，消费板块领涨", ("stocks",))]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        compare(single_model, other, data)
+    said = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert len(said) == 1 and "labels model A does not know" in said[0]  # stocks
+    with pytest.warns(DataWarning, match=r"the data is model B's own training data"):
+        compare(other, single_model, corpus_examples())
+
+
 def test_holdout_split_is_stratified_and_reproducible():
     examples = corpus_examples()
     train_a, test_a = holdout_split(examples, 0.25, 0)
