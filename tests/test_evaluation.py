@@ -122,7 +122,7 @@ def test_measuring_a_model_on_its_own_training_data_warns(single_model):
 
 def test_compare_warns_naming_the_model_a_warning_is_about(single_model):
     other = train(corpus_examples()[::2] + [Example("股市小幅上涨", ("stocks",))] * 2, test_size=0)
-    data = corpus_examples() + [Example("股市小幅上涨，消费板块领涨", ("stocks",))]
+    data = [*corpus_examples(), Example("股市小幅上涨，消费板块领涨", ("stocks",))]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         compare(single_model, other, data)
