@@ -356,6 +356,7 @@ def test_compare_intervals_hold_the_observed_difference_of_the_reports():
     assert compare(model_a, model_b, data, seed=1).significance != chance
 
 
+@pytest.mark.filterwarnings("ignore:the data is model [AB]")  # its own training data
 def test_identical_models_differ_by_nothing_beyond_doubt(single_model, multi_model):
     for model, data in ((single_model, TEST), (multi_model, corpus_examples(multi_label=True))):
         chance = compare(model, model, data).significance
