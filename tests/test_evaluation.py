@@ -409,6 +409,19 @@ def test_a_threshold_many_tie_for_is_the_middle_one_not_the_lowest():
     assert best_threshold(scores, data, ["x", "y"]) == (0.5, 1.0)
 
 
+def test_labels_with_few_examples_get_the_global_threshold_counting_min_labels():
+    scores = np.array([[0.6, 0.3, 0.1], [0.1, 0.3, 0.1]])
+    data = [Example("a", ("x",)), Example("b", ("y",))]
+    labels = ["x", "y", "z"]  # z: no held-out example
+    chosen, note = choose_thresholds(
+        scores, data, labels, per_label=True, min_support=1, min_labels=1
+    )
+    assert note["few_examples"] == ["z"]
+    assert chosen["z"] == note["threshold"] == best_threshold(scores, data, labels, 1)[0] == 0.65
+    tuned = tune_thresholds(scores, data, labels, min_support=1, min_labels=1)
+    assert tuned["z"] == 0.65
+
+
 class _Decider(LabelDecider):
     def __init__(self, thresholds: dict[str, float], min_labels: int) -> None:
         self.labels, self.multi_label = ["x", "y", "z"], True

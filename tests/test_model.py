@@ -309,3 +309,23 @@ def test_train_checks_its_arguments():
     for size in (1.5, 1, -0.1):
         with pytest.raises(ValueError, match="test_size"):
             train(corpus_examples(), test_size=size)
+
+
+def test_labels_given_the_global_threshold_get_the_one_card_and_summary_name():
+    import io
+
+    from rich.console import Console
+
+    from tagger.terminal import print_metrics
+
+    data = [e for e in corpus_examples(multi_label=True) if e.labels]  # so min_labels 1
+    model = train(data, thresholds="per-label")
+    tuned = model.card["metrics"]["tuned_threshold"]
+    assert model.min_labels == 1 and tuned["few_examples"]
+    for label in tuned["few_examples"]:
+        assert model.thresholds[label] == pytest.approx(tuned["threshold"])
+        assert model.card["thresholds"][label] == pytest.approx(tuned["threshold"])
+    shown = io.StringIO()
+    print_metrics(model.card, Console(file=shown, width=200))
+    applied = model.thresholds[tuned["few_examples"][0]]
+    assert f"so the global threshold {applied:.2f}:" in shown.getvalue()
