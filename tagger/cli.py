@@ -468,8 +468,8 @@ def train_command(
         typer.Option(
             min=0.0,
             max=1.0,
-            help="With --thresholds per-label: the lowest threshold per label "
-            "whose held-out precision reaches P.",
+            help="With --thresholds per-label: per label, of the thresholds whose held-out "
+            "precision reaches P, those with the most recall (the middle one of ties).",
         ),
     ] = None,
     encoding: Encoding = None,

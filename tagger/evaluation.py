@@ -759,8 +759,10 @@ def tune_thresholds(
     order) of ``examples``.
 
     ``mode="f1"`` takes the threshold that maximises the label's F1 (the middle one when
-    several tie); ``mode="precision"`` the lowest threshold whose precision reaches ``target``
-    (the most precise one when none does). Labels with fewer than ``min_support`` held-out
+    several tie); ``mode="precision"``, among the thresholds whose precision reaches
+    ``target``, the lowest, those with the highest recall, taking the middle one when several
+    tie (a label whose scores are well separated would otherwise get 0.05), or the most
+    precise one when none reaches it. Labels with fewer than ``min_support`` held-out
     examples get the global ``best_threshold`` (with ``min_labels``, as ``choose_thresholds``
     takes it). Thresholds come from ``GRID`` (0.05 to 0.95).
 
@@ -809,7 +811,11 @@ def _tune_thresholds(
             thresholds[label] = float(grid[best[len(best) // 2]])
         else:
             reach = np.flatnonzero(precision >= target)
-            best = reach[0] if len(reach) else int(np.argmax(precision))
+            if len(reach):  # the most recall among them (the lowest ones), the middle of ties
+                top = reach[tp[reach] == tp[reach].max()]
+                best = int(top[len(top) // 2])
+            else:
+                best = int(np.argmax(precision))
             thresholds[label] = float(grid[best])
             if not len(reach):
                 missed[label] = round(float(precision[best]), 4)
