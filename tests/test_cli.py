@@ -810,6 +810,15 @@ def test_per_label_thresholds_on_single_label_data_are_a_usage_error(tmp_path, d
     assert not (tmp_path / "m.joblib").exists()
 
 
+def test_train_refuses_test_size_with_cv(tmp_path, data_file):
+    options = ["--cv", "5", "--test-size", "0.3"]
+    result = invoke("train", data_file, "-o", tmp_path / "m.joblib", *options)
+    assert result.exit_code == 2, result.output
+    shown = " ".join(result.output.split())
+    assert "--test-size" in shown and "pass one of --cv and --test-size" in shown
+    assert not (tmp_path / "m.joblib").exists()
+
+
 def _jsonl(path, examples):
     lines = [
         json.dumps({"text": e.text, "labels": list(e.labels)}, ensure_ascii=False) for e in examples
