@@ -434,13 +434,14 @@ def train_command(
     text_field: TextField = None,
     label_field: LabelField = None,
     test_size: Annotated[
-        float,
+        float | None,
         typer.Option(
             min=0.0,
             max=0.9,
-            help="Share held out to measure the model and calibrate its scores (0: none).",
+            help="Share held out to measure the model and calibrate its scores (0: none; "
+            "default 0.2; not with --cv).",
         ),
-    ] = 0.2,
+    ] = None,
     cv: Annotated[
         int | None, typer.Option(min=2, help="Cross-validate with K folds instead of a split.")
     ] = None,
@@ -468,8 +469,8 @@ def train_command(
         typer.Option(
             min=0.0,
             max=1.0,
-            help="With --thresholds per-label: the lowest threshold per label "
-            "whose held-out precision reaches P.",
+            help="With --thresholds per-label: per label, of the thresholds whose held-out "
+            "precision reaches P, those with the most recall (the middle one of ties).",
         ),
     ] = None,
     encoding: Encoding = None,
@@ -487,6 +488,12 @@ def train_command(
         raise typer.BadParameter("use global or per-label", param_hint="--thresholds")
     if target_precision is not None and thresholds != "per-label":
         raise typer.BadParameter("needs --thresholds per-label", param_hint="--target-precision")
+    if cv is not None and test_size is not None:
+        raise typer.BadParameter(
+            "--cv measures the model on its folds instead of a held-out share: pass one of "
+            "--cv and --test-size",
+            param_hint="--test-size",
+        )
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     summary = summarize(examples)
     if not (summary.is_multi_label if multi_label is None else multi_label) and (
@@ -504,7 +511,7 @@ def train_command(
             examples,
             multi_label=multi_label,
             taxonomy=load_taxonomy(taxonomy) if taxonomy else None,
-            test_size=test_size,
+            test_size=0.2 if test_size is None else test_size,
             cv=cv,
             seed=seed,
             thresholds=thresholds,

@@ -764,21 +764,25 @@ def tune_thresholds(
     mode: str = "f1",
     target: float | None = None,
     min_support: int = 3,
+    min_labels: int = 0,
 ) -> dict[str, float]:
     """A decision threshold per label, chosen on held-out ``scores`` (columns in ``labels``
     order) of ``examples``.
 
     ``mode="f1"`` takes the threshold that maximises the label's F1 (the middle one when
-    several tie); ``mode="precision"`` the lowest threshold whose precision reaches ``target``
-    (the most precise one when none does). Labels with fewer than ``min_support`` held-out
-    examples get the global ``best_threshold``. Thresholds come from ``GRID`` (0.05 to 0.95).
+    several tie); ``mode="precision"``, among the thresholds whose precision reaches
+    ``target``, the lowest, those with the highest recall, taking the middle one when several
+    tie (a label whose scores are well separated would otherwise get 0.05), or the most
+    precise one when none reaches it. Labels with fewer than ``min_support`` held-out
+    examples get the global ``best_threshold`` (with ``min_labels``, as ``choose_thresholds``
+    takes it). Thresholds come from ``GRID`` (0.05 to 0.95).
 
     >>> scores = np.array([[0.9, 0.1], [0.6, 0.2], [0.3, 0.8], [0.2, 0.7], [0.1, 0.3]])
     >>> data = [Example("a", ("x",))] * 2 + [Example("b", ("y",))] * 2 + [Example("c", ())]
     >>> tune_thresholds(scores, data, ["x", "y"], min_support=2)
     {'x': 0.5, 'y': 0.55}
     """
-    return _tune_thresholds(scores, examples, labels, mode, target, min_support)[0]
+    return _tune_thresholds(scores, examples, labels, mode, target, min_support, min_labels)[0]
 
 
 def _tune_thresholds(
@@ -788,6 +792,7 @@ def _tune_thresholds(
     mode: str,
     target: float | None,
     min_support: int,
+    min_labels: int = 0,
 ) -> tuple[dict[str, float], list[str], dict[str, float]]:
     """``tune_thresholds``, the labels given the global threshold for want of held-out
     examples, and the labels whose precision did not reach ``target`` with the precision
@@ -796,7 +801,7 @@ def _tune_thresholds(
         raise ValueError(f"mode must be 'f1' or 'precision', not {mode!r}")
     if mode == "precision" and not (target is not None and 0 < target <= 1):
         raise ValueError("mode='precision' needs a target in (0, 1]")
-    fallback = best_threshold(scores, examples, labels)[0]
+    fallback = best_threshold(scores, examples, labels, min_labels)[0]
     grid = np.array(GRID)
     thresholds: dict[str, float] = {}
     few: list[str] = []
@@ -817,7 +822,11 @@ def _tune_thresholds(
             thresholds[label] = float(grid[best[len(best) // 2]])
         else:
             reach = np.flatnonzero(precision >= target)
-            best = reach[0] if len(reach) else int(np.argmax(precision))
+            if len(reach):  # the most recall among them (the lowest ones), the middle of ties
+                top = reach[tp[reach] == tp[reach].max()]
+                best = int(top[len(top) // 2])
+            else:
+                best = int(np.argmax(precision))
             thresholds[label] = float(grid[best])
             if not len(reach):
                 missed[label] = round(float(precision[best]), 4)
@@ -856,7 +865,7 @@ def choose_thresholds(
     else:
         mode = "precision" if target_precision is not None else "f1"
         chosen, few, missed = _tune_thresholds(
-            scores, examples, labels, mode, target_precision, min_support
+            scores, examples, labels, mode, target_precision, min_support, min_labels
         )
         cut = np.array([chosen[label] for label in labels])
         f1 = _micro_f1(chosen_mask(scores, cut, min_labels), truth_matrix(examples, labels))

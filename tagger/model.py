@@ -439,7 +439,9 @@ def _choose_c(
     seed: int,
 ) -> tuple[float, dict[str, Any]]:
     """The ``C_GRID`` value whose model does best on ``C_HELD_OUT`` of the examples (accuracy,
-    or micro-F1 for multi-label models; the smaller C on a tie), and the figures."""
+    or micro-F1 for multi-label models), and the figures. On a tie, ``default_c`` if it is
+    among the tied, else the middle of them (the smallest would shrink a model most for
+    nothing)."""
     from .evaluation import evaluate, holdout_split
 
     train_part, test_part = holdout_split(examples, C_HELD_OUT, seed)
@@ -449,11 +451,14 @@ def _choose_c(
         )
     features = featurize(train_part)  # the same for every C: computed once
     scores = {}
+    multi_label = False
     for c in C_GRID:
         model = fit(train_part, features, C=c)
+        multi_label = model.multi_label
         headline = evaluate(model, test_part, check_data=False).headline()
-        scores[c] = headline["micro_f1" if model.multi_label else "accuracy"]
-    best = max(C_GRID, key=lambda c: (scores[c], -c))
+        scores[c] = headline["micro_f1" if multi_label else "accuracy"]
+    tied = [c for c in C_GRID if scores[c] == max(scores.values())]
+    best = default_c(multi_label) if default_c(multi_label) in tied else tied[len(tied) // 2]
     return best, {
         "held_out": C_HELD_OUT,
         "scores": {str(c): v for c, v in scores.items()},

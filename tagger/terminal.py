@@ -110,7 +110,7 @@ def print_metrics(card: dict[str, Any], console: Console = err) -> None:
     if metrics.get("method", "none") == "none":
         console.print(f"Not measured: {metrics.get('note', 'no held-out data')}.", highlight=False)
     else:
-        _print_figures(metrics, console)
+        _print_figures(metrics, console, card.get("thresholds") or {})
     if "C_search" in metrics:
         tried = metrics["C_search"]["scores"]
         console.print(
@@ -121,7 +121,11 @@ def print_metrics(card: dict[str, Any], console: Console = err) -> None:
         )
 
 
-def _print_figures(metrics: dict[str, Any], console: Console) -> None:
+SHOWN_THRESHOLDS = 8
+"""The train summary lists this many per-label thresholds, then how many more there are."""
+
+
+def _print_figures(metrics: dict[str, Any], console: Console, thresholds: dict[str, float]) -> None:
     parts = []
     for key in ("accuracy", "micro_f1", "macro_f1"):
         value = f"{metrics[key]:.4f}"
@@ -145,7 +149,9 @@ def _print_figures(metrics: dict[str, Any], console: Console) -> None:
         if tuned.get("mode", "global") == "global":
             chosen = f"decision threshold {tuned['threshold']:.2f}"
         else:
-            chosen = f"per-label decision thresholds ({tuned['mode']})"
+            chosen = f"per-label decision thresholds ({_aim(tuned)})"
+            if thresholds:
+                chosen += ": " + _threshold_list(thresholds)
         console.print(
             f"{chosen} (micro_f1 {tuned['micro_f1']:.4f} on the same held-out scores it was "
             "chosen on: optimistic)",
@@ -153,6 +159,24 @@ def _print_figures(metrics: dict[str, Any], console: Console) -> None:
         )
         for line in _threshold_notes(tuned):
             console.print(line, highlight=False)
+
+
+def _aim(tuned: dict[str, Any]) -> str:
+    """What per-label thresholds were chosen for (``tuned``: a card's ``tuned_threshold``)."""
+    if tuned["mode"] == "precision":
+        return f"lowest reaching precision {tuned['target_precision']:.2f}, the middle of ties"
+    return "best F1 per label, the middle of ties"
+
+
+def _threshold_list(thresholds: dict[str, float]) -> str:
+    """``label threshold`` pairs, the first ``SHOWN_THRESHOLDS`` and how many more.
+
+    >>> _threshold_list({f"l{i}": i / 10 for i in range(10)})
+    'l0 0.00, l1 0.10, l2 0.20, l3 0.30, l4 0.40, l5 0.50, l6 0.60, l7 0.70, and 2 more'
+    """
+    shown = [f"{label} {t:.2f}" for label, t in list(thresholds.items())[:SHOWN_THRESHOLDS]]
+    more = len(thresholds) - len(shown)
+    return ", ".join(shown + ([f"and {more} more"] if more else []))
 
 
 def _threshold_notes(tuned: dict[str, Any]) -> list[str]:

@@ -810,6 +810,15 @@ def test_per_label_thresholds_on_single_label_data_are_a_usage_error(tmp_path, d
     assert not (tmp_path / "m.joblib").exists()
 
 
+def test_train_refuses_test_size_with_cv(tmp_path, data_file):
+    options = ["--cv", "5", "--test-size", "0.3"]
+    result = invoke("train", data_file, "-o", tmp_path / "m.joblib", *options)
+    assert result.exit_code == 2, result.output
+    shown = " ".join(result.output.split())
+    assert "--test-size" in shown and "pass one of --cv and --test-size" in shown
+    assert not (tmp_path / "m.joblib").exists()
+
+
 def _jsonl(path, examples):
     lines = [
         json.dumps({"text": e.text, "labels": list(e.labels)}, ensure_ascii=False) for e in examples
@@ -822,7 +831,10 @@ def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
     data = _jsonl(tmp_path / "multi.jsonl", random_multi_label_examples())
     result = invoke("train", data, "-o", tmp_path / "m.joblib", "--thresholds", "per-label")
     assert result.exit_code == 0, result.output
-    assert "per-label decision thresholds (f1)" in result.output
+    card = json.loads((tmp_path / "m.joblib.card.json").read_text(encoding="utf-8"))
+    listed = ", ".join(f"{label} {t:.2f}" for label, t in card["thresholds"].items())
+    aim = "per-label decision thresholds (best F1 per label, the middle of ties)"
+    assert f"{aim}: {listed} (micro_f1" in " ".join(result.output.split())
     assert "examples at threshold 0.5: accuracy" in result.output  # the figures before tuning
     assert "it was chosen on: optimistic" in " ".join(result.output.split())
     assert "fewer than" not in result.output  # every label has held-out examples
@@ -835,6 +847,24 @@ def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
     few = card["metrics"]["tuned_threshold"]["few_examples"]
     assert few and "held-out examples, so the global threshold" in shown
     assert ", ".join(few) in shown
+    listed = ", ".join(f"{label} {t:.2f}" for label, t in card["thresholds"].items())
+    aim = "per-label decision thresholds (lowest reaching precision 0.90, the middle of ties)"
+    assert f"{aim}: {listed} (micro_f1" in shown
+
+
+def test_a_long_list_of_per_label_thresholds_is_cut():
+    from rich.console import Console
+
+    from tagger.terminal import print_metrics
+
+    thresholds = {f"label{i}": 0.3 for i in range(12)}
+    tuned = {"mode": "f1", "threshold": 0.4, "micro_f1": 0.8, "min_support": 3}
+    metrics = {"method": "holdout", "examples": 50, "tuned_threshold": tuned}
+    metrics |= dict.fromkeys(("accuracy", "micro_f1", "macro_f1"), 0.5)
+    shown = io.StringIO()
+    print_metrics({"metrics": metrics, "thresholds": thresholds}, Console(file=shown, width=300))
+    assert "label6 0.30, label7 0.30, and 4 more (micro_f1 0.8000" in shown.getvalue()
+    assert "label8" not in shown.getvalue()
 
 
 def test_labels_below_the_target_precision_are_listed():

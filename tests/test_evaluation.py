@@ -321,6 +321,20 @@ def test_labels_below_the_target_precision_are_named_with_the_precision_reached(
     assert note["below_target"] == {}
 
 
+def test_target_precision_takes_the_middle_of_the_most_recall_not_the_lowest():
+    # well-separated scores reach precision 1 with all recall from 0.05 to 0.95: the lowest
+    # would give a new text every label scoring 0.05
+    scores = np.array([[0.99, 0.01], [0.01, 0.97], [0.02, 0.03], [0.98, 0.02], [0.01, 0.99]])
+    data = [Example(t, labels) for t, labels in zip("abcde", [("x",), ("y",), (), ("x",), ("y",)])]
+    tuned = tune_thresholds(scores, data, ["x", "y"], "precision", 0.9, min_support=2)
+    assert tuned == {"x": 0.5, "y": 0.5}
+    # fewer thresholds keep all recall: precision 1 from 0.35, recall 1 up to 0.6
+    scores = np.array([[0.6], [0.8], [0.3], [0.1]])
+    data = [Example("a", ("x",))] * 2 + [Example("b", ())] * 2
+    tuned = tune_thresholds(scores, data, ["x"], "precision", 1.0, min_support=2)
+    assert tuned == {"x": 0.5}  # the middle of 0.35 to 0.6
+
+
 def test_compare_lists_disagreements_right_answers_first(single_model):
     weak = train(corpus_examples()[::4], test_size=0)
     data = [*TEST, Example("他周末去公园散步", ("weather-ai",))]
@@ -420,6 +434,19 @@ def test_a_threshold_many_tie_for_is_the_middle_one_not_the_lowest():
     scores = np.array([[0.99, 0.01], [0.02, 0.97], [0.01, 0.02]])
     data = [Example("a", ("x",)), Example("b", ("y",)), Example("c", ())]
     assert best_threshold(scores, data, ["x", "y"]) == (0.5, 1.0)
+
+
+def test_labels_with_few_examples_get_the_global_threshold_counting_min_labels():
+    scores = np.array([[0.6, 0.3, 0.1], [0.1, 0.3, 0.1]])
+    data = [Example("a", ("x",)), Example("b", ("y",))]
+    labels = ["x", "y", "z"]  # z: no held-out example
+    chosen, note = choose_thresholds(
+        scores, data, labels, per_label=True, min_support=1, min_labels=1
+    )
+    assert note["few_examples"] == ["z"]
+    assert chosen["z"] == note["threshold"] == best_threshold(scores, data, labels, 1)[0] == 0.65
+    tuned = tune_thresholds(scores, data, labels, min_support=1, min_labels=1)
+    assert tuned["z"] == 0.65
 
 
 class _Decider(LabelDecider):

@@ -9,7 +9,7 @@ import pytest
 
 from tagger.data import DataWarning, Example
 from tagger.errors import DataError, ModelError
-from tagger.model import ModelVersionWarning, card_path, load_model, train
+from tagger.model import ModelVersionWarning, card_path, default_c, load_model, train
 
 from .conftest import corpus_examples, random_multi_label_examples
 
@@ -205,7 +205,8 @@ def test_c_auto_picks_the_best_c_on_held_out_data_and_records_the_search():
     best = max(search["scores"].values())
     chosen = model.card["params"]["C"]
     assert search["scores"][str(chosen)] == best
-    assert chosen == min(float(c) for c, v in search["scores"].items() if v == best)
+    tied = [float(c) for c, v in search["scores"].items() if v == best]
+    assert chosen == (default_c(False) if default_c(False) in tied else tied[len(tied) // 2])
     few = corpus_examples()[:2] + corpus_examples()[8:10]  # two labels, two examples each
     with pytest.raises(DataError, match="choose C"):
         train(few, test_size=0, C="auto")
@@ -309,3 +310,59 @@ def test_train_checks_its_arguments():
     for size in (1.5, 1, -0.1):
         with pytest.raises(ValueError, match="test_size"):
             train(corpus_examples(), test_size=size)
+
+
+def test_labels_given_the_global_threshold_get_the_one_card_and_summary_name():
+    import io
+
+    from rich.console import Console
+
+    from tagger.terminal import print_metrics
+
+    data = [e for e in corpus_examples(multi_label=True) if e.labels]  # so min_labels 1
+    model = train(data, thresholds="per-label")
+    tuned = model.card["metrics"]["tuned_threshold"]
+    assert model.min_labels == 1 and tuned["few_examples"]
+    for label in tuned["few_examples"]:
+        assert model.thresholds[label] == pytest.approx(tuned["threshold"])
+        assert model.card["thresholds"][label] == pytest.approx(tuned["threshold"])
+    shown = io.StringIO()
+    print_metrics(model.card, Console(file=shown, width=200))
+    applied = model.thresholds[tuned["few_examples"][0]]
+    assert f"so the global threshold {applied:.2f}:" in shown.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("figures", "multi_label", "chosen"),
+    [
+        ({}, False, 0.5),  # every C ties: the default C
+        ({}, True, 4.0),
+        ({0.25: 0.9, 0.5: 0.9, 1.0: 0.9}, True, 0.5),  # default (4) not among them: the middle
+        ({0.25: 0.8, 0.5: 0.8}, False, 0.5),  # the default among the tied
+        ({1.0: 0.9, 2.0: 0.9, 4.0: 0.9}, False, 2.0),  # no default among them: the middle
+        ({0.25: 0.9, 0.5: 0.7}, False, 0.25),  # no tie
+    ],
+)
+def test_c_auto_breaks_ties_with_the_default_c_or_the_middle(
+    monkeypatch, figures, multi_label, chosen
+):
+    from tagger import evaluation
+    from tagger import model as model_module
+
+    class Report:
+        def __init__(self, c):
+            self.c = c
+
+        def headline(self):
+            value = figures.get(self.c, 0.6 if figures else 0.8)
+            return {"accuracy": value, "micro_f1": value}
+
+    monkeypatch.setattr(evaluation, "evaluate", lambda m, *a, **k: Report(m.c))
+
+    def fit(part, features=None, C=1.0):
+        model = model_module.TaggerModel(None, ["x"], multi_label)
+        model.c = C
+        return model
+
+    found, search = model_module._choose_c(corpus_examples(), fit, lambda part: None, 0)
+    assert found == chosen and set(search["scores"]) == {"0.25", "0.5", "1.0", "2.0", "4.0"}
