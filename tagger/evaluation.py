@@ -1084,7 +1084,7 @@ def compare(
     >>> from tagger import Example, train
     >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
     >>> model = train(data, test_size=0)
-    >>> compare(model, model, data).disagree
+    >>> compare(model, model, data[:4]).disagree  # not all its training data: no warning
     0
     """
     model_a, model_b = scoring_model(model_a, "compare"), scoring_model(model_b, "compare")
