@@ -1051,6 +1051,7 @@ class Comparison:
     ``disagreements``: examples whose chosen labels differ, those one model gets right first,
     then by how far apart the scores of the disputed labels are. ``significance``: whether
     the differences could be chance (paired bootstrap intervals, McNemar's test).
+    ``warnings``: what ``evaluate`` would warn about the data, naming model A or B.
     """
 
     a: EvaluationReport
@@ -1060,6 +1061,7 @@ class Comparison:
     b_only: int
     disagreements: list[Disagreement]
     significance: Significance
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -1091,8 +1093,12 @@ def compare(
     examples = [e for e in labeled_examples(examples, "compare") if e.text.strip()]
     if not examples:
         raise DataError("no examples to compare on", hint="pass examples that have text")
-    for model, which in ((model_a, "model A"), (model_b, "model B")):
-        _check_test_data(model, examples, which)
+    with warnings.catch_warnings(record=True) as caught:  # kept in the result, then raised
+        warnings.simplefilter("always")
+        for model, which in ((model_a, "model A"), (model_b, "model B")):
+            _check_test_data(model, examples, which)
+    for warning in caught:
+        warnings.warn(warning.message, warning.category, stacklevel=2)
     texts = [e.text for e in examples]
     rows = []
     for model in (model_a, model_b):
@@ -1136,4 +1142,5 @@ def compare(
             resamples=resamples,
             seed=seed,
         ),
+        [str(warning.message) for warning in caught],
     )

@@ -233,7 +233,10 @@ def csv_rows(
             if reader.line_num > start:
                 raise run_on(source, start, reader.line_num, f"({count})")
             raise DataError(
-                count, path=source, line=start, hint="quote fields that contain the delimiter"
+                count,
+                path=source,
+                line=start,
+                hint="quote fields that contain the delimiter, and close every quote you open",
             )
         yield start, reader.line_num, row
 

@@ -784,7 +784,9 @@ def render_comparison_markdown(
     figures, per_label = comparison_rows(comparison)
     a, b = (_md(n) for n in names)
     out = [f"# Comparison: {a} vs {b}\n\n- A: {a}\n- B: {b}\n- examples: "]
-    out.append(f"{comparison.a.examples}\n\n" + _md_table(["figure", "A", "B", "B - A"], figures))
+    out.append(f"{comparison.a.examples}\n")
+    out += [f"- warning: {_md(warning)}\n" for warning in comparison.warnings]
+    out.append("\n" + _md_table(["figure", "A", "B", "B - A"], figures))
     chance = comparison.significance
     out.append(f"\n## {CHANCE}\n\n")
     out += [f"- {line}\n" for line in significance_lines(chance, comparison.a.multi_label)]
@@ -835,7 +837,11 @@ def render_comparison_html(
     return _page(
         title,
         [
-            _about(title, {"A": names[0], "B": names[1], "examples": comparison.a.examples}),
+            _about(
+                title,
+                {"A": names[0], "B": names[1], "examples": comparison.a.examples}
+                | ({"warnings": " ".join(comparison.warnings)} if comparison.warnings else {}),
+            ),
             "<h2>Figures</h2>" + _table(["figure", "A", "B", "B - A"], figures, (1, 2, 3)),
             f"<h2>{CHANCE}</h2><ul class='chance'>"
             + "".join(

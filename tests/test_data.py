@@ -436,3 +436,9 @@ def test_odd_label_studio_tasks_give_no_labels_or_a_clear_error(tmp_path, task):
         assert "every label must be a non-empty string" in str(error)
     else:
         assert examples[0].labels == ()
+
+
+def test_an_unclosed_quote_on_the_last_csv_line_is_named_in_the_hint(tmp_path):
+    path = write(tmp_path / "a.csv", 'text,label\n云计算,cloud\n"芯片出口,chips\n')
+    with pytest.raises(DataError, match=r"line 3: .*close every quote"):
+        read_examples([path])

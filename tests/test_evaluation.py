@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import warnings
 from collections import Counter
 from functools import partial
@@ -125,9 +126,14 @@ def test_compare_warns_naming_the_model_a_warning_is_about(single_model):
     data = [*corpus_examples(), Example("股市小幅上涨，消费板块领涨", ("stocks",))]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        compare(single_model, other, data)
+        result = compare(single_model, other, data)
     said = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
     assert len(said) == 1 and "labels model A does not know" in said[0]  # stocks
+    assert result.warnings == said  # kept for the reports too
+    from tagger.report import render_comparison_json, render_comparison_markdown
+
+    assert json.loads(render_comparison_json(result))["warnings"] == said
+    assert f"- warning: {said[0]}" in render_comparison_markdown(result)
     with pytest.warns(DataWarning, match=r"the data is model B's own training data"):
         compare(other, single_model, corpus_examples())
 
