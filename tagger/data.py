@@ -43,6 +43,7 @@ from typing import Any
 from .errors import DataError
 from .files import read_text
 from .records import (
+    SUFFIXES,
     TEXT_FIELDS,
     as_object,
     check_string,
@@ -62,15 +63,7 @@ from .records import (
 __all__ = ["FORMATS", "DataSummary", "DataWarning", "Example", "read_examples", "summarize"]
 
 FORMATS = ("jsonl", "json", "csv", "tsv", "fasttext")
-_EXTENSIONS = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".ft": "fasttext",
-    ".fasttext": "fasttext",
-}
+_EXTENSIONS = {**SUFFIXES, ".ft": "fasttext", ".fasttext": "fasttext"}
 LABEL_FIELDS = ("labels", "label", "category", "categories", "标签", "类别", "分类", "主题")
 """Field or column names tried in this order when --label-field is not given (for the text:
 ``records.TEXT_FIELDS``, also ``data.TEXT_FIELDS``)."""

@@ -45,6 +45,8 @@ __all__ = [
     "text_column",
 ]
 
+SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
+"""The record format a file's extension names (training data and ``tagger tag`` alike)."""
 TEXT_FIELDS = ("text", "content", "sentence", "正文", "内容", "文本", "title", "标题")
 """Field or column names tried in this order for a record's text when none is named: body
 fields, English then Chinese, before titles (a record with a title and a body is its body)."""

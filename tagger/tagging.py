@@ -26,6 +26,7 @@ from .inference import CompactModel, LabelDecider
 from .modelfile import load_compact
 from .parallel import imap
 from .records import (
+    SUFFIXES,
     check_string,
     csv_rows,
     field_value,
@@ -54,16 +55,9 @@ R = TypeVar("R")
 MODEL_ENV = "TAGGER_MODEL"
 SCORES_SHOWN = 5
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
-RECORD_SUFFIXES = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".csv": "csv",
-    ".tsv": "tsv",
-}
 INPUT_FORMATS = ("auto", "text", "jsonl", "json", "csv", "tsv")
 """How ``tag_paths`` reads an input: ``auto`` (records for the extensions of
-``RECORD_SUFFIXES``, else text; stdin is text), ``text``, or one of the record formats."""
+``records.SUFFIXES``, else text; stdin is text), ``text``, or one of the record formats."""
 ID_FIELD = "id"
 
 
@@ -466,7 +460,7 @@ def input_format_of(source: Path | str, input_format: str = "auto") -> str:
         return input_format
     if source == "-":
         return "text"
-    return RECORD_SUFFIXES.get(Path(source).suffix.lower(), "text")
+    return SUFFIXES.get(Path(source).suffix.lower(), "text")
 
 
 @dataclass(frozen=True)
