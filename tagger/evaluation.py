@@ -156,9 +156,8 @@ def evaluate(
     ``threshold`` overrides the model's decision thresholds. With ``check_data``, warns
     (DataWarning) about labels the model does not know, which count as misses, and when
     ``examples`` are the data the model was trained on (the SHA-256 in its card); measuring
-    within training (held-out and fold models, which may lack a rare label) and ``compare``
-    (which warns naming model A or B) leave it out. Raises DataError
-    when no example has text.
+    within training (held-out and fold models, which may lack a rare label) leaves it out.
+    Raises DataError when no example has text.
     """
     model = scoring_model(model, "evaluate")
     examples = [e for e in labeled_examples(examples, "evaluate") if e.text.strip()]
@@ -167,6 +166,17 @@ def evaluate(
     if check_data:
         _check_test_data(model, examples)
     scores = model.scores([e.text for e in examples])
+    return _measured(model, examples, scores, threshold, max_mistakes)
+
+
+def _measured(
+    model: LabelDecider,
+    examples: Sequence[Example],
+    scores: np.ndarray,
+    threshold: float | None,
+    max_mistakes: int,
+) -> EvaluationReport:
+    """``evaluate``'s report of ``examples`` from ``model``'s ``scores`` of them."""
     predicted = [[label for label, _ in row] for row in model.decide(scores, threshold=threshold)]
     if threshold is not None:
         thresholds = dict.fromkeys(model.labels, threshold)
@@ -1100,9 +1110,10 @@ def compare(
     for warning in caught:
         warnings.warn(warning.message, warning.category, stacklevel=2)
     texts = [e.text for e in examples]
-    rows = []
+    rows, reports = [], []
     for model in (model_a, model_b):
-        scores = model.scores(texts)
+        scores = model.scores(texts)  # once a model: the reports are made of them too
+        reports.append(_measured(model, examples, scores, threshold, max_mistakes=10))
         rows.append(
             [
                 (dict(sorted(zip(model.labels, map(float, s)), key=lambda kv: -kv[1])[:5]), d)
@@ -1124,14 +1135,11 @@ def compare(
         item = Disagreement(e.text, list(e.labels), a, b, top_a, top_b, e.source, e.line)
         found.append((right_a == right_b, -gap, item))
     found.sort(key=lambda f: f[:2])
-    report_a = evaluate(model_a, examples, threshold=threshold, check_data=False)
-    report_b = evaluate(model_b, examples, threshold=threshold, check_data=False)
     chosen = [[[label for label, _ in d] for _, d in row] for row in rows]
     seen = {x for e in examples for x in e.labels} | {x for c in chosen for p in c for x in p}
     labels = sorted(seen)
     return Comparison(
-        report_a,
-        report_b,
+        *reports,
         len(found),
         a_only,
         b_only,
