@@ -143,10 +143,17 @@ class Per(str, Enum):
 class InputFormat(str, Enum):
     auto = "auto"
     text = "text"
+    html = "html"
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
     tsv = "tsv"
+
+
+class ArticleFormat(str, Enum):
+    auto = "auto"
+    text = "text"
+    html = "html"
 
 
 class SegmentFormat(str, Enum):
@@ -176,6 +183,14 @@ def _check_encoding(name: str | None) -> str | None:
 Encoding = Annotated[
     str | None,
     typer.Option(help="Text encoding of the inputs (default: detected).", callback=_check_encoding),
+]
+PageEncoding = Annotated[
+    str | None,
+    typer.Option(
+        help="Text encoding of the inputs (default: detected; for an HTML page its BOM, else "
+        "the charset its <meta> declares, else detected).",
+        callback=_check_encoding,
+    ),
 ]
 MinChars = Annotated[
     int, typer.Option(min=0, help="Merge fragments shorter than this into a neighbour.")
@@ -362,6 +377,15 @@ def _output_path(
     )
 
 
+def _open_input(source: Path | str) -> contextlib.AbstractContextManager[Any]:
+    """Standard input's bytes for ``-``, else the file opened to read bytes."""
+    from .files import open_binary
+
+    if source == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    return open_binary(source)
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -377,22 +401,39 @@ def _emit(text: str, output: Path | None) -> None:
 @app.command("segment")
 @handles_errors
 def segment_command(
-    file: Annotated[Path, typer.Argument(help="An article text file ('-' for stdin).")],
+    file: Annotated[Path, typer.Argument(help="An article text or HTML file ('-' for stdin).")],
     format: Annotated[SegmentFormat, typer.Option("--format", "-f")] = SegmentFormat.table,
     min_chars: MinChars = 10,
     max_chars: MaxChars = 500,
     sentences: Sentences = None,
     paragraphs: ParagraphsOption = Paragraphs.auto,
-    encoding: Encoding = None,
+    encoding: PageEncoding = None,
+    input_format: Annotated[
+        ArticleFormat,
+        typer.Option(
+            help="'auto': a .html/.htm/.xhtml file is HTML (stdin and other files are text); "
+            "or read the input as 'text' or as 'html'."
+        ),
+    ] = ArticleFormat.auto,
 ) -> None:
-    """Cut an article file into articles and segments with character offsets."""
-    from .files import decode, read_text
-    from .segmenting import segment
+    """Cut an article file into articles and segments with character offsets.
 
-    if str(file) == "-":
-        text = decode(sys.stdin.buffer.read(), "<stdin>", encoding)
+    An HTML file is cut as the text visible on the page (its title first, scripts, styles and
+    nav/header/footer/aside/form left out, a paragraph a block element): offsets index that
+    text, not the markup."""
+    from .files import decode
+    from .segmenting import segment
+    from .tagging import input_format_of
+    from .webpage import decode_page, page_text
+
+    source = "-" if str(file) == "-" else file
+    with _open_input(source) as stream:
+        data = stream.read()
+    name = "<stdin>" if source == "-" else file
+    if input_format_of(source, input_format.value) == "html":
+        text = page_text(decode_page(data, name, encoding))
     else:
-        text = read_text(file, encoding)
+        text = decode(data, name, encoding)
     articles = segment(
         text,
         min_chars=min_chars,
@@ -564,7 +605,8 @@ def _training_options(
 @handles_errors
 def tag_command(
     inputs: Annotated[
-        list[str] | None, typer.Argument(help="Article files, directories, or '-' for stdin.")
+        list[str] | None,
+        typer.Argument(help="Article files (text or HTML), directories, or '-' for stdin."),
     ] = None,
     model: Annotated[
         Path | None, typer.Option("--model", "-m", help="Model file (default: the bundled model).")
@@ -598,7 +640,7 @@ def tag_command(
     sentences: Sentences = None,
     paragraphs: ParagraphsOption = Paragraphs.auto,
     output: Output = None,
-    encoding: Encoding = None,
+    encoding: PageEncoding = None,
     trust: Trust = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Tag in N processes.")] = 1,
     explain: Annotated[
@@ -624,8 +666,9 @@ def tag_command(
     input_format: Annotated[
         InputFormat,
         typer.Option(
-            help="'auto': a .jsonl/.ndjson/.json/.csv/.tsv file holds records, one article each "
-            "(stdin and other files are text); or read every input as 'text' or as records.",
+            help="'auto': a .jsonl/.ndjson/.json/.csv/.tsv file holds records, one article each, "
+            "a .html/.htm/.xhtml file is a web page (stdin and other files are text); or read "
+            "every input as 'text', as 'html' or as records.",
             rich_help_panel=RECORDS,
         ),
     ] = InputFormat.auto,
@@ -648,8 +691,17 @@ def tag_command(
 ) -> None:
     """Tag every segment of the articles and roll the labels up into article topics.
 
-    A JSONL, JSON or CSV/TSV file holds records: each is one article, output with its id."""
-    from .tagging import default_model_path, input_format_of, render_paths, resolve_model, tag_paths
+    A JSONL, JSON or CSV/TSV file holds records: each is one article, output with its id.
+    An HTML file is tagged as the text visible on the page (its title first, scripts, styles
+    and nav/header/footer/aside/form left out): offsets index that text, not the markup."""
+    from .tagging import (
+        ARTICLE_FORMATS,
+        default_model_path,
+        input_format_of,
+        render_paths,
+        resolve_model,
+        tag_paths,
+    )
 
     if not inputs:
         if sys.stdin.isatty():
@@ -665,13 +717,13 @@ def tag_command(
         raise typer.BadParameter("use --format json, jsonl or csv with --output")
     _check_tag_output(format, per, explain, bom)
     ids = any(  # records: an id column in CSV
-        input_format_of(source, input_format.value) != "text"
+        input_format_of(source, input_format.value) not in ARTICLE_FORMATS
         for source in [*_listed(inputs), *(["-"] if "-" in inputs else [])]
     )
     if not ids and (text_field is not None or id_field is not None):
         raise typer.BadParameter(
             "a field of records (.jsonl, .ndjson, .json, .csv, .tsv inputs), but every input "
-            "here is read as text: leave it out, or read the inputs as records with "
+            "here is read as text or HTML: leave it out, or read the inputs as records with "
             "--input-format jsonl|json|csv|tsv",
             param_hint="--text-field" if text_field is not None else "--id-field",
         )

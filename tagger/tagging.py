@@ -37,6 +37,8 @@ from .records import (
     text_column,
 )
 from .segmenting import Article, Part, regroup, segment, visible_chars
+from .webpage import SUFFIXES as HTML_SUFFIXES
+from .webpage import decode_page, page_text
 
 __all__ = [
     "INPUT_FORMATS",
@@ -55,9 +57,12 @@ R = TypeVar("R")
 MODEL_ENV = "TAGGER_MODEL"
 SCORES_SHOWN = 5
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
-INPUT_FORMATS = ("auto", "text", "jsonl", "json", "csv", "tsv")
+INPUT_FORMATS = ("auto", "text", "html", "jsonl", "json", "csv", "tsv")
 """How ``tag_paths`` reads an input: ``auto`` (records for the extensions of
-``records.SUFFIXES``, else text; stdin is text), ``text``, or one of the record formats."""
+``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, else text; stdin is text), ``text``,
+``html`` (the page's visible text, ``webpage.page_text``) or one of the record formats."""
+ARTICLE_FORMATS = ("text", "html")
+"""The input formats whose inputs are articles, not records."""
 ID_FIELD = "id"
 
 
@@ -274,8 +279,8 @@ def _topics(segments: list[TaggedSegment], min_share: float) -> list[Topic]:
 
 
 def iter_sources(path: str | Path) -> list[Path | str]:
-    """The files to tag for one argument: a file, the text files under a directory (sorted,
-    hidden ones left out), or ``-`` for standard input."""
+    """The files to tag for one argument: a file, the text and HTML files under a directory
+    (sorted, hidden ones left out), or ``-`` for standard input."""
     if str(path) == "-":
         return ["-"]
     path = Path(path)
@@ -285,12 +290,14 @@ def iter_sources(path: str | Path) -> list[Path | str]:
         p
         for p in path.rglob("*")
         if p.is_file()
-        and p.suffix.lower() in TEXT_SUFFIXES
+        and (p.suffix.lower() in TEXT_SUFFIXES or p.suffix.lower() in HTML_SUFFIXES)
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
     )
     if not files:
         raise DataError(
-            "no text files (.txt, .text, .md) in this directory", path=path, hint="pass the files"
+            "no text or HTML files (.txt, .text, .md, .html, .htm, .xhtml) in this directory",
+            path=path,
+            hint="pass the files",
         )
     return files
 
@@ -307,7 +314,12 @@ def tag_paths(
     id_field: str | None = None,
     **options: Any,
 ) -> Iterator[TaggedArticle]:
-    """Tag files, directories of text files and ``-`` (standard input); see ``tag``.
+    """Tag files, directories of text and HTML files and ``-`` (standard input); see ``tag``.
+
+    An HTML file (``.html``, ``.htm``, ``.xhtml``, or every input with ``input_format="html"``)
+    is tagged as the text ``webpage.page_text`` extracts from it, its title first; offsets index
+    that text, not the markup. It is decoded in ``encoding``, else by its BOM, else in the
+    charset its ``<meta>`` declares, else as a text file is (``webpage.decode_page``).
 
     A JSONL, JSON (an array of objects), CSV or TSV file (by its extension, or every input
     with ``input_format``) holds records: each is one article, the text of its ``text_field``
@@ -419,7 +431,7 @@ def _chunks(
             seen.add(key)
             name = "<stdin>" if source == "-" else str(source)
             fmt = input_format_of(source, reading.input_format)
-            if fmt != "text":
+            if fmt not in ARTICLE_FORMATS:
                 try:
                     opened = _open(source)
                 except TaggerError as error:
@@ -434,7 +446,11 @@ def _chunks(
             try:
                 opened = _open(source)
                 with opened as stream:
-                    pieces = iter_text_chunks(stream, name, encoding, size)
+                    if fmt == "html":  # read whole (see webpage.read_page), then as text
+                        text = page_text(decode_page(stream.read(), name, encoding))
+                        pieces = (text[i : i + size] for i in range(0, len(text), size))
+                    else:
+                        pieces = iter_text_chunks(stream, name, encoding, size)
                     for part in regroup(pieces, paragraphs):
                         yield name, part
             except TaggerError as error:
@@ -451,16 +467,18 @@ def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:
 
 
 def input_format_of(source: Path | str, input_format: str = "auto") -> str:
-    """How ``tag_paths`` reads ``source``: ``text`` or a record format (see ``INPUT_FORMATS``).
+    """How ``tag_paths`` reads ``source``: ``text``, ``html`` or a record format (see
+    ``INPUT_FORMATS``).
 
-    >>> input_format_of("news/arts.ndjson"), input_format_of("a.txt"), input_format_of("-")
-    ('jsonl', 'text', 'text')
+    >>> input_format_of("news/arts.ndjson"), input_format_of("a.HTM"), input_format_of("-")
+    ('jsonl', 'html', 'text')
     """
     if input_format != "auto":
         return input_format
     if source == "-":
         return "text"
-    return SUFFIXES.get(Path(source).suffix.lower(), "text")
+    suffix = Path(source).suffix.lower()
+    return "html" if suffix in HTML_SUFFIXES else SUFFIXES.get(suffix, "text")
 
 
 @dataclass(frozen=True)

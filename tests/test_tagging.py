@@ -73,7 +73,7 @@ def test_stdin_is_read_for_dash(single_model, monkeypatch):
 
 
 def test_empty_directory_is_an_error(tmp_path):
-    with pytest.raises(DataError, match="no text files"):
+    with pytest.raises(DataError, match=r"no text or HTML files \(\.txt, .*\.html"):
         iter_sources(tmp_path)
 
 

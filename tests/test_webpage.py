@@ -1,0 +1,263 @@
+"""Web pages saved as HTML: their visible text, its encoding, and tagging them."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from tagger.cli import app
+from tagger.errors import DataError
+from tagger.segmenting import segment
+from tagger.tagging import iter_sources, tag_paths
+from tagger.webpage import declared_charset, decode_page, page_text, read_page
+
+runner = CliRunner()
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>云计算市场迎来变局</title>
+<style>p { color: red }</style><script>var a = "<p>脚本</p>";</script></head>
+<body><nav><a href="/">首页</a> | <a href="/tech">科技</a></nav>
+<header><div>新闻网</div></header>
+<article>
+  <p>阿里云和华为云下调云服务器价格，
+     云计算价格战再度升级。</p>
+  <div><div>美国升级芯片出口管制，限制先进制程设备出口。</div></div>
+</article>
+<aside>热门推荐：广告</aside><form><input name="q"> 搜索</form>
+<footer>版权所有 &copy; 2024</footer></body></html>
+"""
+
+
+def paragraphs(markup: str) -> list[str]:
+    return page_text(markup).split("\n\n")
+
+
+def test_blocks_become_paragraphs_and_boilerplate_is_dropped():
+    assert page_text(PAGE) == (
+        "云计算市场迎来变局\n\n"
+        "阿里云和华为云下调云服务器价格，云计算价格战再度升级。\n\n"
+        "美国升级芯片出口管制，限制先进制程设备出口。\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "markup, expected",
+    [
+        ("<div>甲<div>乙<div>丙</div>丁</div></div>", ["甲", "乙", "丙", "丁\n"]),
+        ("<p>第一行<br>第二行<br/>第三行</p>", ["第一行", "第二行", "第三行\n"]),
+        ("<ul><li>一</li><li>二</li></ul><h2>小标题</h2>正文", ["一", "二", "小标题", "正文\n"]),
+        ("<table><tr><td>甲</td><td>乙</td></tr></table>", ["甲", "乙\n"]),
+        ("<p>云<span>计</span><b>算</b></p>", ["云计算\n"]),  # inline elements join
+    ],
+)
+def test_block_elements_end_paragraphs(markup, expected):
+    assert paragraphs(markup) == expected
+
+
+def test_scripts_styles_and_hidden_elements_show_no_text():
+    markup = (
+        "<script>document.write('<p>不</p>')</script><style>.a{}</style>"
+        "<noscript>请启用脚本</noscript><template><p>模板</p></template>"
+        "<svg><title>图</title><text>图中字</text></svg><div hidden>隐藏</div>"
+        "<p style='color: red; display : none'>也隐藏</p><p>看得见</p>"
+    )
+    assert page_text(markup) == "看得见\n"
+
+
+def test_entities_are_decoded():
+    markup = "<p>芯片&amp;半导体&nbsp;&lt;报告&gt; &#x4e91;&#35745;&#31639; &ldquo;好&rdquo;</p>"
+    assert page_text(markup) == "芯片&半导体 <报告> 云计算 “好”\n"
+
+
+def test_whitespace_collapses_without_splitting_chinese_across_source_lines():
+    markup = "<p>\n  云计算\n  市场，\n  “份额”\n  增长 Azure\n  and\tAWS  </p>"
+    assert page_text(markup) == "云计算市场，“份额”增长 Azure and AWS\n"
+
+
+def test_pre_keeps_its_line_breaks():
+    assert page_text("<pre>第一行\n  第二行\n\n\n\n第三段</pre>") == "第一行\n第二行\n\n第三段\n"
+
+
+def test_the_title_is_the_headline_unless_the_page_has_its_own():
+    own = "<title>云计算市场迎来变局_新浪科技</title><h1>云计算价格战</h1><p>正文。</p>"
+    assert paragraphs(own)[0] == "云计算价格战"  # an <h1> first: the page's headline
+    held = "<title>云计算市场迎来变局_新浪科技</title><div>云计算市场迎来变局</div><p>正文。</p>"
+    assert paragraphs(held) == ["云计算市场迎来变局", "正文。\n"]  # the title holds it
+    [article] = segment(page_text(PAGE))
+    assert article.title == "云计算市场迎来变局"
+    assert page_text("<head><title>只有标题</title></head><body>  </body>") == ""
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>未闭合<div>嵌套<p>再来",
+        "<<<>>> &bogus; </p></div></body></html><p attr='x>y'>",
+        "<nav><nav>一</nav>二",  # an unclosed boilerplate element: the rest is inside it
+        "<title>未闭合的标题<p>正文",
+        "<!-- 注释 --><![CDATA[x]]><!DOCTYPE html><?php echo 1 ?><p>好",
+        "<head><title>标</title><p>没有 body 也没有 /head",
+        "\x00<p>\ud800</p>",
+        "",
+    ],
+)
+def test_malformed_markup_never_raises(markup):
+    text = page_text(markup)
+    assert isinstance(text, str) and "<p" not in text
+
+
+def test_a_comment_left_open_hides_the_rest():
+    assert page_text("<p>正文</p><!-- 注释 <p>不显示") == "正文\n"
+
+
+def test_a_head_left_open_ends_where_the_body_starts():
+    assert page_text("<head><title>标</title><p>没有 body") == "标\n\n没有 body\n"
+
+
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        (b'<meta charset="GBK">', "gb18030"),  # what browsers read for GBK and GB2312
+        (b"<meta http-equiv='Content-Type' content='text/html; charset=gb2312'>", "gb18030"),
+        (b'<?xml version="1.0" encoding="big5"?><html>', "big5hkscs"),
+        (b"<META CHARSET=utf-8>", "utf_8"),
+        (b'<meta charset="x-gbk">', "gb18030"),
+        (b'<meta charset="ISO-8859-1">', "cp1252"),
+        (b'<meta charset="no-such-thing">', None),
+        (b'<meta charset="utf-16">', None),  # no BOM: not UTF-16 whatever it says
+        (b"<p>charset=gbk</p>", None),
+    ],
+)
+def test_declared_charset(head, expected):
+    assert declared_charset(head) == expected
+
+
+def test_encoding_comes_from_the_option_the_bom_the_meta_then_detection():
+    text = '<meta charset="gb2312"><p>云计算市场</p>'
+    gbk = text.encode("gbk")
+    big5 = '<meta charset="big5"><p>雲計算市場</p>'.encode("big5")
+    assert decode_page(gbk, "a.html") == text
+    assert decode_page(big5, "a.html") == '<meta charset="big5"><p>雲計算市場</p>'  # not GB18030
+    assert decode_page(b"\xef\xbb\xbf" + text.encode("utf-8"), "a.html") == text  # BOM first
+    assert decode_page(text.encode("utf-8"), "a.html") == text  # a wrong meta: detected
+    assert decode_page(big5, "a.html", "gb18030") != decode_page(big5, "a.html")  # --encoding
+    with pytest.raises(DataError, match=r"a\.html: cannot decode as utf-8"):
+        decode_page(gbk, "a.html", "utf-8")
+
+
+def test_read_page_reads_a_file_in_its_declared_encoding(tmp_path):
+    path = tmp_path / "page.htm"
+    path.write_bytes(PAGE.replace("utf-8", "gbk").encode("gbk"))
+    assert read_page(path) == page_text(PAGE)
+
+
+def test_offsets_slice_the_segments_out_of_the_page_text(tmp_path, single_model):
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE.encode("utf-8"))
+    text = page_text(PAGE)
+    [article] = list(tag_paths([path], single_model))
+    assert article.title == "云计算市场迎来变局"
+    assert len(article.segments) == 2
+    for seg in article.segments:
+        assert text[seg.start : seg.end] == seg.text
+    assert "云计算价格战再度升级" in article.segments[0].text
+    assert "<" not in "".join(s.text for s in article.segments)
+
+
+def test_directories_list_html_files(tmp_path):
+    (tmp_path / "a.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "b.HTM").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "c.xhtml").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "d.css").write_text("p {}", encoding="utf-8")
+    assert [p.name for p in iter_sources(tmp_path)] == ["a.html", "b.HTM", "c.xhtml"]
+
+
+def test_stdin_is_read_as_html_when_asked(single_model, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(PAGE.encode("gbk"))))
+    [article] = list(tag_paths(["-"], single_model, input_format="html"))
+    assert article.title == "云计算市场迎来变局" and len(article.segments) == 2
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def test_cli_tags_an_html_file_and_a_folder_of_them(tmp_path, saved_model):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "page.html").write_bytes(PAGE.encode("utf-8"))
+    (folder / "note.txt").write_text("芯片出口管制升级，半导体设备受限。", encoding="utf-8")
+    result = invoke("tag", folder / "page.html", "-m", saved_model, "-f", "json")
+    assert result.exit_code == 0, result.output
+    [article] = json.loads(result.output)
+    text = page_text(PAGE)
+    assert article["title"] == "云计算市场迎来变局"
+    assert [text[s["start"] : s["end"]] for s in article["segments"]] == [
+        s["text"] for s in article["segments"]
+    ]
+    assert article["segments"][1]["labels"] == ["semiconductors"]
+    result = invoke("tag", folder, "-m", saved_model, "-f", "jsonl")
+    assert result.exit_code == 0, result.output
+    sources = {json.loads(line)["source"] for line in result.output.splitlines()}
+    assert sources == {str(folder / "note.txt"), str(folder / "page.html")}
+
+
+def test_cli_reads_html_on_stdin_with_input_format(saved_model):
+    tag = ("tag", "-", "-m", saved_model, "-f", "jsonl")
+    as_html = invoke(*tag, "--input-format", "html", input=PAGE)
+    assert as_html.exit_code == 0, as_html.output
+    texts = [json.loads(line)["text"] for line in as_html.output.splitlines()]
+    assert texts[-1] == "美国升级芯片出口管制，限制先进制程设备出口。"
+    as_text = invoke(*tag, input=PAGE)  # stdin is text unless said
+    assert "<script>" in as_text.output
+
+
+def test_cli_segment_reads_html(tmp_path):
+    path = tmp_path / "page.xhtml"
+    path.write_bytes(PAGE.encode("utf-8"))
+    result = invoke("segment", path, "-f", "json")
+    assert result.exit_code == 0, result.output
+    [article] = json.loads(result.output)
+    assert article["title"] == "云计算市场迎来变局"
+    assert all(page_text(PAGE)[s["start"] : s["end"]] == s["text"] for s in article["segments"])
+    result = invoke("segment", "-", "--input-format", "html", "-f", "jsonl", input=PAGE)
+    assert result.exit_code == 0 and "<" not in result.output
+    result = invoke("segment", path, "--input-format", "text", "-f", "jsonl")
+    assert "<script>" in result.output
+
+
+def test_a_page_without_visible_text_is_tagged_as_an_empty_text_file(tmp_path, saved_model):
+    empty_page = tmp_path / "empty.html"
+    empty_page.write_text("<html><head><title>标题</title></head><body><script>x</script>", "utf-8")
+    empty_text = tmp_path / "empty.txt"
+    empty_text.write_text("", encoding="utf-8")
+    for fmt in ("json", "jsonl", "table"):
+        page, text = (
+            invoke("tag", path, "-m", saved_model, "-f", fmt) for path in (empty_page, empty_text)
+        )
+        assert page.exit_code == text.exit_code == 0
+        assert page.output == text.output
+    assert invoke("tag", empty_page, "-m", saved_model, "-f", "json").output == "[]\n"
+
+
+def test_an_undecodable_page_is_reported_and_the_others_tagged(tmp_path, saved_model):
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(b"<p>\x81\xff\xfe\x00</p>")
+    good = tmp_path / "good.html"
+    good.write_bytes(PAGE.encode("utf-8"))
+    result = invoke("tag", bad, good, "-m", saved_model, "-f", "jsonl")
+    assert result.exit_code == 1
+    assert "bad.html" in result.output and "Fix:" in result.output
+    assert "Traceback" not in result.output
+    assert str(good) in result.output
+
+
+def test_record_options_with_only_pages_are_a_usage_error(tmp_path, saved_model):
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE.encode("utf-8"))
+    result = invoke("tag", path, "-m", saved_model, "--text-field", "body")
+    assert result.exit_code == 2
+    assert "read as text or HTML" in result.output
