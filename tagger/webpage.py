@@ -4,7 +4,8 @@ Block elements (``p``, ``div``, ``br``, ``li``, ``h1``-``h6``, ``tr``, ``td``, `
 ``article``, ``blockquote``, ...) end a paragraph; paragraphs are separated by one blank line,
 each on one line. ``script``, ``style``, ``noscript``, ``template``, ``head``, ``svg``, ``iframe``,
 elements with a ``hidden`` attribute or ``display:none`` style, and the boilerplate containers
-``nav``, ``header``, ``footer``, ``aside`` and ``form`` are dropped. Entities are decoded.
+``nav``, ``header`` (but an ``article``'s or ``main``'s own, which holds its headline),
+``footer``, ``aside`` and ``form`` are dropped. Entities are decoded.
 Whitespace inside a paragraph collapses to one space as a browser shows it, but a line break
 between two Chinese (wide) characters is dropped, as CSS does for them. The ``<title>`` comes
 first, as the headline, unless the page's own text starts with an ``<h1>`` or with a line the
@@ -47,6 +48,7 @@ _DROPPED = frozenset({  # their content is not shown, or is the page's furniture
     "canvas", "audio", "video", "select", "button", "textarea", "nav", "header", "footer",
     "aside", "form",
 })
+_ARTICLE = frozenset({"article", "main"})  # a <header> inside one is its own (its headline): kept
 _HEAD = frozenset({"base", "link", "meta", "noscript", "script", "style", "template", "title"})
 _VOID = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -98,6 +100,7 @@ class _Extractor(HTMLParser):
         self._head = False
         self._h1 = 0
         self._pre = 0
+        self._articles = 0  # open <article> and <main> elements
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title" and self.title is None and self._dropping is None:
@@ -114,7 +117,9 @@ class _Extractor(HTMLParser):
             self._flush()
         if tag in _VOID:
             return
-        if tag in _DROPPED or any(
+        if tag in _ARTICLE:
+            self._articles += 1
+        if (tag in _DROPPED and not (tag == "header" and self._articles)) or any(
             name == "hidden"
             or (name == "style" and value and _DISPLAY_NONE.search(value))
             or (name == "aria-hidden" and value == "true")
@@ -145,6 +150,8 @@ class _Extractor(HTMLParser):
             self._head = False
         if tag in _BLOCKS:
             self._flush()
+        if tag in _ARTICLE and self._articles:
+            self._articles -= 1
         if tag == "h1" and self._h1:
             self._h1 -= 1
         elif tag == "pre" and self._pre:

@@ -43,6 +43,19 @@ def test_blocks_become_paragraphs_and_boilerplate_is_dropped():
     )
 
 
+def test_an_articles_own_header_is_kept_with_its_headline():
+    page = """<title>云计算市场迎来变局_新闻网</title><header><div>新闻网</div></header>
+    <article><header><h1>云计算市场迎来变局</h1><nav>分享</nav></header>
+    <p>阿里云下调云服务器价格。</p><footer>责任编辑：王明</footer></article>
+    <main><header>华为发布新一代芯片</header><p>新芯片采用先进工艺。</p></main>"""
+    assert paragraphs(page) == [
+        "云计算市场迎来变局",  # the h1, not the title with the site's name
+        "阿里云下调云服务器价格。",
+        "华为发布新一代芯片",
+        "新芯片采用先进工艺。\n",
+    ]
+
+
 @pytest.mark.parametrize(
     "markup, expected",
     [
