@@ -1,4 +1,5 @@
-"""Throw a corpus of bad inputs at `tagger tag` and `tagger train` and count what happens.
+"""Throw a corpus of bad inputs at `tagger tag` (text and HTML files) and `tagger train` and
+count what happens.
 
     .venv/bin/python bench/bad_inputs.py [--cases 600] [--big-mb 100] [--out bench/bad_inputs.md]
 
@@ -86,6 +87,34 @@ def text_cases(rng: random.Random) -> list[tuple[str, bytes]]:
         else:
             data = article.encode() + b"\x00" * rng.randint(1, 50) + article.encode()
         cases.append((kind, data))
+    return cases
+
+
+def html_cases(rng: random.Random) -> list[tuple[str, bytes]]:
+    """Web pages: malformed markup, lying or unknown charsets, unclosed elements, mutations."""
+    body = "".join(f"<p>{text}</p>" for text in GOOD)
+    page = (
+        f'<html><head><meta charset="utf-8"><title>云计算</title></head><body>{body}</body></html>'
+    )
+    cases: list[tuple[str, bytes]] = [
+        ("html empty", b""),
+        ("html no body text", b"<html><head><title>t</title></head><body></body></html>"),
+        ("html charset lie", page.replace("utf-8", "gbk").encode()),
+        ("html unknown charset", page.replace("utf-8", "x-klingon").encode()),
+        ("html gb18030 declared", page.replace("utf-8", "gb2312").encode("gb18030")),
+        ("html utf-16 declared, no bom", page.replace("utf-8", "utf-16").encode()),
+        ("html unclosed comment", ("<!-- " + page).encode()),
+        ("html unclosed script", ("<script>" + page).encode()),
+        ("html unclosed title", page.replace("</title>", "").encode()),
+        ("html deep nesting", ("<div>" * 50_000 + "云计算" + "</div>" * 50_000).encode()),
+        ("html many entities", ("&#x4e91;&amp;&bogus;&#99999999;" * 10_000).encode()),
+        ("html cdata and pi", ("<![CDATA[x]]><?php echo 1; ?>" + page).encode()),
+    ]
+    while len(cases) < 80:  # markup broken at random places (characters, not bytes)
+        chars = list(page)
+        for _ in range(rng.randint(1, 30)):
+            chars[rng.randrange(len(chars))] = rng.choice("<>/!-\"'&;=")
+        cases.append(("html mutated", "".join(chars).encode(rng.choice(["utf-8", "gb18030"]))))
     return cases
 
 
@@ -183,7 +212,7 @@ def run(cases_tag, cases_train, workdir: Path) -> dict:
     (workdir / "good.joblib").write_bytes(model_bytes)  # the big file's model (see main)
 
     for i, (name, data) in enumerate(cases_tag):
-        path = workdir / f"article{i}.txt"
+        path = workdir / f"article{i}{'.html' if name.startswith('html') else '.txt'}"
         path.write_bytes(data)
         out = workdir / "out.json"
         out.write_text('["previous"]', encoding="utf-8")
@@ -299,6 +328,7 @@ def main() -> None:
         workdir = Path(folder)
         os.environ["TAGGER_HOME"] = str(workdir / "home")
         tag_cases, train_cases = text_cases(rng), data_cases(rng)
+        tag_cases += html_cases(rng)
         start = time.perf_counter()
         result = run(tag_cases, train_cases, workdir)
         result["seconds"] = round(time.perf_counter() - start, 1)
