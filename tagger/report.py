@@ -563,10 +563,20 @@ def render_html(
     )
 
 
+MARKDOWN_PUNCTUATION = "\\|`*_[]<&~"
+"""Characters ``_md`` escapes: Markdown's table cells, code, emphasis, links and images,
+HTML tags, entities and strikethrough."""
+
+
 def _md(text: object) -> str:
-    """Text safe in a Markdown table cell: one line, no ``|``, no HTML tags."""
+    """Text safe in a Markdown table cell, rendered as written: one line, every character of
+    ``MARKDOWN_PUNCTUATION`` backslash-escaped (``&lt;`` stays text, ``*a*`` is no emphasis).
+
+    >>> print(_md("a|b *c* &lt;"))
+    a\\|b \\*c\\* \\&lt;
+    """
     flat = " ".join(str(text).split())
-    return flat.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return "".join("\\" + c if c in MARKDOWN_PUNCTUATION else c for c in flat)
 
 
 def _md_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -120,7 +120,7 @@ def test_markdown_and_json_carry_the_same_figures(single_model):
         if label != HOSTILE:
             expected = f"| {label} | {row['support']} | {row['precision']:.3f} | "
             assert expected in text
-    assert "芯片 &lt;b>" in text and "价格 \\| 芯片" in text  # no tags, no broken table
+    assert "芯片 \\<b>" in text and "价格 \\| 芯片" in text  # no tags, no broken table
     assert text.count("\n| ") >= len(report.per_label) + 2
     document = {**report.to_dict(), "reliability": report.reliability()}
     assert json.loads(render_json(report)) == json.loads(json.dumps(document))
@@ -326,3 +326,47 @@ def test_report_renders_in_a_headless_browser(tmp_path, single_model):
     assert "<svg" in dom and "semiconductors" in dom
     assert "晶圆厂采购更多半导体设备" in dom or "云计算巨头下调云服务器价格" in dom
     assert "Confusion matrix" in dom and "<img" not in dom  # the hostile label stayed text
+
+
+class Cells(HTMLParser):
+    """The text of each table cell of a page, and the names of the tags inside cells."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self.inner: set[str] = set()
+        self.depth = 0
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th"):
+            self.depth += 1
+            self.cells.append("")
+        elif self.depth:
+            self.inner.add(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.cells[-1] += data
+
+
+def test_markdown_cells_render_as_the_text_they_hold(single_model):
+    """Markdown punctuation and HTML entities in texts and labels are text when rendered:
+    no links, images, emphasis or code, and '&lt;' stays '&lt;', not '<'."""
+    from markdown_it import MarkdownIt
+
+    text = "云 &lt;b&gt; &amp; *价* _战_ `x` [链](http://e.x) ![图](http://e.x/i) ~~降~~ \\|"
+    label = "*a*_b_`c`[d](e)&amp;"
+    data = [Example(text, ("weather-ai",)), Example("晶圆厂扩产 **芯片**", (label,))]  # mistakes
+    report = evaluate(single_model, data)
+    markdown = render_markdown(report, about={"data": "t_1_.jsonl [x](y)"})
+    page = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    cells = Cells(page)
+    assert not cells.inner, cells.inner  # no <a>, <img>, <em>, <code> or <s> in a cell
+    assert text in cells.cells and label in cells.cells
+    assert "t_1_.jsonl [x](y)" in html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "<a " not in page and "<img" not in page
