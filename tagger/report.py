@@ -73,7 +73,7 @@ th, td { border-bottom: 1px solid #e9ecef; padding: .25rem .6rem; text-align: le
   vertical-align: top; }
 th { background: #f8f9fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.texts td:last-child { max-width: 34rem; } .wrong { color: #e03131; } .missed { color: #e8590c; }
-.note { color: #868e96; font-size: .9rem; }
+.note { color: #868e96; font-size: .9rem; } summary { cursor: pointer; }
 .grid { display: flex; flex-wrap: wrap; gap: 1rem; }
 figure { margin: 0; border: 1px solid #e9ecef; border-radius: 6px; padding: .4rem; }
 figcaption { font-weight: 600; font-size: .9rem; }
@@ -467,6 +467,28 @@ def _labels_cell(labels: Sequence[str], other: Sequence[str], cls: str) -> str:
     )
 
 
+SHOWN_CHARS = 120
+"""A text in a table longer than this shows its start; a click shows it whole."""
+
+
+def _text_cell(text: str) -> str:
+    """A text of a mistake or disagreement for an HTML table cell: whole when short, else its
+    first ``SHOWN_CHARS`` characters and its length, the whole text folded beneath (no script).
+
+    >>> _text_cell("云计算<b>")
+    '<span lang="zh-CN">云计算&lt;b&gt;</span>'
+    >>> _text_cell("云" * 500).endswith("click for all)</span></summary>" + "云" * 500 + "</details>")
+    True
+    """
+    if len(text) <= SHOWN_CHARS:
+        return f'<span lang="zh-CN">{_e(text)}</span>'
+    start = " ".join(text[:SHOWN_CHARS].split())
+    return (
+        f'<details lang="zh-CN"><summary>{_e(start)}… <span class="note">({len(text):,} '
+        f"characters: click for all)</span></summary>{_e(text)}</details>"
+    )
+
+
 def _mistakes_html(mistakes: Sequence[Mistake], accuracy: float) -> str:
     if not mistakes:  # none made, or none kept (evaluate's max_mistakes=0)
         if accuracy < 1:
@@ -484,7 +506,7 @@ def _mistakes_html(mistakes: Sequence[Mistake], accuracy: float) -> str:
                 _labels_cell(m.predicted, m.true, "wrong"),
                 scores,
                 _e(where),
-                f'<span lang="zh-CN">{_e(m.text)}</span>',
+                _text_cell(m.text),
             ]
         )
     head = ["#", "severity", "true", "predicted", "top scores", "source", "text"]
@@ -840,7 +862,7 @@ def render_comparison_html(
             _e(", ".join(d.true) or "–"),
             _labels_cell(d.a, d.true, "wrong"),
             _labels_cell(d.b, d.true, "wrong"),
-            f'<span lang="zh-CN">{_e(d.text)}</span>',
+            _text_cell(d.text),
         ]
         for d in comparison.disagreements
     ]

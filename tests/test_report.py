@@ -370,3 +370,22 @@ def test_markdown_cells_render_as_the_text_they_hold(single_model):
     assert text in cells.cells and label in cells.cells
     assert "t_1_.jsonl [x](y)" in html.unescape(re.sub(r"<[^>]+>", "", page))
     assert "<a " not in page and "<img" not in page
+
+
+def test_long_texts_are_folded_in_html_tables_and_whole_in_json(single_model):
+    long = "晶圆厂采购更多半导体设备，" * 300  # 3,900 characters, labeled wrongly
+    report = evaluate(single_model, [Example(long, ("cloud",)), *TEST[:3]])
+    page = render_html(report)
+    mistakes = page[page.index("Mistakes, worst first") :]
+    [(start, whole)] = re.findall(
+        r"<details[^>]*><summary>(.*?)</summary>(.*?)</details>", mistakes
+    )
+    assert len(re.sub(r"<[^>]+>", "", start)) < 160 and "3,900 characters" in start
+    assert whole == long  # nothing to escape in it
+    document = json.loads(render_json(report))
+    assert long in [m["text"] for m in document["mistakes"]]
+    weak = train(corpus_examples()[::4], test_size=0)
+    result = compare(single_model, weak, TEST)
+    first = dataclasses.replace(result.disagreements[0], text=long)
+    page = render_comparison_html(dataclasses.replace(result, disagreements=[first]))
+    assert re.search(r"<details[^>]*><summary>[^<]*… <span[^>]*>\(3,900 characters", page)
