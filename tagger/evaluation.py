@@ -138,6 +138,32 @@ class EvaluationReport:
                 )
         return rows
 
+    def confusions(self, top: int = 10) -> list[dict[str, Any]]:
+        """The ``top`` most common mistakes of a single-label model, read off its confusion
+        matrix, most examples first (then the larger share): the ``true`` label, the label
+        ``predicted`` instead (None: no label), how many ``examples`` and what ``share`` of the
+        true label's examples that is. Empty for a multi-label model (it has no matrix).
+
+        >>> matrix = [[8, 2, 0], [3, 1, 1]]  # rows: true a, b; columns: a, b, no label
+        >>> report = EvaluationReport(15, False, *[0.0] * 7, {}, {"labels": ["a", "b"], "matrix": matrix})
+        >>> [(c["true"], c["predicted"], c["examples"], c["share"]) for c in report.confusions()]
+        [('b', 'a', 3, 0.6), ('a', 'b', 2, 0.2), ('b', None, 1, 0.2)]
+        """
+        if not self.confusion:
+            return []
+        labels = self.confusion["labels"]
+        found = []
+        for i, (label, row) in enumerate(zip(labels, self.confusion["matrix"])):
+            for j, count in enumerate(row):
+                if count and i != j:
+                    predicted = labels[j] if j < len(labels) else None
+                    share = count / sum(row)
+                    found.append(
+                        {"true": label, "predicted": predicted, "examples": count, "share": share}
+                    )
+        found.sort(key=lambda c: (-c["examples"], -c["share"]))
+        return found[:top]
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -34,6 +34,7 @@ from .evaluation import (
 
 __all__ = [
     "comparison_rows",
+    "confusion_rows",
     "render_comparison_html",
     "render_comparison_json",
     "render_comparison_markdown",
@@ -437,6 +438,32 @@ def _scores_html(report: EvaluationReport) -> str:
     )
 
 
+CONFUSIONS_HEAD = ["true label", "predicted instead", "examples", "share of the true label"]
+CONFUSIONS_NOTE = (
+    "The most common mistakes: examples of the true label given the other label (or none)."
+)
+
+
+def confusion_rows(report: EvaluationReport) -> list[list[str]]:
+    """The rows of ``report.confusions()`` as text (labels unescaped), as every format shows
+    them: true label, predicted instead (``(none)``: no label), examples, share.
+
+    >>> matrix = [[8, 2, 0], [3, 1, 1]]
+    >>> report = EvaluationReport(15, False, *[0.0] * 7, {}, {"labels": ["a", "b"], "matrix": matrix})
+    >>> confusion_rows(report)[0]
+    ['b', 'a', '3', '60.0%']
+    """
+    return [
+        [
+            c["true"],
+            "(none)" if c["predicted"] is None else c["predicted"],
+            str(c["examples"]),
+            f"{c['share']:.1%}",
+        ]
+        for c in report.confusions()
+    ]
+
+
 RELIABILITY_HEAD = ["score", "pairs", "with the label"]
 RELIABILITY_NOTE = (
     "Every (example, label) pair by the score the label got: how many pairs each score range"
@@ -563,6 +590,12 @@ def render_html(
             "label, (none) for no label. Cells are shaded by their share of the row.</p>"
             + confusion_svg(report.confusion["labels"], report.confusion["matrix"])
         )
+        rows = confusion_rows(report)
+        if rows:
+            charts += (
+                f"<h2>Most common confusions</h2><p class='note'>{CONFUSIONS_NOTE}</p>"
+                + _table(CONFUSIONS_HEAD, [[*map(_e, r[:2]), *r[2:]] for r in rows], (2, 3))
+            )
     else:
         charts = (
             "<h2>Errors per label</h2><p class='note'>Per label: examples that got it rightly "
@@ -669,6 +702,10 @@ def render_markdown(
         ]
         head = ["true \\ predicted", *(_md(x) for x in labels), "(none)"]
         out.append("\n## Confusion matrix\n\n" + _md_table(head, rows))
+        rows = [[_md(r[0]), _md(r[1]), *r[2:]] for r in confusion_rows(report)]
+        if rows:
+            out.append(f"\n## Most common confusions\n\n{CONFUSIONS_NOTE}\n\n")
+            out.append(_md_table(CONFUSIONS_HEAD, rows))
     if report.curves:
         out.append(f"\n## Scores against outcomes\n\n{RELIABILITY_NOTE}\n\n")
         out.append(_md_table(RELIABILITY_HEAD, _reliability_rows(report)))
@@ -702,9 +739,13 @@ def render_json(
     learning_curve: LearningCurve | None = None,
 ) -> str:
     """The report as JSON: ``EvaluationReport.to_dict()`` (the shape ``--output`` always
-    wrote) plus ``reliability``, and ``about``, ``cross_validation`` and ``learning_curve``
+    wrote) plus ``reliability`` and ``confusions`` (the methods' lists), and ``about``, ``cross_validation`` and ``learning_curve``
     when given."""
-    document: dict[str, Any] = {**report.to_dict(), "reliability": report.reliability()}
+    document: dict[str, Any] = {
+        **report.to_dict(),
+        "reliability": report.reliability(),
+        "confusions": report.confusions(),
+    }
     if about:
         document["about"] = dict(about)
     if cross_validation:

@@ -275,6 +275,8 @@ def print_learning_curve(curve: Any) -> None:
 
 def print_report(report: Any, mistakes: int) -> None:
     """An evaluation report: figures, per-label table, confusions, worst mistakes."""
+    from .report import CONFUSIONS_HEAD, confusion_rows
+
     kind = "multi-label" if report.multi_label else "single-label"
     out.print(f"{report.examples} examples, {kind} model", highlight=False)
     accuracy = "exact match" if report.multi_label else "accuracy"
@@ -323,6 +325,20 @@ def print_report(report: Any, mistakes: int) -> None:
         for i, (label, row) in enumerate(zip(labels, report.confusion["matrix"])):
             matrix.add_row(f"{i} {label}", *(str(v) if v else "." for v in row))
         out.print(matrix)
+    elif report.confusion is not None:
+        out.print(
+            f"The confusion matrix of {len(report.confusion['labels'])} labels is too wide for "
+            "a terminal: --report writes it as a heat map, -f json holds it.",
+            highlight=False,
+        )
+    rows = confusion_rows(report)
+    if rows:
+        confusions = Table(title="Most common confusions", title_justify="left")
+        for column in CONFUSIONS_HEAD:
+            confusions.add_column(column, justify="right" if column[0] in "es" else "left")
+        for row in rows:
+            confusions.add_row(*row)
+        out.print(confusions)
     if report.mistakes and mistakes:
         worst = Table(
             title=f"Worst {min(mistakes, len(report.mistakes))} mistakes", title_justify="left"

@@ -122,7 +122,11 @@ def test_markdown_and_json_carry_the_same_figures(single_model):
             assert expected in text
     assert "芯片 \\<b>" in text and "价格 \\| 芯片" in text  # no tags, no broken table
     assert text.count("\n| ") >= len(report.per_label) + 2
-    document = {**report.to_dict(), "reliability": report.reliability()}
+    document = {
+        **report.to_dict(),
+        "reliability": report.reliability(),
+        "confusions": report.confusions(),
+    }
     assert json.loads(render_json(report)) == json.loads(json.dumps(document))
     assert "## Scores against outcomes" in text
     for r in report.reliability():
@@ -389,3 +393,39 @@ def test_long_texts_are_folded_in_html_tables_and_whole_in_json(single_model):
     first = dataclasses.replace(result.disagreements[0], text=long)
     page = render_comparison_html(dataclasses.replace(result, disagreements=[first]))
     assert re.search(r"<details[^>]*><summary>[^<]*… <span[^>]*>\(3,900 characters", page)
+
+
+def test_every_format_lists_the_most_common_confusions(single_model, capsys):
+    from tagger.evaluation import EvaluationReport
+    from tagger.terminal import print_report
+
+    report = evaluate(single_model, TEST)
+    expected = [  # off the diagonal of the confusion matrix, most first
+        (report.confusion["labels"][i], ([*report.confusion["labels"], None])[j], n)
+        for i, row in enumerate(report.confusion["matrix"])
+        for j, n in enumerate(row)
+        if n and i != j
+    ]
+    found = [(c["true"], c["predicted"], c["examples"]) for c in report.confusions()]
+    assert sorted(found) == sorted(expected) and found[0][2] == max(n for *_, n in expected)
+    assert json.loads(render_json(report))["confusions"] == report.confusions()
+    first = next(c for c in report.confusions() if c["true"] != HOSTILE)  # nothing to escape
+    row = f"{first['true']} | {first['predicted']} | {first['examples']} | {first['share']:.1%}"
+    assert "## Most common confusions" in render_markdown(report) and row in render_markdown(report)
+    page = render_html(report)
+    assert "Most common confusions" in page and f"<td>{html.escape(first['true'])}</td>" in page
+    print_report(report, 0)
+    assert re.search(
+        rf"{re.escape(first['true'])} +│ {first['predicted']} +│ +{first['examples']} │",
+        capsys.readouterr().out,
+    )
+    # a matrix too wide for a terminal is left out, its confusions are not
+    labels = [f"label{i:02d}" for i in range(25)]
+    matrix = [[5 if j == i else 0 for j in range(26)] for i in range(25)]
+    matrix[3][7] = 4
+    wide = EvaluationReport(129, False, *[0.9] * 7, {}, {"labels": labels, "matrix": matrix})
+    print_report(wide, 0)
+    printed = capsys.readouterr().out
+    assert "too wide for a terminal" in printed and re.search(
+        r"label03 +│ label07 +│ +4 │ +44\.4% │", printed
+    )
