@@ -35,6 +35,7 @@ from .evaluation import (
 __all__ = [
     "comparison_rows",
     "confusion_rows",
+    "glossary",
     "render_comparison_html",
     "render_comparison_json",
     "render_comparison_markdown",
@@ -362,6 +363,56 @@ def _table(
     )
 
 
+def glossary(multi_label: bool) -> list[tuple[str, str]]:
+    """What the terms of the reports mean, for a reader who is no machine-learning engineer:
+    (term, meaning) pairs, the first about accuracy or, for ``multi_label`` models, exact match.
+
+    >>> glossary(True)[0]
+    ('exact match', 'the share of examples given exactly their labels, no more and no fewer')
+    """
+    if multi_label:
+        first = (
+            "exact match",
+            "the share of examples given exactly their labels, no more and no fewer",
+        )
+    else:
+        first = ("accuracy", "the share of examples given their label")
+    terms = [
+        first,
+        ("support", "how many examples have the label in the data"),
+        ("precision", "of the examples given the label, the share that have it"),
+        ("recall", "of the examples that have the label, the share given it"),
+        ("F1", "one figure of precision and recall together (their harmonic mean)"),
+        ("tp, fp, fn", "examples given the label rightly, given it wrongly, and missing it"),
+        ("micro", "counted over every (example, label) decision, so frequent labels weigh most"),
+        ("macro", "the mean over labels, so every label weighs the same"),
+        ("–", "no figure: recall of a label no example has; precision and F1 if also never given"),
+    ]
+    if multi_label:
+        terms.append(("threshold", "the score a label needs to be given"))
+    terms.append(
+        (
+            "severity",
+            "of a mistake: the score of its most confident wrong label, or one minus the score "
+            "of its most surely missed label",
+        )
+    )
+    return terms
+
+
+def _glossary_html(multi_label: bool) -> str:
+    rows = "".join(
+        f"<dt>{_e(term)}</dt><dd>{_e(text)}</dd>" for term, text in glossary(multi_label)
+    )
+    return f"<h2>What the figures mean</h2><dl class='about'>{rows}</dl>"
+
+
+def _glossary_markdown(multi_label: bool) -> str:
+    return "\n## What the figures mean\n\n" + "".join(
+        f"- **{_md(term)}**: {_md(text)}\n" for term, text in glossary(multi_label)
+    )
+
+
 def _cards(report: EvaluationReport, cv: CrossValidation | None) -> str:
     figures = cv.summary if cv else report.headline()
     cards = []
@@ -607,6 +658,7 @@ def render_html(
         [
             _about(title, about),
             "<h2>Summary</h2>" + _cards(report, cross_validation),
+            _glossary_html(report.multi_label),
             _cross_validation_html(report, cross_validation) if cross_validation else "",
             _labels_html(report),
             charts,
@@ -675,6 +727,7 @@ def render_markdown(
             value += f" ± {_f(figures[key + '_std'], 4)}"
         rows.append([name, value])
     out.append("\n## Summary\n\n" + _md_table(["figure", "value"], rows))
+    out.append(_glossary_markdown(report.multi_label))
     if cross_validation:
         out.append(
             f"\n{_md(cross_validation.summary['method'])}: mean ± spread over the folds; the "
@@ -860,6 +913,7 @@ def render_comparison_markdown(
     out.append(f"{comparison.a.examples}\n")
     out += [f"- warning: {_md(warning)}\n" for warning in comparison.warnings]
     out.append("\n" + _md_table(["figure", "A", "B", "B - A"], figures))
+    out.append(_glossary_markdown(comparison.a.multi_label))
     chance = comparison.significance
     out.append(f"\n## {CHANCE}\n\n")
     out += [f"- {line}\n" for line in significance_lines(chance, comparison.a.multi_label)]
@@ -916,6 +970,7 @@ def render_comparison_html(
                 | ({"warnings": " ".join(comparison.warnings)} if comparison.warnings else {}),
             ),
             "<h2>Figures</h2>" + _table(["figure", "A", "B", "B - A"], figures, (1, 2, 3)),
+            _glossary_html(comparison.a.multi_label),
             f"<h2>{CHANCE}</h2><ul class='chance'>"
             + "".join(
                 f"<li>{_e(line)}</li>"

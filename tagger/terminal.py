@@ -273,6 +273,16 @@ def print_learning_curve(curve: Any) -> None:
     out.print(table)
 
 
+LEGEND = (
+    "support: examples that have the label; precision: share of those given it that have it; "
+    "recall: share of those that have it given it; F1: the two in one figure; tp/fp/fn: given "
+    "rightly/wrongly, missed; micro: over every decision; macro: the mean over labels; -: no "
+    "example has the label"
+)
+"""The terms of the per-label table and the figures, in short (the reports say it at length:
+``tagger.report.glossary``)."""
+
+
 def print_report(report: Any, mistakes: int) -> None:
     """An evaluation report: figures, per-label table, confusions, worst mistakes."""
     from .report import CONFUSIONS_HEAD, confusion_rows
@@ -300,6 +310,7 @@ def print_report(report: Any, mistakes: int) -> None:
             *([] if not report.thresholds else ["-" if cut is None else f"{cut:.2f}"]),
         )
     out.print(table)
+    out.print(LEGEND, style="dim", highlight=False)
     if report.multi_label:
         out.print(f"{report.no_label} of {report.examples} examples got no label.", highlight=False)
     outcomes = Table(

@@ -429,3 +429,20 @@ def test_every_format_lists_the_most_common_confusions(single_model, capsys):
     assert "too wide for a terminal" in printed and re.search(
         r"label03 +│ label07 +│ +4 │ +44\.4% │", printed
     )
+
+
+def test_reports_say_what_their_terms_mean(single_model, multi_model, capsys):
+    from tagger.terminal import print_report
+
+    single, multi = evaluate(single_model, TEST), evaluate(multi_model, TEST[:4])
+    for report, first in ((single, "accuracy"), (multi, "exact match")):
+        markdown, page = render_markdown(report), render_html(report)
+        assert "## What the figures mean" in markdown and "What the figures mean" in page
+        for term in (first, "support", "precision", "recall", "F1", "micro", "macro"):
+            assert f"- **{term}**: " in markdown and f"<dt>{html.escape(term)}</dt><dd>" in page
+        assert ("**threshold**" in markdown) == report.multi_label
+        print_report(report, 0)
+        assert "support: examples that have the label" in capsys.readouterr().out
+    result = compare(single_model, single_model, TEST)
+    assert "- **support**: " in render_comparison_markdown(result)
+    assert "<dt>support</dt>" in render_comparison_html(result)
