@@ -36,6 +36,7 @@ __all__ = [
     "comparison_rows",
     "confusion_rows",
     "glossary",
+    "model_facts",
     "render_comparison_html",
     "render_comparison_json",
     "render_comparison_markdown",
@@ -332,6 +333,25 @@ def _page(title: str, sections: Sequence[str]) -> str:
         f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
         + "\n".join(s for s in sections if s)
         + f'\n<footer class="note">Made by tagger {_e(__version__)}.</footer>\n</body>\n</html>\n'
+    )
+
+
+def model_facts(card: Mapping[str, Any] | None) -> str:
+    """What a model card says of where a model came from, on a line for a report's header:
+    when it was trained, on how much data from which files, its labels and tagger's version.
+
+    >>> card = {"created": "2026-05-01T09:30:00+00:00", "labels": {"a": 3, "b": 4},
+    ...         "data": {"examples": 7, "files": ["train.jsonl"]}, "versions": {"tagger": "0.1.0"}}
+    >>> model_facts(card)
+    '2026-05-01T09:30:00+00:00 on 7 examples (train.jsonl), 2 labels, tagger 0.1.0'
+    """
+    card = card or {}
+    data = card.get("data") or {}
+    files = ", ".join(data.get("files") or []) or "?"
+    version = (card.get("versions") or {}).get("tagger", "?")
+    return (
+        f"{card.get('created', '?')} on {data.get('examples', '?')} examples ({files}), "
+        f"{len(card.get('labels') or {})} labels, tagger {version}"
     )
 
 
@@ -904,13 +924,18 @@ def significance_note(significance: Significance) -> str:
 
 
 def render_comparison_markdown(
-    comparison: Comparison, names: Sequence[str] = ("A", "B"), disagreements: int = 20
+    comparison: Comparison,
+    names: Sequence[str] = ("A", "B"),
+    disagreements: int = 20,
+    about: Mapping[str, Any] | None = None,
 ) -> str:
-    """Two models side by side as Markdown: figures, per-label F1, where they disagree."""
+    """Two models side by side as Markdown: figures, per-label F1, where they disagree.
+    ``about`` adds lines to the header (``{"data": "test.jsonl"}``)."""
     figures, per_label = comparison_rows(comparison)
     a, b = (_md(n) for n in names)
-    out = [f"# Comparison: {a} vs {b}\n\n- A: {a}\n- B: {b}\n- examples: "]
-    out.append(f"{comparison.a.examples}\n")
+    out = [f"# Comparison: {a} vs {b}\n\n- A: {a}\n- B: {b}\n"]
+    out += [f"- {_md(k)}: {_md(v)}\n" for k, v in (about or {}).items()]
+    out.append(f"- examples: {comparison.a.examples}\n")
     out += [f"- warning: {_md(warning)}\n" for warning in comparison.warnings]
     out.append("\n" + _md_table(["figure", "A", "B", "B - A"], figures))
     out.append(_glossary_markdown(comparison.a.multi_label))
@@ -938,19 +963,30 @@ def render_comparison_markdown(
     return "".join(out)
 
 
-def render_comparison_json(comparison: Comparison, names: Sequence[str] = ("A", "B")) -> str:
-    """The comparison as JSON, with the models' names under ``models`` and under
-    ``significance``, the plain-words ``reading`` of its figures."""
-    document = {"models": {"a": names[0], "b": names[1]}, **comparison.to_dict()}
+def render_comparison_json(
+    comparison: Comparison,
+    names: Sequence[str] = ("A", "B"),
+    about: Mapping[str, Any] | None = None,
+) -> str:
+    """The comparison as JSON, with the models' names under ``models``, ``about`` when
+    given, and under ``significance``, the plain-words ``reading`` of its figures."""
+    document: dict[str, Any] = {"models": {"a": names[0], "b": names[1]}}
+    if about:
+        document["about"] = dict(about)
+    document.update(comparison.to_dict())
     chance = comparison.significance
     document["significance"]["reading"] = significance_lines(chance, comparison.a.multi_label)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def render_comparison_html(
-    comparison: Comparison, names: Sequence[str] = ("A", "B"), title: str = "tagger comparison"
+    comparison: Comparison,
+    names: Sequence[str] = ("A", "B"),
+    title: str = "tagger comparison",
+    about: Mapping[str, Any] | None = None,
 ) -> str:
-    """Two models side by side as one self-contained HTML page."""
+    """Two models side by side as one self-contained HTML page; ``about`` adds lines to its
+    header."""
     figures, per_label = comparison_rows(comparison)
     rows = [
         [
@@ -966,7 +1002,7 @@ def render_comparison_html(
         [
             _about(
                 title,
-                {"A": names[0], "B": names[1], "examples": comparison.a.examples}
+                {"A": names[0], "B": names[1], **(about or {}), "examples": comparison.a.examples}
                 | ({"warnings": " ".join(comparison.warnings)} if comparison.warnings else {}),
             ),
             "<h2>Figures</h2>" + _table(["figure", "A", "B", "B - A"], figures, (1, 2, 3)),

@@ -446,3 +446,22 @@ def test_reports_say_what_their_terms_mean(single_model, multi_model, capsys):
     result = compare(single_model, single_model, TEST)
     assert "- **support**: " in render_comparison_markdown(result)
     assert "<dt>support</dt>" in render_comparison_html(result)
+
+
+def test_reports_say_when_and_from_what_model_they_were_made(tmp_path, data_file, saved_model):
+    card = json.loads(saved_model.with_name(saved_model.name + ".card.json").read_text("utf-8"))
+    trained = f"{card['created']} on {card['data']['examples']} examples"
+    out = tmp_path / "r.json"
+    assert invoke("evaluate", data_file, "-m", saved_model, "-o", out).exit_code == 0
+    about = json.loads(out.read_text(encoding="utf-8"))["about"]
+    assert about["model trained"].startswith(trained)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", about["evaluated"])
+    markdown = invoke("evaluate", data_file, "-m", saved_model, "-f", "markdown").output
+    assert f"- model trained: {trained}" in markdown and "- evaluated: " in markdown
+    page = tmp_path / "c.html"
+    args = ["compare", saved_model, saved_model, "-d", data_file, "-f", "json", "--report", page]
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    about = json.loads(result.stdout)["about"]
+    assert about["A trained"].startswith(trained) and about["data"] == str(data_file)
+    assert "compared" in about and f"<dt>B trained</dt><dd>{trained}" in page.read_text("utf-8")
