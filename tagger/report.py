@@ -26,6 +26,7 @@ from .evaluation import (
     BINS,
     Comparison,
     CrossValidation,
+    Disagreement,
     EvaluationReport,
     LearningCurve,
     Mistake,
@@ -45,6 +46,7 @@ __all__ = [
     "render_markdown",
     "significance_lines",
     "significance_note",
+    "where",
 ]
 
 FIGURES = (
@@ -587,6 +589,18 @@ def _text_cell(text: str) -> str:
     )
 
 
+def where(item: Mistake | Disagreement) -> str:
+    """Where a mistake's or disagreement's example is: ``file:line`` (the line it starts on),
+    the file alone when no line is known, empty when neither is.
+
+    >>> where(Mistake("云", ["a"], ["b"], {}, 1.0, "test.jsonl", 4))
+    'test.jsonl:4'
+    """
+    if not item.source:
+        return ""
+    return f"{item.source}:{item.line}" if item.line else item.source
+
+
 def _mistakes_html(mistakes: Sequence[Mistake], accuracy: float) -> str:
     if not mistakes:  # none made, or none kept (evaluate's max_mistakes=0)
         if accuracy < 1:
@@ -595,7 +609,6 @@ def _mistakes_html(mistakes: Sequence[Mistake], accuracy: float) -> str:
     rows = []
     for i, m in enumerate(mistakes):
         scores = ", ".join(f"{_e(k)} {v:.2f}" for k, v in m.scores.items())
-        where = f"{m.source}:{m.line}" if m.source else ""
         rows.append(
             [
                 str(i + 1),
@@ -603,7 +616,7 @@ def _mistakes_html(mistakes: Sequence[Mistake], accuracy: float) -> str:
                 _labels_cell(m.true, m.predicted, "missed"),
                 _labels_cell(m.predicted, m.true, "wrong"),
                 scores,
-                _e(where),
+                _e(where(m)),
                 _text_cell(m.text),
             ]
         )
@@ -793,13 +806,14 @@ def render_markdown(
                 _md(", ".join(m.true) or "–"),
                 _md(", ".join(m.predicted) or "–"),
                 _md(", ".join(f"{k} {v:.2f}" for k, v in list(m.scores.items())[:3])),
+                _md(where(m)),
                 _md(_excerpt(m.text)),
             ]
             for m in shown
         ]
         out.append(
             f"\n## Worst {len(shown)} mistakes\n\n"
-            + _md_table(["severity", "true", "predicted", "top scores", "text"], rows)
+            + _md_table(["severity", "true", "predicted", "top scores", "source", "text"], rows)
         )
     return "".join(out)
 
@@ -954,12 +968,13 @@ def render_comparison_markdown(
             _md(", ".join(d.true) or "–"),
             _md(", ".join(d.a) or "–"),
             _md(", ".join(d.b) or "–"),
+            _md(where(d)),
             _md(_excerpt(d.text)),
         ]
         for d in comparison.disagreements[:disagreements]
     ]
     if rows:
-        out.append(_md_table(["true", "A", "B", "text"], rows))
+        out.append(_md_table(["true", "A", "B", "source", "text"], rows))
     return "".join(out)
 
 
@@ -993,6 +1008,7 @@ def render_comparison_html(
             _e(", ".join(d.true) or "–"),
             _labels_cell(d.a, d.true, "wrong"),
             _labels_cell(d.b, d.true, "wrong"),
+            _e(where(d)),
             _text_cell(d.text),
         ]
         for d in comparison.disagreements
@@ -1025,7 +1041,7 @@ def render_comparison_html(
             + (
                 f"<p>Only A exactly right on {comparison.a_only}, only B on "
                 f"{comparison.b_only}. Examples one model gets right come first.</p>"
-                + _table(["true", "A", "B", "text"], rows, cls="texts")
+                + _table(["true", "A", "B", "source", "text"], rows, cls="texts")
                 if rows
                 else "<p>None: the models choose the same labels for every example.</p>"
             ),

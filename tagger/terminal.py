@@ -285,7 +285,7 @@ LEGEND = (
 
 def print_report(report: Any, mistakes: int) -> None:
     """An evaluation report: figures, per-label table, confusions, worst mistakes."""
-    from .report import CONFUSIONS_HEAD, confusion_rows
+    from .report import CONFUSIONS_HEAD, confusion_rows, where
 
     kind = "multi-label" if report.multi_label else "single-label"
     out.print(f"{report.examples} examples, {kind} model", highlight=False)
@@ -354,7 +354,7 @@ def print_report(report: Any, mistakes: int) -> None:
         worst = Table(
             title=f"Worst {min(mistakes, len(report.mistakes))} mistakes", title_justify="left"
         )
-        for column in ("true", "predicted", "top scores", "text"):
+        for column in ("true", "predicted", "top scores", "source", "text"):
             worst.add_column(column)
         for m in report.mistakes[:mistakes]:
             scores = ", ".join(f"{k} {v:.2f}" for k, v in list(m.scores.items())[:3])
@@ -362,6 +362,7 @@ def print_report(report: Any, mistakes: int) -> None:
                 ", ".join(m.true) or "-",
                 ", ".join(m.predicted) or "-",
                 scores,
+                where(m),
                 excerpt(m.text, 40),
             )
         out.print(worst)
@@ -370,7 +371,7 @@ def print_report(report: Any, mistakes: int) -> None:
 def print_comparison(result: Any, names: tuple[str, str], disagreements: int) -> None:
     """Two models' figures side by side, whether their differences could be chance, and the
     examples they label differently."""
-    from .report import CHANCE, comparison_rows, significance_lines, significance_note
+    from .report import CHANCE, comparison_rows, significance_lines, significance_note, where
 
     figures, per_label = comparison_rows(result)
     out.print(f"A: {names[0]}\nB: {names[1]}\n{result.a.examples} examples", highlight=False)
@@ -396,13 +397,14 @@ def print_comparison(result: Any, names: tuple[str, str], disagreements: int) ->
     )
     if result.disagreements and disagreements:
         table = Table(title="Disagreements", title_justify="left")
-        for column in ("true", "A", "B", "text"):
+        for column in ("true", "A", "B", "source", "text"):
             table.add_column(column)
         for d in result.disagreements[:disagreements]:
             table.add_row(
                 ", ".join(d.true) or "-",
                 ", ".join(d.a) or "-",
                 ", ".join(d.b) or "-",
+                where(d),
                 excerpt(d.text),
             )
         out.print(table)

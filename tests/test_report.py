@@ -465,3 +465,26 @@ def test_reports_say_when_and_from_what_model_they_were_made(tmp_path, data_file
     about = json.loads(result.stdout)["about"]
     assert about["A trained"].startswith(trained) and about["data"] == str(data_file)
     assert "compared" in about and f"<dt>B trained</dt><dd>{trained}" in page.read_text("utf-8")
+
+
+def test_every_format_says_where_a_mistake_or_disagreement_is(single_model, capsys):
+    from tagger.terminal import print_comparison, print_report
+
+    report = evaluate(single_model, TEST)
+    places = [f"{m.source}:{m.line}" for m in report.mistakes]
+    assert places and all(p.startswith("test.jsonl:") for p in places)
+    markdown, page = render_markdown(report), render_html(report)
+    assert "| source | text |" in markdown
+    print_report(report, 10)
+    printed = capsys.readouterr().out
+    for place in places:
+        assert f"| {place} |" in markdown and f"<td>{place}</td>" in page and place in printed
+    weak = train(corpus_examples()[::4], test_size=0)
+    result = compare(single_model, weak, TEST)
+    places = [f"{d.source}:{d.line}" for d in result.disagreements]
+    assert places
+    markdown, page = render_comparison_markdown(result), render_comparison_html(result)
+    print_comparison(result, ("a", "b"), 10)
+    printed = capsys.readouterr().out
+    for place in places:
+        assert f"| {place} |" in markdown and f"<td>{place}</td>" in page and place in printed
