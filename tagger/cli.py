@@ -1099,7 +1099,7 @@ def _render_evaluation(
         _emit(render_json(result, **extras), output)
         return
     if cross is not None:
-        print_cross_validation(cross.summary)
+        print_cross_validation(cross.summary, result.multi_label)
     print_report(result, mistakes)
     if curve is not None:
         print_learning_curve(curve)

@@ -245,16 +245,21 @@ def evidence_text(segment: Any, label: str) -> str:
     return "; ".join(term for term, _ in (segment.evidence or {}).get(label, []))
 
 
-def print_cross_validation(summary: dict[str, Any]) -> None:
-    """Mean and spread of the figures over cross-validation folds."""
+def print_cross_validation(summary: dict[str, Any], multi_label: bool = False) -> None:
+    """Mean and spread of the figures over cross-validation folds: the seven figures of the
+    reports, under their names (accuracy is exact match for ``multi_label`` models)."""
+    from .report import FIGURES
+
     table = Table(
         title=f"{summary['method']} on {summary['examples']} examples (mean ± spread)",
         title_justify="left",
     )
     for column in ("figure", "mean", "spread"):
         table.add_column(column, justify="left" if column == "figure" else "right")
-    for key in ("accuracy", "micro_precision", "micro_recall", "micro_f1", "macro_f1"):
-        table.add_row(key, f"{summary[key]:.4f}", f"± {summary[key + '_std']:.4f}")
+    for key, name in FIGURES:
+        if key == "accuracy" and multi_label:
+            name = "exact match"
+        table.add_row(name, f"{summary[key]:.4f}", f"± {summary[key + '_std']:.4f}")
     out.print(table)
     out.print("Out-of-fold predictions, pooled:", highlight=False)
 

@@ -488,3 +488,19 @@ def test_every_format_says_where_a_mistake_or_disagreement_is(single_model, caps
     printed = capsys.readouterr().out
     for place in places:
         assert f"| {place} |" in markdown and f"<td>{place}</td>" in page and place in printed
+
+
+def test_the_cross_validation_table_has_the_figures_of_the_reports(capsys):
+    from tagger.evaluation import HEADLINE
+    from tagger.terminal import print_cross_validation
+
+    summary = {"method": "2-fold cross-validation", "examples": 9}
+    for i, key in enumerate(HEADLINE):
+        summary |= {key: i / 10, f"{key}_std": i / 100}
+    print_cross_validation(summary, multi_label=True)
+    printed = capsys.readouterr().out
+    names = ["exact match", "micro precision", "micro recall", "micro F1"]
+    names += ["macro precision", "macro recall", "macro F1"]
+    for i, name in enumerate(names):
+        assert re.search(rf"{name} +│ +{i / 10:.4f} │ +± {i / 100:.4f}", printed), name
+    assert "accuracy" not in printed
