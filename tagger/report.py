@@ -306,7 +306,7 @@ def learning_curve_svg(curve: LearningCurve) -> str:
 
 def comparison_svg(a: EvaluationReport, b: EvaluationReport, names: Sequence[str]) -> str:
     """Per-label F1 of two reports as paired horizontal bars."""
-    labels = list(dict.fromkeys([*a.per_label, *b.per_label]))
+    labels = _compared_labels(a, b)
     left = max([_width(x) for x in labels] + [40]) + 12
     plot, bar = 300, 9
     body = []
@@ -845,9 +845,16 @@ def render_json(
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def _compared_labels(a: EvaluationReport, b: EvaluationReport) -> list[str]:
+    """The labels of two reports, most supported first, as evaluate's per-label tables."""
+    labels = list(dict.fromkeys([*a.per_label, *b.per_label]))
+    support = {x: (a.per_label.get(x) or b.per_label[x])["support"] for x in labels}
+    return sorted(labels, key=lambda x: -support[x])
+
+
 def comparison_rows(comparison: Comparison) -> tuple[list[list[str]], list[list[str]]]:
     """Rows of the figures (figure, A, B, B - A) and of the per-label F1 (label, support, A,
-    B, B - A) of a comparison, as text."""
+    B, B - A; the most supported labels first) of a comparison, as text."""
     a, b = comparison.a, comparison.b
     figures = []
     for key, name in FIGURES:
@@ -855,7 +862,7 @@ def comparison_rows(comparison: Comparison) -> tuple[list[list[str]], list[list[
         if key == "accuracy" and a.multi_label:
             name = "exact match"
         figures.append([name, _f(va, 4), _f(vb, 4), f"{vb - va:+.4f}"])
-    labels = list(dict.fromkeys([*a.per_label, *b.per_label]))
+    labels = _compared_labels(a, b)
     per_label = []
     for label in labels:
         ra, rb = a.per_label.get(label, {}), b.per_label.get(label, {})

@@ -504,3 +504,18 @@ def test_the_cross_validation_table_has_the_figures_of_the_reports(capsys):
     for i, name in enumerate(names):
         assert re.search(rf"{name} +│ +{i / 10:.4f} │ +± {i / 100:.4f}", printed), name
     assert "accuracy" not in printed
+
+
+def test_comparisons_list_labels_most_supported_first_as_evaluate_does(single_model):
+    data = [*TEST, Example("阿里云发布新的云数据库", ("cloud",)), Example("云厂商降价", ("cloud",))]
+    weak = train(corpus_examples()[::4], test_size=0)
+    result = compare(single_model, weak, data)
+    rows = comparison_rows(result)[1]
+    supports = [int(r[1]) for r in rows]
+    assert supports == sorted(supports, reverse=True) and rows[0][0] == "cloud"
+    order = sorted(result.a.per_label, key=lambda x: -result.a.per_label[x]["support"])
+    assert [r[0] for r in rows] == order
+    page = render_comparison_html(result)
+    [chart] = [img for img in svgs(page) if img.get("aria-label") == "Per-label F1"]
+    drawn = [t.text for t in chart.iter("text") if t.text in order]
+    assert drawn == order
