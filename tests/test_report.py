@@ -519,3 +519,34 @@ def test_comparisons_list_labels_most_supported_first_as_evaluate_does(single_mo
     [chart] = [img for img in svgs(page) if img.get("aria-label") == "Per-label F1"]
     drawn = [t.text for t in chart.iter("text") if t.text in order]
     assert drawn == order
+
+
+def test_the_readme_names_every_key_of_the_json_report(single_model, multi_model):
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("The JSON report of `tagger evaluate`") :]
+    section = section[: section.index("\n\n", section.index("- with `--cv`"))]
+    examples = corpus_examples(multi_label=True)
+    cv = cross_validation(examples, lambda part: multi_model, folds=2)
+    curve = learning_curve(examples, lambda part: multi_model, fractions=(1.0,), folds=2)
+    about = {"data": "d", "model": "m", "model trained": "t", "evaluated": "e", "warnings": "w"}
+    documents = [
+        json.loads(render_json(cv.report, about=about, cross_validation=cv, learning_curve=curve)),
+        json.loads(render_json(evaluate(single_model, TEST))),
+    ]
+    keys = set()
+    for document in documents:
+        keys |= set(document) | set(document.get("about", ()))
+        keys |= {k for row in document["per_label"].values() for k in row}
+        keys |= {k for m in document["mistakes"] for k in m}
+        keys |= {k for c in document["confusions"] for k in c}
+        keys |= {k for r in document["reliability"] for k in r}
+        keys |= {k for c in document["curves"].values() for k in c}
+        keys |= {k for k in document.get("cross_validation", {}) if not k.endswith("_std")}
+        keys |= set(document.get("learning_curve", {}))
+        for point in document.get("learning_curve", {}).get("points", []):
+            keys |= {k for k in point if not k.endswith("_std")}
+    keys |= set(documents[1]["confusion"])
+    missing = sorted(k for k in keys if f"`{k}`" not in section)
+    assert not missing, missing
