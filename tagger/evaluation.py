@@ -103,6 +103,9 @@ class EvaluationReport:
     the data lacks has no recall (None), nor precision and F1 when never chosen either, and the
     macro averages leave these out; a label never chosen but in the data has precision 0."""
     confusion: dict[str, Any] | None = None
+    """Single-label models: ``labels`` and ``matrix``, a row per true label (an example with
+    several counts under its first) and a last row for examples without a label when there
+    are any, a column per predicted label and a last one for no label."""
     mistakes: list[Mistake] = field(default_factory=list)
     thresholds: dict[str, float] = field(default_factory=dict)
     """The decision threshold of each label (multi-label models, or an override)."""
@@ -141,8 +144,9 @@ class EvaluationReport:
     def confusions(self, top: int = 10) -> list[dict[str, Any]]:
         """The ``top`` most common mistakes of a single-label model, read off its confusion
         matrix, most examples first (then the larger share): the ``true`` label, the label
-        ``predicted`` instead (None: no label), how many ``examples`` and what ``share`` of the
-        true label's examples that is. Empty for a multi-label model (it has no matrix).
+        ``predicted`` instead, how many ``examples`` and what ``share`` of the true label's
+        examples that is (None for a label: no label). Empty for a multi-label model (it has
+        no matrix).
 
         >>> matrix = [[8, 2, 0], [3, 1, 1]]  # rows: true a, b; columns: a, b, no label
         >>> report = EvaluationReport(15, False, *[0.0] * 7, {}, {"labels": ["a", "b"], "matrix": matrix})
@@ -151,12 +155,12 @@ class EvaluationReport:
         """
         if not self.confusion:
             return []
-        labels = self.confusion["labels"]
+        labels = [*self.confusion["labels"], None]
         found = []
         for i, (label, row) in enumerate(zip(labels, self.confusion["matrix"])):
             for j, count in enumerate(row):
                 if count and i != j:
-                    predicted = labels[j] if j < len(labels) else None
+                    predicted = labels[j]
                     share = count / sum(row)
                     found.append(
                         {"true": label, "predicted": predicted, "examples": count, "share": share}
@@ -323,11 +327,13 @@ def _report(
     n = len(examples)
     exact = sum(set(t) == set(p) for t, p in zip(truth, predicted))
     confusion = None
-    if not multi_label:
-        matrix = np.zeros((len(labels), len(labels) + 1), dtype=int)  # last column: no label
+    if not multi_label:  # the last row and column: no label
+        matrix = np.zeros((len(labels) + 1, len(labels) + 1), dtype=int)
         for true, pred in zip(truth, predicted):
-            if true:
-                matrix[index[true[0]], index[pred[0]] if pred else len(labels)] += 1
+            none = len(labels)
+            matrix[index[true[0]] if true else none, index[pred[0]] if pred else none] += 1
+        if not matrix[-1].any():  # every example has a label
+            matrix = matrix[:-1]
         confusion = {"labels": labels, "matrix": matrix.tolist()}
     mistakes = _mistakes(examples, truth, predicted, scores, score_labels)[:max_mistakes]
     return EvaluationReport(

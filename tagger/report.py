@@ -137,7 +137,8 @@ def _mix(share: float, color: tuple[int, int, int]) -> str:
 
 
 def confusion_svg(labels: Sequence[str], matrix: Sequence[Sequence[int]]) -> str:
-    """A heat map of a confusion matrix (rows: true labels; columns: predicted, then none).
+    """A heat map of a confusion matrix (rows: true labels, then none when there is such a row;
+    columns: predicted, then none).
 
     Cells are shaded by their share of the row: blue on the diagonal, red elsewhere.
     """
@@ -151,7 +152,7 @@ def confusion_svg(labels: Sequence[str], matrix: Sequence[Sequence[int]]) -> str
         body.append(
             _text(x, top - 6, name, extra=f' transform="rotate(-45 {x:.1f} {top - 6:.1f})"')
         )
-    for i, (name, row) in enumerate(zip(labels, matrix)):
+    for i, (name, row) in enumerate(zip(columns, matrix)):  # a last row: no true label
         y = top + i * cell
         body.append(_text(left - 6, y + cell / 2 + 4, name, "end"))
         total = sum(row) or 1
@@ -173,7 +174,7 @@ def confusion_svg(labels: Sequence[str], matrix: Sequence[Sequence[int]]) -> str
                     )
                 )
     width = left + len(columns) * cell + longest * 0.72
-    height = top + len(labels) * cell + 8
+    height = top + len(matrix) * cell + 8
     return _svg(width, height, "Confusion matrix", body)
 
 
@@ -528,7 +529,7 @@ def confusion_rows(report: EvaluationReport) -> list[list[str]]:
     """
     return [
         [
-            c["true"],
+            "(none)" if c["true"] is None else c["true"],
             "(none)" if c["predicted"] is None else c["predicted"],
             str(c["examples"]),
             f"{c['share']:.1%}",
@@ -671,7 +672,7 @@ def render_html(
     if report.confusion:
         charts = (
             "<h2>Confusion matrix</h2><p class='note'>Rows: true label; columns: predicted "
-            "label, (none) for no label. Cells are shaded by their share of the row.</p>"
+            "label; (none): no label. Cells are shaded by their share of the row.</p>"
             + confusion_svg(report.confusion["labels"], report.confusion["matrix"])
         )
         rows = confusion_rows(report)
@@ -784,7 +785,7 @@ def render_markdown(
         labels = report.confusion["labels"]
         rows = [
             [_md(label), *(str(x) for x in row)]
-            for label, row in zip(labels, report.confusion["matrix"])
+            for label, row in zip([*labels, "(none)"], report.confusion["matrix"])
         ]
         head = ["true \\ predicted", *(_md(x) for x in labels), "(none)"]
         out.append("\n## Confusion matrix\n\n" + _md_table(head, rows))

@@ -338,8 +338,9 @@ def print_report(report: Any, mistakes: int) -> None:
         for i, _ in enumerate(labels):
             matrix.add_column(str(i), justify="right")
         matrix.add_column("none", justify="right")
-        for i, (label, row) in enumerate(zip(labels, report.confusion["matrix"])):
-            matrix.add_row(f"{i} {label}", *(str(v) if v else "." for v in row))
+        names = [f"{i} {label}" for i, label in enumerate(labels)] + ["none"]
+        for name, row in zip(names, report.confusion["matrix"]):  # a last row: no true label
+            matrix.add_row(name, *(str(v) if v else "." for v in row))
         out.print(matrix)
     elif report.confusion is not None:
         out.print(

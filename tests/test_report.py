@@ -550,3 +550,18 @@ def test_the_readme_names_every_key_of_the_json_report(single_model, multi_model
     keys |= set(documents[1]["confusion"])
     missing = sorted(k for k in keys if f"`{k}`" not in section)
     assert not missing, missing
+
+
+def test_every_format_shows_the_row_of_examples_without_a_label(single_model, capsys):
+    from tagger.terminal import print_report
+
+    report = evaluate(single_model, [*TEST[:3], Example("他周末去公园散步", ())])
+    given = report.mistakes[0].predicted[0]
+    assert f"| (none) | {given} | 1 | 100.0% |" in render_markdown(report)
+    assert re.search(r"\n\| \(none\) \|( \d \|)+\n", render_markdown(report))  # matrix row
+    [chart] = [
+        img for img in svgs(render_html(report)) if img.get("aria-label") == "Confusion matrix"
+    ]
+    assert [t.text for t in chart.iter("text")].count("(none)") == 2  # a column and a row
+    print_report(report, 0)
+    assert re.search(r"│ none +│( +[.1] │)+", capsys.readouterr().out)
