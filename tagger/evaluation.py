@@ -104,8 +104,9 @@ class EvaluationReport:
     macro averages leave these out; a label never chosen but in the data has precision 0."""
     confusion: dict[str, Any] | None = None
     """Single-label models: ``labels`` and ``matrix``, a row per true label (an example with
-    several counts under its first) and a last row for examples without a label when there
-    are any, a column per predicted label and a last one for no label."""
+    several counts under the one predicted when it is among them, else under its first) and a
+    last row for examples without a label when there are any, a column per predicted label
+    and a last one for no label. The diagonal sums to the ``tp`` of ``per_label``."""
     mistakes: list[Mistake] = field(default_factory=list)
     thresholds: dict[str, float] = field(default_factory=dict)
     """The decision threshold of each label (multi-label models, or an override)."""
@@ -331,7 +332,8 @@ def _report(
         matrix = np.zeros((len(labels) + 1, len(labels) + 1), dtype=int)
         for true, pred in zip(truth, predicted):
             none = len(labels)
-            matrix[index[true[0]] if true else none, index[pred[0]] if pred else none] += 1
+            first = pred[0] if pred and pred[0] in true else true[0] if true else None
+            matrix[none if first is None else index[first], index[pred[0]] if pred else none] += 1
         if not matrix[-1].any():  # every example has a label
             matrix = matrix[:-1]
         confusion = {"labels": labels, "matrix": matrix.tolist()}

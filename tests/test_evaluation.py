@@ -523,3 +523,13 @@ def test_the_confusion_matrix_counts_examples_without_a_label(single_model):
     wrong = [c for c in report.confusions() if c["true"] is None]
     assert sum(c["examples"] for c in wrong) == 2 and sum(c["share"] for c in wrong) == 1
     assert len(evaluate(single_model, TEST).confusion["matrix"]) == len(labels)  # no such row
+
+
+def test_an_example_with_several_labels_is_right_in_the_matrix_when_one_is_given(single_model):
+    both = [Example(TEST[1].text, (x, TEST[1].labels[0])) for x in ("cloud", "weather-ai")]
+    report = evaluate(single_model, [*TEST, *both])  # semiconductors given, among the labels
+    assert report.per_label["semiconductors"]["tp"] == 3
+    matrix, labels = report.confusion["matrix"], report.confusion["labels"]
+    diagonal = sum(matrix[i][i] for i in range(len(labels)))
+    assert diagonal == sum(v["tp"] for v in report.per_label.values())
+    assert not [c for c in report.confusions() if c["predicted"] == "semiconductors"]
