@@ -142,6 +142,23 @@ class EvaluationReport:
                 )
         return rows
 
+    def weakest(self, top: int = 3) -> list[str]:
+        """The ``top`` labels of the data with the lowest F1 below 1, lowest first (the more
+        examples first on ties): where the model needs work.
+
+        >>> per_label = {"a": {"f1": 0.9, "support": 5}, "b": {"f1": 0.5, "support": 2},
+        ...              "c": {"f1": 1.0, "support": 4}, "d": {"f1": None, "support": 0}}
+        >>> EvaluationReport(11, False, *[0.0] * 7, per_label).weakest()
+        ['b', 'a']
+        """
+        weak = [
+            label
+            for label, v in self.per_label.items()
+            if v["support"] and v["f1"] is not None and v["f1"] < 1
+        ]
+        weak.sort(key=lambda x: (self.per_label[x]["f1"], -self.per_label[x]["support"]))
+        return weak[:top]
+
     def confusions(self, top: int = 10) -> list[dict[str, Any]]:
         """The ``top`` most common mistakes of a single-label model, read off its confusion
         matrix, most examples first (then the larger share): the ``true`` label, the label

@@ -46,6 +46,7 @@ __all__ = [
     "render_markdown",
     "significance_lines",
     "significance_note",
+    "weakest_line",
     "where",
 ]
 
@@ -469,6 +470,25 @@ def _cross_validation_html(report: EvaluationReport, cv: CrossValidation) -> str
     )
 
 
+def weakest_line(report: EvaluationReport) -> str:
+    """The labels with the lowest F1 on a line (``EvaluationReport.weakest``), or "" when
+    every label of the data has F1 1.
+
+    >>> per_label = {"a": {"f1": 0.9, "support": 5}, "b": {"f1": 0.5, "support": 2}}
+    >>> weakest_line(EvaluationReport(7, False, *[0.0] * 7, per_label))
+    'Weakest labels (lowest F1): b 0.500 (2 examples), a 0.900 (5 examples).'
+    """
+    weak = report.weakest()
+    if not weak:
+        return ""
+    named = ", ".join(
+        f"{label} {report.per_label[label]['f1']:.3f} ({report.per_label[label]['support']} "
+        "examples)"
+        for label in weak
+    )
+    return f"Weakest labels (lowest F1): {named}."
+
+
 def _labels_html(report: EvaluationReport) -> str:
     head = ["label", "support", "precision", "recall", "F1", "tp", "fp", "fn"]
     if report.thresholds:
@@ -485,9 +505,9 @@ def _labels_html(report: EvaluationReport) -> str:
             cells.append("–" if t is None else f"{t:.2f}")
         rows.append(cells)
     table = _table(head, rows, range(1, len(head)), order)
-    note = ""
+    note = f"<p>{_e(weakest_line(report))}</p>" if report.weakest() else ""
     if report.multi_label:
-        note = (
+        note += (
             f'<p class="note">A label is chosen when its score reaches its threshold; '
             f"{report.no_label} of {report.examples} examples got no label.</p>"
         )
@@ -779,6 +799,8 @@ def render_markdown(
             row.append("–" if t is None else f"{t:.2f}")
         rows.append(row)
     out.append("\n## Per label\n\n" + _md_table(head, rows))
+    if report.weakest():
+        out.append(f"\n{_md(weakest_line(report))}\n")
     if report.multi_label:
         out.append(f"\n{report.no_label} of {report.examples} examples got no label.\n")
     if report.confusion:

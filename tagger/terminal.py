@@ -290,7 +290,7 @@ LEGEND = (
 
 def print_report(report: Any, mistakes: int) -> None:
     """An evaluation report: figures, per-label table, confusions, worst mistakes."""
-    from .report import CONFUSIONS_HEAD, confusion_rows, where
+    from .report import CONFUSIONS_HEAD, confusion_rows, weakest_line, where
 
     kind = "multi-label" if report.multi_label else "single-label"
     out.print(f"{report.examples} examples, {kind} model", highlight=False)
@@ -316,6 +316,8 @@ def print_report(report: Any, mistakes: int) -> None:
         )
     out.print(table)
     out.print(LEGEND, style="dim", highlight=False)
+    if report.weakest():
+        out.print(weakest_line(report), highlight=False)
     if report.multi_label:
         out.print(f"{report.no_label} of {report.examples} examples got no label.", highlight=False)
     outcomes = Table(

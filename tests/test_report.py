@@ -565,3 +565,22 @@ def test_every_format_shows_the_row_of_examples_without_a_label(single_model, ca
     assert [t.text for t in chart.iter("text")].count("(none)") == 2  # a column and a row
     print_report(report, 0)
     assert re.search(r"│ none +│( +[.1] │)+", capsys.readouterr().out)
+
+
+def test_every_format_names_the_weakest_labels(single_model, multi_model, capsys):
+    from tagger.terminal import print_report
+
+    for model in (single_model, multi_model):
+        report = evaluate(model, TEST)
+        in_data = {k: v for k, v in report.per_label.items() if v["support"] and v["f1"] < 1}
+        lowest = min(in_data, key=lambda x: (in_data[x]["f1"], -in_data[x]["support"]))
+        assert report.weakest()[0] == lowest and len(report.weakest()) == min(3, len(in_data))
+        line = f"Weakest labels (lowest F1): {html.escape(lowest)} {in_data[lowest]['f1']:.3f}"
+        assert line in render_html(report)
+        plain = f"{lowest} {in_data[lowest]['f1']:.3f} ({in_data[lowest]['support']} examples)"
+        print_report(report, 0)
+        assert plain in capsys.readouterr().out
+        if lowest != HOSTILE:
+            assert plain in render_markdown(report)
+    perfect = evaluate(single_model, [Example(CORPUS["cloud"][0], ("cloud",))])
+    assert not perfect.weakest() and "Weakest" not in render_markdown(perfect)
