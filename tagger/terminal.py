@@ -362,7 +362,7 @@ def print_report(report: Any, mistakes: int) -> None:
         worst = Table(
             title=f"Worst {min(mistakes, len(report.mistakes))} mistakes", title_justify="left"
         )
-        for column in ("true", "predicted", "top scores", "source", "text"):
+        for column in ("true", "predicted", "top scores", "text (source)"):
             worst.add_column(column)
         for m in report.mistakes[:mistakes]:
             scores = ", ".join(f"{k} {v:.2f}" for k, v in list(m.scores.items())[:3])
@@ -370,10 +370,18 @@ def print_report(report: Any, mistakes: int) -> None:
                 ", ".join(m.true) or "-",
                 ", ".join(m.predicted) or "-",
                 scores,
-                where(m),
-                excerpt(m.text, 40),
+                _text_and_source(excerpt(m.text, 40), where(m)),
             )
         out.print(worst)
+
+
+def _text_and_source(text: str, source: str) -> Text:
+    """A table cell: a text, and beneath it, dim, where it is (``file:line``), so that a narrow
+    terminal squeezes neither into a column of its own."""
+    cell = Text(text)
+    if source:
+        cell.append("\n" + source, style="dim")
+    return cell
 
 
 def print_comparison(result: Any, names: tuple[str, str], disagreements: int) -> None:
@@ -405,15 +413,14 @@ def print_comparison(result: Any, names: tuple[str, str], disagreements: int) ->
     )
     if result.disagreements and disagreements:
         table = Table(title="Disagreements", title_justify="left")
-        for column in ("true", "A", "B", "source", "text"):
+        for column in ("true", "A", "B", "text (source)"):
             table.add_column(column)
         for d in result.disagreements[:disagreements]:
             table.add_row(
                 ", ".join(d.true) or "-",
                 ", ".join(d.a) or "-",
                 ", ".join(d.b) or "-",
-                where(d),
-                excerpt(d.text),
+                _text_and_source(excerpt(d.text), where(d)),
             )
         out.print(table)
 
