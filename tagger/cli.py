@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import functools
 import io
 import json
@@ -1030,6 +1031,7 @@ def evaluate_command(
     from .evaluation import cross_validation, evaluate
     from .evaluation import learning_curve as measure_learning_curve
     from .modelfile import load_compact
+    from .report import model_facts
 
     fresh = cv is not None or learning_curve
     if model is None and not fresh:
@@ -1051,6 +1053,7 @@ def evaluate_command(
     if model is not None:
         about["model"] = str(model)
         scorer = load_compact(model, trust=trust)
+        about["model trained"] = model_facts(scorer.card)
         with warnings.catch_warnings(record=True) as caught:  # printed, and kept in the reports
             result = evaluate(scorer, examples, threshold=threshold, max_mistakes=mistakes)
         for warning in caught:
@@ -1080,7 +1083,13 @@ def evaluate_command(
                 )
         result = cross.report
         about["model"] = "fresh models (cross-validated)"
+    about["evaluated"] = _now()
     _render_evaluation(result, format, output, report, mistakes, about, cross, curve)
+
+
+def _now() -> str:
+    """The date and time a report is made, local with its UTC offset, to the second."""
+    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _fresh_trainer(
@@ -1142,7 +1151,7 @@ def _render_evaluation(
         _emit(render_json(result, **extras), output)
         return
     if cross is not None:
-        print_cross_validation(cross.summary)
+        print_cross_validation(cross.summary, result.multi_label)
     print_report(result, mistakes)
     if curve is not None:
         print_learning_curve(curve)
@@ -1191,6 +1200,7 @@ def compare_command(
     from .evaluation import compare
     from .modelfile import load_compact
     from .report import (
+        model_facts,
         render_comparison_html,
         render_comparison_json,
         render_comparison_markdown,
@@ -1201,12 +1211,18 @@ def compare_command(
     models = [load_compact(path, trust=trust) for path in (model_a, model_b)]
     result = compare(*models, examples, threshold=threshold, max_disagreements=50)
     names = (str(model_a), str(model_b))
+    about = {
+        "A trained": model_facts(models[0].card),
+        "B trained": model_facts(models[1].card),
+        "data": ", ".join(map(str, data)),
+        "compared": _now(),
+    }
     if report is not None:
-        _emit(render_comparison_html(result, names), report)
+        _emit(render_comparison_html(result, names, about=about), report)
     if format is ReportFormat.markdown or (output is not None and _markdown_file(output)):
-        _emit(render_comparison_markdown(result, names, disagreements), output)
+        _emit(render_comparison_markdown(result, names, disagreements, about), output)
     elif format is ReportFormat.json or output is not None:
-        _emit(render_comparison_json(result, names), output)
+        _emit(render_comparison_json(result, names, about), output)
     if format is ReportFormat.table:
         print_comparison(result, names, disagreements)
 

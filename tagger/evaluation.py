@@ -103,6 +103,10 @@ class EvaluationReport:
     the data lacks has no recall (None), nor precision and F1 when never chosen either, and the
     macro averages leave these out; a label never chosen but in the data has precision 0."""
     confusion: dict[str, Any] | None = None
+    """Single-label models: ``labels`` and ``matrix``, a row per true label (an example with
+    several counts under the one predicted when it is among them, else under its first) and a
+    last row for examples without a label when there are any, a column per predicted label
+    and a last one for no label. The diagonal sums to the ``tp`` of ``per_label``."""
     mistakes: list[Mistake] = field(default_factory=list)
     thresholds: dict[str, float] = field(default_factory=dict)
     """The decision threshold of each label (multi-label models, or an override)."""
@@ -137,6 +141,50 @@ class EvaluationReport:
                     {"low": low, "high": high, "pairs": pairs, "with_label": float(yes / pairs)}
                 )
         return rows
+
+    def weakest(self, top: int = 3) -> list[str]:
+        """The ``top`` labels of the data with the lowest F1 below 1, lowest first (the more
+        examples first on ties): where the model needs work.
+
+        >>> per_label = {"a": {"f1": 0.9, "support": 5}, "b": {"f1": 0.5, "support": 2},
+        ...              "c": {"f1": 1.0, "support": 4}, "d": {"f1": None, "support": 0}}
+        >>> EvaluationReport(11, False, *[0.0] * 7, per_label).weakest()
+        ['b', 'a']
+        """
+        weak = [
+            label
+            for label, v in self.per_label.items()
+            if v["support"] and v["f1"] is not None and v["f1"] < 1
+        ]
+        weak.sort(key=lambda x: (self.per_label[x]["f1"], -self.per_label[x]["support"]))
+        return weak[:top]
+
+    def confusions(self, top: int = 10) -> list[dict[str, Any]]:
+        """The ``top`` most common mistakes of a single-label model, read off its confusion
+        matrix, most examples first (then the larger share): the ``true`` label, the label
+        ``predicted`` instead, how many ``examples`` and what ``share`` of the true label's
+        examples that is (None for a label: no label). Empty for a multi-label model (it has
+        no matrix).
+
+        >>> matrix = [[8, 2, 0], [3, 1, 1]]  # rows: true a, b; columns: a, b, no label
+        >>> report = EvaluationReport(15, False, *[0.0] * 7, {}, {"labels": ["a", "b"], "matrix": matrix})
+        >>> [(c["true"], c["predicted"], c["examples"], c["share"]) for c in report.confusions()]
+        [('b', 'a', 3, 0.6), ('a', 'b', 2, 0.2), ('b', None, 1, 0.2)]
+        """
+        if not self.confusion:
+            return []
+        labels = [*self.confusion["labels"], None]
+        found = []
+        for i, (label, row) in enumerate(zip(labels, self.confusion["matrix"])):
+            for j, count in enumerate(row):
+                if count and i != j:
+                    predicted = labels[j]
+                    share = count / sum(row)
+                    found.append(
+                        {"true": label, "predicted": predicted, "examples": count, "share": share}
+                    )
+        found.sort(key=lambda c: (-c["examples"], -c["share"]))
+        return found[:top]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -297,11 +345,14 @@ def _report(
     n = len(examples)
     exact = sum(set(t) == set(p) for t, p in zip(truth, predicted))
     confusion = None
-    if not multi_label:
-        matrix = np.zeros((len(labels), len(labels) + 1), dtype=int)  # last column: no label
+    if not multi_label:  # the last row and column: no label
+        matrix = np.zeros((len(labels) + 1, len(labels) + 1), dtype=int)
         for true, pred in zip(truth, predicted):
-            if true:
-                matrix[index[true[0]], index[pred[0]] if pred else len(labels)] += 1
+            none = len(labels)
+            first = pred[0] if pred and pred[0] in true else true[0] if true else None
+            matrix[none if first is None else index[first], index[pred[0]] if pred else none] += 1
+        if not matrix[-1].any():  # every example has a label
+            matrix = matrix[:-1]
         confusion = {"labels": labels, "matrix": matrix.tolist()}
     mistakes = _mistakes(examples, truth, predicted, scores, score_labels)[:max_mistakes]
     return EvaluationReport(

@@ -26,6 +26,7 @@ from .evaluation import (
     BINS,
     Comparison,
     CrossValidation,
+    Disagreement,
     EvaluationReport,
     LearningCurve,
     Mistake,
@@ -34,6 +35,9 @@ from .evaluation import (
 
 __all__ = [
     "comparison_rows",
+    "confusion_rows",
+    "glossary",
+    "model_facts",
     "render_comparison_html",
     "render_comparison_json",
     "render_comparison_markdown",
@@ -42,6 +46,8 @@ __all__ = [
     "render_markdown",
     "significance_lines",
     "significance_note",
+    "weakest_line",
+    "where",
 ]
 
 FIGURES = (
@@ -73,7 +79,7 @@ th, td { border-bottom: 1px solid #e9ecef; padding: .25rem .6rem; text-align: le
   vertical-align: top; }
 th { background: #f8f9fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.texts td:last-child { max-width: 34rem; } .wrong { color: #e03131; } .missed { color: #e8590c; }
-.note { color: #868e96; font-size: .9rem; }
+.note { color: #868e96; font-size: .9rem; } summary { cursor: pointer; }
 .grid { display: flex; flex-wrap: wrap; gap: 1rem; }
 figure { margin: 0; border: 1px solid #e9ecef; border-radius: 6px; padding: .4rem; }
 figcaption { font-weight: 600; font-size: .9rem; }
@@ -132,7 +138,8 @@ def _mix(share: float, color: tuple[int, int, int]) -> str:
 
 
 def confusion_svg(labels: Sequence[str], matrix: Sequence[Sequence[int]]) -> str:
-    """A heat map of a confusion matrix (rows: true labels; columns: predicted, then none).
+    """A heat map of a confusion matrix (rows: true labels, then none when there is such a row;
+    columns: predicted, then none).
 
     Cells are shaded by their share of the row: blue on the diagonal, red elsewhere.
     """
@@ -146,7 +153,7 @@ def confusion_svg(labels: Sequence[str], matrix: Sequence[Sequence[int]]) -> str
         body.append(
             _text(x, top - 6, name, extra=f' transform="rotate(-45 {x:.1f} {top - 6:.1f})"')
         )
-    for i, (name, row) in enumerate(zip(labels, matrix)):
+    for i, (name, row) in enumerate(zip(columns, matrix)):  # a last row: no true label
         y = top + i * cell
         body.append(_text(left - 6, y + cell / 2 + 4, name, "end"))
         total = sum(row) or 1
@@ -168,7 +175,7 @@ def confusion_svg(labels: Sequence[str], matrix: Sequence[Sequence[int]]) -> str
                     )
                 )
     width = left + len(columns) * cell + longest * 0.72
-    height = top + len(labels) * cell + 8
+    height = top + len(matrix) * cell + 8
     return _svg(width, height, "Confusion matrix", body)
 
 
@@ -301,7 +308,7 @@ def learning_curve_svg(curve: LearningCurve) -> str:
 
 def comparison_svg(a: EvaluationReport, b: EvaluationReport, names: Sequence[str]) -> str:
     """Per-label F1 of two reports as paired horizontal bars."""
-    labels = list(dict.fromkeys([*a.per_label, *b.per_label]))
+    labels = _compared_labels(a, b)
     left = max([_width(x) for x in labels] + [40]) + 12
     plot, bar = 300, 9
     body = []
@@ -333,6 +340,25 @@ def _page(title: str, sections: Sequence[str]) -> str:
     )
 
 
+def model_facts(card: Mapping[str, Any] | None) -> str:
+    """What a model card says of where a model came from, on a line for a report's header:
+    when it was trained, on how much data from which files, its labels and tagger's version.
+
+    >>> card = {"created": "2026-05-01T09:30:00+00:00", "labels": {"a": 3, "b": 4},
+    ...         "data": {"examples": 7, "files": ["train.jsonl"]}, "versions": {"tagger": "0.1.0"}}
+    >>> model_facts(card)
+    '2026-05-01T09:30:00+00:00 on 7 examples (train.jsonl), 2 labels, tagger 0.1.0'
+    """
+    card = card or {}
+    data = card.get("data") or {}
+    files = ", ".join(data.get("files") or []) or "?"
+    version = (card.get("versions") or {}).get("tagger", "?")
+    return (
+        f"{card.get('created', '?')} on {data.get('examples', '?')} examples ({files}), "
+        f"{len(card.get('labels') or {})} labels, tagger {version}"
+    )
+
+
 def _about(title: str, about: Mapping[str, Any] | None) -> str:
     rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in (about or {}).items())
     return f"<header><h1>{_e(title)}</h1><dl class='about'>{rows}</dl></header>"
@@ -358,6 +384,56 @@ def _table(
         body.append(f"<tr{key}>{cells}</tr>")
     return (
         f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
+
+
+def glossary(multi_label: bool) -> list[tuple[str, str]]:
+    """What the terms of the reports mean, for a reader who is no machine-learning engineer:
+    (term, meaning) pairs, the first about accuracy or, for ``multi_label`` models, exact match.
+
+    >>> glossary(True)[0]
+    ('exact match', 'the share of examples given exactly their labels, no more and no fewer')
+    """
+    if multi_label:
+        first = (
+            "exact match",
+            "the share of examples given exactly their labels, no more and no fewer",
+        )
+    else:
+        first = ("accuracy", "the share of examples given their label")
+    terms = [
+        first,
+        ("support", "how many examples have the label in the data"),
+        ("precision", "of the examples given the label, the share that have it"),
+        ("recall", "of the examples that have the label, the share given it"),
+        ("F1", "one figure of precision and recall together (their harmonic mean)"),
+        ("tp, fp, fn", "examples given the label rightly, given it wrongly, and missing it"),
+        ("micro", "counted over every (example, label) decision, so frequent labels weigh most"),
+        ("macro", "the mean over labels, so every label weighs the same"),
+        ("–", "no figure: recall of a label no example has; precision and F1 if also never given"),
+    ]
+    if multi_label:
+        terms.append(("threshold", "the score a label needs to be given"))
+    terms.append(
+        (
+            "severity",
+            "of a mistake: the score of its most confident wrong label, or one minus the score "
+            "of its most surely missed label",
+        )
+    )
+    return terms
+
+
+def _glossary_html(multi_label: bool) -> str:
+    rows = "".join(
+        f"<dt>{_e(term)}</dt><dd>{_e(text)}</dd>" for term, text in glossary(multi_label)
+    )
+    return f"<h2>What the figures mean</h2><dl class='about'>{rows}</dl>"
+
+
+def _glossary_markdown(multi_label: bool) -> str:
+    return "\n## What the figures mean\n\n" + "".join(
+        f"- **{_md(term)}**: {_md(text)}\n" for term, text in glossary(multi_label)
     )
 
 
@@ -394,6 +470,25 @@ def _cross_validation_html(report: EvaluationReport, cv: CrossValidation) -> str
     )
 
 
+def weakest_line(report: EvaluationReport) -> str:
+    """The labels with the lowest F1 on a line (``EvaluationReport.weakest``), or "" when
+    every label of the data has F1 1.
+
+    >>> per_label = {"a": {"f1": 0.9, "support": 5}, "b": {"f1": 0.5, "support": 2}}
+    >>> weakest_line(EvaluationReport(7, False, *[0.0] * 7, per_label))
+    'Weakest labels (lowest F1): b 0.500 (2 examples), a 0.900 (5 examples).'
+    """
+    weak = report.weakest()
+    if not weak:
+        return ""
+    named = ", ".join(
+        f"{label} {report.per_label[label]['f1']:.3f} ({report.per_label[label]['support']} "
+        "examples)"
+        for label in weak
+    )
+    return f"Weakest labels (lowest F1): {named}."
+
+
 def _labels_html(report: EvaluationReport) -> str:
     head = ["label", "support", "precision", "recall", "F1", "tp", "fp", "fn"]
     if report.thresholds:
@@ -410,9 +505,9 @@ def _labels_html(report: EvaluationReport) -> str:
             cells.append("–" if t is None else f"{t:.2f}")
         rows.append(cells)
     table = _table(head, rows, range(1, len(head)), order)
-    note = ""
+    note = f"<p>{_e(weakest_line(report))}</p>" if report.weakest() else ""
     if report.multi_label:
-        note = (
+        note += (
             f'<p class="note">A label is chosen when its score reaches its threshold; '
             f"{report.no_label} of {report.examples} examples got no label.</p>"
         )
@@ -435,6 +530,32 @@ def _scores_html(report: EvaluationReport) -> str:
         "thresholds from 0.05 to 0.95.</p>"
         f'<div class="grid">{"".join(figures)}</div>'
     )
+
+
+CONFUSIONS_HEAD = ["true label", "predicted instead", "examples", "share of the true label"]
+CONFUSIONS_NOTE = (
+    "The most common mistakes: examples of the true label given the other label (or none)."
+)
+
+
+def confusion_rows(report: EvaluationReport) -> list[list[str]]:
+    """The rows of ``report.confusions()`` as text (labels unescaped), as every format shows
+    them: true label, predicted instead (``(none)``: no label), examples, share.
+
+    >>> matrix = [[8, 2, 0], [3, 1, 1]]
+    >>> report = EvaluationReport(15, False, *[0.0] * 7, {}, {"labels": ["a", "b"], "matrix": matrix})
+    >>> confusion_rows(report)[0]
+    ['b', 'a', '3', '60.0%']
+    """
+    return [
+        [
+            "(none)" if c["true"] is None else c["true"],
+            "(none)" if c["predicted"] is None else c["predicted"],
+            str(c["examples"]),
+            f"{c['share']:.1%}",
+        ]
+        for c in report.confusions()
+    ]
 
 
 RELIABILITY_HEAD = ["score", "pairs", "with the label"]
@@ -467,6 +588,40 @@ def _labels_cell(labels: Sequence[str], other: Sequence[str], cls: str) -> str:
     )
 
 
+SHOWN_CHARS = 120
+"""A text in a table longer than this shows its start; a click shows it whole."""
+
+
+def _text_cell(text: str) -> str:
+    """A text of a mistake or disagreement for an HTML table cell: whole when short, else its
+    first ``SHOWN_CHARS`` characters and its length, the whole text folded beneath (no script).
+
+    >>> _text_cell("云计算<b>")
+    '<span lang="zh-CN">云计算&lt;b&gt;</span>'
+    >>> _text_cell("云" * 500).endswith("click for all)</span></summary>" + "云" * 500 + "</details>")
+    True
+    """
+    if len(text) <= SHOWN_CHARS:
+        return f'<span lang="zh-CN">{_e(text)}</span>'
+    start = " ".join(text[:SHOWN_CHARS].split())
+    return (
+        f'<details lang="zh-CN"><summary>{_e(start)}… <span class="note">({len(text):,} '
+        f"characters: click for all)</span></summary>{_e(text)}</details>"
+    )
+
+
+def where(item: Mistake | Disagreement) -> str:
+    """Where a mistake's or disagreement's example is: ``file:line`` (the line it starts on),
+    the file alone when no line is known, empty when neither is.
+
+    >>> where(Mistake("云", ["a"], ["b"], {}, 1.0, "test.jsonl", 4))
+    'test.jsonl:4'
+    """
+    if not item.source:
+        return ""
+    return f"{item.source}:{item.line}" if item.line else item.source
+
+
 def _mistakes_html(mistakes: Sequence[Mistake], accuracy: float) -> str:
     if not mistakes:  # none made, or none kept (evaluate's max_mistakes=0)
         if accuracy < 1:
@@ -475,7 +630,6 @@ def _mistakes_html(mistakes: Sequence[Mistake], accuracy: float) -> str:
     rows = []
     for i, m in enumerate(mistakes):
         scores = ", ".join(f"{_e(k)} {v:.2f}" for k, v in m.scores.items())
-        where = f"{m.source}:{m.line}" if m.source else ""
         rows.append(
             [
                 str(i + 1),
@@ -483,8 +637,8 @@ def _mistakes_html(mistakes: Sequence[Mistake], accuracy: float) -> str:
                 _labels_cell(m.true, m.predicted, "missed"),
                 _labels_cell(m.predicted, m.true, "wrong"),
                 scores,
-                _e(where),
-                f'<span lang="zh-CN">{_e(m.text)}</span>',
+                _e(where(m)),
+                _text_cell(m.text),
             ]
         )
     head = ["#", "severity", "true", "predicted", "top scores", "source", "text"]
@@ -538,9 +692,15 @@ def render_html(
     if report.confusion:
         charts = (
             "<h2>Confusion matrix</h2><p class='note'>Rows: true label; columns: predicted "
-            "label, (none) for no label. Cells are shaded by their share of the row.</p>"
+            "label; (none): no label. Cells are shaded by their share of the row.</p>"
             + confusion_svg(report.confusion["labels"], report.confusion["matrix"])
         )
+        rows = confusion_rows(report)
+        if rows:
+            charts += (
+                f"<h2>Most common confusions</h2><p class='note'>{CONFUSIONS_NOTE}</p>"
+                + _table(CONFUSIONS_HEAD, [[*map(_e, r[:2]), *r[2:]] for r in rows], (2, 3))
+            )
     else:
         charts = (
             "<h2>Errors per label</h2><p class='note'>Per label: examples that got it rightly "
@@ -552,6 +712,7 @@ def render_html(
         [
             _about(title, about),
             "<h2>Summary</h2>" + _cards(report, cross_validation),
+            _glossary_html(report.multi_label),
             _cross_validation_html(report, cross_validation) if cross_validation else "",
             _labels_html(report),
             charts,
@@ -563,10 +724,20 @@ def render_html(
     )
 
 
+MARKDOWN_PUNCTUATION = "\\|`*_[]<&~"
+"""Characters ``_md`` escapes: Markdown's table cells, code, emphasis, links and images,
+HTML tags, entities and strikethrough."""
+
+
 def _md(text: object) -> str:
-    """Text safe in a Markdown table cell: one line, no ``|``, no HTML tags."""
+    """Text safe in a Markdown table cell, rendered as written: one line, every character of
+    ``MARKDOWN_PUNCTUATION`` backslash-escaped (``&lt;`` stays text, ``*a*`` is no emphasis).
+
+    >>> print(_md("a|b *c* &lt;"))
+    a\\|b \\*c\\* \\&lt;
+    """
     flat = " ".join(str(text).split())
-    return flat.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return "".join("\\" + c if c in MARKDOWN_PUNCTUATION else c for c in flat)
 
 
 def _md_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -610,6 +781,7 @@ def render_markdown(
             value += f" ± {_f(figures[key + '_std'], 4)}"
         rows.append([name, value])
     out.append("\n## Summary\n\n" + _md_table(["figure", "value"], rows))
+    out.append(_glossary_markdown(report.multi_label))
     if cross_validation:
         out.append(
             f"\n{_md(cross_validation.summary['method'])}: mean ± spread over the folds; the "
@@ -627,16 +799,22 @@ def render_markdown(
             row.append("–" if t is None else f"{t:.2f}")
         rows.append(row)
     out.append("\n## Per label\n\n" + _md_table(head, rows))
+    if report.weakest():
+        out.append(f"\n{_md(weakest_line(report))}\n")
     if report.multi_label:
         out.append(f"\n{report.no_label} of {report.examples} examples got no label.\n")
     if report.confusion:
         labels = report.confusion["labels"]
         rows = [
             [_md(label), *(str(x) for x in row)]
-            for label, row in zip(labels, report.confusion["matrix"])
+            for label, row in zip([*labels, "(none)"], report.confusion["matrix"])
         ]
         head = ["true \\ predicted", *(_md(x) for x in labels), "(none)"]
         out.append("\n## Confusion matrix\n\n" + _md_table(head, rows))
+        rows = [[_md(r[0]), _md(r[1]), *r[2:]] for r in confusion_rows(report)]
+        if rows:
+            out.append(f"\n## Most common confusions\n\n{CONFUSIONS_NOTE}\n\n")
+            out.append(_md_table(CONFUSIONS_HEAD, rows))
     if report.curves:
         out.append(f"\n## Scores against outcomes\n\n{RELIABILITY_NOTE}\n\n")
         out.append(_md_table(RELIABILITY_HEAD, _reliability_rows(report)))
@@ -651,13 +829,14 @@ def render_markdown(
                 _md(", ".join(m.true) or "–"),
                 _md(", ".join(m.predicted) or "–"),
                 _md(", ".join(f"{k} {v:.2f}" for k, v in list(m.scores.items())[:3])),
+                _md(where(m)),
                 _md(_excerpt(m.text)),
             ]
             for m in shown
         ]
         out.append(
             f"\n## Worst {len(shown)} mistakes\n\n"
-            + _md_table(["severity", "true", "predicted", "top scores", "text"], rows)
+            + _md_table(["severity", "true", "predicted", "top scores", "source", "text"], rows)
         )
     return "".join(out)
 
@@ -670,9 +849,13 @@ def render_json(
     learning_curve: LearningCurve | None = None,
 ) -> str:
     """The report as JSON: ``EvaluationReport.to_dict()`` (the shape ``--output`` always
-    wrote) plus ``reliability``, and ``about``, ``cross_validation`` and ``learning_curve``
+    wrote) plus ``reliability`` and ``confusions`` (the methods' lists), and ``about``, ``cross_validation`` and ``learning_curve``
     when given."""
-    document: dict[str, Any] = {**report.to_dict(), "reliability": report.reliability()}
+    document: dict[str, Any] = {
+        **report.to_dict(),
+        "reliability": report.reliability(),
+        "confusions": report.confusions(),
+    }
     if about:
         document["about"] = dict(about)
     if cross_validation:
@@ -685,9 +868,16 @@ def render_json(
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def _compared_labels(a: EvaluationReport, b: EvaluationReport) -> list[str]:
+    """The labels of two reports, most supported first, as evaluate's per-label tables."""
+    labels = list(dict.fromkeys([*a.per_label, *b.per_label]))
+    support = {x: (a.per_label.get(x) or b.per_label[x])["support"] for x in labels}
+    return sorted(labels, key=lambda x: -support[x])
+
+
 def comparison_rows(comparison: Comparison) -> tuple[list[list[str]], list[list[str]]]:
     """Rows of the figures (figure, A, B, B - A) and of the per-label F1 (label, support, A,
-    B, B - A) of a comparison, as text."""
+    B, B - A; the most supported labels first) of a comparison, as text."""
     a, b = comparison.a, comparison.b
     figures = []
     for key, name in FIGURES:
@@ -695,7 +885,7 @@ def comparison_rows(comparison: Comparison) -> tuple[list[list[str]], list[list[
         if key == "accuracy" and a.multi_label:
             name = "exact match"
         figures.append([name, _f(va, 4), _f(vb, 4), f"{vb - va:+.4f}"])
-    labels = list(dict.fromkeys([*a.per_label, *b.per_label]))
+    labels = _compared_labels(a, b)
     per_label = []
     for label in labels:
         ra, rb = a.per_label.get(label, {}), b.per_label.get(label, {})
@@ -778,15 +968,21 @@ def significance_note(significance: Significance) -> str:
 
 
 def render_comparison_markdown(
-    comparison: Comparison, names: Sequence[str] = ("A", "B"), disagreements: int = 20
+    comparison: Comparison,
+    names: Sequence[str] = ("A", "B"),
+    disagreements: int = 20,
+    about: Mapping[str, Any] | None = None,
 ) -> str:
-    """Two models side by side as Markdown: figures, per-label F1, where they disagree."""
+    """Two models side by side as Markdown: figures, per-label F1, where they disagree.
+    ``about`` adds lines to the header (``{"data": "test.jsonl"}``)."""
     figures, per_label = comparison_rows(comparison)
     a, b = (_md(n) for n in names)
-    out = [f"# Comparison: {a} vs {b}\n\n- A: {a}\n- B: {b}\n- examples: "]
-    out.append(f"{comparison.a.examples}\n")
+    out = [f"# Comparison: {a} vs {b}\n\n- A: {a}\n- B: {b}\n"]
+    out += [f"- {_md(k)}: {_md(v)}\n" for k, v in (about or {}).items()]
+    out.append(f"- examples: {comparison.a.examples}\n")
     out += [f"- warning: {_md(warning)}\n" for warning in comparison.warnings]
     out.append("\n" + _md_table(["figure", "A", "B", "B - A"], figures))
+    out.append(_glossary_markdown(comparison.a.multi_label))
     chance = comparison.significance
     out.append(f"\n## {CHANCE}\n\n")
     out += [f"- {line}\n" for line in significance_lines(chance, comparison.a.multi_label)]
@@ -802,35 +998,48 @@ def render_comparison_markdown(
             _md(", ".join(d.true) or "–"),
             _md(", ".join(d.a) or "–"),
             _md(", ".join(d.b) or "–"),
+            _md(where(d)),
             _md(_excerpt(d.text)),
         ]
         for d in comparison.disagreements[:disagreements]
     ]
     if rows:
-        out.append(_md_table(["true", "A", "B", "text"], rows))
+        out.append(_md_table(["true", "A", "B", "source", "text"], rows))
     return "".join(out)
 
 
-def render_comparison_json(comparison: Comparison, names: Sequence[str] = ("A", "B")) -> str:
-    """The comparison as JSON, with the models' names under ``models`` and under
-    ``significance``, the plain-words ``reading`` of its figures."""
-    document = {"models": {"a": names[0], "b": names[1]}, **comparison.to_dict()}
+def render_comparison_json(
+    comparison: Comparison,
+    names: Sequence[str] = ("A", "B"),
+    about: Mapping[str, Any] | None = None,
+) -> str:
+    """The comparison as JSON, with the models' names under ``models``, ``about`` when
+    given, and under ``significance``, the plain-words ``reading`` of its figures."""
+    document: dict[str, Any] = {"models": {"a": names[0], "b": names[1]}}
+    if about:
+        document["about"] = dict(about)
+    document.update(comparison.to_dict())
     chance = comparison.significance
     document["significance"]["reading"] = significance_lines(chance, comparison.a.multi_label)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def render_comparison_html(
-    comparison: Comparison, names: Sequence[str] = ("A", "B"), title: str = "tagger comparison"
+    comparison: Comparison,
+    names: Sequence[str] = ("A", "B"),
+    title: str = "tagger comparison",
+    about: Mapping[str, Any] | None = None,
 ) -> str:
-    """Two models side by side as one self-contained HTML page."""
+    """Two models side by side as one self-contained HTML page; ``about`` adds lines to its
+    header."""
     figures, per_label = comparison_rows(comparison)
     rows = [
         [
             _e(", ".join(d.true) or "–"),
             _labels_cell(d.a, d.true, "wrong"),
             _labels_cell(d.b, d.true, "wrong"),
-            f'<span lang="zh-CN">{_e(d.text)}</span>',
+            _e(where(d)),
+            _text_cell(d.text),
         ]
         for d in comparison.disagreements
     ]
@@ -839,10 +1048,11 @@ def render_comparison_html(
         [
             _about(
                 title,
-                {"A": names[0], "B": names[1], "examples": comparison.a.examples}
+                {"A": names[0], "B": names[1], **(about or {}), "examples": comparison.a.examples}
                 | ({"warnings": " ".join(comparison.warnings)} if comparison.warnings else {}),
             ),
             "<h2>Figures</h2>" + _table(["figure", "A", "B", "B - A"], figures, (1, 2, 3)),
+            _glossary_html(comparison.a.multi_label),
             f"<h2>{CHANCE}</h2><ul class='chance'>"
             + "".join(
                 f"<li>{_e(line)}</li>"
@@ -861,7 +1071,7 @@ def render_comparison_html(
             + (
                 f"<p>Only A exactly right on {comparison.a_only}, only B on "
                 f"{comparison.b_only}. Examples one model gets right come first.</p>"
-                + _table(["true", "A", "B", "text"], rows, cls="texts")
+                + _table(["true", "A", "B", "source", "text"], rows, cls="texts")
                 if rows
                 else "<p>None: the models choose the same labels for every example.</p>"
             ),

@@ -245,16 +245,21 @@ def evidence_text(segment: Any, label: str) -> str:
     return "; ".join(term for term, _ in (segment.evidence or {}).get(label, []))
 
 
-def print_cross_validation(summary: dict[str, Any]) -> None:
-    """Mean and spread of the figures over cross-validation folds."""
+def print_cross_validation(summary: dict[str, Any], multi_label: bool = False) -> None:
+    """Mean and spread of the figures over cross-validation folds: the seven figures of the
+    reports, under their names (accuracy is exact match for ``multi_label`` models)."""
+    from .report import FIGURES
+
     table = Table(
         title=f"{summary['method']} on {summary['examples']} examples (mean ± spread)",
         title_justify="left",
     )
     for column in ("figure", "mean", "spread"):
         table.add_column(column, justify="left" if column == "figure" else "right")
-    for key in ("accuracy", "micro_precision", "micro_recall", "micro_f1", "macro_f1"):
-        table.add_row(key, f"{summary[key]:.4f}", f"± {summary[key + '_std']:.4f}")
+    for key, name in FIGURES:
+        if key == "accuracy" and multi_label:
+            name = "exact match"
+        table.add_row(name, f"{summary[key]:.4f}", f"± {summary[key + '_std']:.4f}")
     out.print(table)
     out.print("Out-of-fold predictions, pooled:", highlight=False)
 
@@ -273,8 +278,20 @@ def print_learning_curve(curve: Any) -> None:
     out.print(table)
 
 
+LEGEND = (
+    "support: examples that have the label; precision: share of those given it that have it; "
+    "recall: share of those that have it given it; F1: the two in one figure; tp/fp/fn: given "
+    "rightly/wrongly, missed; micro: over every decision; macro: the mean over labels; -: no "
+    "example has the label"
+)
+"""The terms of the per-label table and the figures, in short (the reports say it at length:
+``tagger.report.glossary``)."""
+
+
 def print_report(report: Any, mistakes: int) -> None:
     """An evaluation report: figures, per-label table, confusions, worst mistakes."""
+    from .report import CONFUSIONS_HEAD, confusion_rows, weakest_line, where
+
     kind = "multi-label" if report.multi_label else "single-label"
     out.print(f"{report.examples} examples, {kind} model", highlight=False)
     accuracy = "exact match" if report.multi_label else "accuracy"
@@ -298,6 +315,9 @@ def print_report(report: Any, mistakes: int) -> None:
             *([] if not report.thresholds else ["-" if cut is None else f"{cut:.2f}"]),
         )
     out.print(table)
+    out.print(LEGEND, style="dim", highlight=False)
+    if report.weakest():
+        out.print(weakest_line(report), highlight=False)
     if report.multi_label:
         out.print(f"{report.no_label} of {report.examples} examples got no label.", highlight=False)
     outcomes = Table(
@@ -320,14 +340,29 @@ def print_report(report: Any, mistakes: int) -> None:
         for i, _ in enumerate(labels):
             matrix.add_column(str(i), justify="right")
         matrix.add_column("none", justify="right")
-        for i, (label, row) in enumerate(zip(labels, report.confusion["matrix"])):
-            matrix.add_row(f"{i} {label}", *(str(v) if v else "." for v in row))
+        names = [f"{i} {label}" for i, label in enumerate(labels)] + ["none"]
+        for name, row in zip(names, report.confusion["matrix"]):  # a last row: no true label
+            matrix.add_row(name, *(str(v) if v else "." for v in row))
         out.print(matrix)
+    elif report.confusion is not None:
+        out.print(
+            f"The confusion matrix of {len(report.confusion['labels'])} labels is too wide for "
+            "a terminal: --report writes it as a heat map, -f json holds it.",
+            highlight=False,
+        )
+    rows = confusion_rows(report)
+    if rows:
+        confusions = Table(title="Most common confusions", title_justify="left")
+        for column in CONFUSIONS_HEAD:
+            confusions.add_column(column, justify="right" if column[0] in "es" else "left")
+        for row in rows:
+            confusions.add_row(*row)
+        out.print(confusions)
     if report.mistakes and mistakes:
         worst = Table(
             title=f"Worst {min(mistakes, len(report.mistakes))} mistakes", title_justify="left"
         )
-        for column in ("true", "predicted", "top scores", "text"):
+        for column in ("true", "predicted", "top scores", "text (source)"):
             worst.add_column(column)
         for m in report.mistakes[:mistakes]:
             scores = ", ".join(f"{k} {v:.2f}" for k, v in list(m.scores.items())[:3])
@@ -335,15 +370,24 @@ def print_report(report: Any, mistakes: int) -> None:
                 ", ".join(m.true) or "-",
                 ", ".join(m.predicted) or "-",
                 scores,
-                excerpt(m.text, 40),
+                _text_and_source(excerpt(m.text, 40), where(m)),
             )
         out.print(worst)
+
+
+def _text_and_source(text: str, source: str) -> Text:
+    """A table cell: a text, and beneath it, dim, where it is (``file:line``), so that a narrow
+    terminal squeezes neither into a column of its own."""
+    cell = Text(text)
+    if source:
+        cell.append("\n" + source, style="dim")
+    return cell
 
 
 def print_comparison(result: Any, names: tuple[str, str], disagreements: int) -> None:
     """Two models' figures side by side, whether their differences could be chance, and the
     examples they label differently."""
-    from .report import CHANCE, comparison_rows, significance_lines, significance_note
+    from .report import CHANCE, comparison_rows, significance_lines, significance_note, where
 
     figures, per_label = comparison_rows(result)
     out.print(f"A: {names[0]}\nB: {names[1]}\n{result.a.examples} examples", highlight=False)
@@ -369,14 +413,14 @@ def print_comparison(result: Any, names: tuple[str, str], disagreements: int) ->
     )
     if result.disagreements and disagreements:
         table = Table(title="Disagreements", title_justify="left")
-        for column in ("true", "A", "B", "text"):
+        for column in ("true", "A", "B", "text (source)"):
             table.add_column(column)
         for d in result.disagreements[:disagreements]:
             table.add_row(
                 ", ".join(d.true) or "-",
                 ", ".join(d.a) or "-",
                 ", ".join(d.b) or "-",
-                excerpt(d.text),
+                _text_and_source(excerpt(d.text), where(d)),
             )
         out.print(table)
 

@@ -510,3 +510,26 @@ def test_compare_takes_model_paths_and_checks_its_arguments(single_model, tmp_pa
         compare(single_model, single_model, ["云计算"])
     with pytest.raises(DataError, match="no examples to compare on"):
         compare(single_model, single_model, [])
+
+
+def test_the_confusion_matrix_counts_examples_without_a_label(single_model):
+    data = [*TEST, Example("他周末去公园散步", ()), Example("今天大家都带了伞", ())]
+    report = evaluate(single_model, data)
+    labels, matrix = report.confusion["labels"], report.confusion["matrix"]
+    assert sum(map(sum, matrix)) == len(data) and len(matrix) == len(labels) + 1
+    assert sum(matrix[-1]) == 2 and matrix[-1][-1] == 0  # a single-label model always answers
+    given = Counter(m.predicted[0] for m in report.mistakes if not m.true)
+    assert {labels[j]: n for j, n in enumerate(matrix[-1]) if n} == given
+    wrong = [c for c in report.confusions() if c["true"] is None]
+    assert sum(c["examples"] for c in wrong) == 2 and sum(c["share"] for c in wrong) == 1
+    assert len(evaluate(single_model, TEST).confusion["matrix"]) == len(labels)  # no such row
+
+
+def test_an_example_with_several_labels_is_right_in_the_matrix_when_one_is_given(single_model):
+    both = [Example(TEST[1].text, (x, TEST[1].labels[0])) for x in ("cloud", "weather-ai")]
+    report = evaluate(single_model, [*TEST, *both])  # semiconductors given, among the labels
+    assert report.per_label["semiconductors"]["tp"] == 3
+    matrix, labels = report.confusion["matrix"], report.confusion["labels"]
+    diagonal = sum(matrix[i][i] for i in range(len(labels)))
+    assert diagonal == sum(v["tp"] for v in report.per_label.values())
+    assert not [c for c in report.confusions() if c["predicted"] == "semiconductors"]

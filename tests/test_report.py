@@ -120,9 +120,13 @@ def test_markdown_and_json_carry_the_same_figures(single_model):
         if label != HOSTILE:
             expected = f"| {label} | {row['support']} | {row['precision']:.3f} | "
             assert expected in text
-    assert "芯片 &lt;b>" in text and "价格 \\| 芯片" in text  # no tags, no broken table
+    assert "芯片 \\<b>" in text and "价格 \\| 芯片" in text  # no tags, no broken table
     assert text.count("\n| ") >= len(report.per_label) + 2
-    document = {**report.to_dict(), "reliability": report.reliability()}
+    document = {
+        **report.to_dict(),
+        "reliability": report.reliability(),
+        "confusions": report.confusions(),
+    }
     assert json.loads(render_json(report)) == json.loads(json.dumps(document))
     assert "## Scores against outcomes" in text
     for r in report.reliability():
@@ -326,3 +330,257 @@ def test_report_renders_in_a_headless_browser(tmp_path, single_model):
     assert "<svg" in dom and "semiconductors" in dom
     assert "晶圆厂采购更多半导体设备" in dom or "云计算巨头下调云服务器价格" in dom
     assert "Confusion matrix" in dom and "<img" not in dom  # the hostile label stayed text
+
+
+class Cells(HTMLParser):
+    """The text of each table cell of a page, and the names of the tags inside cells."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self.inner: set[str] = set()
+        self.depth = 0
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th"):
+            self.depth += 1
+            self.cells.append("")
+        elif self.depth:
+            self.inner.add(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.cells[-1] += data
+
+
+def test_markdown_cells_render_as_the_text_they_hold(single_model):
+    """Markdown punctuation and HTML entities in texts and labels are text when rendered:
+    no links, images, emphasis or code, and '&lt;' stays '&lt;', not '<'."""
+    from markdown_it import MarkdownIt
+
+    text = "云 &lt;b&gt; &amp; *价* _战_ `x` [链](http://e.x) ![图](http://e.x/i) ~~降~~ \\|"
+    label = "*a*_b_`c`[d](e)&amp;"
+    data = [Example(text, ("weather-ai",)), Example("晶圆厂扩产 **芯片**", (label,))]  # mistakes
+    report = evaluate(single_model, data)
+    markdown = render_markdown(report, about={"data": "t_1_.jsonl [x](y)"})
+    page = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    cells = Cells(page)
+    assert not cells.inner, cells.inner  # no <a>, <img>, <em>, <code> or <s> in a cell
+    assert text in cells.cells and label in cells.cells
+    assert "t_1_.jsonl [x](y)" in html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "<a " not in page and "<img" not in page
+
+
+def test_long_texts_are_folded_in_html_tables_and_whole_in_json(single_model):
+    long = "晶圆厂采购更多半导体设备，" * 300  # 3,900 characters, labeled wrongly
+    report = evaluate(single_model, [Example(long, ("cloud",)), *TEST[:3]])
+    page = render_html(report)
+    mistakes = page[page.index("Mistakes, worst first") :]
+    [(start, whole)] = re.findall(
+        r"<details[^>]*><summary>(.*?)</summary>(.*?)</details>", mistakes
+    )
+    assert len(re.sub(r"<[^>]+>", "", start)) < 160 and "3,900 characters" in start
+    assert whole == long  # nothing to escape in it
+    document = json.loads(render_json(report))
+    assert long in [m["text"] for m in document["mistakes"]]
+    weak = train(corpus_examples()[::4], test_size=0)
+    result = compare(single_model, weak, TEST)
+    first = dataclasses.replace(result.disagreements[0], text=long)
+    page = render_comparison_html(dataclasses.replace(result, disagreements=[first]))
+    assert re.search(r"<details[^>]*><summary>[^<]*… <span[^>]*>\(3,900 characters", page)
+
+
+def test_every_format_lists_the_most_common_confusions(single_model, capsys):
+    from tagger.evaluation import EvaluationReport
+    from tagger.terminal import print_report
+
+    report = evaluate(single_model, TEST)
+    expected = [  # off the diagonal of the confusion matrix, most first
+        (report.confusion["labels"][i], ([*report.confusion["labels"], None])[j], n)
+        for i, row in enumerate(report.confusion["matrix"])
+        for j, n in enumerate(row)
+        if n and i != j
+    ]
+    found = [(c["true"], c["predicted"], c["examples"]) for c in report.confusions()]
+    assert sorted(found) == sorted(expected) and found[0][2] == max(n for *_, n in expected)
+    assert json.loads(render_json(report))["confusions"] == report.confusions()
+    first = next(c for c in report.confusions() if c["true"] != HOSTILE)  # nothing to escape
+    row = f"{first['true']} | {first['predicted']} | {first['examples']} | {first['share']:.1%}"
+    assert "## Most common confusions" in render_markdown(report) and row in render_markdown(report)
+    page = render_html(report)
+    assert "Most common confusions" in page and f"<td>{html.escape(first['true'])}</td>" in page
+    print_report(report, 0)
+    assert re.search(
+        rf"{re.escape(first['true'])} +│ {first['predicted']} +│ +{first['examples']} │",
+        capsys.readouterr().out,
+    )
+    # a matrix too wide for a terminal is left out, its confusions are not
+    labels = [f"label{i:02d}" for i in range(25)]
+    matrix = [[5 if j == i else 0 for j in range(26)] for i in range(25)]
+    matrix[3][7] = 4
+    wide = EvaluationReport(129, False, *[0.9] * 7, {}, {"labels": labels, "matrix": matrix})
+    print_report(wide, 0)
+    printed = capsys.readouterr().out
+    assert "too wide for a terminal" in printed and re.search(
+        r"label03 +│ label07 +│ +4 │ +44\.4% │", printed
+    )
+
+
+def test_reports_say_what_their_terms_mean(single_model, multi_model, capsys):
+    from tagger.terminal import print_report
+
+    single, multi = evaluate(single_model, TEST), evaluate(multi_model, TEST[:4])
+    for report, first in ((single, "accuracy"), (multi, "exact match")):
+        markdown, page = render_markdown(report), render_html(report)
+        assert "## What the figures mean" in markdown and "What the figures mean" in page
+        for term in (first, "support", "precision", "recall", "F1", "micro", "macro"):
+            assert f"- **{term}**: " in markdown and f"<dt>{html.escape(term)}</dt><dd>" in page
+        assert ("**threshold**" in markdown) == report.multi_label
+        print_report(report, 0)
+        assert "support: examples that have the label" in capsys.readouterr().out
+    result = compare(single_model, single_model, TEST)
+    assert "- **support**: " in render_comparison_markdown(result)
+    assert "<dt>support</dt>" in render_comparison_html(result)
+
+
+def test_reports_say_when_and_from_what_model_they_were_made(tmp_path, data_file, saved_model):
+    card = json.loads(saved_model.with_name(saved_model.name + ".card.json").read_text("utf-8"))
+    trained = f"{card['created']} on {card['data']['examples']} examples"
+    out = tmp_path / "r.json"
+    assert invoke("evaluate", data_file, "-m", saved_model, "-o", out).exit_code == 0
+    about = json.loads(out.read_text(encoding="utf-8"))["about"]
+    assert about["model trained"].startswith(trained)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", about["evaluated"])
+    markdown = invoke("evaluate", data_file, "-m", saved_model, "-f", "markdown").output
+    assert f"- model trained: {trained}" in markdown and "- evaluated: " in markdown
+    page = tmp_path / "c.html"
+    args = ["compare", saved_model, saved_model, "-d", data_file, "-f", "json", "--report", page]
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    about = json.loads(result.stdout)["about"]
+    assert about["A trained"].startswith(trained) and about["data"] == str(data_file)
+    assert "compared" in about and f"<dt>B trained</dt><dd>{trained}" in page.read_text("utf-8")
+
+
+def test_every_format_says_where_a_mistake_or_disagreement_is(single_model, capsys):
+    from tagger.terminal import print_comparison, print_report
+
+    report = evaluate(single_model, TEST)
+    places = [f"{m.source}:{m.line}" for m in report.mistakes]
+    assert places and all(p.startswith("test.jsonl:") for p in places)
+    markdown, page = render_markdown(report), render_html(report)
+    assert "| source | text |" in markdown
+    print_report(report, 10)
+    printed = capsys.readouterr().out
+    for place in places:
+        assert f"| {place} |" in markdown and f"<td>{place}</td>" in page and place in printed
+    weak = train(corpus_examples()[::4], test_size=0)
+    result = compare(single_model, weak, TEST)
+    places = [f"{d.source}:{d.line}" for d in result.disagreements]
+    assert places
+    markdown, page = render_comparison_markdown(result), render_comparison_html(result)
+    print_comparison(result, ("a", "b"), 10)
+    printed = capsys.readouterr().out
+    for place in places:
+        assert f"| {place} |" in markdown and f"<td>{place}</td>" in page and place in printed
+
+
+def test_the_cross_validation_table_has_the_figures_of_the_reports(capsys):
+    from tagger.evaluation import HEADLINE
+    from tagger.terminal import print_cross_validation
+
+    summary = {"method": "2-fold cross-validation", "examples": 9}
+    for i, key in enumerate(HEADLINE):
+        summary |= {key: i / 10, f"{key}_std": i / 100}
+    print_cross_validation(summary, multi_label=True)
+    printed = capsys.readouterr().out
+    names = ["exact match", "micro precision", "micro recall", "micro F1"]
+    names += ["macro precision", "macro recall", "macro F1"]
+    for i, name in enumerate(names):
+        assert re.search(rf"{name} +│ +{i / 10:.4f} │ +± {i / 100:.4f}", printed), name
+    assert "accuracy" not in printed
+
+
+def test_comparisons_list_labels_most_supported_first_as_evaluate_does(single_model):
+    data = [*TEST, Example("阿里云发布新的云数据库", ("cloud",)), Example("云厂商降价", ("cloud",))]
+    weak = train(corpus_examples()[::4], test_size=0)
+    result = compare(single_model, weak, data)
+    rows = comparison_rows(result)[1]
+    supports = [int(r[1]) for r in rows]
+    assert supports == sorted(supports, reverse=True) and rows[0][0] == "cloud"
+    order = sorted(result.a.per_label, key=lambda x: -result.a.per_label[x]["support"])
+    assert [r[0] for r in rows] == order
+    page = render_comparison_html(result)
+    [chart] = [img for img in svgs(page) if img.get("aria-label") == "Per-label F1"]
+    drawn = [t.text for t in chart.iter("text") if t.text in order]
+    assert drawn == order
+
+
+def test_the_readme_names_every_key_of_the_json_report(single_model, multi_model):
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("The JSON report of `tagger evaluate`") :]
+    section = section[: section.index("\n\n", section.index("- with `--cv`"))]
+    examples = corpus_examples(multi_label=True)
+    cv = cross_validation(examples, lambda part: multi_model, folds=2)
+    curve = learning_curve(examples, lambda part: multi_model, fractions=(1.0,), folds=2)
+    about = {"data": "d", "model": "m", "model trained": "t", "evaluated": "e", "warnings": "w"}
+    documents = [
+        json.loads(render_json(cv.report, about=about, cross_validation=cv, learning_curve=curve)),
+        json.loads(render_json(evaluate(single_model, TEST))),
+    ]
+    keys = set()
+    for document in documents:
+        keys |= set(document) | set(document.get("about", ()))
+        keys |= {k for row in document["per_label"].values() for k in row}
+        keys |= {k for m in document["mistakes"] for k in m}
+        keys |= {k for c in document["confusions"] for k in c}
+        keys |= {k for r in document["reliability"] for k in r}
+        keys |= {k for c in document["curves"].values() for k in c}
+        keys |= {k for k in document.get("cross_validation", {}) if not k.endswith("_std")}
+        keys |= set(document.get("learning_curve", {}))
+        for point in document.get("learning_curve", {}).get("points", []):
+            keys |= {k for k in point if not k.endswith("_std")}
+    keys |= set(documents[1]["confusion"])
+    missing = sorted(k for k in keys if f"`{k}`" not in section)
+    assert not missing, missing
+
+
+def test_every_format_shows_the_row_of_examples_without_a_label(single_model, capsys):
+    from tagger.terminal import print_report
+
+    report = evaluate(single_model, [*TEST[:3], Example("他周末去公园散步", ())])
+    given = report.mistakes[0].predicted[0]
+    assert f"| (none) | {given} | 1 | 100.0% |" in render_markdown(report)
+    assert re.search(r"\n\| \(none\) \|( \d \|)+\n", render_markdown(report))  # matrix row
+    [chart] = [
+        img for img in svgs(render_html(report)) if img.get("aria-label") == "Confusion matrix"
+    ]
+    assert [t.text for t in chart.iter("text")].count("(none)") == 2  # a column and a row
+    print_report(report, 0)
+    assert re.search(r"│ none +│( +[.1] │)+", capsys.readouterr().out)
+
+
+def test_every_format_names_the_weakest_labels(single_model, multi_model, capsys):
+    from tagger.terminal import print_report
+
+    for model in (single_model, multi_model):
+        report = evaluate(model, TEST)
+        in_data = {k: v for k, v in report.per_label.items() if v["support"] and v["f1"] < 1}
+        lowest = min(in_data, key=lambda x: (in_data[x]["f1"], -in_data[x]["support"]))
+        assert report.weakest()[0] == lowest and len(report.weakest()) == min(3, len(in_data))
+        line = f"Weakest labels (lowest F1): {html.escape(lowest)} {in_data[lowest]['f1']:.3f}"
+        assert line in render_html(report)
+        plain = f"{lowest} {in_data[lowest]['f1']:.3f} ({in_data[lowest]['support']} examples)"
+        print_report(report, 0)
+        assert plain in capsys.readouterr().out
+        if lowest != HOSTILE:
+            assert plain in render_markdown(report)
+    perfect = evaluate(single_model, [Example(CORPUS["cloud"][0], ("cloud",))])
+    assert not perfect.weakest() and "Weakest" not in render_markdown(perfect)
