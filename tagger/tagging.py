@@ -273,7 +273,7 @@ def _topics(segments: list[TaggedSegment], min_share: float) -> list[Topic]:
     return sorted(topics, key=lambda t: (-t.share, -t.score))
 
 
-def iter_sources(path: str | Path) -> list[Path | str]:
+def iter_sources(path: str | os.PathLike[str]) -> list[Path | str]:
     """The files to tag for one argument: a file, the text files under a directory (sorted,
     hidden ones left out), or ``-`` for standard input."""
     if str(path) == "-":
@@ -296,7 +296,7 @@ def iter_sources(path: str | Path) -> list[Path | str]:
 
 
 def tag_paths(
-    paths: Iterable[str | Path],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     model: LabelDecider | str | Path | None = None,
     *,
     encoding: str | None = None,
@@ -308,6 +308,7 @@ def tag_paths(
     **options: Any,
 ) -> Iterator[TaggedArticle]:
     """Tag files, directories of text files and ``-`` (standard input); see ``tag``.
+    ``paths`` is a list of them, or one (a ``str`` or ``Path``).
 
     A JSONL, JSON (an array of objects), CSV or TSV file (by its extension, or every input
     with ``input_format``) holds records: each is one article, the text of its ``text_field``
@@ -332,7 +333,7 @@ def tag_paths(
 
 
 def render_paths(
-    paths: Iterable[str | Path],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     render: Callable[[TaggedArticle], R],
     model: LabelDecider | str | Path | None = None,
     *,
@@ -373,7 +374,7 @@ class Reading:
 
 
 def _tagged(
-    paths: Iterable[str | Path],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     model: LabelDecider | str | Path | None,
     render: Callable[[TaggedArticle], Any] | None,
     reading: Reading,
@@ -382,6 +383,8 @@ def _tagged(
 ) -> Iterator[tuple[str, int, Any]]:
     if reading.input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}")
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]  # one input, not the characters of its name
     model = resolve_model(model)
     if options.get("explain") and not isinstance(model, CompactModel):
         model = CompactModel.from_model(model)  # once, not for every chunk
@@ -397,7 +400,7 @@ CHUNK_CHARS = 1 << 16
 
 
 def _chunks(
-    paths: Iterable[str | Path], reading: Reading, paragraphs: str, size: int
+    paths: Iterable[str | os.PathLike[str]], reading: Reading, paragraphs: str, size: int
 ) -> Iterator[tuple[str, Part | list[Record]]]:
     """(source name, part) for the chunks of whole articles of every input, or (source name,
     records) for a batch of records, errors to ``on_error`` (but for a bad record). A file
