@@ -9,12 +9,12 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import warnings
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,7 +28,7 @@ from sklearn.model_selection import (
 
 from .data import DataWarning, Example
 from .errors import DataError
-from .inference import LabelDecider, chosen_mask
+from .inference import LabelDecider, check_number, chosen_mask
 
 if TYPE_CHECKING:
     from .model import TaggerModel
@@ -143,7 +143,7 @@ class EvaluationReport:
 
 
 def evaluate(
-    model: LabelDecider | str | Path,
+    model: LabelDecider | str | os.PathLike[str],
     examples: Sequence[Example],
     *,
     threshold: float | None = None,
@@ -157,8 +157,10 @@ def evaluate(
     (DataWarning) about labels the model does not know, which count as misses, and when
     ``examples`` are the data the model was trained on (the SHA-256 in its card); measuring
     within training (held-out and fold models, which may lack a rare label) leaves it out.
-    Raises DataError when no example has text.
+    Raises DataError when no example has text, TypeError for arguments of the wrong kind and
+    ValueError for a ``threshold`` outside [0, 1] or ``max_mistakes`` below 0 (as ``tag``).
     """
+    _check_limits(threshold, "max_mistakes", max_mistakes)
     model = scoring_model(model, "evaluate")
     examples = [e for e in labeled_examples(examples, "evaluate") if e.text.strip()]
     if not examples:
@@ -187,11 +189,20 @@ def _measured(
     )
 
 
+def _check_limits(threshold: Any, name: str, most: Any) -> None:
+    """TypeError or ValueError for a ``threshold`` (None, or from 0 to 1) or a count of items
+    to keep (an integer from 0) that ``evaluate`` or ``compare`` cannot use: a threshold of 2
+    chose no label and read as accuracy 0, ``max_mistakes=-1`` kept all mistakes but one."""
+    if threshold is not None:
+        check_number("threshold", threshold, 0, 1)
+    check_number(name, most, 0, None, (int, np.integer))
+
+
 def scoring_model(model: Any, caller: str) -> LabelDecider:
     """``model`` itself, or the scoring arrays of the model file at that path (see
     ``modelfile.load_compact``: ModelError for a missing, untrusted or damaged file); TypeError
     for anything else, naming ``caller``."""
-    if isinstance(model, (str, Path)):
+    if isinstance(model, (str, os.PathLike)):
         from .modelfile import load_compact
 
         return load_compact(model)
@@ -591,6 +602,7 @@ def cross_validation(
     >>> cross_validation(data, partial(train, test_size=0), folds=2).summary["accuracy"]
     1.0
     """
+    _check_limits(threshold, "max_mistakes", max_mistakes)  # before any fitting
     examples = [e for e in examples if e.text.strip()]
     labels = list(labels) or sorted({x for e in examples for x in e.labels})
     splits, method = _splits(examples, folds, seed)
@@ -1078,8 +1090,8 @@ class Comparison:
 
 
 def compare(
-    model_a: LabelDecider | str | Path,
-    model_b: LabelDecider | str | Path,
+    model_a: LabelDecider | str | os.PathLike[str],
+    model_b: LabelDecider | str | os.PathLike[str],
     examples: Sequence[Example],
     *,
     threshold: float | None = None,
@@ -1091,7 +1103,8 @@ def compare(
     list where their labels differ, and say whether the differences could be chance
     (``significance``, with ``resamples`` and ``seed``). Warns (DataWarning) as ``evaluate``
     does, naming model A or B. Raises TypeError for arguments of the wrong kind, ModelError for
-    a model file that cannot be used, DataError when no example has text.
+    a model file that cannot be used, DataError when no example has text, ValueError for a
+    ``threshold`` outside [0, 1] or ``max_disagreements`` below 0.
 
     >>> from tagger import Example, train
     >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
@@ -1099,6 +1112,7 @@ def compare(
     >>> compare(model, model, data[:4]).disagree  # not all its training data: no warning
     0
     """
+    _check_limits(threshold, "max_disagreements", max_disagreements)
     model_a, model_b = scoring_model(model_a, "compare"), scoring_model(model_b, "compare")
     examples = [e for e in labeled_examples(examples, "compare") if e.text.strip()]
     if not examples:

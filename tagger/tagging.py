@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import DataError, ModelError, TaggerError
 from .files import iter_text_chunks, open_binary
-from .inference import CompactModel, LabelDecider
+from .inference import CompactModel, LabelDecider, check_number
 from .modelfile import load_compact
 from .parallel import imap
 from .records import (
@@ -223,28 +223,11 @@ def _check_tag_arguments(
     if model is not None and not isinstance(model, (LabelDecider, str, os.PathLike)):
         raise TypeError(f"model must be a model, a str or a Path, not {type(model).__name__}")
     if top_k is not None:
-        _check_number("top_k", top_k, 1, None, (int, np.integer))
+        check_number("top_k", top_k, 1, None, (int, np.integer))
     if threshold is not None:
-        _check_number("threshold", threshold, 0, 1)
-    _check_number("min_share", min_share, 0, 1)
-    _check_number("explain", explain, 0, None, (int, np.integer))
-
-
-def _check_number(
-    name: str,
-    value: Any,
-    low: float,
-    high: float | None,
-    kinds: tuple[type, ...] = (int, float, np.integer, np.floating),
-) -> None:
-    """``TypeError`` unless ``value`` is one of ``kinds`` (a bool is none: True is no 1),
-    ``ValueError`` unless it lies in [``low``, ``high``]."""
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        kind = "an integer" if float not in kinds else "a number"
-        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
-    if not (low <= value and (high is None or value <= high)):  # NaN too
-        bounds = f"at least {low}" if high is None else f"from {low} to {high}"
-        raise ValueError(f"{name} must be {bounds}, not {value!r}")
+        check_number("threshold", threshold, 0, 1)
+    check_number("min_share", min_share, 0, 1)
+    check_number("explain", explain, 0, None, (int, np.integer))
 
 
 def _shown(

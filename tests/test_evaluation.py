@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import warnings
 from collections import Counter
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,6 +34,7 @@ from tagger.evaluation import (
 )
 from tagger.inference import LabelDecider
 from tagger.model import train
+from tagger.tagging import tag
 
 from .conftest import corpus_examples, random_multi_label_examples
 
@@ -495,13 +499,62 @@ def test_evaluate_checks_its_arguments_and_takes_a_model_path(single_model, tmp_
     with pytest.raises(DataError, match="no examples to evaluate"):
         evaluate(single_model, [Example("  ", ("cloud",))])
     path = single_model.save(tmp_path / "m.joblib")
-    for named in (path, str(path)):
+    for named in (path, str(path), _PathLike(path)):
         assert evaluate(named, TEST).headline() == evaluate(single_model, TEST).headline()
+
+
+class _PathLike(os.PathLike):
+    """A path that is no ``pathlib.Path`` (``tag`` took one; evaluate and compare did not)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"threshold": 2}, ValueError, "threshold must be from 0 to 1, not 2"),
+        ({"threshold": -0.1}, ValueError, "threshold must be from 0 to 1"),
+        ({"threshold": float("nan")}, ValueError, "threshold must be from 0 to 1, not nan"),
+        ({"threshold": True}, TypeError, "threshold must be a number, not bool"),
+        ({"threshold": "0.5"}, TypeError, "threshold must be a number, not str"),
+    ],
+)
+def test_evaluate_and_compare_refuse_the_thresholds_tag_refuses(
+    single_model, options, error, message
+):
+    """A threshold of 2 chose no label and read as accuracy 0; NaN the same."""
+    for call in (
+        lambda: evaluate(single_model, TEST, **options),
+        lambda: compare(single_model, single_model, TEST, **options),
+        lambda: cross_validation(TEST, lambda part: single_model, folds=2, **options),
+    ):
+        with pytest.raises(error, match=re.escape(message)):
+            call()
+    with pytest.raises(error, match=re.escape(message)):
+        tag("云计算", single_model, **options)
+
+
+def test_evaluate_and_compare_refuse_negative_counts(single_model):
+    """max_mistakes=-1 kept every mistake but the last (a slice), max_disagreements likewise."""
+    with pytest.raises(ValueError, match="max_mistakes must be at least 0, not -1"):
+        evaluate(single_model, TEST, max_mistakes=-1)
+    with pytest.raises(ValueError, match="max_mistakes must be at least 0, not -1"):
+        cross_validation(TEST, lambda part: single_model, folds=2, max_mistakes=-1)
+    with pytest.raises(TypeError, match="max_mistakes must be an integer, not float"):
+        evaluate(single_model, TEST, max_mistakes=2.5)
+    with pytest.raises(ValueError, match="max_disagreements must be at least 0, not -1"):
+        compare(single_model, single_model, TEST, max_disagreements=-1)
+    assert evaluate(single_model, TEST, max_mistakes=0).mistakes == []
 
 
 def test_compare_takes_model_paths_and_checks_its_arguments(single_model, tmp_path):
     path = single_model.save(tmp_path / "m.joblib")
     by_path = compare(path, str(path), TEST)
+    assert compare(_PathLike(path), path, TEST).a.headline() == by_path.a.headline()
     assert by_path.disagree == 0
     assert by_path.a.headline() == compare(single_model, single_model, TEST).a.headline()
     with pytest.raises(TypeError, match="compare needs a model"):
