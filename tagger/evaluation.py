@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import statistics
 import warnings
@@ -573,7 +574,12 @@ class CrossValidation:
     labels: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"summary": self.summary, "per_fold": self.per_fold, "report": self.report.to_dict()}
+        """The summary, the folds' figures and the pooled report, as copies (no ``scores``)."""
+        return {
+            "summary": copy.deepcopy(self.summary),
+            "per_fold": copy.deepcopy(self.per_fold),
+            "report": self.report.to_dict(),
+        }
 
 
 Fit = Callable[[Sequence[Example]], "TaggerModel"]

@@ -74,10 +74,17 @@ class TaggedSegment:
     evidence: dict[str, list[tuple[str, float]]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape of a segment (``evidence`` only when asked for)."""
-        found = dict(self.__dict__)
-        if self.evidence is None:
-            del found["evidence"]
+        """The documented JSON shape of a segment (``evidence`` only when asked for): a copy,
+        so that changing it leaves the segment as it is."""
+        found: dict[str, Any] = {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "labels": list(self.labels),
+            "scores": dict(self.scores),
+        }
+        if self.evidence is not None:
+            found["evidence"] = {label: list(terms) for label, terms in self.evidence.items()}
         return found
 
 

@@ -29,3 +29,25 @@ def test_the_warning_categories_and_topics_the_library_gives_are_public(single_m
     assert issubclass(tagger.DamagedModelWarning, UserWarning)
     [article] = tagger.tag("阿里云发布新一代云服务器，云计算业务收入增长。", single_model)
     assert all(isinstance(topic, tagger.Topic) for topic in article.topics)
+
+
+def test_to_dict_gives_a_copy_that_can_be_changed(single_model):
+    text = "阿里云发布新一代云服务器，云计算业务收入增长。\n\n美国升级芯片出口管制，限制设备出口。"
+    [article] = tagger.tag(text, single_model, explain=3)
+    before = tagger.tag(text, single_model, explain=3)[0].to_dict()
+    for found in (article.to_dict(), {"segments": [article.segments[0].to_dict()]}):
+        segment = found["segments"][0]
+        segment["labels"].append("changed")  # a JSON document being enriched, say
+        segment["scores"]["changed"] = 1.0
+        next(iter(segment["evidence"].values())).clear()
+    assert article.to_dict() == before  # the segments' own lists and dicts were handed out
+
+
+def test_cross_validation_to_dict_gives_a_copy(single_model):
+    from tagger.evaluation import cross_validation
+
+    result = cross_validation(corpus_examples(), lambda part: single_model, folds=2)
+    found = result.to_dict()
+    found["summary"]["accuracy"] = -1
+    found["per_fold"][0]["accuracy"] = -1
+    assert result.summary["accuracy"] >= 0 and result.per_fold[0]["accuracy"] >= 0
