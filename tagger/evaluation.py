@@ -609,6 +609,7 @@ def cross_validation(
     1.0
     """
     _check_limits(threshold, "max_mistakes", max_mistakes)  # before any fitting
+    check_number("folds", folds, 2, None, (int, np.integer))
     examples = [e for e in examples if e.text.strip()]
     labels = list(labels) or sorted({x for e in examples for x in e.labels})
     splits, method = _splits(examples, folds, seed)
