@@ -24,7 +24,7 @@ import numpy as np
 import opencc
 from jieba import finalseg
 
-from .errors import DataError
+from .errors import DataError, OutputError
 from .files import atomic_write, read_text
 
 __all__ = ["JiebaTokenizer", "normalize"]
@@ -292,7 +292,7 @@ def _main_dictionary() -> tuple[dict[str, int], int]:
         return dict(zip(words, data["freqs"].tolist())), int(data["total"])
     with open(source, "rb") as handle:
         freq, total = jieba.Tokenizer.gen_pfdict(handle)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, OutputError):  # no cache then: built again next time
         words = "\n".join(freq).encode("utf-32-le")
         with atomic_write(cache, "wb") as handle:
             np.savez(
