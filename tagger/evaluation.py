@@ -167,7 +167,8 @@ def evaluate(
     if not examples:
         raise DataError("no examples to evaluate", hint="pass examples that have text")
     if check_data:
-        _check_test_data(model, examples)
+        for message in _data_warnings(model, examples):
+            warnings.warn(message, DataWarning, stacklevel=2)
     scores = model.scores([e.text for e in examples])
     return _measured(model, examples, scores, threshold, max_mistakes)
 
@@ -236,34 +237,32 @@ def labeled_examples(examples: Any, caller: str) -> list[Example]:
     return examples
 
 
-def _check_test_data(
+def _data_warnings(
     model: LabelDecider, examples: Sequence[Example], which: str = "the model"
-) -> None:
-    """Warn about labels ``model`` (``which``, in the warnings) does not know and about its
-    own training data."""
+) -> list[str]:
+    """What to warn about labels ``model`` (``which``, in the messages) does not know and
+    about its own training data."""
+    found = []
     known = set(model.labels)
     unknown = Counter(label for e in examples for label in e.labels if label not in known)
     if unknown:
         carry = sum(not known.issuperset(e.labels) for e in examples)
         named = ", ".join(f"{label} ({n})" for label, n in unknown.most_common())
-        warnings.warn(
+        found.append(
             f"{carry} of {len(examples)} examples have labels {which} does not know, counted "
-            f"as misses: {named}; measure a model trained with them, or leave them out",
-            DataWarning,
-            stacklevel=3,
+            f"as misses: {named}; measure a model trained with them, or leave them out"
         )
     trained = (getattr(model, "card", None) or {}).get("data") or {}
     if trained.get("examples") == len(examples) and trained.get("sha256"):
         from .model import data_hash
 
         if data_hash(examples) == trained["sha256"]:
-            warnings.warn(
+            found.append(
                 f"the data is {which}'s own training data (the SHA-256 its card records): the "
                 "figures show what it memorised, not how it does on new text; measure it on "
-                "data it was not trained on",
-                DataWarning,
-                stacklevel=3,
+                "data it was not trained on"
             )
+    return found
 
 
 def _report(
@@ -1124,12 +1123,13 @@ def compare(
     examples = [e for e in labeled_examples(examples, "compare") if e.text.strip()]
     if not examples:
         raise DataError("no examples to compare on", hint="pass examples that have text")
-    with warnings.catch_warnings(record=True) as caught:  # kept in the result, then raised
-        warnings.simplefilter("always")
-        for model, which in ((model_a, "model A"), (model_b, "model B")):
-            _check_test_data(model, examples, which)
-    for warning in caught:
-        warnings.warn(warning.message, warning.category, stacklevel=2)
+    said = [  # kept in the result, and warned (not caught: the filters are the process's)
+        message
+        for model, which in ((model_a, "model A"), (model_b, "model B"))
+        for message in _data_warnings(model, examples, which)
+    ]
+    for message in said:
+        warnings.warn(message, DataWarning, stacklevel=2)
     texts = [e.text for e in examples]
     rows, reports = [], []
     for model in (model_a, model_b):
@@ -1171,5 +1171,5 @@ def compare(
             resamples=resamples,
             seed=seed,
         ),
-        [str(warning.message) for warning in caught],
+        said,
     )

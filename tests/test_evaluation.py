@@ -142,6 +142,42 @@ def test_compare_warns_naming_the_model_a_warning_is_about(single_model):
         compare(other, single_model, corpus_examples())
 
 
+class _Watched(LabelDecider):
+    """A model whose labels, read while ``compare`` runs, note the process's warning filters
+    and warn as another thread of the program might at that moment."""
+
+    def __init__(self, model):
+        self.model, self.filters = model, []
+        self.multi_label, self.thresholds = model.multi_label, model.thresholds
+        self.min_labels, self.card = model.min_labels, {}
+
+    @property
+    def labels(self):
+        self.filters.append(list(warnings.filters))
+        warnings.warn("elsewhere in the program", UserWarning, stacklevel=2)
+        return self.model.labels
+
+    def scores(self, texts):
+        return self.model.scores(texts)
+
+
+def test_compare_leaves_the_warning_filters_of_the_process_alone(single_model):
+    """compare caught its warnings with catch_warnings, which replaces the process's filters
+    (every warning 'always') and records every thread's warnings meanwhile: not thread-safe.
+    One model's unknown label to warn about, and another warning raised in the meantime."""
+    watched = _Watched(single_model)
+    data = [*TEST, Example("股市小幅上涨，消费板块领涨", ("stocks",))]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        outside = list(warnings.filters)
+        result = compare(watched, single_model, data)
+    assert watched.filters and all(f == outside for f in watched.filters)
+    assert len(result.warnings) == 2 and all("stocks" in w for w in result.warnings)
+    said = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert said == result.warnings
+    assert "elsewhere in the program" in [str(w.message) for w in caught]
+
+
 def test_holdout_split_is_stratified_and_reproducible():
     examples = corpus_examples()
     train_a, test_a = holdout_split(examples, 0.25, 0)
