@@ -36,7 +36,7 @@ from .data import DataWarning, Example, summarize
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
-from .inference import CompactModel, LabelDecider, check_number, constant_margin
+from .inference import CompactModel, LabelDecider, check_number, check_texts, constant_margin
 from .modelfile import (
     FORMAT,
     FORMAT_VERSION,
@@ -109,7 +109,9 @@ class TaggerModel(LabelDecider):
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order:
         probabilities for logistic regression, the sigmoid of the margin for the linear SVM
-        (0.5 on the decision boundary), calibrated on held-out data when ``train`` had some."""
+        (0.5 on the decision boundary), calibrated on held-out data when ``train`` had some.
+        ``texts`` is a list (any iterable of str), not one str (see ``check_texts``)."""
+        texts = check_texts(texts)
         if not len(texts):
             return np.zeros((0, len(self.labels)))
         if probabilistic(self.pipeline):

@@ -51,3 +51,22 @@ def test_cross_validation_to_dict_gives_a_copy(single_model):
     found["summary"]["accuracy"] = -1
     found["per_fold"][0]["accuracy"] = -1
     assert result.summary["accuracy"] >= 0 and result.per_fold[0]["accuracy"] >= 0
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_scores_and_predict_take_a_list_of_texts_not_one_str(single_model, compact):
+    from tagger.inference import CompactModel
+
+    model = CompactModel.from_model(single_model) if compact else single_model
+    texts = ["阿里云下调云服务器价格", "美国升级芯片出口管制"]
+    with pytest.raises(TypeError, match=r"not one str .*character by character.*\[text\]"):
+        model.predict(texts[0])  # gave one prediction a character: 11 rows, silently
+    with pytest.raises(TypeError, match="not one str"):
+        model.scores(texts[0])
+    assert model.predict(t for t in texts) == model.predict(texts)  # any iterable
+    assert model.scores(tuple(texts)).tolist() == model.scores(texts).tolist()
+    for missing in (None, float("nan")):
+        with pytest.raises(TypeError, match=r"texts\[1\] must be a str, not .*missing value"):
+            model.scores([texts[0], missing])
+    with pytest.raises(TypeError, match="texts must be a list of texts, not int"):
+        model.scores(3)
