@@ -70,3 +70,25 @@ def test_scores_and_predict_take_a_list_of_texts_not_one_str(single_model, compa
             model.scores([texts[0], missing])
     with pytest.raises(TypeError, match="texts must be a list of texts, not int"):
         model.scores(3)
+
+
+def test_type_checkers_see_every_public_name_with_its_type():
+    """``tagger`` imports its names on first use (``__getattr__``), so a type checker saw
+    ``from tagger import tag`` as Any; the TYPE_CHECKING imports and a written-out __all__
+    give it the real names, and they must match the lazy table."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(tagger))
+    [block] = [
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    ]
+    imported = {a.name: node.module for node in block.body for a in node.names}
+    assert imported == tagger._EXPORTS
+    [names] = [
+        ast.literal_eval(n.value)
+        for n in tree.body
+        if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "__all__"
+    ]
+    assert names == sorted(tagger._EXPORTS)
+    assert inspect.signature(tagger.load_compact).return_annotation == "CompactModel"  # was Any
