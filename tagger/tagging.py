@@ -311,7 +311,7 @@ def tag_paths(
     Files are read in chunks and tagged whole articles at a time (``CHUNK_CHARS``), so memory
     stays bounded and the articles are those of the whole text (but for one longer than
     ``MAX_ARTICLE_CHARS``, see ``regroup``). With ``jobs`` > 1 the chunks are tagged by that
-    many processes; the results are the same.
+    many processes (an integer from 1; ValueError otherwise); the results are the same.
     With ``on_error``, an input that cannot be read is reported to it and the others are still
     tagged; without, it is raised. A file is tagged once, however often it is reached, so
     (source, index) tells the articles apart.
@@ -373,6 +373,7 @@ def _tagged(
 ) -> Iterator[tuple[str, int, Any]]:
     if reading.input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}")
+    check_number("jobs", jobs, 1, None, (int, np.integer))  # -1 ran one process, silently
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]  # one input, not the characters of its name
     model = resolve_model(model)

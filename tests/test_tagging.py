@@ -78,6 +78,19 @@ def test_tag_paths_takes_one_path_as_one_input(single_model, tmp_path, monkeypat
     assert titles == [a["title"] for a in listed]
 
 
+def test_tag_paths_checks_jobs(single_model, tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    for jobs, error, message in [
+        (0, ValueError, "jobs must be at least 1, not 0"),
+        (-1, ValueError, "jobs must be at least 1, not -1"),  # was one process, silently
+        ("2", TypeError, "jobs must be an integer, not str"),  # was '>' not supported
+    ]:
+        with pytest.raises(error, match=message):
+            list(tag_paths(tmp_path / "a.txt", single_model, jobs=jobs))
+        with pytest.raises(error, match=message):
+            list(render_paths(tmp_path / "a.txt", str, single_model, jobs=jobs))
+
+
 def test_stdin_is_read_for_dash(single_model, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ARTICLE.encode("utf-8"))))
     [article] = list(tag_paths(["-"], single_model))
