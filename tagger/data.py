@@ -263,12 +263,14 @@ def _some(items: Sequence[str], separator: str, shown: int = 5) -> str:
     return separator.join(items[:shown]) + more
 
 
-def summarize(examples: Sequence[Example]) -> DataSummary:
-    """Examples per label, multi-label and unlabeled counts, duplicates and conflicts.
+def summarize(examples: Iterable[Example]) -> DataSummary:
+    """Examples per label, multi-label and unlabeled counts, duplicates and conflicts, of a
+    list or any iterable of examples (as ``train`` and ``evaluate`` take them).
 
     >>> summarize([Example("a", ("x",)), Example("a", ("y",))]).conflicting_duplicates
     1
     """
+    examples = list(examples)  # a generator: counted once, not 'has no len()'
     labels = Counter(label for e in examples for label in e.labels)
     first: dict[str, Example] = {}
     variants: dict[str, set[frozenset[str]]] = {}  # label sets of the texts met again

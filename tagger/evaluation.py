@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
+import copy
+import os
 import statistics
 import warnings
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from sklearn.model_selection import (
 
 from .data import DataWarning, Example
 from .errors import DataError
-from .inference import LabelDecider, chosen_mask
+from .inference import LabelDecider, check_number, chosen_mask
 
 if TYPE_CHECKING:
     from .model import TaggerModel
@@ -191,7 +192,7 @@ class EvaluationReport:
 
 
 def evaluate(
-    model: LabelDecider | str | Path,
+    model: LabelDecider | str | os.PathLike[str],
     examples: Sequence[Example],
     *,
     threshold: float | None = None,
@@ -205,14 +206,17 @@ def evaluate(
     (DataWarning) about labels the model does not know, which count as misses, and when
     ``examples`` are the data the model was trained on (the SHA-256 in its card); measuring
     within training (held-out and fold models, which may lack a rare label) leaves it out.
-    Raises DataError when no example has text.
+    Raises DataError when no example has text, TypeError for arguments of the wrong kind and
+    ValueError for a ``threshold`` outside [0, 1] or ``max_mistakes`` below 0 (as ``tag``).
     """
+    _check_limits(threshold, "max_mistakes", max_mistakes)
     model = scoring_model(model, "evaluate")
     examples = [e for e in labeled_examples(examples, "evaluate") if e.text.strip()]
     if not examples:
         raise DataError("no examples to evaluate", hint="pass examples that have text")
     if check_data:
-        _check_test_data(model, examples)
+        for message in _data_warnings(model, examples):
+            warnings.warn(message, DataWarning, stacklevel=2)
     scores = model.scores([e.text for e in examples])
     return _measured(model, examples, scores, threshold, max_mistakes)
 
@@ -235,11 +239,20 @@ def _measured(
     )
 
 
+def _check_limits(threshold: Any, name: str, most: Any) -> None:
+    """TypeError or ValueError for a ``threshold`` (None, or from 0 to 1) or a count of items
+    to keep (an integer from 0) that ``evaluate`` or ``compare`` cannot use: a threshold of 2
+    chose no label and read as accuracy 0, ``max_mistakes=-1`` kept all mistakes but one."""
+    if threshold is not None:
+        check_number("threshold", threshold, 0, 1)
+    check_number(name, most, 0, None, (int, np.integer))
+
+
 def scoring_model(model: Any, caller: str) -> LabelDecider:
     """``model`` itself, or the scoring arrays of the model file at that path (see
     ``modelfile.load_compact``: ModelError for a missing, untrusted or damaged file); TypeError
     for anything else, naming ``caller``."""
-    if isinstance(model, (str, Path)):
+    if isinstance(model, (str, os.PathLike)):
         from .modelfile import load_compact
 
         return load_compact(model)
@@ -272,34 +285,32 @@ def labeled_examples(examples: Any, caller: str) -> list[Example]:
     return examples
 
 
-def _check_test_data(
+def _data_warnings(
     model: LabelDecider, examples: Sequence[Example], which: str = "the model"
-) -> None:
-    """Warn about labels ``model`` (``which``, in the warnings) does not know and about its
-    own training data."""
+) -> list[str]:
+    """What to warn about labels ``model`` (``which``, in the messages) does not know and
+    about its own training data."""
+    found = []
     known = set(model.labels)
     unknown = Counter(label for e in examples for label in e.labels if label not in known)
     if unknown:
         carry = sum(not known.issuperset(e.labels) for e in examples)
         named = ", ".join(f"{label} ({n})" for label, n in unknown.most_common())
-        warnings.warn(
+        found.append(
             f"{carry} of {len(examples)} examples have labels {which} does not know, counted "
-            f"as misses: {named}; measure a model trained with them, or leave them out",
-            DataWarning,
-            stacklevel=3,
+            f"as misses: {named}; measure a model trained with them, or leave them out"
         )
     trained = (getattr(model, "card", None) or {}).get("data") or {}
     if trained.get("examples") == len(examples) and trained.get("sha256"):
         from .model import data_hash
 
         if data_hash(examples) == trained["sha256"]:
-            warnings.warn(
+            found.append(
                 f"the data is {which}'s own training data (the SHA-256 its card records): the "
                 "figures show what it memorised, not how it does on new text; measure it on "
-                "data it was not trained on",
-                DataWarning,
-                stacklevel=3,
+                "data it was not trained on"
             )
+    return found
 
 
 def _report(
@@ -613,7 +624,12 @@ class CrossValidation:
     labels: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"summary": self.summary, "per_fold": self.per_fold, "report": self.report.to_dict()}
+        """The summary, the folds' figures and the pooled report, as copies (no ``scores``)."""
+        return {
+            "summary": copy.deepcopy(self.summary),
+            "per_fold": copy.deepcopy(self.per_fold),
+            "report": self.report.to_dict(),
+        }
 
 
 Fit = Callable[[Sequence[Example]], "TaggerModel"]
@@ -642,6 +658,8 @@ def cross_validation(
     >>> cross_validation(data, partial(train, test_size=0), folds=2).summary["accuracy"]
     1.0
     """
+    _check_limits(threshold, "max_mistakes", max_mistakes)  # before any fitting
+    check_number("folds", folds, 2, None, (int, np.integer))
     examples = [e for e in examples if e.text.strip()]
     labels = list(labels) or sorted({x for e in examples for x in e.labels})
     splits, method = _splits(examples, folds, seed)
@@ -1129,8 +1147,8 @@ class Comparison:
 
 
 def compare(
-    model_a: LabelDecider | str | Path,
-    model_b: LabelDecider | str | Path,
+    model_a: LabelDecider | str | os.PathLike[str],
+    model_b: LabelDecider | str | os.PathLike[str],
     examples: Sequence[Example],
     *,
     threshold: float | None = None,
@@ -1142,7 +1160,8 @@ def compare(
     list where their labels differ, and say whether the differences could be chance
     (``significance``, with ``resamples`` and ``seed``). Warns (DataWarning) as ``evaluate``
     does, naming model A or B. Raises TypeError for arguments of the wrong kind, ModelError for
-    a model file that cannot be used, DataError when no example has text.
+    a model file that cannot be used, DataError when no example has text, ValueError for a
+    ``threshold`` outside [0, 1] or ``max_disagreements`` below 0.
 
     >>> from tagger import Example, train
     >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
@@ -1150,16 +1169,18 @@ def compare(
     >>> compare(model, model, data[:4]).disagree  # not all its training data: no warning
     0
     """
+    _check_limits(threshold, "max_disagreements", max_disagreements)
     model_a, model_b = scoring_model(model_a, "compare"), scoring_model(model_b, "compare")
     examples = [e for e in labeled_examples(examples, "compare") if e.text.strip()]
     if not examples:
         raise DataError("no examples to compare on", hint="pass examples that have text")
-    with warnings.catch_warnings(record=True) as caught:  # kept in the result, then raised
-        warnings.simplefilter("always")
-        for model, which in ((model_a, "model A"), (model_b, "model B")):
-            _check_test_data(model, examples, which)
-    for warning in caught:
-        warnings.warn(warning.message, warning.category, stacklevel=2)
+    said = [  # kept in the result, and warned (not caught: the filters are the process's)
+        message
+        for model, which in ((model_a, "model A"), (model_b, "model B"))
+        for message in _data_warnings(model, examples, which)
+    ]
+    for message in said:
+        warnings.warn(message, DataWarning, stacklevel=2)
     texts = [e.text for e in examples]
     rows, reports = [], []
     for model in (model_a, model_b):
@@ -1201,5 +1222,5 @@ def compare(
             resamples=resamples,
             seed=seed,
         ),
-        [str(warning.message) for warning in caught],
+        said,
     )

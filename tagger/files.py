@@ -298,8 +298,11 @@ def atomic_write(
         with open(path, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
     try:
         if permissions is None:
             try:
@@ -309,13 +312,35 @@ def atomic_write(
         os.chmod(fd, permissions)
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+            try:
+                handle.flush()
+                os.fsync(handle.fileno())
+            except OSError as exc:  # a full disk, say
+                raise _unwritable(path, exc) from None
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _unwritable(path: Path, exc: OSError) -> OutputError:
+    """The OutputError for a file ``atomic_write`` cannot create or finish writing."""
+    blocking = next((p for p in path.parents if os.path.lexists(p)), None)
+    if blocking is not None and not blocking.is_dir():  # FileExistsError, NotADirectoryError
+        return OutputError(
+            f"cannot create its directory: {blocking} is a file, not a directory",
+            path=path,
+            hint="write it to another path",
+        )
+    return OutputError(
+        f"cannot write this file ({exc.strerror or exc})",
+        path=path,
+        hint="write it to a directory you can write to, with space left",
+    )
 
 
 def _umask() -> int:

@@ -25,7 +25,15 @@ import numpy as np
 from .calibration import IDENTITY, sigmoid
 from .features import FeatureSpace
 
-__all__ = ["CONSTANT_MARGIN", "CompactModel", "LabelDecider", "chosen_mask", "constant_margin"]
+__all__ = [
+    "CONSTANT_MARGIN",
+    "CompactModel",
+    "LabelDecider",
+    "check_number",
+    "check_texts",
+    "chosen_mask",
+    "constant_margin",
+]
 
 CONSTANT_MARGIN = 50.0
 """The margin of a label that was constant in training (one-vs-rest keeps a constant instead of
@@ -57,6 +65,62 @@ def chosen_mask(scores: np.ndarray, cut: np.ndarray, min_labels: int = 0) -> np.
     return chosen
 
 
+def check_number(
+    name: str,
+    value: Any,
+    low: float,
+    high: float | None,
+    kinds: tuple[type, ...] = (int, float, np.integer, np.floating),
+) -> None:
+    """``TypeError`` unless ``value`` is one of ``kinds`` (a bool is none: True is no 1),
+    ``ValueError`` unless it lies in [``low``, ``high``]: how ``tag``, ``evaluate`` and
+    ``compare`` check their numeric arguments.
+
+    >>> check_number("threshold", 1.5, 0, 1)
+    Traceback (most recent call last):
+    ValueError: threshold must be from 0 to 1, not 1.5
+    """
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        kind = "an integer" if float not in kinds else "a number"
+        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
+    if not (low <= value and (high is None or value <= high)):  # NaN too
+        bounds = f"at least {low}" if high is None else f"from {low} to {high}"
+        raise ValueError(f"{name} must be {bounds}, not {value!r}")
+
+
+def check_texts(texts: Any) -> Sequence[str]:
+    """``texts`` as a sequence of str (an iterable, a generator or a pandas column, listed),
+    or TypeError: for one ``str``, which would be scored a character at a time, and for an
+    item that is no str (None, or NaN from a missing value).
+
+    >>> check_texts("云计算")
+    Traceback (most recent call last):
+    TypeError: texts must be a list of texts, not one str (it would be scored character by character): pass [text]
+    """
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(
+            f"texts must be a list of texts, not one {type(texts).__name__} (it would be scored "
+            "character by character): pass [text]"
+        )
+    if not isinstance(texts, (list, tuple)):
+        try:
+            texts = list(texts)
+        except TypeError:
+            raise TypeError(f"texts must be a list of texts, not {type(texts).__name__}") from None
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"texts[{i}] must be a str, not {type(text).__name__}"
+                + (" (a missing value? drop or fill them)" if _missing(text) else "")
+            )
+    return texts
+
+
+def _missing(value: Any) -> bool:
+    """None or NaN: what a missing text becomes (pandas, JSON null)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
 class LabelDecider:
     """Turning scores into chosen labels; shared by the full and the compact model."""
 
@@ -74,7 +138,8 @@ class LabelDecider:
         top_k: int | None = None,
         threshold: float | None = None,
     ) -> list[list[tuple[str, float]]]:
-        """Labels chosen for each text as (label, score) pairs, best first.
+        """Labels chosen for each text of ``texts`` (a list: not one str) as (label, score)
+        pairs, best first.
 
         Single-label models choose the best label; multi-label models every label whose score
         reaches its threshold, and at least their ``min_labels`` best ones. ``threshold``
@@ -133,6 +198,7 @@ class CompactModel(LabelDecider):
 
     def scores(self, texts: Sequence[str], batch: int = 1024) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], as ``TaggerModel.scores`` gives."""
+        texts = check_texts(texts)
         decision = np.zeros((len(texts), self.coef.shape[0]))
         for start in range(0, len(texts), batch):
             features = self.space.transform(texts[start : start + batch])

@@ -36,7 +36,7 @@ from .data import DataWarning, Example, summarize
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
-from .inference import CompactModel, LabelDecider, constant_margin
+from .inference import CompactModel, LabelDecider, check_number, check_texts, constant_margin
 from .modelfile import (
     FORMAT,
     FORMAT_VERSION,
@@ -109,7 +109,9 @@ class TaggerModel(LabelDecider):
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order:
         probabilities for logistic regression, the sigmoid of the margin for the linear SVM
-        (0.5 on the decision boundary), calibrated on held-out data when ``train`` had some."""
+        (0.5 on the decision boundary), calibrated on held-out data when ``train`` had some.
+        ``texts`` is a list (any iterable of str), not one str (see ``check_texts``)."""
+        texts = check_texts(texts)
         if not len(texts):
             return np.zeros((0, len(self.labels)))
         if probabilistic(self.pipeline):
@@ -250,9 +252,9 @@ def train(
 ) -> TaggerModel:
     """Train a model on labeled examples and measure it on held-out data first.
 
-    With ``cv`` the figures are the mean and spread of a k-fold cross-validation (by group
-    when examples have groups), otherwise of a ``test_size`` held-out split (0 skips
-    measuring). A ``taxonomy`` fixes the label set and adds its keywords as training examples.
+    With ``cv`` (2 folds or more) the figures are the mean and spread of a k-fold
+    cross-validation (by group when examples have groups), otherwise of a ``test_size``
+    held-out split (0 skips measuring). A ``taxonomy`` fixes the label set and adds its keywords as training examples.
     For multi-label models measured this way, ``tune_threshold`` sets the decision threshold
     to the one that maximises micro-F1 on the held-out scores. A multi-label model gives each
     text at least ``min_labels`` labels (its best ones); by default 1 when every example has
@@ -278,6 +280,8 @@ def train(
         raise ValueError(f"thresholds must be 'global' or 'per-label', not {thresholds!r}")
     if not 0 <= test_size < 1:
         raise ValueError(f"test_size must be at least 0 and below 1, not {test_size}")
+    if cv is not None:  # 1 fold said the data had too few texts; 0 was a held-out split
+        check_number("cv", cv, 2, None, (int, np.integer))
     examples = labeled_examples(examples, "train")
 
     report = progress or (lambda message: None)

@@ -22,7 +22,7 @@ import json
 import warnings
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from . import __version__
 from . import trust as _trust
 from .errors import ModelError
 from .files import atomic_write
+
+if TYPE_CHECKING:
+    from .inference import CompactModel
 
 __all__ = [
     "FORMAT",
@@ -186,7 +189,7 @@ def read_payload(path: str | Path, *, trust: bool = False) -> bytes:
     return _verified(Path(path), trust)[2]
 
 
-def load_compact(path: str | Path, *, trust: bool = False) -> Any:
+def load_compact(path: str | Path, *, trust: bool = False) -> CompactModel:
     """The scoring arrays of a verified model file as a ``CompactModel``; nothing unpickled.
 
     Raises ModelError for a file that is missing, not a tagger model, damaged, or not trusted

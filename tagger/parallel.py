@@ -49,14 +49,17 @@ def imap(function: Callable[[S, T], R], state: S, items: Iterable[T], jobs: int)
 
     Workers are forked where the platform can, so they share ``state`` (a model, a loaded
     dictionary) with this process instead of receiving a copy; the cycle collector is frozen
-    meanwhile so that it does not touch, and thereby copy, the shared pages. With one job, or
+    meanwhile so that it does not touch, and thereby copy, the shared pages (unless the caller
+    froze it already: then it is left as it is, frozen). With one job, or
     in a process that may not have children (a pool's worker), the work is done here.
     """
     if jobs <= 1 or multiprocessing.current_process().daemon:
         yield from (function(state, item) for item in items)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    gc.freeze()
+    frozen = gc.get_freeze_count() > 0  # by the caller (a server's preloaded app): left so
+    if not frozen:
+        gc.freeze()
     stop = threading.Event()
     try:
         context = multiprocessing.get_context(method)
@@ -69,7 +72,8 @@ def imap(function: Callable[[S, T], R], state: S, items: Iterable[T], jobs: int)
                 _drain(results)
                 raise
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 DRAIN_SECONDS = 10.0

@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import DataError, ModelError, TaggerError
 from .files import iter_text_chunks, open_binary
-from .inference import CompactModel, LabelDecider
+from .inference import CompactModel, LabelDecider, check_number
 from .modelfile import load_compact
 from .parallel import imap
 from .records import (
@@ -79,10 +79,17 @@ class TaggedSegment:
     evidence: dict[str, list[tuple[str, float]]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape of a segment (``evidence`` only when asked for)."""
-        found = dict(self.__dict__)
-        if self.evidence is None:
-            del found["evidence"]
+        """The documented JSON shape of a segment (``evidence`` only when asked for): a copy,
+        so that changing it leaves the segment as it is."""
+        found: dict[str, Any] = {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "labels": list(self.labels),
+            "scores": dict(self.scores),
+        }
+        if self.evidence is not None:
+            found["evidence"] = {label: list(terms) for label, terms in self.evidence.items()}
         return found
 
 
@@ -228,28 +235,11 @@ def _check_tag_arguments(
     if model is not None and not isinstance(model, (LabelDecider, str, os.PathLike)):
         raise TypeError(f"model must be a model, a str or a Path, not {type(model).__name__}")
     if top_k is not None:
-        _check_number("top_k", top_k, 1, None, (int, np.integer))
+        check_number("top_k", top_k, 1, None, (int, np.integer))
     if threshold is not None:
-        _check_number("threshold", threshold, 0, 1)
-    _check_number("min_share", min_share, 0, 1)
-    _check_number("explain", explain, 0, None, (int, np.integer))
-
-
-def _check_number(
-    name: str,
-    value: Any,
-    low: float,
-    high: float | None,
-    kinds: tuple[type, ...] = (int, float, np.integer, np.floating),
-) -> None:
-    """``TypeError`` unless ``value`` is one of ``kinds`` (a bool is none: True is no 1),
-    ``ValueError`` unless it lies in [``low``, ``high``]."""
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        kind = "an integer" if float not in kinds else "a number"
-        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
-    if not (low <= value and (high is None or value <= high)):  # NaN too
-        bounds = f"at least {low}" if high is None else f"from {low} to {high}"
-        raise ValueError(f"{name} must be {bounds}, not {value!r}")
+        check_number("threshold", threshold, 0, 1)
+    check_number("min_share", min_share, 0, 1)
+    check_number("explain", explain, 0, None, (int, np.integer))
 
 
 def _shown(
@@ -278,7 +268,7 @@ def _topics(segments: list[TaggedSegment], min_share: float) -> list[Topic]:
     return sorted(topics, key=lambda t: (-t.share, -t.score))
 
 
-def iter_sources(path: str | Path) -> list[Path | str]:
+def iter_sources(path: str | os.PathLike[str]) -> list[Path | str]:
     """The files to tag for one argument: a file, the text and HTML files under a directory
     (sorted, hidden ones left out), or ``-`` for standard input."""
     if str(path) == "-":
@@ -303,7 +293,7 @@ def iter_sources(path: str | Path) -> list[Path | str]:
 
 
 def tag_paths(
-    paths: Iterable[str | Path],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     model: LabelDecider | str | Path | None = None,
     *,
     encoding: str | None = None,
@@ -315,6 +305,7 @@ def tag_paths(
     **options: Any,
 ) -> Iterator[TaggedArticle]:
     """Tag files, directories of text and HTML files and ``-`` (standard input); see ``tag``.
+    ``paths`` is a list of them, or one (a ``str`` or ``Path``).
 
     An HTML file (``.html``, ``.htm``, ``.xhtml``, or every input with ``input_format="html"``)
     is tagged as the text ``webpage.page_text`` extracts from it, its title first; offsets index
@@ -332,7 +323,7 @@ def tag_paths(
     Files are read in chunks and tagged whole articles at a time (``CHUNK_CHARS``), so memory
     stays bounded and the articles are those of the whole text (but for one longer than
     ``MAX_ARTICLE_CHARS``, see ``regroup``). With ``jobs`` > 1 the chunks are tagged by that
-    many processes; the results are the same.
+    many processes (an integer from 1; ValueError otherwise); the results are the same.
     With ``on_error``, an input that cannot be read is reported to it and the others are still
     tagged; without, it is raised. A file is tagged once, however often it is reached, so
     (source, index) tells the articles apart.
@@ -344,7 +335,7 @@ def tag_paths(
 
 
 def render_paths(
-    paths: Iterable[str | Path],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     render: Callable[[TaggedArticle], R],
     model: LabelDecider | str | Path | None = None,
     *,
@@ -385,7 +376,7 @@ class Reading:
 
 
 def _tagged(
-    paths: Iterable[str | Path],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     model: LabelDecider | str | Path | None,
     render: Callable[[TaggedArticle], Any] | None,
     reading: Reading,
@@ -394,6 +385,9 @@ def _tagged(
 ) -> Iterator[tuple[str, int, Any]]:
     if reading.input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}")
+    check_number("jobs", jobs, 1, None, (int, np.integer))  # -1 ran one process, silently
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]  # one input, not the characters of its name
     model = resolve_model(model)
     if options.get("explain") and not isinstance(model, CompactModel):
         model = CompactModel.from_model(model)  # once, not for every chunk
@@ -409,7 +403,7 @@ CHUNK_CHARS = 1 << 16
 
 
 def _chunks(
-    paths: Iterable[str | Path], reading: Reading, paragraphs: str, size: int
+    paths: Iterable[str | os.PathLike[str]], reading: Reading, paragraphs: str, size: int
 ) -> Iterator[tuple[str, Part | list[Record]]]:
     """(source name, part) for the chunks of whole articles of every input, or (source name,
     records) for a batch of records, errors to ``on_error`` (but for a bad record). A file

@@ -27,6 +27,7 @@ import os
 import secrets
 from pathlib import Path
 
+from .errors import ModelError, OutputError
 from .files import atomic_write
 
 __all__ = ["bundled_hashes", "file_sha256", "home", "is_trusted", "sign", "trust_file", "verify"]
@@ -44,15 +45,33 @@ def home() -> Path:
 
 
 def _key(create: bool) -> bytes | None:
+    """This user's signing key; when there is none, a new one with ``create``, else None.
+    ModelError when it cannot be read, OutputError when it cannot be created."""
     path = home() / "key"
-    with contextlib.suppress(FileNotFoundError):
+    try:
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (FileNotFoundError, NotADirectoryError):  # none (yet)
+        pass
+    except (OSError, ValueError) as exc:  # unreadable, or not the hex tagger writes
+        reason = exc.strerror if isinstance(exc, OSError) else "damaged"
+        raise ModelError(
+            f"cannot read the key model files are signed with ({reason})",
+            path=path,
+            hint=f"make it readable, delete it if damaged (your models will then need 'tagger "
+            f"trust'), or set {HOME_ENV} to another directory",
+        ) from None
     if not create:
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
-    with atomic_write(path, permissions=0o600) as handle:
-        handle.write(key.hex() + "\n")
+    try:
+        with atomic_write(path, permissions=0o600) as handle:
+            handle.write(key.hex() + "\n")
+    except OutputError as error:
+        raise OutputError(
+            f"cannot create the key model files are signed with: {error.message}",
+            path=path,
+            hint=f"set {HOME_ENV} to a directory you can write to",
+        ) from None
     return key
 
 
@@ -87,11 +106,25 @@ def bundled_hashes() -> set[str]:
     return set()
 
 
+def _trusted_lines() -> list[str]:
+    """The lines of ``trusted.txt`` (none when there is none yet); ModelError when it cannot
+    be read."""
+    path = home() / "trusted.txt"
+    try:
+        return path.read_text("utf-8").splitlines()
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+        raise ModelError(
+            f"cannot read the list of trusted model files ({reason})",
+            path=path,
+            hint=f"make it readable, or set {HOME_ENV} to another directory",
+        ) from None
+
+
 def _trusted() -> set[str]:
-    with contextlib.suppress(FileNotFoundError):
-        text = (home() / "trusted.txt").read_text("utf-8")
-        return {line.split()[0] for line in text.splitlines() if line.strip()}
-    return set()
+    return {line.split()[0] for line in _trusted_lines() if line.strip()}
 
 
 def is_trusted(sha256: str) -> bool:
@@ -105,10 +138,16 @@ def trust_file(path: str | Path) -> str:
     from .modelfile import intact_sha256  # modelfile imports this module
 
     sha = intact_sha256(path)
-    listed = home() / "trusted.txt"
-    lines = listed.read_text("utf-8").splitlines() if listed.exists() else []
+    lines = _trusted_lines()
     if not any(line.split()[:1] == [sha] for line in lines):
         lines.append(f"{sha}  {Path(path).resolve()}")
-        with atomic_write(listed) as handle:
-            handle.write("\n".join(lines) + "\n")
+        try:
+            with atomic_write(home() / "trusted.txt") as handle:
+                handle.write("\n".join(lines) + "\n")
+        except OutputError as error:
+            raise OutputError(
+                f"cannot record the trusted model file: {error.message}",
+                path=error.path,
+                hint=f"set {HOME_ENV} to a directory you can write to",
+            ) from None
     return sha

@@ -49,6 +49,22 @@ def test_every_command_has_help(command):
     assert "Usage" in result.output and len(result.output) > 200
 
 
+def test_an_output_under_a_file_is_an_error_not_a_traceback(
+    tmp_path, data_file, article_file, saved_model
+):
+    (tmp_path / "notes").write_text("a file", encoding="utf-8")
+    blocked = tmp_path / "notes" / "out"
+    for args in (
+        ["train", data_file, "-o", blocked / "m.joblib", "--test-size", "0"],
+        ["tag", article_file, "--model", saved_model, "-o", blocked / "tags.json"],
+        ["evaluate", data_file, "--model", saved_model, "-o", blocked / "report.json"],
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "Error:" in result.output and "notes is a file" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_version():
     assert invoke("--version").output.startswith("tagger ")
 

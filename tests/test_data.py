@@ -442,3 +442,9 @@ def test_an_unclosed_quote_on_the_last_csv_line_is_named_in_the_hint(tmp_path):
     path = write(tmp_path / "a.csv", 'text,label\n云计算,cloud\n"芯片出口,chips\n')
     with pytest.raises(DataError, match=r"line 3: .*close every quote"):
         read_examples([path])
+
+
+def test_summarize_takes_any_iterable_of_examples():
+    examples = [Example("云计算", ("cloud",)), Example("芯片", ("chips",)), Example("云计算", ())]
+    assert summarize(e for e in examples) == summarize(examples)  # was TypeError: no len()
+    assert summarize(iter(examples)).conflicting_duplicates == 1

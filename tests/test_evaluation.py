@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import warnings
 from collections import Counter
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,6 +34,7 @@ from tagger.evaluation import (
 )
 from tagger.inference import LabelDecider
 from tagger.model import train
+from tagger.tagging import tag
 
 from .conftest import corpus_examples, random_multi_label_examples
 
@@ -136,6 +140,42 @@ def test_compare_warns_naming_the_model_a_warning_is_about(single_model):
     assert f"- warning: {said[0]}" in render_comparison_markdown(result)
     with pytest.warns(DataWarning, match=r"the data is model B's own training data"):
         compare(other, single_model, corpus_examples())
+
+
+class _Watched(LabelDecider):
+    """A model whose labels, read while ``compare`` runs, note the process's warning filters
+    and warn as another thread of the program might at that moment."""
+
+    def __init__(self, model):
+        self.model, self.filters = model, []
+        self.multi_label, self.thresholds = model.multi_label, model.thresholds
+        self.min_labels, self.card = model.min_labels, {}
+
+    @property
+    def labels(self):
+        self.filters.append(list(warnings.filters))
+        warnings.warn("elsewhere in the program", UserWarning, stacklevel=2)
+        return self.model.labels
+
+    def scores(self, texts):
+        return self.model.scores(texts)
+
+
+def test_compare_leaves_the_warning_filters_of_the_process_alone(single_model):
+    """compare caught its warnings with catch_warnings, which replaces the process's filters
+    (every warning 'always') and records every thread's warnings meanwhile: not thread-safe.
+    One model's unknown label to warn about, and another warning raised in the meantime."""
+    watched = _Watched(single_model)
+    data = [*TEST, Example("股市小幅上涨，消费板块领涨", ("stocks",))]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        outside = list(warnings.filters)
+        result = compare(watched, single_model, data)
+    assert watched.filters and all(f == outside for f in watched.filters)
+    assert len(result.warnings) == 2 and all("stocks" in w for w in result.warnings)
+    said = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert said == result.warnings
+    assert "elsewhere in the program" in [str(w.message) for w in caught]
 
 
 def test_holdout_split_is_stratified_and_reproducible():
@@ -495,13 +535,62 @@ def test_evaluate_checks_its_arguments_and_takes_a_model_path(single_model, tmp_
     with pytest.raises(DataError, match="no examples to evaluate"):
         evaluate(single_model, [Example("  ", ("cloud",))])
     path = single_model.save(tmp_path / "m.joblib")
-    for named in (path, str(path)):
+    for named in (path, str(path), _PathLike(path)):
         assert evaluate(named, TEST).headline() == evaluate(single_model, TEST).headline()
+
+
+class _PathLike(os.PathLike):
+    """A path that is no ``pathlib.Path`` (``tag`` took one; evaluate and compare did not)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"threshold": 2}, ValueError, "threshold must be from 0 to 1, not 2"),
+        ({"threshold": -0.1}, ValueError, "threshold must be from 0 to 1"),
+        ({"threshold": float("nan")}, ValueError, "threshold must be from 0 to 1, not nan"),
+        ({"threshold": True}, TypeError, "threshold must be a number, not bool"),
+        ({"threshold": "0.5"}, TypeError, "threshold must be a number, not str"),
+    ],
+)
+def test_evaluate_and_compare_refuse_the_thresholds_tag_refuses(
+    single_model, options, error, message
+):
+    """A threshold of 2 chose no label and read as accuracy 0; NaN the same."""
+    for call in (
+        lambda: evaluate(single_model, TEST, **options),
+        lambda: compare(single_model, single_model, TEST, **options),
+        lambda: cross_validation(TEST, lambda part: single_model, folds=2, **options),
+    ):
+        with pytest.raises(error, match=re.escape(message)):
+            call()
+    with pytest.raises(error, match=re.escape(message)):
+        tag("云计算", single_model, **options)
+
+
+def test_evaluate_and_compare_refuse_negative_counts(single_model):
+    """max_mistakes=-1 kept every mistake but the last (a slice), max_disagreements likewise."""
+    with pytest.raises(ValueError, match="max_mistakes must be at least 0, not -1"):
+        evaluate(single_model, TEST, max_mistakes=-1)
+    with pytest.raises(ValueError, match="max_mistakes must be at least 0, not -1"):
+        cross_validation(TEST, lambda part: single_model, folds=2, max_mistakes=-1)
+    with pytest.raises(TypeError, match="max_mistakes must be an integer, not float"):
+        evaluate(single_model, TEST, max_mistakes=2.5)
+    with pytest.raises(ValueError, match="max_disagreements must be at least 0, not -1"):
+        compare(single_model, single_model, TEST, max_disagreements=-1)
+    assert evaluate(single_model, TEST, max_mistakes=0).mistakes == []
 
 
 def test_compare_takes_model_paths_and_checks_its_arguments(single_model, tmp_path):
     path = single_model.save(tmp_path / "m.joblib")
     by_path = compare(path, str(path), TEST)
+    assert compare(_PathLike(path), path, TEST).a.headline() == by_path.a.headline()
     assert by_path.disagree == 0
     assert by_path.a.headline() == compare(single_model, single_model, TEST).a.headline()
     with pytest.raises(TypeError, match="compare needs a model"):

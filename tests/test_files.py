@@ -42,6 +42,32 @@ def test_atomic_write_to_a_directory_is_a_clear_error(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_atomic_write_where_no_directory_can_be_made_is_a_clear_error(tmp_path):
+    (tmp_path / "notes").write_text("a file", encoding="utf-8")
+    target = tmp_path / "notes" / "sub" / "out.json"  # was FileExistsError from mkdir
+    with (
+        pytest.raises(
+            OutputError, match=r"out.json: cannot create its directory: .*notes is a file"
+        ),
+        atomic_write(target),
+    ):
+        pass
+    assert (tmp_path / "notes").read_text(encoding="utf-8") == "a file"
+
+
+def test_a_failed_replace_is_a_clear_error_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def refuse(*args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with (
+        pytest.raises(OutputError, match=r"out.json: cannot write this file \(Permission denied\)"),
+        atomic_write(tmp_path / "out.json") as handle,
+    ):
+        handle.write("{}")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
 def test_chunks_detect_an_encoding_that_shows_only_after_the_first_read(tmp_path, encoding):
     text = "a b\n" * 50 + "\n\n云计算市场迎来变局。\n" + "c\n" * 50 + "芯片出口管制。\n"

@@ -310,6 +310,16 @@ def test_train_checks_its_arguments():
     for size in (1.5, 1, -0.1):
         with pytest.raises(ValueError, match="test_size"):
             train(corpus_examples(), test_size=size)
+    # 1 fold said "needs at least 2 distinct texts" of 24; 0 silently measured a held-out split
+    for folds in (1, 0, -3):
+        with pytest.raises(ValueError, match=f"cv must be at least 2, not {folds}"):
+            train(corpus_examples(), cv=folds)
+    with pytest.raises(TypeError, match="cv must be an integer, not float"):
+        train(corpus_examples(), cv=2.5)
+    from tagger.evaluation import cross_validation
+
+    with pytest.raises(ValueError, match="folds must be at least 2, not 1"):
+        cross_validation(corpus_examples(), train, folds=1)
 
 
 def test_labels_given_the_global_threshold_get_the_one_card_and_summary_name():

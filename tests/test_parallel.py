@@ -30,3 +30,20 @@ def test_a_pool_stopped_early_finishes_the_work_under_way_and_reads_no_more(tmp_
     assert started == {p.stem for p in tmp_path.glob("*.done")}
     assert len(pulled) < 100
     assert set(multiprocessing.active_children()) <= others
+
+
+def test_objects_the_caller_froze_stay_frozen():
+    """A server that preloads its app and calls gc.freeze() before forking workers: imap (every
+    train() and tag_paths(jobs=2)) called gc.unfreeze() after its own pool, thawing them all."""
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        assert list(imap(divmod, 10, [3, 4], jobs=2)) == [(3, 1), (2, 2)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    assert list(imap(divmod, 10, [3, 4], jobs=2)) == [(3, 1), (2, 2)]
+    assert gc.get_freeze_count() == 0  # its own freezing undone

@@ -10,7 +10,7 @@ import pytest
 from tagger import tagging
 from tagger.errors import DataError, ModelError
 from tagger.segmenting import regroup
-from tagger.tagging import default_model_path, iter_sources, tag, tag_paths
+from tagger.tagging import default_model_path, iter_sources, render_paths, tag, tag_paths
 
 ARTICLE = (
     "云计算市场迎来变局\n\n本报记者 张三\n\n"
@@ -64,6 +64,31 @@ def test_tag_paths_expands_directories_and_reports_bad_files(single_model, tmp_p
     assert len(errors) == 1 and "bad.txt" in str(errors[0])
     with pytest.raises(DataError, match="binary"):
         list(tag_paths([tmp_path / "bad.txt"], single_model))
+
+
+def test_tag_paths_takes_one_path_as_one_input(single_model, tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    listed = [a.to_dict() for a in tag_paths(["a.txt"], single_model)]
+    assert listed  # a str was read as its characters ("a", ".", "t", ...), a Path not at all
+    assert [a.to_dict() for a in tag_paths("a.txt", single_model)] == listed
+    by_path = [a.to_dict() for a in tag_paths(tmp_path / "a.txt", single_model)]
+    assert [a["segments"] for a in by_path] == [a["segments"] for a in listed]
+    titles = [title for _, _, title in render_paths("a.txt", lambda a: a.title, single_model)]
+    assert titles == [a["title"] for a in listed]
+
+
+def test_tag_paths_checks_jobs(single_model, tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    for jobs, error, message in [
+        (0, ValueError, "jobs must be at least 1, not 0"),
+        (-1, ValueError, "jobs must be at least 1, not -1"),  # was one process, silently
+        ("2", TypeError, "jobs must be an integer, not str"),  # was '>' not supported
+    ]:
+        with pytest.raises(error, match=message):
+            list(tag_paths(tmp_path / "a.txt", single_model, jobs=jobs))
+        with pytest.raises(error, match=message):
+            list(render_paths(tmp_path / "a.txt", str, single_model, jobs=jobs))
 
 
 def test_stdin_is_read_for_dash(single_model, monkeypatch):

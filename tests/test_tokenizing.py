@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -60,6 +61,26 @@ def test_jieba_start_up_messages_do_not_reach_the_user():
     )
     assert "prefix dict" not in result.stderr
     assert result.stderr == ""
+
+
+def test_loading_jiebas_dictionary_writes_no_temporary_file_and_leaves_its_logger_alone(
+    tmp_path,
+):
+    code = (
+        "import logging, jieba\n"
+        "from tagger.tokenizing import JiebaTokenizer\n"
+        "print(JiebaTokenizer()('云计算'), logging.getLevelName(logging.getLogger('jieba').level))\n"
+    )
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "TAGGER_HOME": str(tmp_path / "home"), "TMPDIR": str(tmp_path / "tmp")}
+    for _ in range(2):  # the first run builds tagger's cache of the dictionary, the second reads it
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        assert result.stderr == ""
+        assert result.stdout.split()[-1] == "DEBUG"  # jieba's own level: the user's to change
+    assert list((tmp_path / "tmp").iterdir()) == []  # no jieba.cache in the temporary directory
+    assert list((tmp_path / "home" / "cache").glob("jieba-dict-*.npz"))
 
 
 def test_word_ngrams_and_normalize():

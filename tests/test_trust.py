@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tagger.cli import app
-from tagger.errors import ModelError
+from tagger.errors import ModelError, OutputError
 from tagger.model import load_model
 from tagger.modelfile import (
     FORMAT,
@@ -20,6 +20,7 @@ from tagger.modelfile import (
     MAGIC,
     DamagedModelWarning,
     ModelVersionWarning,
+    load_compact,
     read_card,
     read_header,
 )
@@ -134,3 +135,29 @@ def test_the_bundled_model_is_trusted_by_its_recorded_hash():
     assert file_sha256(path) in bundled_hashes()
     header, _ = read_header(path)
     assert header["card"]["multi_label"] is True
+
+
+def test_an_unusable_tagger_home_gives_tagger_errors(single_model, tmp_path, monkeypatch):
+    """A home below a file (or one the service user may not write: HOME=/nonexistent) raised
+    NotADirectoryError from reading the key, even to tag with the bundled model."""
+    own = single_model.save(tmp_path / "m.joblib")
+    (tmp_path / "notes").write_text("a file", encoding="utf-8")
+    monkeypatch.setenv("TAGGER_HOME", str(tmp_path / "notes" / "tagger"))
+    bundled = load_compact(ROOT / "models" / "default.joblib")  # trusted by its hash
+    assert bundled.labels
+    with pytest.raises(ModelError, match="refusing to load"):  # no key here to verify it
+        load_compact(own)
+    with pytest.raises(OutputError, match=r"cannot create the key .*Fix: set TAGGER_HOME"):
+        single_model.save(tmp_path / "again.joblib")
+    assert not (tmp_path / "again.joblib").exists()
+    result = CliRunner().invoke(app, ["trust", str(own)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot record the trusted model file" in result.output
+
+
+def test_a_damaged_signing_key_is_a_model_error(single_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("TAGGER_HOME", str(tmp_path / "home"))
+    path = single_model.save(tmp_path / "m.joblib")
+    (home() / "key").write_text("not hex\n", encoding="ascii")  # was ValueError from fromhex
+    with pytest.raises(ModelError, match=r"key: cannot read the key .* \(damaged\)"):
+        load_compact(path)
