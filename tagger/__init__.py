@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: each name typed, not An
         render_paths,
         tag,
         tag_paths,
+        tag_texts,
     )
 
 __version__ = "0.1.0"
@@ -60,6 +61,7 @@ _EXPORTS = {
     "default_model_path": "tagging",
     "tag": "tagging",
     "tag_paths": "tagging",
+    "tag_texts": "tagging",
     "render_paths": "tagging",
 }
 
@@ -92,6 +94,7 @@ __all__ = [  # written out, for type checkers; a test checks it is _EXPORTS'
     "summarize",
     "tag",
     "tag_paths",
+    "tag_texts",
     "train",
 ]
 

@@ -435,3 +435,37 @@ def test_text_files_folders_and_stdin_are_read_as_text(single_model, tmp_path, m
     assert article.id == 1 and article.source == "<stdin>"
     [article] = list(tag_paths([tmp_path / "b.jsonl"], single_model, input_format="text"))
     assert article.id is None
+
+
+def test_tag_texts_tags_each_text_as_a_record_of_a_file(single_model, tmp_path, monkeypatch):
+    texts = [r["content"] for r in RECORDS] + [ARTICLE + "\n\n\n" + ARTICLE, "云计算"]
+    ids = ["a", 7, 2.5, "d", "e"]
+    path = write_jsonl(tmp_path / "arts.jsonl", [{"id": i, "text": t} for i, t in zip(ids, texts)])
+    from_file = [a.to_dict() for a in tag_paths([path], single_model, top_k=1, explain=2)]
+    tagged = tagging.tag_texts(texts, single_model, ids=ids, source=str(path), top_k=1, explain=2)
+    assert [a.to_dict() for a in tagged] == from_file
+    monkeypatch.setattr(tagging, "CHUNK_CHARS", 10)  # a batch a text or two: the same results
+    again = tagging.tag_texts(
+        iter(texts), single_model, ids=ids, source=str(path), top_k=1, explain=2
+    )
+    assert [a.to_dict() for a in again] == from_file
+    numbered = tagging.tag_texts(texts, single_model)
+    assert [(a.source, a.index, a.id) for a in numbered] == [("<texts>", i, i) for i in range(5)]
+    assert tagging.tag_texts([], single_model) == []
+
+
+def test_tag_texts_checks_its_arguments(single_model):
+    import numpy as np
+
+    with pytest.raises(TypeError, match=r"not one str .*pass \[text\]"):
+        tagging.tag_texts("云计算", single_model)
+    with pytest.raises(TypeError, match=r"texts\[1\] must be a str, not NoneType \(a missing"):
+        tagging.tag_texts(["云计算", None], single_model)
+    with pytest.raises(ValueError, match="1 ids for 2 texts"):
+        tagging.tag_texts(["云计算", "芯片"], single_model, ids=["a"])
+    with pytest.raises(TypeError, match=r"ids\[0\] must be a str or a number, not bool"):
+        tagging.tag_texts(["云计算"], single_model, ids=[True])
+    with pytest.raises(ValueError, match="threshold must be from 0 to 1"):
+        tagging.tag_texts(["云计算"], single_model, threshold=2)
+    [article] = tagging.tag_texts(["云计算"], single_model, ids=np.array([7]))
+    assert type(article.id) is int and json.dumps(article.to_dict())
