@@ -169,7 +169,7 @@ def _intact(path: Path) -> tuple[dict[str, Any], bytes, bytes, bytes]:
     return header, data, packed, payload
 
 
-def _verified(path: Path, trust: bool) -> tuple[dict[str, Any], bytes, bytes]:
+def _verified(path: Path, trust: bool, depth: int = 0) -> tuple[dict[str, Any], bytes, bytes]:
     """Header, arrays and payload of a file whose origin is verified, or a ModelError."""
     header, data, packed, payload = _intact(path)
     signed = _trust.verify(_signed_part(header), str(header.get("signature", "")))
@@ -180,13 +180,13 @@ def _verified(path: Path, trust: bool) -> tuple[dict[str, Any], bytes, bytes]:
             path=path,
             hint=f"if you trust where it came from, run 'tagger trust {path}' (or pass --trust)",
         )
-    _warn_versions(path, header.get("card", {}).get("versions", {}))
+    _warn_versions(path, header.get("card", {}).get("versions", {}), 4 + depth)
     return header, packed, payload
 
 
 def read_payload(path: str | Path, *, trust: bool = False) -> bytes:
     """The pickled model of a verified file (see ``tagger.trust``)."""
-    return _verified(Path(path), trust)[2]
+    return _verified(Path(path), trust, depth=1)[2]  # warnings point at load_model's caller
 
 
 def load_compact(path: str | Path, *, trust: bool = False) -> CompactModel:
@@ -210,7 +210,7 @@ def load_compact(path: str | Path, *, trust: bool = False) -> CompactModel:
         ) from None
 
 
-def _warn_versions(path: Path, saved: dict[str, str]) -> None:
+def _warn_versions(path: Path, saved: dict[str, str], stacklevel: int) -> None:
     current = versions()
     differ = {
         k: (saved.get(k), current[k])
@@ -222,5 +222,5 @@ def _warn_versions(path: Path, saved: dict[str, str]) -> None:
         warnings.warn(
             f"{path} was saved with {what}; predictions may differ. Retrain to be sure.",
             ModelVersionWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )

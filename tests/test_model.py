@@ -10,6 +10,7 @@ import pytest
 from tagger.data import DataWarning, Example
 from tagger.errors import DataError, ModelError
 from tagger.model import ModelVersionWarning, card_path, default_c, load_model, train
+from tagger.modelfile import load_compact
 
 from .conftest import corpus_examples, random_multi_label_examples
 
@@ -142,8 +143,10 @@ def test_model_from_other_versions_warns(single_model, tmp_path):
     clone = pickle.loads(pickle.dumps(single_model))
     clone.card["versions"]["scikit-learn"] = "0.24.0"
     path = clone.save(tmp_path / "old.joblib")
-    with pytest.warns(ModelVersionWarning, match=r"scikit-learn 0.24.0 \(now"):
-        load_model(path)
+    for load in (load_model, load_compact):
+        with pytest.warns(ModelVersionWarning, match=r"scikit-learn 0.24.0 \(now") as warned:
+            load(path)
+        assert warned[0].filename == __file__  # it points at the caller, not at tagger
 
 
 def test_multi_label_model_with_one_label_and_unlabeled_examples():
