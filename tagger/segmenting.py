@@ -104,7 +104,12 @@ _INNER_BLANK = re.compile(  # two line breaks (\r\n is one) between characters w
     rf"[^\s{_BOM}](?:[{_SPACES}]*(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){{2}}"
     rf"[\s{_BOM}]*[^\s{_BOM}]"
 )
-_SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END)}]*[{re.escape(SENTENCE_END)}]+[{_CLOSERS}]*")
+# a sentence end: a full stop, or an ASCII one not before a letter or digit (2.3万亿, U.S., .com)
+_END = rf"(?:[{re.escape(SENTENCE_END.replace('.', ''))}]|\.(?![0-9A-Za-z０-９]))"
+_SENTENCE = re.compile(
+    rf"(?:[^{re.escape(SENTENCE_END)}]|\.(?=[0-9A-Za-z０-９]))*{_END}+[{_CLOSERS}]*"
+)
+_ENUMERATOR = re.compile(r"(?:\d{1,3}|[A-Za-z])\.")  # 1. or A. before an item: no sentence
 
 MAX_HEADING_CHARS = 40
 """A line longer than this is never a headline or sub-heading."""
@@ -307,8 +312,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     spans: list[Segment] = []
     pos = start
     for match in _SENTENCE.finditer(text, start, end):
-        spans.append(_trimmed(text, pos, match.end()))
-        pos = match.end()
+        sentence = _trimmed(text, pos, match.end())
+        if not _ENUMERATOR.fullmatch(sentence.text):  # else it begins the next sentence
+            spans.append(sentence)
+            pos = match.end()
     spans.append(_trimmed(text, pos, end))
     return [s for s in spans if s.text]
 

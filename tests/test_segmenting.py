@@ -114,6 +114,24 @@ def test_sentence_windows():
     assert_invariants(text, [article])
 
 
+def test_sentence_windows_do_not_cut_numbers_abbreviations_or_list_numbers():
+    text = (
+        "股价暴跌了3171亿美元(约合人民币2.3万亿元)。占比由20.1%升至44.2%!"
+        "公司名为A.B.C. 网址是www.example.com。1. 加强基础设施建设。2. 培育新兴产业。"
+    )
+    [article] = segment(text, sentences=1, min_chars=0)
+    assert [s.text for s in article.segments] == [
+        "股价暴跌了3171亿美元(约合人民币2.3万亿元)。",
+        "占比由20.1%升至44.2%!",
+        "公司名为A.B.C.",
+        "网址是www.example.com。",
+        "1. 加强基础设施建设。",
+        "2. 培育新兴产业。",
+    ]
+    assert_invariants(text, [article])
+    assert [s.text for s in split_sentences("他说.然后走了...好")] == ["他说.", "然后走了...", "好"]
+
+
 def test_text_without_blank_lines_is_split_by_lines():
     text = "第一行是一个完整的句子。\n第二行也是一个完整的句子。\n第三行还是一个完整的句子。"
     assert len(segment(text)[0].segments) == 3
