@@ -1,9 +1,9 @@
 """Split an article text into articles and segments with character offsets.
 
 A text is cut into *blocks*: runs of lines separated by blank lines (lines holding only
-whitespace, full-width spaces included; any line ending, CRLF included). U+FEFF (a byte order
-mark left in the text) counts as whitespace. When a text has no blank lines at all, every line
-is a block. Blocks then become segments:
+whitespace, full-width spaces included; any line ending, CRLF included). Zero width characters
+(U+200B-U+200D, U+2060, and U+FEFF, a byte order mark left in the text) count as whitespace.
+When a text has no blank lines at all, every line is a block. Blocks then become segments:
 
 - a headline (a short line that does not end a sentence) at the start of the text, after two or
   more blank lines, before a byline (``本报记者 宋婧``, ``记者 向雪妮``, ``■记者 张三``,
@@ -95,14 +95,17 @@ _NUMBERED = re.compile(  # a sub-heading, not a headline; a number before a digi
     """,
     re.VERBOSE,
 )
-_BOM = "\ufeff"  # a byte order mark left in a text (a zero width no-break space): whitespace
+# zero width characters (a space, a (non-)joiner, a word joiner, a byte order mark left in a
+# text): invisible, so whitespace here; a line of them is blank
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines's
 _SPACES = re.escape(
-    "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in _LINE_BREAKS) + _BOM
+    "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in _LINE_BREAKS)
+    + _INVISIBLE
 )
 _INNER_BLANK = re.compile(  # two line breaks (\r\n is one) between characters with only space
-    rf"[^\s{_BOM}](?:[{_SPACES}]*(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){{2}}"
-    rf"[\s{_BOM}]*[^\s{_BOM}]"
+    rf"[^\s{_INVISIBLE}](?:[{_SPACES}]*(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){{2}}"
+    rf"[\s{_INVISIBLE}]*[^\s{_INVISIBLE}]"
 )
 # a sentence end: a full stop, or an ASCII one not before a letter or digit (2.3万亿, U.S., .com)
 _END = rf"(?:[{re.escape(SENTENCE_END.replace('.', ''))}]|\.(?![0-9A-Za-z０-９]))"
@@ -164,13 +167,13 @@ class _Block:
 
 
 def visible_chars(text: str) -> int:
-    """How many characters of ``text`` are not whitespace (counted in C: ``str.split``), U+FEFF
-    counting as whitespace.
+    """How many characters of ``text`` are not whitespace (counted in C: ``str.split``), zero
+    width characters (U+200B-U+200D, U+2060, U+FEFF) counting as whitespace.
 
-    >>> visible_chars("\ufeff 云计算\u3000市场 ")
+    >>> visible_chars("\ufeff 云计算\u3000市场\u200b ")
     5
     """
-    return sum(map(len, text.split())) - text.count(_BOM)
+    return sum(map(len, text.split())) - sum(map(text.count, _INVISIBLE))
 
 
 def segment(
@@ -327,17 +330,17 @@ def ends_sentence(line: str) -> bool:
 
 
 def _trimmed(text: str, start: int, end: int) -> Segment:
-    while start < end and (text[start].isspace() or text[start] == _BOM):
+    while start < end and (text[start].isspace() or text[start] in _INVISIBLE):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] == _BOM):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _INVISIBLE):
         end -= 1
     return Segment(start, end, text[start:end])
 
 
 def _rstripped(text: str) -> str:
-    """``text`` without the whitespace and U+FEFF at its end."""
+    """``text`` without the whitespace and zero width characters at its end."""
     stripped = text.rstrip()
-    while stripped.endswith(_BOM):
+    while stripped and stripped[-1] in _INVISIBLE:
         stripped = stripped[:-1].rstrip()
     return stripped
 

@@ -239,6 +239,20 @@ def test_a_byte_order_mark_counts_as_whitespace():
     assert [p.paragraphs for p in regroup(pieces, limit=len(text))] == ["blank"]
 
 
+def test_zero_width_characters_count_as_whitespace():
+    # text copied from a web page: zero width spaces on the blank lines and before paragraphs
+    text = (
+        "城市更新进入快车道\n\u200b\n本报记者 李明\n\u200b\n\u200b今年以来，本市加快推进老旧小区改造，"
+        "全年计划开工三百个。\n\u2060\u200d\n据介绍，今年的改造更加注重居民参与。\u200c"
+    )
+    [article] = segment(text)
+    assert article.title == "城市更新进入快车道"
+    assert [s.text[:4] for s in article.segments] == ["城市更新", "据介绍，"]
+    assert article.segments[-1].text.endswith("参与。")
+    assert all(text[s.start : s.end] == s.text for s in article.segments)
+    assert segment("\u200b\n\u2060") == []
+
+
 AGENCY = (  # /work/audit3/agency.txt of the audit: a sub-heading before 据路透社报道
     "芯片出口管制再升级\n\n"
     "美国商务部近日发布新规，进一步收紧对先进计算芯片的出口限制，涉及多家中国企业。\n\n"
