@@ -16,7 +16,11 @@ When a text has no blank lines at all, every line is a block. Blocks then become
   are joined to the next segment;
 - a fragment shorter than ``min_chars`` is merged into a neighbour rather than tagged alone;
 - a paragraph cut mid-sentence by the page layout is joined to the next one when both together
-  stay within ``max_chars``.
+  stay within ``max_chars``;
+- a newspaper's jump line (``（下转第3版）``) ends the paragraph before it and is joined to it;
+  one coming from another page (``（上接第1版）``) is no headline, but evidence that the short
+  line before it is one; a paragraph ending in a jump continues only in a block coming from
+  another page.
 
 Every non-blank character of the text lies in exactly one segment, and
 ``text[segment.start:segment.end] == segment.text``.
@@ -95,6 +99,16 @@ _NUMBERED = re.compile(  # a sub-heading, not a headline; a number before a digi
     """,
     re.VERBOSE,
 )
+_PAGE = (  # 第3版, 第二版, A4版, A4, 3版: a page of a newspaper
+    r"第?[ \t\u3000]*(?:[A-Za-zＡ-Ｚ][ \t\u3000]*[\d０-９]{1,2}[ \t\u3000]*版?"
+    r"|[\d０-９一二三四五六七八九十]{1,3}[ \t\u3000]*版)"
+)
+_JUMP_OUT = rf"(?:下转|转至|转到|转)[ \t\u3000]*{_PAGE}"  # where the text goes on
+_JUMP_IN = rf"(?:上接|紧接|承接|接|续)[ \t\u3000]*(?:本报)?[ \t\u3000]*{_PAGE}"  # comes from
+_OPEN, _CLOSE = r"[（(【〔\[]?[ \t\u3000]*", r"[ \t\u3000]*[）)】〕\]]?"
+_JUMP_OUT_LINE = re.compile(rf"[▶►→]?[ \t\u3000]*{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?")
+_JUMP_OUT_END = re.compile(rf"{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?\s*$")
+_JUMP_IN_START = re.compile(rf"[◀◄←]?[ \t\u3000]*{_OPEN}{_JUMP_IN}{_CLOSE}")
 # zero width characters (a space, a (non-)joiner, a word joiner, a byte order mark left in a
 # text): invisible, so whitespace here; a line of them is blank
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -401,11 +415,25 @@ def _is_article_lead(block: _Block) -> bool:
     first_line = block.text.splitlines()[0]
     if _PHOTO_CREDIT.match(first_line):
         return False
-    return _is_byline(block) or bool(_AGENCY_LEAD.match(block.text))
+    return (
+        _is_byline(block)
+        or bool(_AGENCY_LEAD.match(block.text))
+        or bool(_JUMP_IN_START.match(block.text))  # the headline over a continued article
+    )
+
+
+def _is_jump_out(block: _Block) -> bool:
+    """A jump line sending the reader to another page (``（下转第3版）``, ``转A4版``)."""
+    return block.lines == 1 and bool(_JUMP_OUT_LINE.fullmatch(block.text))
 
 
 def _starts_article(block: _Block, following: _Block | None) -> bool:
-    if not _is_heading(block) or _is_byline(block) or _NUMBERED.match(block.text):
+    if (
+        not _is_heading(block)
+        or _is_byline(block)
+        or _NUMBERED.match(block.text)
+        or _is_jump_out(block)  # it ends the text before it
+    ):
         return False
     if block.gap_before >= 2:
         return True
@@ -424,7 +452,9 @@ def _split_articles(blocks: list[_Block]) -> list[tuple[bool, list[_Block]]]:
     for i, block in enumerate(blocks):
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if not groups or _starts_article(block, following):
-            groups.append((_starts_article(block, following), [block]))
+            # a jump line (（上接第1版）) starting a continued article is no headline
+            title = _starts_article(block, following) and not _JUMP_IN_START.match(block.text)
+            groups.append((title, [block]))
         else:
             groups[-1][1].append(block)
     return groups
@@ -437,8 +467,21 @@ def _article(
     spans: list[list[_Block]] = []  # each a run of blocks that forms one segment
     pending: list[_Block] = []  # headings and fragments waiting for the text they belong to
     for block in blocks:
-        # a paragraph cut by the layout mid-sentence continues in this block
-        continues = bool(spans) and not pending and not ends_sentence(spans[-1][-1].text)
+        if _is_jump_out(block) and spans and not pending:
+            spans[-1].append(block)  # （下转第3版） ends the paragraph before it
+            continue
+        # a paragraph cut by the layout mid-sentence continues in this block; one sent to
+        # another page (…（下转第3版）) only in the text coming from there (（上接第1版）…)
+        continues = False
+        if spans and not pending:
+            last = text[spans[-1][0].start : spans[-1][-1].end]
+            jump = _JUMP_OUT_END.search(last)
+            if jump:
+                continues = bool(_JUMP_IN_START.match(block.text)) and not ends_sentence(
+                    _rstripped(last[: jump.start()])
+                )
+            else:
+                continues = not ends_sentence(last)
         if continues and (block.size < min_chars or block.end - spans[-1][0].start <= max_chars):
             spans[-1].append(block)
         elif _is_heading(block) or _is_byline(block) or block.size < min_chars:

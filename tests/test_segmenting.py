@@ -239,6 +239,54 @@ def test_a_byte_order_mark_counts_as_whitespace():
     assert [p.paragraphs for p in regroup(pieces, limit=len(text))] == ["blank"]
 
 
+JUMP_CUT = (
+    "今年以来，本市加快推进老旧小区改造，计划开工改造小区三百个。住建委表示，将优先解决加装电梯"
+)
+JUMP_REST = "、管网更新和停车难等问题，并同步推进社区养老设施建设。"
+OTHER = "科技创新大会在京开幕\n\n本报讯 昨日，全国科技创新大会在京开幕，代表们齐聚一堂。"
+
+
+def test_newspaper_jump_lines_are_no_articles_or_headlines():
+    # a jump line alone after two blank lines ends its article: no article of its own
+    text = f"城市更新进入快车道\n\n{JUMP_CUT}\n\n\n（下转第3版）\n\n\n{OTHER}\n\n\n（上接第1版）\n\n{JUMP_REST}"
+    articles = segment(text)
+    assert [a.title for a in articles] == ["城市更新进入快车道", "科技创新大会在京开幕", None]
+    assert articles[0].segments[-1].text.endswith("加装电梯\n\n\n（下转第3版）")
+    assert articles[2].segments[0].text.startswith("（上接第1版）\n\n、管网更新")
+    assert_invariants(text, articles)
+    # a headline repeated over the continued part is a headline: the jump line says so
+    text = f"{OTHER}\n\n下转第二版\n\n城市更新进入快车道\n\n（接第一版）\n\n{JUMP_REST}"
+    articles = segment(text)
+    assert [a.title for a in articles] == ["科技创新大会在京开幕", "城市更新进入快车道"]
+    assert articles[0].segments[-1].text.endswith("齐聚一堂。\n\n下转第二版")
+    assert articles[1].segments[0].text.startswith("城市更新进入快车道\n\n（接第一版）")
+    assert_invariants(text, articles)
+
+
+def test_a_paragraph_sent_to_another_page_joins_only_the_text_coming_from_there():
+    text = f"{JUMP_CUT}（转A4版）\n\n另一篇稿件的正文，讲全市交通运行情况和地铁客流的变化。"
+    assert len(segment(text)[0].segments) == 2  # the next paragraph does not continue it
+    text = f"{JUMP_CUT}（下转第3版）\n\n（上接第1版）{JUMP_REST}"
+    [article] = segment(text)
+    assert [s.text for s in article.segments] == [text]
+    assert_invariants(text, [article])
+
+
+def test_regrouped_pieces_find_the_same_jump_lines():
+    text = (
+        f"{OTHER}\n\n\n（下转第3版）\n\n\n城市更新进入快车道\n\n（上接第1版）\n\n{JUMP_REST}\n\n"
+        f"{JUMP_CUT}（下转第3版）\n\n（上接第1版）{JUMP_REST}\n\n\n（接第一版）\n\n{JUMP_REST}"
+    )
+    whole = spans(segment(text))
+    assert [title for title, *_ in whole] == ["科技创新大会在京开幕", "城市更新进入快车道", None]
+    for size in (1, 5, 13, 64):
+        pieces = (text[i : i + size] for i in range(0, len(text), size))
+        parts = list(regroup(pieces))
+        assert [
+            s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+        ] == whole
+
+
 def test_zero_width_characters_count_as_whitespace():
     # text copied from a web page: zero width spaces on the blank lines and before paragraphs
     text = (
