@@ -20,7 +20,8 @@ When a text has no blank lines at all, every line is a block. Blocks then become
 - a newspaper's jump line (``（下转第3版）``) ends the paragraph before it and is joined to it;
   one coming from another page (``（上接第1版）``) is no headline, but evidence that the short
   line before it is one; a paragraph ending in a jump continues only in a block coming from
-  another page.
+  another page; so does an end mark (``（完）``), after which no paragraph continues; a rule
+  (``——————``) never starts an article.
 
 Every non-blank character of the text lies in exactly one segment, and
 ``text[segment.start:segment.end] == segment.text``.
@@ -109,6 +110,8 @@ _OPEN, _CLOSE = r"[（(【〔\[]?[ \t\u3000]*", r"[ \t\u3000]*[）)】〕\]]?"
 _JUMP_OUT_LINE = re.compile(rf"[▶►→]?[ \t\u3000]*{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?")
 _JUMP_OUT_END = re.compile(rf"{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?\s*$")
 _JUMP_IN_START = re.compile(rf"[◀◄←]?[ \t\u3000]*{_OPEN}{_JUMP_IN}{_CLOSE}")
+_END_MARK = re.compile(r"[（(【\[]?(?:全文)?完[）)】\]]?|[（(【\[]?(?i:end)[）)】\]]?")  # （完）
+_WORD = re.compile(r"[^\W_]")  # a letter, digit or Chinese character: a line without is a rule
 # zero width characters (a space, a (non-)joiner, a word joiner, a byte order mark left in a
 # text): invisible, so whitespace here; a line of them is blank
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -423,8 +426,11 @@ def _is_article_lead(block: _Block) -> bool:
 
 
 def _is_jump_out(block: _Block) -> bool:
-    """A jump line sending the reader to another page (``（下转第3版）``, ``转A4版``)."""
-    return block.lines == 1 and bool(_JUMP_OUT_LINE.fullmatch(block.text))
+    """A jump line sending the reader to another page (``（下转第3版）``, ``转A4版``) or an end
+    mark (``（完）``): it ends the text before it."""
+    return block.lines == 1 and bool(
+        _JUMP_OUT_LINE.fullmatch(block.text) or _END_MARK.fullmatch(block.text)
+    )
 
 
 def _starts_article(block: _Block, following: _Block | None) -> bool:
@@ -433,6 +439,7 @@ def _starts_article(block: _Block, following: _Block | None) -> bool:
         or _is_byline(block)
         or _NUMBERED.match(block.text)
         or _is_jump_out(block)  # it ends the text before it
+        or not _WORD.search(block.text)  # a rule (——————, ＊＊＊) between articles
     ):
         return False
     if block.gap_before >= 2:
@@ -473,7 +480,7 @@ def _article(
         # a paragraph cut by the layout mid-sentence continues in this block; one sent to
         # another page (…（下转第3版）) only in the text coming from there (（上接第1版）…)
         continues = False
-        if spans and not pending:
+        if spans and not pending and not _END_MARK.fullmatch(spans[-1][-1].text):  # （完）
             last = text[spans[-1][0].start : spans[-1][-1].end]
             jump = _JUMP_OUT_END.search(last)
             if jump:

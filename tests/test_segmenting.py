@@ -287,6 +287,21 @@ def test_regrouped_pieces_find_the_same_jump_lines():
         ] == whole
 
 
+def test_rules_and_end_marks_between_articles_are_no_articles():
+    first = (
+        "城市更新进入快车道\n\n本报记者 李明\n\n今年以来，本市加快推进老旧小区改造，开工三百个。"
+    )
+    for mark in ("——————", "----------", "＊＊＊", "（完）", "(END)"):
+        text = f"{first}\n\n\n{mark}\n\n\n{OTHER}"
+        articles = segment(text)
+        assert [a.title for a in articles] == ["城市更新进入快车道", "科技创新大会在京开幕"]
+        assert articles[0].segments[-1].text.endswith(f"开工三百个。\n\n\n{mark}")
+        assert_invariants(text, articles)
+    # the paragraph after an end mark does not continue the one before it
+    text = f"{JUMP_CUT}\n\n（完）\n\n另一篇稿件的正文，讲全市交通运行情况和地铁客流的变化。"
+    assert [s.text[-3:] for s in segment(text)[0].segments] == ["（完）", "变化。"]
+
+
 def test_zero_width_characters_count_as_whitespace():
     # text copied from a web page: zero width spaces on the blank lines and before paragraphs
     text = (
