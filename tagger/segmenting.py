@@ -50,7 +50,9 @@ __all__ = [
 SENTENCE_END = "。！？!?；;…."
 _CLOSERS = "”’」』》〉）)\"'】"
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
-_MARKER = r"(?:[■□●○▲△◆◇★☆][ \t\u3000]*)?"  # ■本报记者 赵六: a mark before a byline or lead
+_MARKER = (  # ■本报记者 赵六, 【本报讯】: a mark or an opening bracket before a byline or lead
+    r"(?:[■□●○▲△◆◇★☆][ \t\u3000]*)?(?:[【〔\[][ \t\u3000]*)?"
+)
 _AGENCY = r"本报|新华社|新华网|中新社|中新网|人民网|央视网|央广网|光明网"
 _REPORTER = rf"(?:{_AGENCY})?(?:特约|见习|实习)?(?:记者|通讯员)|实习生"
 _NOT_A_NAME = (  # what follows 记者 in a sentence (记者从…获悉, 记者们) and is never a name
@@ -63,7 +65,7 @@ _COLUMN = (  # a column title after 记者 (记者手记, 记者见闻, 记者�
 )
 _NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}"  # 宋婧, 欧阳小明, 阿依古丽·买买提
 _SHORT_NAME = r"[\u4e00-\u9fff]{2,3}"  # 向雪妮, 和静, 多吉: a surname and a given name
-_NAME_END = r"(?=$|[\s、/|｜（）()]|报道|摄|采写|整理|发自)"  # what may follow a name
+_NAME_END = r"(?=$|[\s、/|｜（）()】〕\]]|报道|摄|采写|整理|发自)"  # what may follow a name
 _REPORTER_NAMES = (  # 本报记者 宋婧, 记者 张三 李四, 记者张三报道; not 记者从商务部获悉
     rf"(?:{_REPORTER})[\s:：]*(?!{_COLUMN})"
     # 向, 和, 都, 多 also begin names (向雪妮, 和静, 都兰, 多吉): such a name is 2 or 3
@@ -81,7 +83,7 @@ _DATELINE = (  # 新华社北京11月20日电, 中新网11月20日电, 本报上
     rf"(?:{_AGENCY})[\u4e00-\u9fff·]{{0,12}}?(?:\d{{4}}年)?{_DIGIT}{{1,3}}月{_DIGIT}{{1,3}}日[电讯]"
 )
 _UNDATED_LEAD = (  # 新华社电, 中新社北京电, 央视网消息: agency, place or none, then a space
-    rf"(?:{_AGENCY})[\u4e00-\u9fff·]{{0,12}}?(?:[电讯]|消息)(?=[\s（(【:：]|$)"  # not 新华社电视台
+    rf"(?:{_AGENCY})[\u4e00-\u9fff·]{{0,12}}?(?:[电讯]|消息)(?=[\s（(【】〕\]:：]|$)"  # not 新华社电视台
 )
 _AGENCY_LEAD = re.compile(  # a paragraph's start; 据新华社电 or a mention mid-sentence is none
     rf"{_MARKER}(?:本报讯|{_DATELINE}|{_UNDATED_LEAD}|{_REPORTER_NAMES})"

@@ -302,6 +302,23 @@ def test_rules_and_end_marks_between_articles_are_no_articles():
     assert [s.text[-3:] for s in segment(text)[0].segments] == ["（完）", "变化。"]
 
 
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "【本报讯】记者张三报道：台风昨日逼近本港。",
+        "【新华社电】台风昨日逼近。",
+        "〔本报记者 张三〕",
+    ],
+)
+def test_a_lead_or_byline_in_brackets_marks_a_headline(lead):
+    text = f"{JUMP_CUT}。\n\n台风逼近\n\n{lead}\n\n天文台昨晚发出八号风球，多区停课。"
+    articles = segment(text)
+    assert [a.title for a in articles] == [None, "台风逼近"]
+    assert_invariants(text, articles)
+    text = text.replace(lead, "【记者手记】台风来的那一夜")  # a column title: a sub-heading
+    assert len(segment(text)) == 1
+
+
 def test_zero_width_characters_count_as_whitespace():
     # text copied from a web page: zero width spaces on the blank lines and before paragraphs
     text = (
