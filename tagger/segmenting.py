@@ -65,7 +65,7 @@ _COLUMN = (  # a column title after 记者 (记者手记, 记者见闻, 记者�
 )
 _NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}"  # 宋婧, 欧阳小明, 阿依古丽·买买提
 _SHORT_NAME = r"[\u4e00-\u9fff]{2,3}"  # 向雪妮, 和静, 多吉: a surname and a given name
-_NAME_END = r"(?=$|[\s、/|｜（）()】〕\]]|报道|摄|采写|整理|发自)"  # what may follow a name
+_NAME_END = r"(?=$|[\s、/|｜（）()】〕\]]|报道|报导|摄|采写|整理|发自)"  # what may follow a name
 _REPORTER_NAMES = (  # 本报记者 宋婧, 记者 张三 李四, 记者张三报道; not 记者从商务部获悉
     rf"(?:{_REPORTER})[\s:：]*(?!{_COLUMN})"
     # 向, 和, 都, 多 also begin names (向雪妮, 和静, 都兰, 多吉): such a name is 2 or 3
@@ -77,6 +77,12 @@ _BYLINE = re.compile(  # a short line of its own that does not end a sentence (s
 )
 _PHOTO_CREDIT = re.compile(  # 记者 张三 李四 摄: credits a picture inside an article
     rf"{_MARKER}(?:{_REPORTER})[\s:：]*[\u4e00-\u9fff·\s、/]+?摄影?\s*$"
+)
+_TRADITIONAL = str.maketrans(  # 本報記者 陳大文, 新華社電: the words above in Traditional Chinese
+    "與專習親從們會體側寫華歷發聽員團場實對將廣報據攝來測點獨"
+    "現電筆約紀線編網節獲營見觀視訊記論訪證評讀調蹤輯還連採問聞隨驗瞭劄導",
+    "与专习亲从们会体侧写华历发听员团场实对将广报据摄来测点独"
+    "现电笔约纪线编网节获营见观视讯记论访证评读调踪辑还连采问闻随验了札导",
 )
 _DIGIT = r"[\d０-９一二三四五六七八九十〇]"
 _DATELINE = (  # 新华社北京11月20日电, 中新网11月20日电, 本报上海3月5日讯: agency, place, date
@@ -408,7 +414,7 @@ def _is_byline(block: _Block) -> bool:
     return (
         block.lines == 1
         and len(block.text) <= 30
-        and bool(_BYLINE.match(block.text))
+        and bool(_BYLINE.match(block.text.translate(_TRADITIONAL)))
         and not ends_sentence(block.text)
     )
 
@@ -417,12 +423,12 @@ def _is_article_lead(block: _Block) -> bool:
     """A byline or a lead (dateline, ``本报讯``, reporters' names) opening ``block``: evidence
     that the heading before it is a headline. A photo credit (``记者 张三 摄``) is none: it
     may follow a sub-heading inside an article."""
-    first_line = block.text.splitlines()[0]
-    if _PHOTO_CREDIT.match(first_line):
+    text = block.text.translate(_TRADITIONAL)
+    if _PHOTO_CREDIT.match(text.splitlines()[0]):
         return False
     return (
         _is_byline(block)
-        or bool(_AGENCY_LEAD.match(block.text))
+        or bool(_AGENCY_LEAD.match(text))
         or bool(_JUMP_IN_START.match(block.text))  # the headline over a continued article
     )
 

@@ -319,6 +319,26 @@ def test_a_lead_or_byline_in_brackets_marks_a_headline(lead):
     assert len(segment(text)) == 1
 
 
+def test_traditional_bylines_and_leads_mark_headlines():
+    text = (
+        "城市更新進入快車道\n\n本報記者 陳大文\n\n今年以來，本市加快推進老舊小區改造。\n\n"
+        "科技創新大會在京開幕\n\n本報訊 昨日，全國科技創新大會在京開幕，代表齊聚一堂。\n\n"
+        "港府公布資助計劃\n\n新華社香港11月20日電 特區政府昨日公布新一輪創科資助計劃。\n\n"
+        "颱風逼近\n\n【本報訊】記者陳大文報導：颱風昨日逼近本港。\n\n"
+        "颱風過後\n\n記者 陳大文 攝\n\n颱風過後，市民清理街道。\n\n"  # a photo credit
+        "記者手記\n\n記者從商務部獲悉，颱風過後，市民清理街道。"  # a column, a sentence
+    )
+    articles = segment(text)
+    assert [a.title for a in articles] == [
+        "城市更新進入快車道",
+        "科技創新大會在京開幕",
+        "港府公布資助計劃",
+        "颱風逼近",
+    ]
+    assert [s.text[:4] for s in articles[-1].segments] == ["颱風逼近", "颱風過後", "記者手記"]
+    assert_invariants(text, articles)
+
+
 def test_zero_width_characters_count_as_whitespace():
     # text copied from a web page: zero width spaces on the blank lines and before paragraphs
     text = (
