@@ -21,7 +21,8 @@ When a text has no blank lines at all, every line is a block. Blocks then become
   one coming from another page (``（上接第1版）``) is no headline, but evidence that the short
   line before it is one; a paragraph ending in a jump continues only in a block coming from
   another page; so does an end mark (``（完）``), after which no paragraph continues; a rule
-  (``——————``) never starts an article.
+  (``——————``) never starts an article; nor does a subtitle (``——访…``) under a headline,
+  which is skipped when looking for the byline after that headline.
 
 Every non-blank character of the text lies in exactly one segment, and
 ``text[segment.start:segment.end] == segment.text``.
@@ -119,6 +120,7 @@ _JUMP_OUT_LINE = re.compile(rf"[▶►→]?[ \t\u3000]*{_OPEN}{_JUMP_OUT}{_CLOSE
 _JUMP_OUT_END = re.compile(rf"{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?\s*$")
 _JUMP_IN_START = re.compile(rf"[◀◄←]?[ \t\u3000]*{_OPEN}{_JUMP_IN}{_CLOSE}")
 _END_MARK = re.compile(r"[（(【\[]?(?:全文)?完[）)】\]]?|[（(【\[]?(?i:end)[）)】\]]?")  # （完）
+_SUBTITLE = re.compile(r"(?:——|—|--|－－|─)(?![—\-－─])")  # ——访…: a subtitle, not a rule
 _WORD = re.compile(r"[^\W_]")  # a letter, digit or Chinese character: a line without is a rule
 # zero width characters (a space, a (non-)joiner, a word joiner, a byte order mark left in a
 # text): invisible, so whitespace here; a line of them is blank
@@ -291,13 +293,9 @@ def _last_start(text: str, paragraphs: str, checked: int) -> tuple[int, int, int
         found = next(
             (
                 begin + blocks[i].start
-                for i in range(known - 1, 0 if begin == 0 else 1, -1)  # blocks[i - 1] whole
-                if _starts_article(blocks[i], blocks[i + 1] if i + 1 < len(blocks) else None)
-                and (
-                    i == 1  # blocks[0] begins the text: a headline if it looks like one
-                    or _starts_article(blocks[i - 1], None)
-                    or not _starts_article(blocks[i - 1], blocks[i])
-                )
+                for i in range(known - 1, 0 if begin == 0 else 1, -1)
+                if _starts_article(blocks[i], _following(blocks, i))
+                and _independent(blocks, _previous(blocks, i), i, begin)
             ),
             0,
         )
@@ -307,13 +305,41 @@ def _last_start(text: str, paragraphs: str, checked: int) -> tuple[int, int, int
         size *= 4
 
 
+def _independent(blocks: list[_Block], previous: int, i: int, begin: int) -> bool:
+    """Whether ``blocks[previous]``, the last before ``blocks[i]`` but subtitles, starts an
+    article or not whatever follows it (not a headline only because of a byline in
+    ``blocks[i]``), and is whole: the first block of a window (``begin`` > 0) may be cut short."""
+    if previous <= 0:  # blocks[0] begins the text (a headline if it looks like one) or not
+        return previous < 0 or begin == 0
+    return _starts_article(blocks[previous], None) or not _starts_article(
+        blocks[previous], blocks[i]
+    )
+
+
 def _known(blocks: list[_Block]) -> int:
     """How many of the blocks of a text that goes on are known to start an article or not: not
-    the last if it may still grow into a heading, nor then a heading before it (a byline may
-    follow)."""
+    the last if it may still grow into a heading, nor then a heading before it, subtitles
+    between them allowed (a byline may follow)."""
     if not blocks or blocks[-1].lines > 1 or len(blocks[-1].text) > MAX_HEADING_CHARS:
         return len(blocks)
-    return len(blocks) - 2 if len(blocks) > 1 and _is_heading(blocks[-2]) else len(blocks) - 1
+    previous = _previous(blocks, len(blocks) - 1)
+    return previous if previous >= 0 and _is_heading(blocks[previous]) else len(blocks) - 1
+
+
+def _following(blocks: list[_Block], i: int) -> _Block | None:
+    """The block after ``blocks[i]``, subtitles (``——访…``) skipped: what tells a headline."""
+    j = i + 1
+    while j < len(blocks) and _is_subtitle(blocks[j]):
+        j += 1
+    return blocks[j] if j < len(blocks) else None
+
+
+def _previous(blocks: list[_Block], i: int) -> int:
+    """The index of the block before ``blocks[i]``, subtitles skipped (-1: none)."""
+    j = i - 1
+    while j >= 0 and _is_subtitle(blocks[j]):
+        j -= 1
+    return j
 
 
 def _cut(text: str, paragraphs: str, tail: int, limit: int) -> int:
@@ -433,6 +459,11 @@ def _is_article_lead(block: _Block) -> bool:
     )
 
 
+def _is_subtitle(block: _Block) -> bool:
+    """A subtitle right under a headline: a heading opening with a dash (``——访市住建委主任``)."""
+    return block.gap_before < 2 and _is_heading(block) and bool(_SUBTITLE.match(block.text))
+
+
 def _is_jump_out(block: _Block) -> bool:
     """A jump line sending the reader to another page (``（下转第3版）``, ``转A4版``) or an end
     mark (``（完）``): it ends the text before it."""
@@ -450,6 +481,8 @@ def _starts_article(block: _Block, following: _Block | None) -> bool:
         or not _WORD.search(block.text)  # a rule (——————, ＊＊＊) between articles
     ):
         return False
+    if _SUBTITLE.match(block.text):  # ——访… under a headline, or after a break: no headline
+        return block.gap_before >= 2
     if block.gap_before >= 2:
         return True
     if following is not None and _is_article_lead(following):
@@ -465,10 +498,12 @@ def _split_articles(blocks: list[_Block]) -> list[tuple[bool, list[_Block]]]:
     """Group blocks into articles; the flag says whether the first block is a headline."""
     groups: list[tuple[bool, list[_Block]]] = []
     for i, block in enumerate(blocks):
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        following = _following(blocks, i)
         if not groups or _starts_article(block, following):
             # a jump line (（上接第1版）) starting a continued article is no headline
-            title = _starts_article(block, following) and not _JUMP_IN_START.match(block.text)
+            title = _starts_article(block, following) and not (
+                _JUMP_IN_START.match(block.text) or _SUBTITLE.match(block.text)
+            )
             groups.append((title, [block]))
         else:
             groups[-1][1].append(block)

@@ -339,6 +339,34 @@ def test_traditional_bylines_and_leads_mark_headlines():
     assert_invariants(text, articles)
 
 
+SUBTITLED = (
+    "城市更新进入快车道\n\n——访市住建委主任李明\n\n本报记者 王五\n\n"
+    "今年以来，本市加快推进老旧小区改造，全年计划开工改造小区三百个。"
+)
+
+
+def test_a_subtitle_under_a_headline_is_no_headline():
+    # the subtitle was the title and the headline ended the article before
+    text = f"{OTHER}\n\n{SUBTITLED}\n\n\n——全年计划开工三百个\n\n{JUMP_REST}"
+    articles = segment(text)
+    assert [a.title for a in articles] == ["科技创新大会在京开幕", "城市更新进入快车道", None]
+    assert articles[0].segments[-1].text.endswith("齐聚一堂。")
+    assert articles[1].segments[0].text.startswith("城市更新进入快车道\n\n——访")
+    assert_invariants(text, articles)
+
+
+def test_regrouped_pieces_find_the_same_subtitled_headlines():
+    text = f"{OTHER}\n\n{SUBTITLED}\n\n" * 3 + f"城市更新\n\n——访李明\n\n——续\n\n{OTHER}"
+    whole = spans(segment(text))
+    assert [title for title, *_ in whole].count("城市更新进入快车道") == 3
+    for size in (1, 5, 13, 64):
+        pieces = (text[i : i + size] for i in range(0, len(text), size))
+        parts = list(regroup(pieces))
+        assert [
+            s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+        ] == whole
+
+
 def test_zero_width_characters_count_as_whitespace():
     # text copied from a web page: zero width spaces on the blank lines and before paragraphs
     text = (
