@@ -524,12 +524,13 @@ def _article(
         # another page (…（下转第3版）) only in the text coming from there (（上接第1版）…)
         continues = False
         if spans and not pending and not _END_MARK.fullmatch(spans[-1][-1].text):  # （完）
-            last = text[spans[-1][0].start : spans[-1][-1].end]
-            jump = _JUMP_OUT_END.search(last)
+            last = spans[-1][-1].text
+            jump = _JUMP_OUT_END.search(last, max(0, len(last) - 40))  # a jump is short
             if jump:
-                continues = bool(_JUMP_IN_START.match(block.text)) and not ends_sentence(
-                    _rstripped(last[: jump.start()])
-                )
+                before = _rstripped(last[: jump.start()])
+                if not before and len(spans[-1]) > 1:  # the jump is a line of its own
+                    before = spans[-1][-2].text
+                continues = bool(_JUMP_IN_START.match(block.text)) and not ends_sentence(before)
             else:
                 continues = not ends_sentence(last)
         if continues and (block.size < min_chars or block.end - spans[-1][0].start <= max_chars):
