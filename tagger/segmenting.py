@@ -134,10 +134,11 @@ _INNER_BLANK = re.compile(  # two line breaks (\r\n is one) between characters w
     rf"[^\s{_INVISIBLE}](?:[{_SPACES}]*(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){{2}}"
     rf"[\s{_INVISIBLE}]*[^\s{_INVISIBLE}]"
 )
-# a sentence end: a full stop, or an ASCII one not before a letter or digit (2.3万亿, U.S., .com)
-_END = rf"(?:[{re.escape(SENTENCE_END.replace('.', ''))}]|\.(?![0-9A-Za-z０-９]))"
-_SENTENCE = re.compile(
-    rf"(?:[^{re.escape(SENTENCE_END)}]|\.(?=[0-9A-Za-z０-９]))*{_END}+[{_CLOSERS}]*"
+# where a sentence ends: full stops, an ASCII one not before a letter or digit (2.3万亿, U.S.,
+# .com), closing quotes after them; searched for alone, so that a long text without any takes
+# linear time (a sentence pattern would be tried, and fail, from every character of it)
+_SENTENCE_END_RUN = re.compile(
+    rf"(?:[{re.escape(SENTENCE_END.replace('.', ''))}]|\.(?![0-9A-Za-z０-９]))+[{_CLOSERS}]*"
 )
 _ENUMERATOR = re.compile(r"(?:\d{1,3}|[A-Za-z])\.")  # 1. or A. before an item: no sentence
 
@@ -353,7 +354,7 @@ def _cut(text: str, paragraphs: str, tail: int, limit: int) -> int:
     blocks = _blocks(text[half:stop], paragraphs)
     if len(blocks) > 1:
         return half + blocks[-1].start
-    return max((m.end() for m in _SENTENCE.finditer(text, half, stop)), default=stop)
+    return max((m.end() for m in _SENTENCE_END_RUN.finditer(text, half, stop)), default=stop)
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
@@ -365,7 +366,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     end = len(text) if end is None else end
     spans: list[Segment] = []
     pos = start
-    for match in _SENTENCE.finditer(text, start, end):
+    for match in _SENTENCE_END_RUN.finditer(text, start, end):
         sentence = _trimmed(text, pos, match.end())
         if not _ENUMERATOR.fullmatch(sentence.text):  # else it begins the next sentence
             spans.append(sentence)

@@ -132,6 +132,17 @@ def test_sentence_windows_do_not_cut_numbers_abbreviations_or_list_numbers():
     assert [s.text for s in split_sentences("他说.然后走了...好")] == ["他说.", "然后走了...", "好"]
 
 
+def test_a_long_paragraph_without_sentence_ends_is_read_once():
+    # looking for sentences tried a sentence pattern from every character: quadratic time, so
+    # a 200,000-character paragraph without punctuation took minutes with --sentences, and
+    # regroup hung for hours cutting a longer one at its last sentence end
+    text = "没有标点的长段落" * 25_000
+    [article] = segment(text, sentences=2)
+    assert [(s.start, s.end) for s in article.segments] == [(0, len(text))]
+    parts = list(regroup([text * 4], limit=300_000))
+    assert [len(p.text) for p in parts] == [300_000] * 2 + [200_000]
+
+
 def test_text_without_blank_lines_is_split_by_lines():
     text = "第一行是一个完整的句子。\n第二行也是一个完整的句子。\n第三行还是一个完整的句子。"
     assert len(segment(text)[0].segments) == 3
