@@ -140,6 +140,7 @@ _INNER_BLANK = re.compile(  # two line breaks (\r\n is one) between characters w
 _SENTENCE_END_RUN = re.compile(
     rf"(?:[{re.escape(SENTENCE_END.replace('.', ''))}]|\.(?![0-9A-Za-z０-９]))+[{_CLOSERS}]*"
 )
+_TRAILING_NOTE = re.compile(r"[（(][^（）()\n]{1,30}[）)]$")  # 。（记者 张三）: the sentence ended
 _ENUMERATOR = re.compile(r"(?:\d{1,3}|[A-Za-z])\.")  # 1. or A. before an item: no sentence
 
 MAX_HEADING_CHARS = 40
@@ -376,9 +377,22 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
 
 
 def ends_sentence(line: str) -> bool:
-    """Whether ``line`` ends with sentence-final punctuation (closing quotes allowed after it)."""
+    """Whether ``line`` ends with sentence-final punctuation (closing quotes allowed after it),
+    or with a note in brackets after it (``。（记者 张三）``, ``。(章文)``).
+
+    >>> ends_sentence("抓好落实。（记者 张三）"), ends_sentence("微软（MSFT）")
+    (True, False)
+    """
     stripped = line.rstrip().rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in SENTENCE_END
+    return (bool(stripped) and stripped[-1] in SENTENCE_END) or _note_after(line, SENTENCE_END)
+
+
+def _note_after(line: str, ends: str) -> bool:
+    """Whether ``line`` ends with a note in brackets after one of ``ends`` (``。（记者 张三）``)."""
+    stripped = line.rstrip()
+    note = _TRAILING_NOTE.search(stripped, max(0, len(stripped) - 40))
+    before = stripped[: note.start()].rstrip().rstrip(_CLOSERS) if note else ""
+    return bool(before) and before[-1] in ends
 
 
 def _trimmed(text: str, start: int, end: int) -> Segment:
@@ -432,6 +446,8 @@ def _is_heading(block: _Block) -> bool:
     if block.lines > 1 or len(block.text) > MAX_HEADING_CHARS:
         return False
     stripped = block.text.rstrip().rstrip(_CLOSERS)
+    if _note_after(block.text, "。；;…."):  # 。（记者 张三）
+        return False
     return not stripped or stripped[-1] not in "。；;….,，"
 
 

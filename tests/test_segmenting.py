@@ -378,6 +378,17 @@ def test_regrouped_pieces_find_the_same_subtitled_headlines():
         ] == whole
 
 
+@pytest.mark.parametrize("note", ["（记者 张三）", "(章文)", "（图片来源：视觉中国）"])
+def test_a_note_in_brackets_after_a_sentence_end_ends_the_paragraph(note):
+    # the next paragraph was joined to it as if the layout had cut it mid-sentence
+    text = f"城市更新\n\n今年以来，本市加快推进老旧小区改造，开工三百个。{note}\n\n{OTHER[12:]}"
+    [article] = segment(text)
+    assert [s.text[-len(note) :] for s in article.segments] == [note, OTHER[-len(note) :]]
+    assert_invariants(text, [article])
+    # a bracket closing a sentence that goes on is no note
+    assert len(segment(text.replace(f"。{note}", "，微软（MSFT）"))[0].segments) == 1
+
+
 def test_zero_width_characters_count_as_whitespace():
     # text copied from a web page: zero width spaces on the blank lines and before paragraphs
     text = (
