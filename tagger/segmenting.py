@@ -113,8 +113,10 @@ _PAGE = (  # 第3版, 第二版, A4版, A4, 3版: a page of a newspaper
     r"第?[ \t\u3000]*(?:[A-Za-zＡ-Ｚ][ \t\u3000]*[\d０-９]{1,2}[ \t\u3000]*版?"
     r"|[\d０-９一二三四五六七八九十]{1,3}[ \t\u3000]*版)"
 )
-_JUMP_OUT = rf"(?:下转|转至|转到|转)[ \t\u3000]*{_PAGE}"  # where the text goes on
-_JUMP_IN = rf"(?:上接|紧接|承接|接|续)[ \t\u3000]*(?:本报)?[ \t\u3000]*{_PAGE}"  # comes from
+_JUMP_OUT = rf"(?:下[转轉]|[转轉][至到]?)[ \t\u3000]*{_PAGE}"  # where the text goes on
+_JUMP_IN = (  # where it comes from; Traditional forms too (下轉第3版, 上接第1版, 續第1版)
+    rf"(?:上接|[紧緊]接|承接|接|[续續])[ \t\u3000]*(?:本[报報])?[ \t\u3000]*{_PAGE}"
+)
 _OPEN, _CLOSE = r"[（(【〔\[]?[ \t\u3000]*", r"[ \t\u3000]*[）)】〕\]]?"
 _JUMP_OUT_LINE = re.compile(rf"[▶►→]?[ \t\u3000]*{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?")
 _JUMP_OUT_END = re.compile(rf"{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?\s*$")

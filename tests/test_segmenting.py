@@ -274,6 +274,14 @@ def test_newspaper_jump_lines_are_no_articles_or_headlines():
     assert_invariants(text, articles)
 
 
+def test_traditional_jump_lines():
+    text = f"{OTHER}\n\n\n（下轉第3版）\n\n\n（續第1版）\n\n{JUMP_REST}"
+    articles = segment(text)
+    assert [a.title for a in articles] == ["科技创新大会在京开幕", None]
+    assert articles[0].segments[-1].text.endswith("一堂。\n\n\n（下轉第3版）")
+    assert_invariants(text, articles)
+
+
 def test_a_paragraph_sent_to_another_page_joins_only_the_text_coming_from_there():
     text = f"{JUMP_CUT}（转A4版）\n\n另一篇稿件的正文，讲全市交通运行情况和地铁客流的变化。"
     assert len(segment(text)[0].segments) == 2  # the next paragraph does not continue it
