@@ -40,13 +40,16 @@ _BOMS = (
 
 def detect_encoding(head: bytes, source: str | Path, complete: bool = True) -> str:
     """The encoding of a text file from its first bytes: a BOM, else UTF-16 by its zero bytes,
-    else UTF-8 if the bytes are valid UTF-8, else GB18030 (a superset of GBK).
+    else UTF-8 if the bytes are valid UTF-8, else GB18030 (a superset of GBK), unless they
+    are Big5 (``cp950`` or ``big5hkscs``): valid Big5 giving clearly more common characters.
 
     ``complete`` says ``head`` is the whole file (else a character may be cut at its end).
     Raises DataError naming ``source`` when the bytes are binary or fit no encoding.
 
     >>> detect_encoding("云".encode("gbk"), "a.txt")
     'gb18030'
+    >>> detect_encoding("雲端運算".encode("big5"), "a.txt")
+    'cp950'
     """
     for bom, name in _BOMS:
         if head.startswith(bom):
@@ -62,15 +65,57 @@ def detect_encoding(head: bytes, source: str | Path, complete: bool = True) -> s
         )
     for name in ("utf-8", "gb18030"):
         try:
-            codecs.getincrementaldecoder(name)().decode(head, final=complete)
+            text = codecs.getincrementaldecoder(name)().decode(head, final=complete)
         except UnicodeDecodeError:
             continue
-        return name
+        return name if name == "utf-8" else _big5_instead(head, text, complete) or name
     raise DataError(
         "cannot decode the file as UTF-8, GB18030/GBK or UTF-16",
         path=source,
         hint="convert it to UTF-8 or pass its encoding with --encoding",
     )
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_COMMON_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》「」『』…—·％")
+
+
+def _big5_instead(head: bytes, gb_text: str, complete: bool) -> str | None:
+    """A Big5 codec (``cp950``, else ``big5hkscs``) when ``head``, which decodes as GB18030
+    into ``gb_text``, is Big5 text: both decode most Big5 bytes, but as GB18030 Big5 gives
+    kana, Greek, private use and rare characters where Big5 gives common ones."""
+    for name in ("cp950", "big5hkscs"):
+        try:
+            text = codecs.getincrementaldecoder(name)().decode(head, final=complete)
+        except UnicodeDecodeError:
+            continue
+        big5, gb = _common_share(text), _common_share(gb_text)
+        return name if big5 is not None and gb is not None and big5 >= gb + 0.2 else None
+    return None
+
+
+def _common_share(text: str, sample: int = 3000) -> float | None:
+    """The share of common Chinese characters and punctuation (GB2312's first level, Big5's
+    common characters) among the first ``sample`` characters of ``text`` that are not ASCII;
+    None for fewer than two of these."""
+    chars = [m.group() for _, m in zip(range(sample), _NON_ASCII.finditer(text), strict=False)]
+    if len(chars) < 2:
+        return None
+    return sum(map(_is_common, chars)) / len(chars)
+
+
+def _is_common(char: str) -> bool:
+    if char in _COMMON_PUNCTUATION:
+        return True
+    if not "\u4e00" <= char <= "\u9fff":
+        return False
+    for codec, first, last in (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6)):
+        try:
+            if first <= char.encode(codec)[0] <= last:
+                return True
+        except UnicodeEncodeError:
+            pass
+    return False
 
 
 def decode(data: bytes, source: str | Path, encoding: str | None = None) -> str:

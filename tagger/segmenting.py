@@ -1,9 +1,9 @@
 """Split an article text into articles and segments with character offsets.
 
 A text is cut into *blocks*: runs of lines separated by blank lines (lines holding only
-whitespace, full-width spaces included; any line ending, CRLF included). U+FEFF (a byte order
-mark left in the text) counts as whitespace. When a text has no blank lines at all, every line
-is a block. Blocks then become segments:
+whitespace, full-width spaces included; any line ending, CRLF included). Zero width characters
+(U+200B-U+200D, U+2060, and U+FEFF, a byte order mark left in the text) count as whitespace.
+When a text has no blank lines at all, every line is a block. Blocks then become segments:
 
 - a headline (a short line that does not end a sentence) at the start of the text, after two or
   more blank lines, before a byline (``本报记者 宋婧``, ``记者 向雪妮``, ``■记者 张三``,
@@ -16,7 +16,13 @@ is a block. Blocks then become segments:
   are joined to the next segment;
 - a fragment shorter than ``min_chars`` is merged into a neighbour rather than tagged alone;
 - a paragraph cut mid-sentence by the page layout is joined to the next one when both together
-  stay within ``max_chars``.
+  stay within ``max_chars``;
+- a newspaper's jump line (``（下转第3版）``) ends the paragraph before it and is joined to it;
+  one coming from another page (``（上接第1版）``) is no headline, but evidence that the short
+  line before it is one; a paragraph ending in a jump continues only in a block coming from
+  another page; so does an end mark (``（完）``), after which no paragraph continues; a rule
+  (``——————``) never starts an article; nor does a subtitle (``——访…``) under a headline,
+  which is skipped when looking for the byline after that headline.
 
 Every non-blank character of the text lies in exactly one segment, and
 ``text[segment.start:segment.end] == segment.text``.
@@ -45,7 +51,9 @@ __all__ = [
 SENTENCE_END = "。！？!?；;…."
 _CLOSERS = "”’」』》〉）)\"'】"
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
-_MARKER = r"(?:[■□●○▲△◆◇★☆][ \t\u3000]*)?"  # ■本报记者 赵六: a mark before a byline or lead
+_MARKER = (  # ■本报记者 赵六, 【本报讯】: a mark or an opening bracket before a byline or lead
+    r"(?:[■□●○▲△◆◇★☆][ \t\u3000]*)?(?:[【〔\[][ \t\u3000]*)?"
+)
 _AGENCY = r"本报|新华社|新华网|中新社|中新网|人民网|央视网|央广网|光明网"
 _REPORTER = rf"(?:{_AGENCY})?(?:特约|见习|实习)?(?:记者|通讯员)|实习生"
 _NOT_A_NAME = (  # what follows 记者 in a sentence (记者从…获悉, 记者们) and is never a name
@@ -58,7 +66,7 @@ _COLUMN = (  # a column title after 记者 (记者手记, 记者见闻, 记者�
 )
 _NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}"  # 宋婧, 欧阳小明, 阿依古丽·买买提
 _SHORT_NAME = r"[\u4e00-\u9fff]{2,3}"  # 向雪妮, 和静, 多吉: a surname and a given name
-_NAME_END = r"(?=$|[\s、/|｜（）()]|报道|摄|采写|整理|发自)"  # what may follow a name
+_NAME_END = r"(?=$|[\s、/|｜（）()】〕\]]|报道|报导|摄|采写|整理|发自)"  # what may follow a name
 _REPORTER_NAMES = (  # 本报记者 宋婧, 记者 张三 李四, 记者张三报道; not 记者从商务部获悉
     rf"(?:{_REPORTER})[\s:：]*(?!{_COLUMN})"
     # 向, 和, 都, 多 also begin names (向雪妮, 和静, 都兰, 多吉): such a name is 2 or 3
@@ -71,12 +79,18 @@ _BYLINE = re.compile(  # a short line of its own that does not end a sentence (s
 _PHOTO_CREDIT = re.compile(  # 记者 张三 李四 摄: credits a picture inside an article
     rf"{_MARKER}(?:{_REPORTER})[\s:：]*[\u4e00-\u9fff·\s、/]+?摄影?\s*$"
 )
+_TRADITIONAL = str.maketrans(  # 本報記者 陳大文, 新華社電: the words above in Traditional Chinese
+    "與專習親從們會體側寫華歷發聽員團場實對將廣報據攝來測點獨"
+    "現電筆約紀線編網節獲營見觀視訊記論訪證評讀調蹤輯還連採問聞隨驗瞭劄導",
+    "与专习亲从们会体侧写华历发听员团场实对将广报据摄来测点独"
+    "现电笔约纪线编网节获营见观视讯记论访证评读调踪辑还连采问闻随验了札导",
+)
 _DIGIT = r"[\d０-９一二三四五六七八九十〇]"
 _DATELINE = (  # 新华社北京11月20日电, 中新网11月20日电, 本报上海3月5日讯: agency, place, date
     rf"(?:{_AGENCY})[\u4e00-\u9fff·]{{0,12}}?(?:\d{{4}}年)?{_DIGIT}{{1,3}}月{_DIGIT}{{1,3}}日[电讯]"
 )
 _UNDATED_LEAD = (  # 新华社电, 中新社北京电, 央视网消息: agency, place or none, then a space
-    rf"(?:{_AGENCY})[\u4e00-\u9fff·]{{0,12}}?(?:[电讯]|消息)(?=[\s（(【:：]|$)"  # not 新华社电视台
+    rf"(?:{_AGENCY})[\u4e00-\u9fff·]{{0,12}}?(?:[电讯]|消息)(?=[\s（(【】〕\]:：]|$)"  # not 新华社电视台
 )
 _AGENCY_LEAD = re.compile(  # a paragraph's start; 据新华社电 or a mention mid-sentence is none
     rf"{_MARKER}(?:本报讯|{_DATELINE}|{_UNDATED_LEAD}|{_REPORTER_NAMES})"
@@ -95,16 +109,41 @@ _NUMBERED = re.compile(  # a sub-heading, not a headline; a number before a digi
     """,
     re.VERBOSE,
 )
-_BOM = "\ufeff"  # a byte order mark left in a text (a zero width no-break space): whitespace
+_PAGE = (  # 第3版, 第二版, A4版, A4, 3版: a page of a newspaper
+    r"第?[ \t\u3000]*(?:[A-Za-zＡ-Ｚ][ \t\u3000]*[\d０-９]{1,2}[ \t\u3000]*版?"
+    r"|[\d０-９一二三四五六七八九十]{1,3}[ \t\u3000]*版)"
+)
+_JUMP_OUT = rf"(?:下[转轉]|[转轉][至到]?)[ \t\u3000]*{_PAGE}"  # where the text goes on
+_JUMP_IN = (  # where it comes from; Traditional forms too (下轉第3版, 上接第1版, 續第1版)
+    rf"(?:上接|[紧緊]接|承接|接|[续續])[ \t\u3000]*(?:本[报報])?[ \t\u3000]*{_PAGE}"
+)
+_OPEN, _CLOSE = r"[（(【〔\[]?[ \t\u3000]*", r"[ \t\u3000]*[）)】〕\]]?"
+_JUMP_OUT_LINE = re.compile(rf"[▶►→]?[ \t\u3000]*{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?")
+_JUMP_OUT_END = re.compile(rf"{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?\s*$")
+_JUMP_IN_START = re.compile(rf"[◀◄←]?[ \t\u3000]*{_OPEN}{_JUMP_IN}{_CLOSE}")
+_END_MARK = re.compile(r"[（(【\[]?(?:全文)?完[）)】\]]?|[（(【\[]?(?i:end)[）)】\]]?")  # （完）
+_SUBTITLE = re.compile(r"(?:——|—|--|－－|─)(?![—\-－─])")  # ——访…: a subtitle, not a rule
+_WORD = re.compile(r"[^\W_]")  # a letter, digit or Chinese character: a line without is a rule
+# zero width characters (a space, a (non-)joiner, a word joiner, a byte order mark left in a
+# text): invisible, so whitespace here; a line of them is blank
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines's
 _SPACES = re.escape(
-    "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in _LINE_BREAKS) + _BOM
+    "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in _LINE_BREAKS)
+    + _INVISIBLE
 )
 _INNER_BLANK = re.compile(  # two line breaks (\r\n is one) between characters with only space
-    rf"[^\s{_BOM}](?:[{_SPACES}]*(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){{2}}"
-    rf"[\s{_BOM}]*[^\s{_BOM}]"
+    rf"[^\s{_INVISIBLE}](?:[{_SPACES}]*(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])){{2}}"
+    rf"[\s{_INVISIBLE}]*[^\s{_INVISIBLE}]"
 )
-_SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END)}]*[{re.escape(SENTENCE_END)}]+[{_CLOSERS}]*")
+# where a sentence ends: full stops, an ASCII one not before a letter or digit (2.3万亿, U.S.,
+# .com), closing quotes after them; searched for alone, so that a long text without any takes
+# linear time (a sentence pattern would be tried, and fail, from every character of it)
+_SENTENCE_END_RUN = re.compile(
+    rf"(?:[{re.escape(SENTENCE_END.replace('.', ''))}]|\.(?![0-9A-Za-z０-９]))+[{_CLOSERS}]*"
+)
+_TRAILING_NOTE = re.compile(r"[（(][^（）()\n]{1,30}[）)]$")  # 。（记者 张三）: the sentence ended
+_ENUMERATOR = re.compile(r"(?:\d{1,3}|[A-Za-z])\.")  # 1. or A. before an item: no sentence
 
 MAX_HEADING_CHARS = 40
 """A line longer than this is never a headline or sub-heading."""
@@ -159,13 +198,13 @@ class _Block:
 
 
 def visible_chars(text: str) -> int:
-    """How many characters of ``text`` are not whitespace (counted in C: ``str.split``), U+FEFF
-    counting as whitespace.
+    """How many characters of ``text`` are not whitespace (counted in C: ``str.split``), zero
+    width characters (U+200B-U+200D, U+2060, U+FEFF) counting as whitespace.
 
-    >>> visible_chars("\ufeff 云计算\u3000市场 ")
+    >>> visible_chars("\ufeff 云计算\u3000市场\u200b ")
     5
     """
-    return sum(map(len, text.split())) - text.count(_BOM)
+    return sum(map(len, text.split())) - sum(map(text.count, _INVISIBLE))
 
 
 def segment(
@@ -258,13 +297,9 @@ def _last_start(text: str, paragraphs: str, checked: int) -> tuple[int, int, int
         found = next(
             (
                 begin + blocks[i].start
-                for i in range(known - 1, 0 if begin == 0 else 1, -1)  # blocks[i - 1] whole
-                if _starts_article(blocks[i], blocks[i + 1] if i + 1 < len(blocks) else None)
-                and (
-                    i == 1  # blocks[0] begins the text: a headline if it looks like one
-                    or _starts_article(blocks[i - 1], None)
-                    or not _starts_article(blocks[i - 1], blocks[i])
-                )
+                for i in range(known - 1, 0 if begin == 0 else 1, -1)
+                if _starts_article(blocks[i], _following(blocks, i))
+                and _independent(blocks, _previous(blocks, i), i, begin)
             ),
             0,
         )
@@ -274,13 +309,41 @@ def _last_start(text: str, paragraphs: str, checked: int) -> tuple[int, int, int
         size *= 4
 
 
+def _independent(blocks: list[_Block], previous: int, i: int, begin: int) -> bool:
+    """Whether ``blocks[previous]``, the last before ``blocks[i]`` but subtitles, starts an
+    article or not whatever follows it (not a headline only because of a byline in
+    ``blocks[i]``), and is whole: the first block of a window (``begin`` > 0) may be cut short."""
+    if previous <= 0:  # blocks[0] begins the text (a headline if it looks like one) or not
+        return previous < 0 or begin == 0
+    return _starts_article(blocks[previous], None) or not _starts_article(
+        blocks[previous], blocks[i]
+    )
+
+
 def _known(blocks: list[_Block]) -> int:
     """How many of the blocks of a text that goes on are known to start an article or not: not
-    the last if it may still grow into a heading, nor then a heading before it (a byline may
-    follow)."""
+    the last if it may still grow into a heading, nor then a heading before it, subtitles
+    between them allowed (a byline may follow)."""
     if not blocks or blocks[-1].lines > 1 or len(blocks[-1].text) > MAX_HEADING_CHARS:
         return len(blocks)
-    return len(blocks) - 2 if len(blocks) > 1 and _is_heading(blocks[-2]) else len(blocks) - 1
+    previous = _previous(blocks, len(blocks) - 1)
+    return previous if previous >= 0 and _is_heading(blocks[previous]) else len(blocks) - 1
+
+
+def _following(blocks: list[_Block], i: int) -> _Block | None:
+    """The block after ``blocks[i]``, subtitles (``——访…``) skipped: what tells a headline."""
+    j = i + 1
+    while j < len(blocks) and _is_subtitle(blocks[j]):
+        j += 1
+    return blocks[j] if j < len(blocks) else None
+
+
+def _previous(blocks: list[_Block], i: int) -> int:
+    """The index of the block before ``blocks[i]``, subtitles skipped (-1: none)."""
+    j = i - 1
+    while j >= 0 and _is_subtitle(blocks[j]):
+        j -= 1
+    return j
 
 
 def _cut(text: str, paragraphs: str, tail: int, limit: int) -> int:
@@ -294,7 +357,7 @@ def _cut(text: str, paragraphs: str, tail: int, limit: int) -> int:
     blocks = _blocks(text[half:stop], paragraphs)
     if len(blocks) > 1:
         return half + blocks[-1].start
-    return max((m.end() for m in _SENTENCE.finditer(text, half, stop)), default=stop)
+    return max((m.end() for m in _SENTENCE_END_RUN.finditer(text, half, stop)), default=stop)
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
@@ -306,31 +369,46 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     end = len(text) if end is None else end
     spans: list[Segment] = []
     pos = start
-    for match in _SENTENCE.finditer(text, start, end):
-        spans.append(_trimmed(text, pos, match.end()))
-        pos = match.end()
+    for match in _SENTENCE_END_RUN.finditer(text, start, end):
+        sentence = _trimmed(text, pos, match.end())
+        if not _ENUMERATOR.fullmatch(sentence.text):  # else it begins the next sentence
+            spans.append(sentence)
+            pos = match.end()
     spans.append(_trimmed(text, pos, end))
     return [s for s in spans if s.text]
 
 
 def ends_sentence(line: str) -> bool:
-    """Whether ``line`` ends with sentence-final punctuation (closing quotes allowed after it)."""
+    """Whether ``line`` ends with sentence-final punctuation (closing quotes allowed after it),
+    or with a note in brackets after it (``。（记者 张三）``, ``。(章文)``).
+
+    >>> ends_sentence("抓好落实。（记者 张三）"), ends_sentence("微软（MSFT）")
+    (True, False)
+    """
     stripped = line.rstrip().rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in SENTENCE_END
+    return (bool(stripped) and stripped[-1] in SENTENCE_END) or _note_after(line, SENTENCE_END)
+
+
+def _note_after(line: str, ends: str) -> bool:
+    """Whether ``line`` ends with a note in brackets after one of ``ends`` (``。（记者 张三）``)."""
+    stripped = line.rstrip()
+    note = _TRAILING_NOTE.search(stripped, max(0, len(stripped) - 40))
+    before = stripped[: note.start()].rstrip().rstrip(_CLOSERS) if note else ""
+    return bool(before) and before[-1] in ends
 
 
 def _trimmed(text: str, start: int, end: int) -> Segment:
-    while start < end and (text[start].isspace() or text[start] == _BOM):
+    while start < end and (text[start].isspace() or text[start] in _INVISIBLE):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] == _BOM):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _INVISIBLE):
         end -= 1
     return Segment(start, end, text[start:end])
 
 
 def _rstripped(text: str) -> str:
-    """``text`` without the whitespace and U+FEFF at its end."""
+    """``text`` without the whitespace and zero width characters at its end."""
     stripped = text.rstrip()
-    while stripped.endswith(_BOM):
+    while stripped and stripped[-1] in _INVISIBLE:
         stripped = stripped[:-1].rstrip()
     return stripped
 
@@ -370,6 +448,8 @@ def _is_heading(block: _Block) -> bool:
     if block.lines > 1 or len(block.text) > MAX_HEADING_CHARS:
         return False
     stripped = block.text.rstrip().rstrip(_CLOSERS)
+    if _note_after(block.text, "。；;…."):  # 。（记者 张三）
+        return False
     return not stripped or stripped[-1] not in "。；;….,，"
 
 
@@ -379,7 +459,7 @@ def _is_byline(block: _Block) -> bool:
     return (
         block.lines == 1
         and len(block.text) <= 30
-        and bool(_BYLINE.match(block.text))
+        and bool(_BYLINE.match(block.text.translate(_TRADITIONAL)))
         and not ends_sentence(block.text)
     )
 
@@ -388,15 +468,40 @@ def _is_article_lead(block: _Block) -> bool:
     """A byline or a lead (dateline, ``本报讯``, reporters' names) opening ``block``: evidence
     that the heading before it is a headline. A photo credit (``记者 张三 摄``) is none: it
     may follow a sub-heading inside an article."""
-    first_line = block.text.splitlines()[0]
-    if _PHOTO_CREDIT.match(first_line):
+    text = block.text.translate(_TRADITIONAL)
+    if _PHOTO_CREDIT.match(text.splitlines()[0]):
         return False
-    return _is_byline(block) or bool(_AGENCY_LEAD.match(block.text))
+    return (
+        _is_byline(block)
+        or bool(_AGENCY_LEAD.match(text))
+        or bool(_JUMP_IN_START.match(block.text))  # the headline over a continued article
+    )
+
+
+def _is_subtitle(block: _Block) -> bool:
+    """A subtitle right under a headline: a heading opening with a dash (``——访市住建委主任``)."""
+    return block.gap_before < 2 and _is_heading(block) and bool(_SUBTITLE.match(block.text))
+
+
+def _is_jump_out(block: _Block) -> bool:
+    """A jump line sending the reader to another page (``（下转第3版）``, ``转A4版``) or an end
+    mark (``（完）``): it ends the text before it."""
+    return block.lines == 1 and bool(
+        _JUMP_OUT_LINE.fullmatch(block.text) or _END_MARK.fullmatch(block.text)
+    )
 
 
 def _starts_article(block: _Block, following: _Block | None) -> bool:
-    if not _is_heading(block) or _is_byline(block) or _NUMBERED.match(block.text):
+    if (
+        not _is_heading(block)
+        or _is_byline(block)
+        or _NUMBERED.match(block.text)
+        or _is_jump_out(block)  # it ends the text before it
+        or not _WORD.search(block.text)  # a rule (——————, ＊＊＊) between articles
+    ):
         return False
+    if _SUBTITLE.match(block.text):  # ——访… under a headline, or after a break: no headline
+        return block.gap_before >= 2
     if block.gap_before >= 2:
         return True
     if following is not None and _is_article_lead(following):
@@ -412,9 +517,13 @@ def _split_articles(blocks: list[_Block]) -> list[tuple[bool, list[_Block]]]:
     """Group blocks into articles; the flag says whether the first block is a headline."""
     groups: list[tuple[bool, list[_Block]]] = []
     for i, block in enumerate(blocks):
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        following = _following(blocks, i)
         if not groups or _starts_article(block, following):
-            groups.append((_starts_article(block, following), [block]))
+            # a jump line (（上接第1版）) starting a continued article is no headline
+            title = _starts_article(block, following) and not (
+                _JUMP_IN_START.match(block.text) or _SUBTITLE.match(block.text)
+            )
+            groups.append((title, [block]))
         else:
             groups[-1][1].append(block)
     return groups
@@ -427,8 +536,22 @@ def _article(
     spans: list[list[_Block]] = []  # each a run of blocks that forms one segment
     pending: list[_Block] = []  # headings and fragments waiting for the text they belong to
     for block in blocks:
-        # a paragraph cut by the layout mid-sentence continues in this block
-        continues = bool(spans) and not pending and not ends_sentence(spans[-1][-1].text)
+        if _is_jump_out(block) and spans and not pending:
+            spans[-1].append(block)  # （下转第3版） ends the paragraph before it
+            continue
+        # a paragraph cut by the layout mid-sentence continues in this block; one sent to
+        # another page (…（下转第3版）) only in the text coming from there (（上接第1版）…)
+        continues = False
+        if spans and not pending and not _END_MARK.fullmatch(spans[-1][-1].text):  # （完）
+            last = spans[-1][-1].text
+            jump = _JUMP_OUT_END.search(last, max(0, len(last) - 40))  # a jump is short
+            if jump:
+                before = _rstripped(last[: jump.start()])
+                if not before and len(spans[-1]) > 1:  # the jump is a line of its own
+                    before = spans[-1][-2].text
+                continues = bool(_JUMP_IN_START.match(block.text)) and not ends_sentence(before)
+            else:
+                continues = not ends_sentence(last)
         if continues and (block.size < min_chars or block.end - spans[-1][0].start <= max_chars):
             spans[-1].append(block)
         elif _is_heading(block) or _is_byline(block) or block.size < min_chars:

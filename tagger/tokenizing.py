@@ -31,18 +31,21 @@ __all__ = ["JiebaTokenizer", "normalize"]
 
 _SKIP = re.compile(r"^[\W_]+$")  # whitespace and punctuation-only tokens
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # invisible: dropped
 # jieba's own patterns: blocks of words, whitespace, single letters and digits
 _HAN, _JIEBA_SKIP, _ENG = jieba.re_han_default, jieba.re_skip_default, jieba.re_eng
 
 
 def normalize(text: str) -> str:
-    """Text as the features see it: NFKC (full-width to half-width), Traditional Chinese
-    converted to Simplified (OpenCC ``t2s``), lower case. Offsets are never taken from it.
+    """Text as the features see it: zero width characters (U+200B-U+200D, U+2060, U+FEFF)
+    dropped, NFKC (full-width to half-width), Traditional Chinese converted to Simplified
+    (OpenCC ``t2s``), lower case. Offsets are never taken from it.
 
     >>> normalize("ＡＩ\u3000雲計算")
     'ai 云计算'
     """
     text = _SURROGATES.sub("\ufffd", text)  # lone ones (from JSON escapes) cannot be encoded
+    text = text.translate(_ZERO_WIDTH)  # web copy: 市场\u200b份额 is 市场份额
     return _to_simplified().convert(unicodedata.normalize("NFKC", text)).lower()
 
 

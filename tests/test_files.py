@@ -77,6 +77,23 @@ def test_chunks_detect_an_encoding_that_shows_only_after_the_first_read(tmp_path
     assert "".join(chunks) == read_text(path) == text
 
 
+TRADITIONAL = (
+    "港府公布新一輪資助計劃\n\n【本報訊】特區政府昨日公布新一輪創科資助計劃，涵蓋人工智能及"
+    "半導體等範疇。財政司司長表示：「政府會繼續投放資源，推動產業發展。」\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["big5", "cp950", "big5hkscs", "gbk", "gb18030"])
+@pytest.mark.parametrize("ascii_first", [False, True])
+def test_big5_is_detected_and_gbk_stays_gbk(tmp_path, encoding, ascii_first):
+    # a Taiwan or Hong Kong article in Big5 decoded as GB18030 without an error, into nonsense
+    text = ("Taipei, Reuters\n" * 10 if ascii_first else "") + TRADITIONAL
+    path = tmp_path / "big5.txt"
+    path.write_bytes(text.encode(encoding))
+    chunks = iter_text_chunks(io.BytesIO(path.read_bytes()), path, size=64)
+    assert "".join(chunks) == read_text(path) == text
+
+
 def test_a_late_undecodable_byte_is_an_error_naming_the_file(tmp_path):
     path = tmp_path / "x.txt"
     path.write_bytes(b"a\n" * 100 + "云".encode() + b"\xff")

@@ -43,6 +43,10 @@ PIECES = st.sampled_from(
         "央视网消息",
         "■",
         "\ufeff",
+        "\u200b",
+        "（下转第3版）",
+        "（上接第1版）",
+        "——访",
         "…",
         "\t",
         "\x0b",
@@ -78,8 +82,8 @@ def test_segments_slice_back_and_cover_all_text(text, min_chars, max_chars, sent
 
 
 def _shown(char: str) -> bool:
-    """Not whitespace to the segmenter (which takes U+FEFF for whitespace)."""
-    return not char.isspace() and char != "\ufeff"
+    """Not whitespace to the segmenter (which takes zero width characters for whitespace)."""
+    return not char.isspace() and char not in "\u200b\u200c\u200d\u2060\ufeff"
 
 
 FILE_BYTES = st.one_of(

@@ -114,6 +114,35 @@ def test_sentence_windows():
     assert_invariants(text, [article])
 
 
+def test_sentence_windows_do_not_cut_numbers_abbreviations_or_list_numbers():
+    text = (
+        "股价暴跌了3171亿美元(约合人民币2.3万亿元)。占比由20.1%升至44.2%!"
+        "公司名为A.B.C. 网址是www.example.com。1. 加强基础设施建设。2. 培育新兴产业。"
+    )
+    [article] = segment(text, sentences=1, min_chars=0)
+    assert [s.text for s in article.segments] == [
+        "股价暴跌了3171亿美元(约合人民币2.3万亿元)。",
+        "占比由20.1%升至44.2%!",
+        "公司名为A.B.C.",
+        "网址是www.example.com。",
+        "1. 加强基础设施建设。",
+        "2. 培育新兴产业。",
+    ]
+    assert_invariants(text, [article])
+    assert [s.text for s in split_sentences("他说.然后走了...好")] == ["他说.", "然后走了...", "好"]
+
+
+def test_a_long_paragraph_without_sentence_ends_is_read_once():
+    # looking for sentences tried a sentence pattern from every character: quadratic time, so
+    # a 200,000-character paragraph without punctuation took minutes with --sentences, and
+    # regroup hung for hours cutting a longer one at its last sentence end
+    text = "没有标点的长段落" * 25_000
+    [article] = segment(text, sentences=2)
+    assert [(s.start, s.end) for s in article.segments] == [(0, len(text))]
+    parts = list(regroup([text * 4], limit=300_000))
+    assert [len(p.text) for p in parts] == [300_000] * 2 + [200_000]
+
+
 def test_text_without_blank_lines_is_split_by_lines():
     text = "第一行是一个完整的句子。\n第二行也是一个完整的句子。\n第三行还是一个完整的句子。"
     assert len(segment(text)[0].segments) == 3
@@ -219,6 +248,167 @@ def test_a_byte_order_mark_counts_as_whitespace():
     pieces = [text[:20], text[20:]]  # the first piece ends with the BOM
     assert text[19] == "\ufeff"
     assert [p.paragraphs for p in regroup(pieces, limit=len(text))] == ["blank"]
+
+
+JUMP_CUT = (
+    "今年以来，本市加快推进老旧小区改造，计划开工改造小区三百个。住建委表示，将优先解决加装电梯"
+)
+JUMP_REST = "、管网更新和停车难等问题，并同步推进社区养老设施建设。"
+OTHER = "科技创新大会在京开幕\n\n本报讯 昨日，全国科技创新大会在京开幕，代表们齐聚一堂。"
+
+
+def test_newspaper_jump_lines_are_no_articles_or_headlines():
+    # a jump line alone after two blank lines ends its article: no article of its own
+    text = f"城市更新进入快车道\n\n{JUMP_CUT}\n\n\n（下转第3版）\n\n\n{OTHER}\n\n\n（上接第1版）\n\n{JUMP_REST}"
+    articles = segment(text)
+    assert [a.title for a in articles] == ["城市更新进入快车道", "科技创新大会在京开幕", None]
+    assert articles[0].segments[-1].text.endswith("加装电梯\n\n\n（下转第3版）")
+    assert articles[2].segments[0].text.startswith("（上接第1版）\n\n、管网更新")
+    assert_invariants(text, articles)
+    # a headline repeated over the continued part is a headline: the jump line says so
+    text = f"{OTHER}\n\n下转第二版\n\n城市更新进入快车道\n\n（接第一版）\n\n{JUMP_REST}"
+    articles = segment(text)
+    assert [a.title for a in articles] == ["科技创新大会在京开幕", "城市更新进入快车道"]
+    assert articles[0].segments[-1].text.endswith("齐聚一堂。\n\n下转第二版")
+    assert articles[1].segments[0].text.startswith("城市更新进入快车道\n\n（接第一版）")
+    assert_invariants(text, articles)
+
+
+def test_traditional_jump_lines():
+    text = f"{OTHER}\n\n\n（下轉第3版）\n\n\n（續第1版）\n\n{JUMP_REST}"
+    articles = segment(text)
+    assert [a.title for a in articles] == ["科技创新大会在京开幕", None]
+    assert articles[0].segments[-1].text.endswith("一堂。\n\n\n（下轉第3版）")
+    assert_invariants(text, articles)
+
+
+def test_a_paragraph_sent_to_another_page_joins_only_the_text_coming_from_there():
+    text = f"{JUMP_CUT}（转A4版）\n\n另一篇稿件的正文，讲全市交通运行情况和地铁客流的变化。"
+    assert len(segment(text)[0].segments) == 2  # the next paragraph does not continue it
+    text = f"{JUMP_CUT}（下转第3版）\n\n（上接第1版）{JUMP_REST}"
+    [article] = segment(text)
+    assert [s.text for s in article.segments] == [text]
+    assert_invariants(text, [article])
+
+
+def test_regrouped_pieces_find_the_same_jump_lines():
+    text = (
+        f"{OTHER}\n\n\n（下转第3版）\n\n\n城市更新进入快车道\n\n（上接第1版）\n\n{JUMP_REST}\n\n"
+        f"{JUMP_CUT}（下转第3版）\n\n（上接第1版）{JUMP_REST}\n\n\n（接第一版）\n\n{JUMP_REST}"
+    )
+    whole = spans(segment(text))
+    assert [title for title, *_ in whole] == ["科技创新大会在京开幕", "城市更新进入快车道", None]
+    for size in (1, 5, 13, 64):
+        pieces = (text[i : i + size] for i in range(0, len(text), size))
+        parts = list(regroup(pieces))
+        assert [
+            s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+        ] == whole
+
+
+def test_rules_and_end_marks_between_articles_are_no_articles():
+    first = (
+        "城市更新进入快车道\n\n本报记者 李明\n\n今年以来，本市加快推进老旧小区改造，开工三百个。"
+    )
+    for mark in ("——————", "----------", "＊＊＊", "（完）", "(END)"):
+        text = f"{first}\n\n\n{mark}\n\n\n{OTHER}"
+        articles = segment(text)
+        assert [a.title for a in articles] == ["城市更新进入快车道", "科技创新大会在京开幕"]
+        assert articles[0].segments[-1].text.endswith(f"开工三百个。\n\n\n{mark}")
+        assert_invariants(text, articles)
+    # the paragraph after an end mark does not continue the one before it
+    text = f"{JUMP_CUT}\n\n（完）\n\n另一篇稿件的正文，讲全市交通运行情况和地铁客流的变化。"
+    assert [s.text[-3:] for s in segment(text)[0].segments] == ["（完）", "变化。"]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "【本报讯】记者张三报道：台风昨日逼近本港。",
+        "【新华社电】台风昨日逼近。",
+        "〔本报记者 张三〕",
+    ],
+)
+def test_a_lead_or_byline_in_brackets_marks_a_headline(lead):
+    text = f"{JUMP_CUT}。\n\n台风逼近\n\n{lead}\n\n天文台昨晚发出八号风球，多区停课。"
+    articles = segment(text)
+    assert [a.title for a in articles] == [None, "台风逼近"]
+    assert_invariants(text, articles)
+    text = text.replace(lead, "【记者手记】台风来的那一夜")  # a column title: a sub-heading
+    assert len(segment(text)) == 1
+
+
+def test_traditional_bylines_and_leads_mark_headlines():
+    text = (
+        "城市更新進入快車道\n\n本報記者 陳大文\n\n今年以來，本市加快推進老舊小區改造。\n\n"
+        "科技創新大會在京開幕\n\n本報訊 昨日，全國科技創新大會在京開幕，代表齊聚一堂。\n\n"
+        "港府公布資助計劃\n\n新華社香港11月20日電 特區政府昨日公布新一輪創科資助計劃。\n\n"
+        "颱風逼近\n\n【本報訊】記者陳大文報導：颱風昨日逼近本港。\n\n"
+        "颱風過後\n\n記者 陳大文 攝\n\n颱風過後，市民清理街道。\n\n"  # a photo credit
+        "記者手記\n\n記者從商務部獲悉，颱風過後，市民清理街道。"  # a column, a sentence
+    )
+    articles = segment(text)
+    assert [a.title for a in articles] == [
+        "城市更新進入快車道",
+        "科技創新大會在京開幕",
+        "港府公布資助計劃",
+        "颱風逼近",
+    ]
+    assert [s.text[:4] for s in articles[-1].segments] == ["颱風逼近", "颱風過後", "記者手記"]
+    assert_invariants(text, articles)
+
+
+SUBTITLED = (
+    "城市更新进入快车道\n\n——访市住建委主任李明\n\n本报记者 王五\n\n"
+    "今年以来，本市加快推进老旧小区改造，全年计划开工改造小区三百个。"
+)
+
+
+def test_a_subtitle_under_a_headline_is_no_headline():
+    # the subtitle was the title and the headline ended the article before
+    text = f"{OTHER}\n\n{SUBTITLED}\n\n\n——全年计划开工三百个\n\n{JUMP_REST}"
+    articles = segment(text)
+    assert [a.title for a in articles] == ["科技创新大会在京开幕", "城市更新进入快车道", None]
+    assert articles[0].segments[-1].text.endswith("齐聚一堂。")
+    assert articles[1].segments[0].text.startswith("城市更新进入快车道\n\n——访")
+    assert_invariants(text, articles)
+
+
+def test_regrouped_pieces_find_the_same_subtitled_headlines():
+    text = f"{OTHER}\n\n{SUBTITLED}\n\n" * 3 + f"城市更新\n\n——访李明\n\n——续\n\n{OTHER}"
+    whole = spans(segment(text))
+    assert [title for title, *_ in whole].count("城市更新进入快车道") == 3
+    for size in (1, 5, 13, 64):
+        pieces = (text[i : i + size] for i in range(0, len(text), size))
+        parts = list(regroup(pieces))
+        assert [
+            s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+        ] == whole
+
+
+@pytest.mark.parametrize("note", ["（记者 张三）", "(章文)", "（图片来源：视觉中国）"])
+def test_a_note_in_brackets_after_a_sentence_end_ends_the_paragraph(note):
+    # the next paragraph was joined to it as if the layout had cut it mid-sentence
+    text = f"城市更新\n\n今年以来，本市加快推进老旧小区改造，开工三百个。{note}\n\n{OTHER[12:]}"
+    [article] = segment(text)
+    assert [s.text[-len(note) :] for s in article.segments] == [note, OTHER[-len(note) :]]
+    assert_invariants(text, [article])
+    # a bracket closing a sentence that goes on is no note
+    assert len(segment(text.replace(f"。{note}", "，微软（MSFT）"))[0].segments) == 1
+
+
+def test_zero_width_characters_count_as_whitespace():
+    # text copied from a web page: zero width spaces on the blank lines and before paragraphs
+    text = (
+        "城市更新进入快车道\n\u200b\n本报记者 李明\n\u200b\n\u200b今年以来，本市加快推进老旧小区改造，"
+        "全年计划开工三百个。\n\u2060\u200d\n据介绍，今年的改造更加注重居民参与。\u200c"
+    )
+    [article] = segment(text)
+    assert article.title == "城市更新进入快车道"
+    assert [s.text[:4] for s in article.segments] == ["城市更新", "据介绍，"]
+    assert article.segments[-1].text.endswith("参与。")
+    assert all(text[s.start : s.end] == s.text for s in article.segments)
+    assert segment("\u200b\n\u2060") == []
 
 
 AGENCY = (  # /work/audit3/agency.txt of the audit: a sub-heading before 据路透社报道

@@ -88,6 +88,13 @@ def test_word_ngrams_and_normalize():
     assert normalize("ＧＰＵ\u3000Ａ") == "gpu a"
 
 
+def test_zero_width_characters_do_not_cut_words():
+    # text copied from web pages hides zero width spaces inside words
+    tok = JiebaTokenizer()
+    assert tok("市场\u200b份额\u2060增长") == tok("市场份额增长") == ["市场份额", "增长"]
+    assert normalize("云\u200c计\u200d算\ufeff") == "云计算"
+
+
 def test_from_files_reads_dictionary_and_stop_words(tmp_path):
     (tmp_path / "dict.txt").write_text("# comment\n星际之门 100\n", encoding="utf-8")
     (tmp_path / "stop.txt").write_text("项目\n", encoding="utf-8")
