@@ -352,8 +352,7 @@ def train(
                 "test_size": test_size,
                 **evaluate(model, test_part, check_data=False).headline(),
             }
-            order = [model.labels.index(label) for label in labels]
-            held_out = (test_part, model.scores([e.text for e in test_part])[:, order])
+            held_out = (test_part, _scores_in(model, test_part, labels))
         else:
             metrics = {"method": "none", "note": "too few examples for a held-out split"}
     report(f"training on all {len(examples)} examples")
@@ -373,6 +372,19 @@ def train(
         metrics["C_search"] = search
     model.card = _card(model, examples, tokenizer, taxonomy, params, metrics, seed)
     return model
+
+
+def _scores_in(model: TaggerModel, examples: Sequence[Example], labels: list[str]) -> np.ndarray:
+    """``model``'s scores of ``examples``, a column for each of ``labels`` in that order; 0 for
+    a label the model lacks (a single-label model's label found only in the held-out part),
+    as cross-validation fills its folds' (``platt`` leaves these columns out)."""
+    found = model.scores([e.text for e in examples])
+    scores = np.zeros((len(examples), len(labels)))
+    column = {label: i for i, label in enumerate(model.labels)}
+    for j, label in enumerate(labels):
+        if label in column:
+            scores[:, j] = found[:, column[label]]
+    return scores
 
 
 def _calibrate(

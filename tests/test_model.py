@@ -379,3 +379,14 @@ def test_c_auto_breaks_ties_with_the_default_c_or_the_middle(
 
     found, search = model_module._choose_c(corpus_examples(), fit, lambda part: None, 0)
     assert found == chosen and set(search["scores"]) == {"0.25", "0.5", "1.0", "2.0", "4.0"}
+
+
+def test_a_label_found_only_in_the_held_out_part_is_measured_not_a_crash():
+    from tagger.evaluation import holdout_split
+
+    examples = [*corpus_examples(), Example("篮球联赛总决赛今晚开打", ("sports",), "d", 99)]
+    seed = next(s for s in range(50) if examples[-1] in holdout_split(examples, 0.2, s)[1])
+    model = train(examples, seed=seed)  # the held-out model lacks 'sports': ValueError before
+    assert model.card["metrics"]["method"] == "holdout"
+    assert model.card["metrics"]["accuracy"] < 1  # 'sports' counts as a miss
+    assert "sports" in model.labels  # the final model, fitted on everything, has it
