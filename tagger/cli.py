@@ -276,6 +276,15 @@ CValue = Annotated[
         rich_help_panel=TRAINING,
     ),
 ]
+TrainCValue = Annotated[
+    str | None,
+    typer.Option(
+        "--c",
+        help="Inverse regularisation strength (default: 0.5, or 4 for multi-label models), or"
+        " 'auto': the best of 0.25-4 on 10% held out, or on the --dev data.",
+        rich_help_panel=TRAINING,
+    ),
+]
 Balanced = Annotated[
     bool,
     typer.Option(
@@ -467,25 +476,51 @@ def segment_command(
         _emit("".join(line + "\n" for line in lines), None)
 
 
+HELD_OUT = "Held-out data (figures, calibration, thresholds)"
+
+
 @app.command("train")
 @handles_errors
 def train_command(
+    ctx: typer.Context,
     data: Annotated[list[Path], typer.Argument(help="Labeled data files.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to save the model.")],
     data_format: DataFormatOption = None,
     text_field: TextField = None,
     label_field: LabelField = None,
+    dev: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--dev",
+            help="Held-out data files of your own (repeat for several; read as the data files "
+            "are), instead of a random --test-size share or --cv.",
+            rich_help_panel=HELD_OUT,
+        ),
+    ] = None,
+    refit: Annotated[
+        bool,
+        typer.Option(
+            "--refit/--no-refit",
+            help="With --dev: fit the saved model on the data and dev files (default), or "
+            "keep the model fitted on the data files alone, the one measured on --dev.",
+            rich_help_panel=HELD_OUT,
+        ),
+    ] = True,
     test_size: Annotated[
         float | None,
         typer.Option(
             min=0.0,
             max=0.9,
             help="Share held out to measure the model and calibrate its scores (0: none; "
-            "default 0.2; not with --cv).",
+            "default 0.2; not with --cv or --dev).",
+            rich_help_panel=HELD_OUT,
         ),
     ] = None,
     cv: Annotated[
-        int | None, typer.Option(min=2, help="Cross-validate with K folds instead of a split.")
+        int | None,
+        typer.Option(
+            min=2, help="Cross-validate with K folds instead of a split.", rich_help_panel=HELD_OUT
+        ),
     ] = None,
     group_field: GroupField = None,
     taxonomy: TaxonomyFile = None,
@@ -493,17 +528,20 @@ def train_command(
     stop_words: StopWords = None,
     multi_label: MultiLabel = None,
     classifier: Classifier = "svm",
-    c: CValue = None,
+    c: TrainCValue = None,
     balanced: Balanced = False,
     min_df: MinDf = None,
     hmm: Hmm = HMM_DEFAULT,
     jobs: TrainJobs = None,
-    seed: Annotated[int, typer.Option(help="Random seed for the split.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Random seed for the split or folds.", rich_help_panel=HELD_OUT)
+    ] = 0,
     thresholds: Annotated[
         str,
         typer.Option(
             help="Multi-label decision thresholds tuned on the held-out scores: one 'global' "
-            "threshold, or one 'per-label' (best F1, or see --target-precision)."
+            "threshold, or one 'per-label' (best F1, or see --target-precision).",
+            rich_help_panel=HELD_OUT,
         ),
     ] = "global",
     target_precision: Annotated[
@@ -513,16 +551,22 @@ def train_command(
             max=1.0,
             help="With --thresholds per-label: per label, of the thresholds whose held-out "
             "precision reaches P, those with the most recall (the middle one of ties).",
+            rich_help_panel=HELD_OUT,
         ),
     ] = None,
     encoding: Encoding = None,
 ) -> None:
-    """Train a model on labeled segments and save it with its model card."""
+    """Train a model on labeled segments and save it with its model card.
+
+    It is measured on held-out data first: a random --test-size share of the
+    data (0.2 by default), --cv folds, or --dev files of your own. The saved
+    model is then fitted on all of it, the --dev files too (--no-refit keeps
+    the dev data unseen)."""
     from .data import summarize
     from .model import card_path, train
     from .taxonomy import load_taxonomy
 
-    reads = [*data, taxonomy, user_dict, stop_words]
+    reads = [*data, *(dev or []), taxonomy, user_dict, stop_words]
     for written in (output, card_path(output)):
         _output_path(written, reads, file_only="-o model.joblib")
     options = _training_options(user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs)
@@ -536,8 +580,10 @@ def train_command(
             "--cv and --test-size",
             param_hint="--test-size",
         )
+    _check_dev_options(ctx, bool(dev), refit, cv, test_size, group_field)
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
-    summary = summarize(examples)
+    held = _read_labeled(dev, data_format, text_field, label_field, encoding) if dev else None
+    summary = summarize(examples if held is None else [*examples, *held])
     if not (summary.is_multi_label if multi_label is None else multi_label) and (
         thresholds != "global" or target_precision is not None
     ):
@@ -547,13 +593,17 @@ def train_command(
             "out, or pass --multi-label",
             param_hint="--thresholds" if thresholds != "global" else "--target-precision",
         )
-    print_summary(summary)
+    print_summary(summarize(examples) if held is not None else summary)
+    if held is not None:
+        print_summary(summarize(held), "dev examples")
     with status_line("training...") as status:
         model = train(
             examples,
             multi_label=multi_label,
             taxonomy=load_taxonomy(taxonomy) if taxonomy else None,
-            test_size=0.2 if test_size is None else test_size,
+            dev=held,
+            refit=refit,
+            test_size=test_size,
             cv=cv,
             seed=seed,
             thresholds=thresholds,
@@ -568,6 +618,45 @@ def train_command(
         f"{len(model.labels)} labels)",
         highlight=False,
     )
+
+
+def _check_dev_options(
+    ctx: typer.Context,
+    dev: bool,
+    refit: bool,
+    cv: int | None,
+    test_size: float | None,
+    group_field: str | None,
+) -> None:
+    """Usage errors (exit status 2) for train's options that do not go with --dev, or need it."""
+    if not dev:
+        if not refit:
+            raise typer.BadParameter(
+                "--no-refit keeps the model measured on the --dev files: it needs --dev",
+                param_hint="--no-refit",
+            )
+        return
+    seeded = getattr(ctx.get_parameter_source("seed"), "name", "DEFAULT") != "DEFAULT"
+    refused = [
+        (cv is not None, "--cv", "--cv measures on its folds instead: pass one of --dev and --cv"),
+        (
+            test_size is not None,
+            "--test-size",
+            "--test-size holds out a random share instead: pass one of --dev and --test-size",
+        ),
+        (
+            group_field is not None,
+            "--group-field",
+            "--group-field keeps groups on one side of a random split, and nothing is split: "
+            "leave it out",
+        ),
+        (seeded, "--seed", "--seed draws a random split or folds, and none is drawn: leave it out"),
+    ]
+    for given, option, why in refused:
+        if given:
+            raise typer.BadParameter(
+                f"the --dev files are the held-out data; {why}", param_hint=option
+            )
 
 
 def _training_options(

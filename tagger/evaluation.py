@@ -301,6 +301,7 @@ def _data_warnings(
             f"as misses: {named}; measure a model trained with them, or leave them out"
         )
     trained = (getattr(model, "card", None) or {}).get("data") or {}
+    dev = trained.get("dev") or {}
     if trained.get("examples") == len(examples) and trained.get("sha256"):
         from .model import data_hash
 
@@ -309,6 +310,20 @@ def _data_warnings(
                 f"the data is {which}'s own training data (the SHA-256 its card records): the "
                 "figures show what it memorised, not how it does on new text; measure it on "
                 "data it was not trained on"
+            )
+    elif (
+        trained.get("fitted_on") == "training and dev data"
+        and dev.get("examples") == len(examples)
+        and dev.get("sha256")
+    ):
+        from .model import data_hash
+
+        if data_hash(examples) == dev["sha256"]:
+            found.append(
+                f"the data is the dev data {which} was measured on in training, then fitted on "
+                "(train --dev fits the final model on the training and dev data): the figures "
+                "show what it memorised, not how it does on new text; its card holds the "
+                "figures measured on the dev data, or train with --no-refit to keep it unseen"
             )
     return found
 

@@ -32,7 +32,7 @@ from sklearn.preprocessing import LabelBinarizer, MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from .calibration import IDENTITY, MIN_PAIRS, margins, platt, sigmoid
-from .data import DataWarning, Example, summarize
+from .data import DataWarning, Example, _where, summarize
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
@@ -76,6 +76,7 @@ titles) took 19-20% less CPU time to fit (16.1-17.4 s against 20.0-21.8 s; 8.7 s
 accuracy on THUCNews dev (92.78%), TNEWS (57.87%) and CSLDCP (56.29%) to 0.0001 points. It
 was left at 1e-4 while threads made trainings differ anyway; processes (``fit_one_vs_rest``)
 make each one deterministic, whatever the tolerance."""
+TEST_SIZE = 0.2  # held out by default, unless train is given dev data or cv
 C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)  # tried by C="auto", each on 1 - C_HELD_OUT of the data
 C_HELD_OUT = 0.1
 LARGE = 100_000
@@ -240,7 +241,9 @@ def train(
     multi_label: bool | None = None,
     tokenizer: JiebaTokenizer | None = None,
     taxonomy: Taxonomy | None = None,
-    test_size: float = 0.2,
+    dev: Sequence[Example] | None = None,
+    refit: bool = True,
+    test_size: float | None = None,
     cv: int | None = None,
     tune_threshold: bool = True,
     thresholds: str = "global",
@@ -252,21 +255,31 @@ def train(
 ) -> TaggerModel:
     """Train a model on labeled examples and measure it on held-out data first.
 
-    With ``cv`` (2 folds or more) the figures are the mean and spread of a k-fold
-    cross-validation (by group when examples have groups), otherwise of a ``test_size``
-    held-out split (0 skips measuring). A ``taxonomy`` fixes the label set and adds its keywords as training examples.
-    For multi-label models measured this way, ``tune_threshold`` sets the decision threshold
-    to the one that maximises micro-F1 on the held-out scores. A multi-label model gives each
-    text at least ``min_labels`` labels (its best ones); by default 1 when every example has
-    a label, else 0. The returned model is then fitted on all examples. ``params`` go to
-    ``build_pipeline``; ``min_df`` defaults to 1 below ``LARGE`` examples, else 2, C to
+    With ``dev`` (held-out examples of your own) the figures, the calibration of the scores,
+    the thresholds and ``C="auto"`` come from a model fitted on ``examples`` and measured on
+    ``dev``; with ``cv`` (2 folds or more) from a k-fold cross-validation (mean and spread; by
+    group when examples have groups); otherwise from a ``test_size`` held-out split (default
+    0.2; 0 skips measuring). A ``taxonomy`` fixes the label set and adds its keywords as
+    training examples. For multi-label models measured this way, ``tune_threshold`` sets the
+    decision threshold to the one that maximises micro-F1 on the held-out scores. A
+    multi-label model gives each text at least ``min_labels`` labels (its best ones); by
+    default 1 when every example has a label, else 0. The returned model is then fitted on
+    all examples, ``dev`` included, unless ``refit=False`` (only with ``dev``): then it is the
+    model fitted on ``examples`` and measured on ``dev`` (which stays data it has not seen).
+    The card's ``data`` says what it was fitted on. ``params`` go to ``build_pipeline``;
+    ``min_df`` defaults to 1 below ``LARGE`` examples, else 2, C to
     ``default_c(multi_label)``, and ``C="auto"`` picks C from ``C_GRID`` by its figures on
-    held-out data. Raises DataError for unusable data.
+    held-out data. Warns (DataWarning) about dev texts also in ``examples`` and dev labels
+    ``examples`` lack. Raises DataError for unusable data, ValueError for ``dev`` with ``cv``
+    or ``test_size``.
 
     >>> from tagger.data import Example
     >>> data = [Example("云计算", ("cloud",)), Example("芯片", ("chips",))] * 3
     >>> train(data, test_size=0).labels
     ['chips', 'cloud']
+    >>> dev = [Example("云计算市场", ("cloud",)), Example("芯片出口", ("chips",))]
+    >>> train(data, dev=dev, refit=False).card["data"]["fitted_on"]
+    'training data'
     """
     from .evaluation import (
         choose_thresholds,
@@ -278,15 +291,32 @@ def train(
 
     if thresholds not in ("global", "per-label"):
         raise ValueError(f"thresholds must be 'global' or 'per-label', not {thresholds!r}")
-    if not 0 <= test_size < 1:
+    if test_size is not None and not 0 <= test_size < 1:
         raise ValueError(f"test_size must be at least 0 and below 1, not {test_size}")
     if cv is not None:  # 1 fold said the data had too few texts; 0 was a held-out split
         check_number("cv", cv, 2, None, (int, np.integer))
+    if dev is not None and (cv is not None or test_size is not None):
+        raise ValueError(
+            "dev is the held-out data: pass dev, cv or test_size, not "
+            + ("cv" if cv is not None else "test_size")
+            + " too"
+        )
+    if not refit and dev is None:
+        raise ValueError("refit=False keeps the model measured on dev: it needs dev")
+    if test_size is None:
+        test_size = 0.0 if dev is not None else TEST_SIZE
     examples = labeled_examples(examples, "train")
 
     report = progress or (lambda message: None)
     examples = [e for e in examples if e.text.strip()]
-    summary = summarize(examples)
+    if dev is not None:
+        dev = [e for e in labeled_examples(dev, "train") if e.text.strip()]
+        if not dev:
+            raise DataError("no dev examples with text", hint="pass dev examples that have text")
+        _warn_dev(examples, dev)
+    held = dev or []
+    fitted = [*examples, *held] if refit else examples  # what the returned model is fitted on
+    summary = summarize([*examples, *held])
     if summary.conflicting_duplicates:
         warnings.warn(
             f"{summary.conflicting_duplicates} text(s) appear with different labels, e.g. at "
@@ -299,20 +329,25 @@ def train(
     _check_threshold_options(multi_label, thresholds, target_precision)
     extra: list[Example] = []
     if taxonomy is not None:
-        _check_taxonomy(examples, taxonomy)
+        _check_taxonomy([*examples, *held], taxonomy)
         extra = taxonomy.keyword_examples()
-    counts = Counter(label for e in examples + extra for label in e.labels)
-    _check_trainable(examples + extra, counts, multi_label)
+    known = Counter(label for e in examples + extra for label in e.labels)
+    _check_trainable(examples + extra, known, multi_label)  # the model measured on dev too
+    counts = Counter(label for e in fitted + extra for label in e.labels)
+    if held:
+        everything = Counter(label for e in [*examples, *held, *extra] for label in e.labels)
+        _check_trainable([*examples, *held, *extra], everything, multi_label)
+        _warn_unknown_dev_labels(held, known, refit)
     tokenizer = tokenizer or JiebaTokenizer()
     labels = list(taxonomy.names) if taxonomy else sorted(counts)
     if multi_label:
-        _warn_constant_labels(labels, counts, len(examples) + len(extra))
+        _warn_constant_labels(labels, counts, len(fitted) + len(extra))
     if params.get("min_df") is None:
-        params["min_df"] = 2 if len(examples) >= LARGE else 1
+        params["min_df"] = 2 if len(fitted) >= LARGE else 1
     if params.get("C") is None:
         params["C"] = default_c(multi_label)
     if min_labels is None:
-        min_labels = default_min_labels(examples, multi_label)
+        min_labels = default_min_labels([*examples, *held], multi_label)
 
     def fit(
         part: Sequence[Example], features: Features | None = None, **override: Any
@@ -333,12 +368,33 @@ def train(
         return step, step.fit_transform([e.text for e in [*part, *extra]])
 
     search = None
+    features: Features | None = None  # of all the training examples, when the search made them
     if params.get("C") == "auto":
         report(f"choosing C among {', '.join(map(str, C_GRID))}")
-        params["C"], search = _choose_c(examples, fit, featurize, seed)
+        if dev is not None:  # searched on all the training examples: their features, once
+            made = features = featurize(examples)
+            params["C"], search = _choose_c(examples, fit, lambda part: made, seed, dev)
+        else:
+            params["C"], search = _choose_c(examples, fit, featurize, seed)
     metrics: dict[str, Any] = {"method": "none"}
     held_out: tuple[list[Example], Any] | None = None
-    if cv:
+    model: TaggerModel | None = None
+    if dev is not None:
+        report(f"training on {len(examples)} examples, measuring on {len(dev)} dev examples")
+        model = fit(examples, features)
+        metrics = {
+            "method": "dev",
+            "files": _files(dev),
+            **evaluate(model, dev, check_data=False).headline(),
+            "note": "measured on the dev data by a model fitted on the training data alone; "
+            + (
+                "the final model was then fitted on the training and dev data"
+                if refit
+                else "the final model is that one: it was not fitted on the dev data"
+            ),
+        }
+        held_out = (dev, _scores_in(model, dev, labels))
+    elif cv:
         report(f"cross-validating ({cv} folds)")
         metrics, scores = cross_validate(examples, fit, folds=cv, seed=seed, labels=labels)
         held_out = (examples, scores)
@@ -355,8 +411,9 @@ def train(
             held_out = (test_part, _scores_in(model, test_part, labels))
         else:
             metrics = {"method": "none", "note": "too few examples for a held-out split"}
-    report(f"training on all {len(examples)} examples")
-    model = fit(examples)
+    if refit or model is None:  # without refit, dev was given: the model measured on it
+        report(f"training on all {len(fitted)} examples")
+        model = fit(fitted)
     if multi_label and tune_threshold and held_out is not None:
         model.thresholds, metrics["tuned_threshold"] = choose_thresholds(
             held_out[1],
@@ -370,8 +427,67 @@ def train(
         metrics["calibration"] = _calibrate(model, labels, *held_out, metrics)
     if search is not None:
         metrics["C_search"] = search
-    model.card = _card(model, examples, tokenizer, taxonomy, params, metrics, seed)
+    model.card = _card(model, fitted, tokenizer, taxonomy, params, metrics, seed)
+    if dev is not None:
+        model.card["data"].update(
+            {
+                "fitted_on": "training and dev data" if refit else "training data",
+                "training": _described(examples),
+                "dev": _described(dev),
+            }
+        )
     return model
+
+
+def _files(examples: Sequence[Example]) -> list[str]:
+    """The files ``examples`` were read from, sorted."""
+    return sorted({e.source for e in examples if e.source})
+
+
+def _described(examples: Sequence[Example]) -> dict[str, Any]:
+    """How many examples, from which files, and their ``data_hash``: as a card records data."""
+    return {"examples": len(examples), "files": _files(examples), "sha256": data_hash(examples)}
+
+
+def _warn_dev(examples: Sequence[Example], dev: Sequence[Example]) -> None:
+    """Warn (DataWarning) when dev texts are also training texts (compared as the splits
+    compare them, surrounding whitespace stripped): the model has seen them, so the figures
+    measured on them lean optimistic, as a random split's would without its copy check."""
+    trained: dict[str, Example] = {}
+    for e in examples:
+        trained.setdefault(e.text.strip(), e)
+    seen = [(e, trained[e.text.strip()]) for e in dev if e.text.strip() in trained]
+    if seen:
+        where = "; ".join(f"{_where(d)} and {_where(t)}" for d, t in seen[:3])
+        warnings.warn(
+            f"{len(seen)} of {len(dev)} dev examples have a text the training data also has, "
+            f"e.g. {where}: the model has seen them, so the figures measured on the dev data "
+            "lean optimistic; remove them from the dev (or the training) data",
+            DataWarning,
+            stacklevel=3,
+        )
+
+
+def _warn_unknown_dev_labels(dev: Sequence[Example], known: Counter[str], refit: bool) -> None:
+    """Warn (DataWarning) about dev labels no training example (nor taxonomy keyword) has: the
+    model measured on the dev data cannot give them, so they count as misses."""
+    unknown = Counter(label for e in dev for label in e.labels if label not in known)
+    if not unknown:
+        return
+    carry = sum(any(label in unknown for label in e.labels) for e in dev)
+    named = ", ".join(f"{label} ({n})" for label, n in unknown.most_common())
+    then = (
+        "; the final model, fitted on the dev data too, learns them from those examples alone"
+        if refit
+        else ""
+    )
+    warnings.warn(
+        f"{carry} of {len(dev)} dev examples have labels the training data lacks: {named}. The "
+        f"model measured on the dev data cannot give them, so they count as misses{then}; add "
+        "training examples of them, or leave them out",
+        DataWarning,
+        stacklevel=3,
+    )
 
 
 def _scores_in(model: TaggerModel, examples: Sequence[Example], labels: list[str]) -> np.ndarray:
@@ -453,14 +569,18 @@ def _choose_c(
     fit: Callable[..., TaggerModel],
     featurize: Callable[[Sequence[Example]], Features],
     seed: int,
+    dev: Sequence[Example] | None = None,
 ) -> tuple[float, dict[str, Any]]:
-    """The ``C_GRID`` value whose model does best on ``C_HELD_OUT`` of the examples (accuracy,
-    or micro-F1 for multi-label models), and the figures. On a tie, ``default_c`` if it is
-    among the tied, else the middle of them (the smallest would shrink a model most for
-    nothing)."""
+    """The ``C_GRID`` value whose model does best on ``C_HELD_OUT`` of the examples, or on
+    ``dev`` when given (accuracy, or micro-F1 for multi-label models), and the figures. On a
+    tie, ``default_c`` if it is among the tied, else the middle of them (the smallest would
+    shrink a model most for nothing)."""
     from .evaluation import evaluate, holdout_split
 
-    train_part, test_part = holdout_split(examples, C_HELD_OUT, seed)
+    if dev is not None:
+        train_part, test_part = list(examples), list(dev)
+    else:
+        train_part, test_part = holdout_split(examples, C_HELD_OUT, seed)
     if not train_part or not test_part:
         raise DataError(
             "too few examples to choose C on held-out data", hint="pass a number to --c"
@@ -476,7 +596,7 @@ def _choose_c(
     tied = [c for c in C_GRID if scores[c] == max(scores.values())]
     best = default_c(multi_label) if default_c(multi_label) in tied else tied[len(tied) // 2]
     return best, {
-        "held_out": C_HELD_OUT,
+        "held_out": "dev" if dev is not None else C_HELD_OUT,
         "scores": {str(c): v for c, v in scores.items()},
         "note": "chosen on the same examples the figures are measured on: they lean optimistic",
     }

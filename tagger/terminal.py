@@ -85,9 +85,10 @@ def print_segments(articles: list[Any]) -> None:
         out.print(table)
 
 
-def print_summary(summary: Any) -> None:
-    """Label counts and data notes of training data (to stderr)."""
-    table = Table(title=f"{summary.examples} examples", title_justify="left")
+def print_summary(summary: Any, what: str = "examples") -> None:
+    """Label counts and data notes of training data (to stderr); ``what`` names the examples
+    in the title ("dev examples")."""
+    table = Table(title=f"{summary.examples} {what}", title_justify="left")
     table.add_column("label")
     table.add_column("examples", justify="right")
     for label, count in summary.labels.items():
@@ -133,10 +134,15 @@ def _print_figures(metrics: dict[str, Any], console: Console, thresholds: dict[s
             value += f" ± {metrics[f'{key}_std']:.4f}"
         parts.append(f"{key} {value}")
     at = " at threshold 0.5" if "tuned_threshold" in metrics else ""  # before the tuning
+    method = metrics["method"]
+    if method == "dev":  # train --dev: the held-out data is the user's files
+        method = f"dev data ({', '.join(metrics.get('files') or []) or 'given'})"
     console.print(
-        f"{metrics['method']} on {metrics['examples']} examples{at}: " + ", ".join(parts),
+        f"{method} on {metrics['examples']} examples{at}: " + ", ".join(parts),
         highlight=False,
     )
+    if metrics["method"] == "dev" and metrics.get("note"):
+        console.print(f"({metrics['note']})", highlight=False)
     calibration = metrics.get("calibration", {})
     if "a" in calibration:
         console.print(
