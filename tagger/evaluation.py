@@ -887,10 +887,13 @@ def _tune_thresholds(
     target: float | None,
     min_support: int,
     min_labels: int = 0,
+    unseen: Collection[str] = (),
 ) -> tuple[dict[str, float], list[str], dict[str, float]]:
     """``tune_thresholds``, the labels given the global threshold for want of held-out
     examples, and the labels whose precision did not reach ``target`` with the precision
-    their (most precise) threshold reached."""
+    their (most precise) threshold reached. ``unseen`` labels (which the model that gave the
+    scores had no training example of) get the global threshold too, listed with neither:
+    their scores say nothing, and 'the most precise threshold' of scores all near 0 was 0."""
     if mode not in ("f1", "precision"):
         raise ValueError(f"mode must be 'f1' or 'precision', not {mode!r}")
     if mode == "precision" and not (target is not None and 0 < target <= 1):
@@ -901,6 +904,9 @@ def _tune_thresholds(
     few: list[str] = []
     missed: dict[str, float] = {}
     for j, label in enumerate(labels):
+        if label in unseen:
+            thresholds[label] = fallback
+            continue
         has = np.array([label in e.labels for e in examples], dtype=bool)
         if has.sum() < min_support:
             thresholds[label] = fallback
@@ -936,12 +942,15 @@ def choose_thresholds(
     target_precision: float | None = None,
     min_support: int = 3,
     min_labels: int = 0,
+    unseen: Collection[str] = (),
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """Decision thresholds for a multi-label model from held-out scores, and what a model card
     records about them (``threshold``, ``micro_f1`` with the chosen thresholds, ``mode``; per
     label, ``few_examples``: the labels given the global ``threshold`` for want of
-    ``min_support`` held-out examples, and with a target, ``below_target``: the labels that
-    did not reach it, with the precision they reached).
+    ``min_support`` held-out examples, with a target, ``below_target``: the labels that
+    did not reach it, with the precision they reached, and ``unseen``: the labels given the
+    global threshold because the model that gave the scores had no training example of them,
+    when there are any).
 
     One global threshold maximising micro-F1, or with ``per_label`` one per label
     (``tune_thresholds``: maximising F1, or reaching ``target_precision`` when given; label
@@ -959,7 +968,7 @@ def choose_thresholds(
     else:
         mode = "precision" if target_precision is not None else "f1"
         chosen, few, missed = _tune_thresholds(
-            scores, examples, labels, mode, target_precision, min_support, min_labels
+            scores, examples, labels, mode, target_precision, min_support, min_labels, unseen
         )
         cut = np.array([chosen[label] for label in labels])
         f1 = _micro_f1(chosen_mask(scores, cut, min_labels), truth_matrix(examples, labels))
@@ -975,6 +984,9 @@ def choose_thresholds(
     if per_label:
         note["min_support"] = min_support
         note["few_examples"] = few
+        given = [label for label in labels if label in unseen]
+        if given:
+            note["unseen"] = given
     return chosen, note
 
 

@@ -379,6 +379,7 @@ def train(
     metrics: dict[str, Any] = {"method": "none"}
     held_out: tuple[list[Example], Any] | None = None
     model: TaggerModel | None = None
+    unseen: list[str] = []  # labels the model measured on held-out data had no example of
     if dev is not None:
         report(f"training on {len(examples)} examples, measuring on {len(dev)} dev examples")
         model = fit(examples, features)
@@ -394,6 +395,7 @@ def train(
             ),
         }
         held_out = (dev, _scores_in(model, dev, labels))
+        unseen = [label for label in labels if not known.get(label)]
     elif cv:
         report(f"cross-validating ({cv} folds)")
         metrics, scores = cross_validate(examples, fit, folds=cv, seed=seed, labels=labels)
@@ -409,6 +411,8 @@ def train(
                 **evaluate(model, test_part, check_data=False).headline(),
             }
             held_out = (test_part, _scores_in(model, test_part, labels))
+            trained = Counter(label for e in [*train_part, *extra] for label in e.labels)
+            unseen = [label for label in labels if not trained.get(label)]
         else:
             metrics = {"method": "none", "note": "too few examples for a held-out split"}
     if refit or model is None:  # without refit, dev was given: the model measured on it
@@ -422,6 +426,7 @@ def train(
             per_label=thresholds == "per-label",
             target_precision=target_precision,
             min_labels=model.min_labels,
+            unseen=unseen,
         )
     if held_out is not None and not probabilistic(model.pipeline):
         metrics["calibration"] = _calibrate(model, labels, *held_out, metrics)

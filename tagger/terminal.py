@@ -196,6 +196,12 @@ def _threshold_notes(tuned: dict[str, Any]) -> list[str]:
             f"  fewer than {tuned['min_support']} held-out examples, so the global threshold "
             f"{tuned['threshold']:.2f}: {', '.join(few)}"
         )
+    unseen = tuned.get("unseen")
+    if unseen:
+        notes.append(
+            "  no training example in the model measured on the held-out data, so the global "
+            f"threshold {tuned['threshold']:.2f}: {', '.join(unseen)}"
+        )
     below = tuned.get("below_target")
     if below:
         reached = ", ".join(f"{label} ({p:.2f})" for label, p in below.items())

@@ -280,3 +280,19 @@ def test_dev_belongs_to_train_alone(tmp_path, files):
     help_text = shown(result)
     assert "Held-out data" in help_text and "--dev" in help_text and "--no-refit" in help_text
     assert "--dev" not in invoke("evaluate", "--help").output
+
+
+def test_a_dev_label_the_training_data_lacks_gets_the_global_threshold():
+    dev = [
+        *random_multi_label_examples(60, seed=1),
+        *(Example(f"足球联赛决赛球员进球{i}", ("sports2",)) for i in range(5)),
+    ]
+    options = {"thresholds": "per-label", "target_precision": 0.9}
+    with pytest.warns(DataWarning, match="sports2"):
+        model = train(random_multi_label_examples(120, seed=0), dev=dev, **options)
+    tuned = model.card["metrics"]["tuned_threshold"]
+    global_cut = tuned["threshold"]  # calibrated, as the thresholds are
+    assert model.thresholds["sports2"] == pytest.approx(global_cut)  # was 0.0: every text
+    assert tuned["unseen"] == ["sports2"] and "sports2" not in tuned["below_target"]
+    new = [e.text for e in random_multi_label_examples(50, seed=5)]
+    assert not any("sports2" in [label for label, _ in row] for row in model.predict(new))

@@ -390,3 +390,21 @@ def test_a_label_found_only_in_the_held_out_part_is_measured_not_a_crash():
     assert model.card["metrics"]["method"] == "holdout"
     assert model.card["metrics"]["accuracy"] < 1  # 'sports' counts as a miss
     assert "sports" in model.labels  # the final model, fitted on everything, has it
+
+
+def test_a_label_only_in_the_held_out_part_gets_the_global_per_label_threshold():
+    from dataclasses import replace
+
+    from tagger.evaluation import holdout_split
+
+    examples = [  # articles of 5 segments; one article alone has 'sports2', which it is about
+        replace(e, group=f"article {i // 5}")
+        for i, e in enumerate(random_multi_label_examples(100, seed=0))
+    ]
+    rare = [Example(f"足球联赛决赛球员进球第{i}场", ("sports2",), group="match") for i in range(4)]
+    examples += rare
+    seed = next(s for s in range(200) if rare[0] in holdout_split(examples, 0.2, s)[1])
+    model = train(examples, seed=seed, thresholds="per-label", target_precision=0.9)
+    tuned = model.card["metrics"]["tuned_threshold"]
+    assert model.thresholds["sports2"] == pytest.approx(tuned["threshold"])  # was 0.0
+    assert tuned["unseen"] == ["sports2"]
