@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .errors import DataError
 from .files import decode, open_binary
+from .segmenting import visible_chars
 
 __all__ = ["SUFFIXES", "declared_charset", "decode_page", "page_text", "read_page"]
 
@@ -195,9 +196,12 @@ class _Extractor(HTMLParser):
 
 def _collapse(text: str) -> str:
     """Whitespace as a browser shows it: a run is one space, none at the ends, none for a line
-    break between wide characters; U+00A0 (&nbsp;) is a space too."""
+    break between wide characters; U+00A0 (&nbsp;) is a space too. Nothing but spaces and
+    zero width characters (U+200B-U+200D, U+2060, U+FEFF: a filler of empty paragraphs, as
+    &nbsp; is) is nothing: the segmenter reads a line of them as blank."""
     text = _WIDE_BREAK.sub("", text) if "\n" in text or "\r" in text else text
-    return _SPACES.sub(" ", text).replace("\xa0", " ").strip()
+    text = _SPACES.sub(" ", text).replace("\xa0", " ").strip()
+    return text if visible_chars(text) else ""
 
 
 def page_text(markup: str) -> str:

@@ -94,6 +94,24 @@ def test_pre_keeps_its_line_breaks():
     assert page_text("<pre>第一行\n  第二行\n\n\n\n第三段</pre>") == "第一行\n第二行\n\n第三段\n"
 
 
+def test_a_paragraph_of_zero_width_characters_is_no_paragraph():
+    # Web editors fill empty paragraphs with a zero width space as with &nbsp;: both show
+    # nothing, so neither is a paragraph (a line of zero width characters is blank to the
+    # segmenter: it made two blank lines, and the sub-heading after it a new article)
+    page = (
+        "<h1>阿里云下调云服务器价格</h1><p>本报记者 张三</p><p>阿里云今日宣布下调价格。</p>"
+        "<p>{}</p><p><strong>区县动态</strong></p><p>业内人士认为，此次降价将加剧竞争。</p>"
+    )
+    expected = page_text(page.format("&nbsp;"))
+    for filler in ("&#8203;", "&zwnj;", "&#xFEFF;", "\u2060 &#8203;&nbsp;", "<pre>\u200b</pre>"):
+        assert page_text(page.format(filler)) == expected
+        assert [a.title for a in segment(page_text(page.format(filler)))] == [
+            "阿里云下调云服务器价格"
+        ]
+    assert page_text("<p>\u200b云计算</p>") == "\u200b云计算\n"  # a visible character: kept
+    assert page_text("<title>\u200b</title><p>\u200b</p>") == ""
+
+
 def test_the_title_is_the_headline_unless_the_page_has_its_own():
     own = "<title>云计算市场迎来变局_新浪科技</title><h1>云计算价格战</h1><p>正文。</p>"
     assert paragraphs(own)[0] == "云计算价格战"  # an <h1> first: the page's headline
