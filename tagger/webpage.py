@@ -9,8 +9,9 @@ elements with a ``hidden`` attribute or ``display:none`` style, and the boilerpl
 Whitespace inside a paragraph collapses to one space as a browser shows it, but a line break
 between two Chinese (wide) characters is dropped, as CSS does for them. The ``<title>`` comes
 first, as the headline, unless the page's own text starts with an ``<h1>`` or with a line the
-title holds (a title often adds the site's name: ``标题_新浪科技``); a page whose body shows
-no text has none, title or not.
+title holds (a title often adds the site's name: ``标题_新浪科技``), or shows an ``<h1>`` the
+title holds anywhere (after nav bars in plain ``div``s); a page whose body shows no text has
+none, title or not.
 
 Offsets of segments of an HTML input index this text, not the markup.
 
@@ -92,6 +93,7 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[str] = []
         self.first_is_h1 = False
+        self.h1s: list[str] = []  # the paragraphs of <h1> elements
         self.title: str | None = None
         self._lines: list[str] = []  # the lines of the paragraph so far (<pre> keeps breaks)
         self._pieces: list[str] = []  # the text of its last line so far
@@ -183,6 +185,8 @@ class _Extractor(HTMLParser):
         if text:
             if not self.paragraphs:
                 self.first_is_h1 = self._h1 > 0
+            if self._h1:
+                self.h1s.append(text)
             self.paragraphs.append(text)
 
     def close(self) -> None:
@@ -219,7 +223,10 @@ def page_text(markup: str) -> str:
     parser.close()
     paragraphs = parser.paragraphs
     title = parser.title
-    if title and paragraphs and not (parser.first_is_h1 or paragraphs[0] in title):
+    # not when the page shows it: its first line, or an <h1> anywhere, is what the title
+    # holds (a title adds the site's name, and a page's h1 comes after its nav bars)
+    shown = parser.first_is_h1 or any(line in (title or "") for line in paragraphs[:1] + parser.h1s)
+    if title and paragraphs and not shown:
         paragraphs = [title, *paragraphs]
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 

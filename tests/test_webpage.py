@@ -122,6 +122,21 @@ def test_the_title_is_the_headline_unless_the_page_has_its_own():
     assert page_text("<head><title>只有标题</title></head><body>  </body>") == ""
 
 
+def test_the_title_is_left_out_when_the_page_shows_its_h1_after_a_nav_bar():
+    # News sites put their nav bars and breadcrumbs in plain divs before the <h1>: the title
+    # (the headline and the site's name) came first all the same, an article of its own
+    page = """<title>阿里云宣布降价 云计算价格战再升级_新浪科技_新浪网</title>
+    <div class="top-nav"><a>新浪首页</a> <a>新闻</a> <a>科技</a></div>
+    <div class="main"><h1 class="main-title">阿里云宣布降价 云计算价格战再升级</h1>
+    <p>新浪科技讯 2月29日上午消息，阿里云今日宣布全线下调云产品价格。</p></div>"""
+    text = page_text(page)
+    assert "_新浪" not in text
+    assert text.count("阿里云宣布降价 云计算价格战再升级") == 1
+    assert segment(text)[-1].title == "阿里云宣布降价 云计算价格战再升级"
+    other = page.replace('<h1 class="main-title">阿里云宣布降价', "<h1>华为发布新芯片")
+    assert paragraphs(other)[0] == "阿里云宣布降价 云计算价格战再升级_新浪科技_新浪网"  # not held
+
+
 @pytest.mark.parametrize(
     "markup",
     [
