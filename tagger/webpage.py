@@ -256,7 +256,8 @@ def declared_charset(head: bytes) -> str | None:
 
 def decode_page(data: bytes, source: str | Path, encoding: str | None = None) -> str:
     """Decode an HTML file's bytes: in ``encoding`` if given, else by its BOM, else in the
-    charset it declares (if the bytes decode in it), else as ``files.decode`` detects.
+    charset it declares (if the bytes decode in it and, for another charset than UTF-8, are
+    not valid UTF-8: a page saved as UTF-8 under its old meta), else as ``files.decode`` detects.
 
     >>> decode_page('<meta charset="gbk"><p>云</p>'.encode("gbk"), "a.html")
     '<meta charset="gbk"><p>云</p>'
@@ -264,12 +265,24 @@ def decode_page(data: bytes, source: str | Path, encoding: str | None = None) ->
     if encoding is not None or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return decode(data, source, encoding)
     declared = declared_charset(data[:16384])
+    if declared not in (None, "utf_8") and not data.isascii() and _is_utf8(data):
+        declared = None  # saved as UTF-8 under its old meta (a scraper's resp.text): detected
     if declared is not None:
         try:
             return decode(data, source, declared)
         except DataError:
             pass  # a wrong declaration: detect it as for any text file
     return decode(data, source)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8: text in GBK, Big5 or a Latin code page beyond a few
+    characters never is, while UTF-8 bytes often decode in those too, into mojibake."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_page(path: str | Path, encoding: str | None = None) -> str:

@@ -194,6 +194,20 @@ def test_encoding_comes_from_the_option_the_bom_the_meta_then_detection():
         decode_page(gbk, "a.html", "utf-8")
 
 
+@pytest.mark.parametrize("charset", ["gb2312", "gbk", "big5", "iso-8859-1"])
+def test_a_page_in_utf8_under_a_legacy_meta_is_read_as_utf8(charset):
+    # A scraper saves resp.text as UTF-8 and the page keeps its old <meta charset=gb2312>:
+    # the bytes were decoded in the declared charset whenever they happened to be valid in it
+    # (Chinese runs of an even length for GBK), into mojibake without an error
+    for body in ("云计算", "美国升级芯片出口管制", "数据中心规模持续扩大。", "芯片 AI"):
+        page = f'<meta charset="{charset}"><title>新闻</title><p>{body}</p>'
+        assert decode_page(page.encode("utf-8"), "a.html") == page
+    if charset != "iso-8859-1":  # a page really in it is read in it
+        big5 = charset == "big5"
+        legacy = f'<meta charset="{charset}"><p>{"雲計算市場" if big5 else "云计算市场"}</p>'
+        assert decode_page(legacy.encode("cp950" if big5 else "gbk"), "a.html") == legacy
+
+
 def test_read_page_reads_a_file_in_its_declared_encoding(tmp_path):
     path = tmp_path / "page.htm"
     path.write_bytes(PAGE.replace("utf-8", "gbk").encode("gbk"))
