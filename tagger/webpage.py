@@ -2,7 +2,7 @@
 
 Block elements (``p``, ``div``, ``br``, ``li``, ``h1``-``h6``, ``tr``, ``td``, ``section``,
 ``article``, ``blockquote``, ...) end a paragraph; paragraphs are separated by one blank line,
-each on one line. ``script``, ``style``, ``noscript``, ``template``, ``head``, ``svg``, ``iframe``,
+each on one line, and by two where an ``article`` starts or ends (as articles in a text file). ``script``, ``style``, ``noscript``, ``template``, ``head``, ``svg``, ``iframe``,
 elements with a ``hidden`` attribute or ``display:none`` style, and the boilerplate containers
 ``nav``, ``header`` (but an ``article``'s or ``main``'s own, which holds its headline),
 ``footer``, ``aside`` and ``form`` are dropped. Entities are decoded.
@@ -94,6 +94,8 @@ class _Extractor(HTMLParser):
         self.paragraphs: list[str] = []
         self.first_is_h1 = False
         self.h1s: list[str] = []  # the paragraphs of <h1> elements
+        self.apart: set[int] = set()  # paragraphs an <article>'s start or end comes before
+        self._apart = False  # one did since the last paragraph
         self.title: str | None = None
         self._lines: list[str] = []  # the lines of the paragraph so far (<pre> keeps breaks)
         self._pieces: list[str] = []  # the text of its last line so far
@@ -122,6 +124,7 @@ class _Extractor(HTMLParser):
             return
         if tag in _ARTICLE:
             self._articles += 1
+        self._apart |= tag == "article"
         if (tag in _DROPPED and not (tag == "header" and self._articles)) or any(
             name == "hidden"
             or (name == "style" and value and _DISPLAY_NONE.search(value))
@@ -155,6 +158,7 @@ class _Extractor(HTMLParser):
             self._flush()
         if tag in _ARTICLE and self._articles:
             self._articles -= 1
+        self._apart |= tag == "article"
         if tag == "h1" and self._h1:
             self._h1 -= 1
         elif tag == "pre" and self._pre:
@@ -187,6 +191,9 @@ class _Extractor(HTMLParser):
                 self.first_is_h1 = self._h1 > 0
             if self._h1:
                 self.h1s.append(text)
+            if self._apart and self.paragraphs:
+                self.apart.add(len(self.paragraphs))
+            self._apart = False
             self.paragraphs.append(text)
 
     def close(self) -> None:
@@ -226,9 +233,12 @@ def page_text(markup: str) -> str:
     # not when the page shows it: its first line, or an <h1> anywhere, is what the title
     # holds (a title adds the site's name, and a page's h1 comes after its nav bars)
     shown = parser.first_is_h1 or any(line in (title or "") for line in paragraphs[:1] + parser.h1s)
-    if title and paragraphs and not shown:
-        paragraphs = [title, *paragraphs]
-    return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+    if not paragraphs:
+        return ""
+    found = "".join(
+        ("\n\n\n" if i in parser.apart else "\n\n") + p for i, p in enumerate(paragraphs)
+    )[2:]  # two blank lines between <article>s, as between the articles of a text file
+    return f"{title}\n\n{found}\n" if title and not shown else found + "\n"
 
 
 def declared_charset(head: bytes) -> str | None:

@@ -51,7 +51,7 @@ def test_an_articles_own_header_is_kept_with_its_headline():
     assert paragraphs(page) == [
         "云计算市场迎来变局",  # the h1, not the title with the site's name
         "阿里云下调云服务器价格。",
-        "华为发布新一代芯片",
+        "\n华为发布新一代芯片",  # after the </article>: two blank lines
         "新芯片采用先进工艺。\n",
     ]
 
@@ -92,6 +92,27 @@ def test_whitespace_collapses_without_splitting_chinese_across_source_lines():
 
 def test_pre_keeps_its_line_breaks():
     assert page_text("<pre>第一行\n  第二行\n\n\n\n第三段</pre>") == "第一行\n第二行\n\n第三段\n"
+
+
+def test_articles_of_a_page_are_apart_as_the_articles_of_a_text_file():
+    # <article> elements are articles: two blank lines between them, as between the articles
+    # of a text file; else a headline with no byline or lead under it (or one shorter than
+    # 15 characters) stayed a sub-heading of the article before
+    page = """<title>科技早报_某某网</title><div class="crumb">首页 &gt; 科技</div>
+    <article><h2>华为云发布盘古大模型</h2><p>本报记者 李明</p><p>华为云昨日发布新模型。</p>
+    <p>新模型已在金融、制造等行业落地。</p></article>
+    <article><h2>荷兰光刻机出口新规生效</h2><p>新规于今日正式生效。（完）</p></article>
+    <article><h2>多地出台政策支持人工智能</h2><p>近期，多地相继出台政策，支持产业发展。</p>
+    <article><p>网友：好消息。</p></article></article><p>版权所有</p>"""
+    text = page_text(page)
+    assert "新模型已在金融、制造等行业落地。\n\n\n荷兰光刻机出口新规生效\n\n" in text
+    assert [a.title for a in segment(text)[1:4]] == [
+        "华为云发布盘古大模型",
+        "荷兰光刻机出口新规生效",
+        "多地出台政策支持人工智能",
+    ]
+    assert page_text("<article><p>一</p></article>") == "一\n"  # nothing before: no blank line
+    assert page_text("<p>甲</p><div><p>乙</p></div>") == "甲\n\n乙\n"  # other blocks: one
 
 
 def test_a_paragraph_of_zero_width_characters_is_no_paragraph():
