@@ -18,8 +18,9 @@ When a text has no blank lines at all, every line is a block. Blocks then become
 - a paragraph cut mid-sentence by the page layout is joined to the next one when both together
   stay within ``max_chars``;
 - a newspaper's jump line (``（下转第3版）``) ends the paragraph before it and is joined to it;
-  one coming from another page (``（上接第1版）``) is no headline, but evidence that the short
-  line before it is one; a paragraph ending in a jump continues only in a block coming from
+  one coming from another page (``（上接第1版）``, on a line of its own or opening a paragraph)
+  is no headline, but evidence that the short line before it is one, and after two or more
+  blank lines starts a continued article without a title; a paragraph ending in a jump continues only in a block coming from
   another page; so does an end mark (``（完）``), after which no paragraph continues; a rule
   (``——————``) never starts an article; nor does a subtitle (``——访…``) under a headline,
   which is skipped when looking for the byline after that headline.
@@ -492,6 +493,8 @@ def _is_jump_out(block: _Block) -> bool:
 
 
 def _starts_article(block: _Block, following: _Block | None) -> bool:
+    if block.gap_before >= 2 and _JUMP_IN_START.match(block.text):
+        return True  # （上接第1版）… after a break: the rest of an article from another page
     if (
         not _is_heading(block)
         or _is_byline(block)

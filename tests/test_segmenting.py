@@ -274,6 +274,26 @@ def test_newspaper_jump_lines_are_no_articles_or_headlines():
     assert_invariants(text, articles)
 
 
+def test_a_paragraph_coming_from_another_page_after_two_blank_lines_starts_an_article():
+    # （上接第1版） opening a paragraph, not on a line of its own: after two blank lines it was
+    # taken as one more paragraph of the article before, which it has nothing to do with
+    for jump in ("（上接第1版）", "◀上接A1版", "（續第1版）"):
+        text = f"{OTHER}\n\n\n{jump}{JUMP_REST}\n\n另一段，讲社区养老设施的建设进度。"
+        articles = segment(text)
+        assert [a.title for a in articles] == ["科技创新大会在京开幕", None]
+        assert articles[1].segments[0].text == f"{jump}{JUMP_REST}"
+        assert_invariants(text, articles)
+        for size in (1, 7, 64):
+            pieces = (text[i : i + size] for i in range(0, len(text), size))
+            assert [
+                s
+                for p in regroup(pieces)
+                for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+            ] == spans(articles)
+    text = f"{OTHER}\n\n（上接第1版）{JUMP_REST}"  # after one blank line: as before
+    assert len(segment(text)) == 1
+
+
 def test_traditional_jump_lines():
     text = f"{OTHER}\n\n\n（下轉第3版）\n\n\n（續第1版）\n\n{JUMP_REST}"
     articles = segment(text)
