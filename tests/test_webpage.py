@@ -342,3 +342,11 @@ def test_record_options_with_only_pages_are_a_usage_error(tmp_path, saved_model)
     result = invoke("tag", path, "-m", saved_model, "--text-field", "body")
     assert result.exit_code == 2
     assert "read as text or HTML" in result.output
+
+
+def test_segmenting_a_folder_says_what_to_pass(tmp_path):
+    # tagger segment takes one file: a folder of saved pages was refused without a Fix hint
+    (tmp_path / "a.html").write_text("<p>正文。</p>", encoding="utf-8")
+    result = invoke("segment", tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Error: {tmp_path}: is a directory, not a file. Fix: pass a file in it" in result.output
