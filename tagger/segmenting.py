@@ -23,7 +23,8 @@ When a text has no blank lines at all, every line is a block. Blocks then become
   blank lines starts a continued article without a title; a paragraph ending in a jump continues only in a block coming from
   another page; so does an end mark (``（完）``), after which no paragraph continues; a rule
   (``——————``) never starts an article; nor does a subtitle (``——访…``) under a headline,
-  which is skipped when looking for the byline after that headline.
+  or a reprint's original headline (``（原标题：…）``), which are skipped when looking for the
+  byline after that headline.
 
 Every non-blank character of the text lies in exactly one segment, and
 ``text[segment.start:segment.end] == segment.text``.
@@ -123,7 +124,9 @@ _JUMP_OUT_LINE = re.compile(rf"[▶►→]?[ \t\u3000]*{_OPEN}{_JUMP_OUT}{_CLOSE
 _JUMP_OUT_END = re.compile(rf"{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?\s*$")
 _JUMP_IN_START = re.compile(rf"[◀◄←]?[ \t\u3000]*{_OPEN}{_JUMP_IN}{_CLOSE}")
 _END_MARK = re.compile(r"[（(【\[]?(?:全文)?完[）)】\]]?|[（(【\[]?(?i:end)[）)】\]]?")  # （完）
-_SUBTITLE = re.compile(r"(?:——|—|--|－－|─)(?![—\-－─])")  # ——访…: a subtitle, not a rule
+_SUBTITLE = re.compile(  # ——访…: a subtitle, not a rule; （原标题：…）, a reprint's note
+    r"(?:——|—|--|－－|─)(?![—\-－─])|[（(【\[]?[ \t\u3000]*原[标標][题題][ \t\u3000]*[:：]"
+)
 _WORD = re.compile(r"[^\W_]")  # a letter, digit or Chinese character: a line without is a rule
 # zero width characters (a space, a (non-)joiner, a word joiner, a byte order mark left in a
 # text): invisible, so whitespace here; a line of them is blank

@@ -394,6 +394,34 @@ def test_a_subtitle_under_a_headline_is_no_headline():
     assert_invariants(text, articles)
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "（原标题：美方升级芯片管制措施）",
+        "原标题：美方升级芯片管制措施",
+        "(原標題：美方升級晶片管制)",
+    ],
+)
+def test_a_reprints_original_headline_is_no_headline(note):
+    # portals reprint with the original headline under theirs: before the lead, it was taken
+    # for the headline, and the real one was left an article of its own (or a sub-heading of
+    # the article before)
+    lead = "新华社北京10月18日电 外交部发言人17日表示，中方坚决反对。"
+    for before in ("", f"{OTHER}\n\n"):
+        text = f"{before}美国升级芯片出口管制\n\n{note}\n\n{lead}"
+        articles = segment(text)
+        assert articles[-1].title == "美国升级芯片出口管制"
+        assert articles[-1].segments[0].text == f"美国升级芯片出口管制\n\n{note}\n\n{lead}"
+        assert len(articles) == (2 if before else 1)
+        assert_invariants(text, articles)
+        pieces = (text[i : i + 5] for i in range(0, len(text), 5))
+        assert [
+            s
+            for p in regroup(pieces)
+            for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+        ] == spans(articles)
+
+
 def test_regrouped_pieces_find_the_same_subtitled_headlines():
     text = f"{OTHER}\n\n{SUBTITLED}\n\n" * 3 + f"城市更新\n\n——访李明\n\n——续\n\n{OTHER}"
     whole = spans(segment(text))
