@@ -122,17 +122,18 @@ class _Extractor(HTMLParser):
             self._flush()
         if tag in _VOID:
             return
-        if tag in _ARTICLE:
-            self._articles += 1
-        self._apart |= tag == "article"
         if (tag in _DROPPED and not (tag == "header" and self._articles)) or any(
             name == "hidden"
             or (name == "style" and value and _DISPLAY_NONE.search(value))
             or (name == "aria-hidden" and value == "true")
             for name, value in attrs
         ):
-            self._dropping, self._depth = tag, 1
-        elif tag == "h1":
+            self._dropping, self._depth = tag, 1  # (its end tag is not seen below)
+            return
+        if tag in _ARTICLE:
+            self._articles += 1
+        self._apart |= tag == "article"
+        if tag == "h1":
             self._h1 += 1
         elif tag == "pre":
             self._pre += 1

@@ -94,6 +94,14 @@ def test_pre_keeps_its_line_breaks():
     assert page_text("<pre>第一行\n  第二行\n\n\n\n第三段</pre>") == "第一行\n第二行\n\n第三段\n"
 
 
+def test_a_hidden_article_leaves_the_sites_header_dropped():
+    # a hidden <main> or <article> was counted as open for the rest of the page (its end tag
+    # is skipped with its content), so the site's <header> after it was kept as an article's
+    for hidden in ('<main style="display:none"><p>隐藏</p></main>', "<article hidden>甲</article>"):
+        page = f"{hidden}<header>网站头部导航</header><p>正文。</p>"
+        assert page_text(page) == "正文。\n"
+
+
 def test_articles_of_a_page_are_apart_as_the_articles_of_a_text_file():
     # <article> elements are articles: two blank lines between them, as between the articles
     # of a text file; else a headline with no byline or lead under it (or one shorter than
