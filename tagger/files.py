@@ -289,7 +289,7 @@ def open_binary(path: str | Path) -> BinaryIO:
     except FileNotFoundError:
         raise DataError("no such file", path=path, hint="check the path") from None
     except IsADirectoryError:
-        raise DataError("is a directory, not a file", path=path) from None
+        raise DataError("is a directory, not a file", path=path, hint="pass a file in it") from None
     except OSError as exc:
         raise DataError(f"cannot read the file ({exc.strerror})", path=path) from None
 

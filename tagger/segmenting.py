@@ -18,11 +18,13 @@ When a text has no blank lines at all, every line is a block. Blocks then become
 - a paragraph cut mid-sentence by the page layout is joined to the next one when both together
   stay within ``max_chars``;
 - a newspaper's jump line (``（下转第3版）``) ends the paragraph before it and is joined to it;
-  one coming from another page (``（上接第1版）``) is no headline, but evidence that the short
-  line before it is one; a paragraph ending in a jump continues only in a block coming from
+  one coming from another page (``（上接第1版）``, on a line of its own or opening a paragraph)
+  is no headline, but evidence that the short line before it is one, and after two or more
+  blank lines starts a continued article without a title; a paragraph ending in a jump continues only in a block coming from
   another page; so does an end mark (``（完）``), after which no paragraph continues; a rule
   (``——————``) never starts an article; nor does a subtitle (``——访…``) under a headline,
-  which is skipped when looking for the byline after that headline.
+  or a reprint's original headline (``（原标题：…）``), which are skipped when looking for the
+  byline after that headline.
 
 Every non-blank character of the text lies in exactly one segment, and
 ``text[segment.start:segment.end] == segment.text``.
@@ -122,7 +124,9 @@ _JUMP_OUT_LINE = re.compile(rf"[▶►→]?[ \t\u3000]*{_OPEN}{_JUMP_OUT}{_CLOSE
 _JUMP_OUT_END = re.compile(rf"{_OPEN}{_JUMP_OUT}{_CLOSE}[ \t\u3000]*[▶►→]?\s*$")
 _JUMP_IN_START = re.compile(rf"[◀◄←]?[ \t\u3000]*{_OPEN}{_JUMP_IN}{_CLOSE}")
 _END_MARK = re.compile(r"[（(【\[]?(?:全文)?完[）)】\]]?|[（(【\[]?(?i:end)[）)】\]]?")  # （完）
-_SUBTITLE = re.compile(r"(?:——|—|--|－－|─)(?![—\-－─])")  # ——访…: a subtitle, not a rule
+_SUBTITLE = re.compile(  # ——访…: a subtitle, not a rule; （原标题：…）, a reprint's note
+    r"(?:——|—|--|－－|─)(?![—\-－─])|[（(【\[]?[ \t\u3000]*原[标標][题題][ \t\u3000]*[:：]"
+)
 _WORD = re.compile(r"[^\W_]")  # a letter, digit or Chinese character: a line without is a rule
 # zero width characters (a space, a (non-)joiner, a word joiner, a byte order mark left in a
 # text): invisible, so whitespace here; a line of them is blank
@@ -492,6 +496,8 @@ def _is_jump_out(block: _Block) -> bool:
 
 
 def _starts_article(block: _Block, following: _Block | None) -> bool:
+    if block.gap_before >= 2 and _JUMP_IN_START.match(block.text):
+        return True  # （上接第1版）… after a break: the rest of an article from another page
     if (
         not _is_heading(block)
         or _is_byline(block)

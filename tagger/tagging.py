@@ -221,7 +221,8 @@ def tag_texts(
     its topics over all of them. The segments of many texts are scored together, so a list of
     short texts (a pandas column) is tagged several times faster than by ``tag`` in a loop.
     The options are ``tag``'s; so are the errors, and ``TypeError`` for one ``str`` (pass
-    ``[text]``) or an item that is no ``str``, ``ValueError`` for ``ids`` of another length.
+    ``[text]``) or an item that is no ``str``, ``ValueError`` for ``ids`` of another length
+    or holding NaN (a missing value) or an infinity, which JSON output cannot hold.
 
     >>> tagged = tag_texts(["美国升级芯片出口管制。", "阿里云下调云服务器价格。"], ids=["a7", "b2"])
     >>> [(a.id, a.index, [t.label for t in a.topics]) for a in tagged]
@@ -262,7 +263,13 @@ def _check_ids(ids: Iterable[Any], count: int) -> list[str | int | float]:
         raise ValueError(f"ids must have one id a text: {len(found)} ids for {count} texts")
     for i, value in enumerate(found):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise TypeError(f"ids[{i}] must be a str or a number, not {type(value).__name__}")
+            missing = " (a missing value? drop or fill them)" if value is None else ""
+            raise TypeError(
+                f"ids[{i}] must be a str or a number, not {type(value).__name__}{missing}"
+            )
+        if isinstance(value, float) and not math.isfinite(value):  # as tagger tag refuses
+            why = "a missing value? drop or fill them" if value != value else "JSON cannot hold it"
+            raise ValueError(f"ids[{i}] must be a str or a finite number, not {value} ({why})")
     return found
 
 

@@ -2,15 +2,16 @@
 
 Block elements (``p``, ``div``, ``br``, ``li``, ``h1``-``h6``, ``tr``, ``td``, ``section``,
 ``article``, ``blockquote``, ...) end a paragraph; paragraphs are separated by one blank line,
-each on one line. ``script``, ``style``, ``noscript``, ``template``, ``head``, ``svg``, ``iframe``,
+each on one line, and by two where an ``article`` starts or ends (as articles in a text file). ``script``, ``style``, ``noscript``, ``template``, ``head``, ``svg``, ``iframe``,
 elements with a ``hidden`` attribute or ``display:none`` style, and the boilerplate containers
 ``nav``, ``header`` (but an ``article``'s or ``main``'s own, which holds its headline),
 ``footer``, ``aside`` and ``form`` are dropped. Entities are decoded.
 Whitespace inside a paragraph collapses to one space as a browser shows it, but a line break
 between two Chinese (wide) characters is dropped, as CSS does for them. The ``<title>`` comes
 first, as the headline, unless the page's own text starts with an ``<h1>`` or with a line the
-title holds (a title often adds the site's name: ``标题_新浪科技``); a page whose body shows
-no text has none, title or not.
+title holds (a title often adds the site's name: ``标题_新浪科技``), or shows an ``<h1>`` the
+title holds anywhere (after nav bars in plain ``div``s); a page whose body shows no text has
+none, title or not.
 
 Offsets of segments of an HTML input index this text, not the markup.
 
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from .errors import DataError
 from .files import decode, open_binary
+from .segmenting import visible_chars
 
 __all__ = ["SUFFIXES", "declared_charset", "decode_page", "page_text", "read_page"]
 
@@ -91,6 +93,9 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[str] = []
         self.first_is_h1 = False
+        self.h1s: list[str] = []  # the paragraphs of <h1> elements
+        self.apart: set[int] = set()  # paragraphs an <article>'s start or end comes before
+        self._apart = False  # one did since the last paragraph
         self.title: str | None = None
         self._lines: list[str] = []  # the lines of the paragraph so far (<pre> keeps breaks)
         self._pieces: list[str] = []  # the text of its last line so far
@@ -117,16 +122,18 @@ class _Extractor(HTMLParser):
             self._flush()
         if tag in _VOID:
             return
-        if tag in _ARTICLE:
-            self._articles += 1
         if (tag in _DROPPED and not (tag == "header" and self._articles)) or any(
             name == "hidden"
             or (name == "style" and value and _DISPLAY_NONE.search(value))
             or (name == "aria-hidden" and value == "true")
             for name, value in attrs
         ):
-            self._dropping, self._depth = tag, 1
-        elif tag == "h1":
+            self._dropping, self._depth = tag, 1  # (its end tag is not seen below)
+            return
+        if tag in _ARTICLE:
+            self._articles += 1
+        self._apart |= tag == "article"
+        if tag == "h1":
             self._h1 += 1
         elif tag == "pre":
             self._pre += 1
@@ -152,6 +159,7 @@ class _Extractor(HTMLParser):
             self._flush()
         if tag in _ARTICLE and self._articles:
             self._articles -= 1
+        self._apart |= tag == "article"
         if tag == "h1" and self._h1:
             self._h1 -= 1
         elif tag == "pre" and self._pre:
@@ -182,6 +190,11 @@ class _Extractor(HTMLParser):
         if text:
             if not self.paragraphs:
                 self.first_is_h1 = self._h1 > 0
+            if self._h1:
+                self.h1s.append(text)
+            if self._apart and self.paragraphs:
+                self.apart.add(len(self.paragraphs))
+            self._apart = False
             self.paragraphs.append(text)
 
     def close(self) -> None:
@@ -195,9 +208,12 @@ class _Extractor(HTMLParser):
 
 def _collapse(text: str) -> str:
     """Whitespace as a browser shows it: a run is one space, none at the ends, none for a line
-    break between wide characters; U+00A0 (&nbsp;) is a space too."""
+    break between wide characters; U+00A0 (&nbsp;) is a space too. Nothing but spaces and
+    zero width characters (U+200B-U+200D, U+2060, U+FEFF: a filler of empty paragraphs, as
+    &nbsp; is) is nothing: the segmenter reads a line of them as blank."""
     text = _WIDE_BREAK.sub("", text) if "\n" in text or "\r" in text else text
-    return _SPACES.sub(" ", text).replace("\xa0", " ").strip()
+    text = _SPACES.sub(" ", text).replace("\xa0", " ").strip()
+    return text if visible_chars(text) else ""
 
 
 def page_text(markup: str) -> str:
@@ -215,9 +231,15 @@ def page_text(markup: str) -> str:
     parser.close()
     paragraphs = parser.paragraphs
     title = parser.title
-    if title and paragraphs and not (parser.first_is_h1 or paragraphs[0] in title):
-        paragraphs = [title, *paragraphs]
-    return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+    # not when the page shows it: its first line, or an <h1> anywhere, is what the title
+    # holds (a title adds the site's name, and a page's h1 comes after its nav bars)
+    shown = parser.first_is_h1 or any(line in (title or "") for line in paragraphs[:1] + parser.h1s)
+    if not paragraphs:
+        return ""
+    found = "".join(
+        ("\n\n\n" if i in parser.apart else "\n\n") + p for i, p in enumerate(paragraphs)
+    )[2:]  # two blank lines between <article>s, as between the articles of a text file
+    return f"{title}\n\n{found}\n" if title and not shown else found + "\n"
 
 
 def declared_charset(head: bytes) -> str | None:
@@ -245,7 +267,8 @@ def declared_charset(head: bytes) -> str | None:
 
 def decode_page(data: bytes, source: str | Path, encoding: str | None = None) -> str:
     """Decode an HTML file's bytes: in ``encoding`` if given, else by its BOM, else in the
-    charset it declares (if the bytes decode in it), else as ``files.decode`` detects.
+    charset it declares (if the bytes decode in it and, for another charset than UTF-8, are
+    not valid UTF-8: a page saved as UTF-8 under its old meta), else as ``files.decode`` detects.
 
     >>> decode_page('<meta charset="gbk"><p>云</p>'.encode("gbk"), "a.html")
     '<meta charset="gbk"><p>云</p>'
@@ -253,12 +276,24 @@ def decode_page(data: bytes, source: str | Path, encoding: str | None = None) ->
     if encoding is not None or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return decode(data, source, encoding)
     declared = declared_charset(data[:16384])
+    if declared not in (None, "utf_8") and not data.isascii() and _is_utf8(data):
+        declared = None  # saved as UTF-8 under its old meta (a scraper's resp.text): detected
     if declared is not None:
         try:
             return decode(data, source, declared)
         except DataError:
             pass  # a wrong declaration: detect it as for any text file
     return decode(data, source)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8: text in GBK, Big5 or a Latin code page beyond a few
+    characters never is, while UTF-8 bytes often decode in those too, into mojibake."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_page(path: str | Path, encoding: str | None = None) -> str:

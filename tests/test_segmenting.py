@@ -274,6 +274,26 @@ def test_newspaper_jump_lines_are_no_articles_or_headlines():
     assert_invariants(text, articles)
 
 
+def test_a_paragraph_coming_from_another_page_after_two_blank_lines_starts_an_article():
+    # （上接第1版） opening a paragraph, not on a line of its own: after two blank lines it was
+    # taken as one more paragraph of the article before, which it has nothing to do with
+    for jump in ("（上接第1版）", "◀上接A1版", "（續第1版）"):
+        text = f"{OTHER}\n\n\n{jump}{JUMP_REST}\n\n另一段，讲社区养老设施的建设进度。"
+        articles = segment(text)
+        assert [a.title for a in articles] == ["科技创新大会在京开幕", None]
+        assert articles[1].segments[0].text == f"{jump}{JUMP_REST}"
+        assert_invariants(text, articles)
+        for size in (1, 7, 64):
+            pieces = (text[i : i + size] for i in range(0, len(text), size))
+            assert [
+                s
+                for p in regroup(pieces)
+                for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+            ] == spans(articles)
+    text = f"{OTHER}\n\n（上接第1版）{JUMP_REST}"  # after one blank line: as before
+    assert len(segment(text)) == 1
+
+
 def test_traditional_jump_lines():
     text = f"{OTHER}\n\n\n（下轉第3版）\n\n\n（續第1版）\n\n{JUMP_REST}"
     articles = segment(text)
@@ -372,6 +392,34 @@ def test_a_subtitle_under_a_headline_is_no_headline():
     assert articles[0].segments[-1].text.endswith("齐聚一堂。")
     assert articles[1].segments[0].text.startswith("城市更新进入快车道\n\n——访")
     assert_invariants(text, articles)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "（原标题：美方升级芯片管制措施）",
+        "原标题：美方升级芯片管制措施",
+        "(原標題：美方升級晶片管制)",
+    ],
+)
+def test_a_reprints_original_headline_is_no_headline(note):
+    # portals reprint with the original headline under theirs: before the lead, it was taken
+    # for the headline, and the real one was left an article of its own (or a sub-heading of
+    # the article before)
+    lead = "新华社北京10月18日电 外交部发言人17日表示，中方坚决反对。"
+    for before in ("", f"{OTHER}\n\n"):
+        text = f"{before}美国升级芯片出口管制\n\n{note}\n\n{lead}"
+        articles = segment(text)
+        assert articles[-1].title == "美国升级芯片出口管制"
+        assert articles[-1].segments[0].text == f"美国升级芯片出口管制\n\n{note}\n\n{lead}"
+        assert len(articles) == (2 if before else 1)
+        assert_invariants(text, articles)
+        pieces = (text[i : i + 5] for i in range(0, len(text), 5))
+        assert [
+            s
+            for p in regroup(pieces)
+            for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+        ] == spans(articles)
 
 
 def test_regrouped_pieces_find_the_same_subtitled_headlines():

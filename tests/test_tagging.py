@@ -5,6 +5,7 @@ import io
 import json
 import sys
 
+import numpy as np
 import pytest
 
 from tagger import tagging
@@ -469,3 +470,19 @@ def test_tag_texts_checks_its_arguments(single_model):
         tagging.tag_texts(["云计算"], single_model, threshold=2)
     [article] = tagging.tag_texts(["云计算"], single_model, ids=np.array([7]))
     assert type(article.id) is int and json.dumps(article.to_dict())
+
+
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        (float("nan"), ValueError, r"a finite number, not nan \(a missing value\? drop or fill"),
+        (np.float64("nan"), ValueError, r"a finite number, not nan \(a missing value\?"),
+        (None, TypeError, r"a number, not NoneType \(a missing value\? drop or fill them\)"),
+        (float("inf"), ValueError, r"a finite number, not inf \(JSON cannot hold it\)"),
+    ],
+)
+def test_tag_texts_refuses_missing_and_infinite_ids(single_model, bad, error, message):
+    # a pandas id column with a missing value holds NaN: it was taken as an id, so the result
+    # joined back to no row and to_dict() gave JSON with NaN (which tagger tag refuses to write)
+    with pytest.raises(error, match=r"ids\[1\] must be a str or " + message):
+        tagging.tag_texts(["云计算", "芯片"], single_model, ids=[1.0, bad])

@@ -51,7 +51,7 @@ def test_an_articles_own_header_is_kept_with_its_headline():
     assert paragraphs(page) == [
         "云计算市场迎来变局",  # the h1, not the title with the site's name
         "阿里云下调云服务器价格。",
-        "华为发布新一代芯片",
+        "\n华为发布新一代芯片",  # after the </article>: two blank lines
         "新芯片采用先进工艺。\n",
     ]
 
@@ -94,6 +94,53 @@ def test_pre_keeps_its_line_breaks():
     assert page_text("<pre>第一行\n  第二行\n\n\n\n第三段</pre>") == "第一行\n第二行\n\n第三段\n"
 
 
+def test_a_hidden_article_leaves_the_sites_header_dropped():
+    # a hidden <main> or <article> was counted as open for the rest of the page (its end tag
+    # is skipped with its content), so the site's <header> after it was kept as an article's
+    for hidden in ('<main style="display:none"><p>隐藏</p></main>', "<article hidden>甲</article>"):
+        page = f"{hidden}<header>网站头部导航</header><p>正文。</p>"
+        assert page_text(page) == "正文。\n"
+
+
+def test_articles_of_a_page_are_apart_as_the_articles_of_a_text_file():
+    # <article> elements are articles: two blank lines between them, as between the articles
+    # of a text file; else a headline with no byline or lead under it (or one shorter than
+    # 15 characters) stayed a sub-heading of the article before
+    page = """<title>科技早报_某某网</title><div class="crumb">首页 &gt; 科技</div>
+    <article><h2>华为云发布盘古大模型</h2><p>本报记者 李明</p><p>华为云昨日发布新模型。</p>
+    <p>新模型已在金融、制造等行业落地。</p></article>
+    <article><h2>荷兰光刻机出口新规生效</h2><p>新规于今日正式生效。（完）</p></article>
+    <article><h2>多地出台政策支持人工智能</h2><p>近期，多地相继出台政策，支持产业发展。</p>
+    <article><p>网友：好消息。</p></article></article><p>版权所有</p>"""
+    text = page_text(page)
+    assert "新模型已在金融、制造等行业落地。\n\n\n荷兰光刻机出口新规生效\n\n" in text
+    assert [a.title for a in segment(text)[1:4]] == [
+        "华为云发布盘古大模型",
+        "荷兰光刻机出口新规生效",
+        "多地出台政策支持人工智能",
+    ]
+    assert page_text("<article><p>一</p></article>") == "一\n"  # nothing before: no blank line
+    assert page_text("<p>甲</p><div><p>乙</p></div>") == "甲\n\n乙\n"  # other blocks: one
+
+
+def test_a_paragraph_of_zero_width_characters_is_no_paragraph():
+    # Web editors fill empty paragraphs with a zero width space as with &nbsp;: both show
+    # nothing, so neither is a paragraph (a line of zero width characters is blank to the
+    # segmenter: it made two blank lines, and the sub-heading after it a new article)
+    page = (
+        "<h1>阿里云下调云服务器价格</h1><p>本报记者 张三</p><p>阿里云今日宣布下调价格。</p>"
+        "<p>{}</p><p><strong>区县动态</strong></p><p>业内人士认为，此次降价将加剧竞争。</p>"
+    )
+    expected = page_text(page.format("&nbsp;"))
+    for filler in ("&#8203;", "&zwnj;", "&#xFEFF;", "\u2060 &#8203;&nbsp;", "<pre>\u200b</pre>"):
+        assert page_text(page.format(filler)) == expected
+        assert [a.title for a in segment(page_text(page.format(filler)))] == [
+            "阿里云下调云服务器价格"
+        ]
+    assert page_text("<p>\u200b云计算</p>") == "\u200b云计算\n"  # a visible character: kept
+    assert page_text("<title>\u200b</title><p>\u200b</p>") == ""
+
+
 def test_the_title_is_the_headline_unless_the_page_has_its_own():
     own = "<title>云计算市场迎来变局_新浪科技</title><h1>云计算价格战</h1><p>正文。</p>"
     assert paragraphs(own)[0] == "云计算价格战"  # an <h1> first: the page's headline
@@ -102,6 +149,21 @@ def test_the_title_is_the_headline_unless_the_page_has_its_own():
     [article] = segment(page_text(PAGE))
     assert article.title == "云计算市场迎来变局"
     assert page_text("<head><title>只有标题</title></head><body>  </body>") == ""
+
+
+def test_the_title_is_left_out_when_the_page_shows_its_h1_after_a_nav_bar():
+    # News sites put their nav bars and breadcrumbs in plain divs before the <h1>: the title
+    # (the headline and the site's name) came first all the same, an article of its own
+    page = """<title>阿里云宣布降价 云计算价格战再升级_新浪科技_新浪网</title>
+    <div class="top-nav"><a>新浪首页</a> <a>新闻</a> <a>科技</a></div>
+    <div class="main"><h1 class="main-title">阿里云宣布降价 云计算价格战再升级</h1>
+    <p>新浪科技讯 2月29日上午消息，阿里云今日宣布全线下调云产品价格。</p></div>"""
+    text = page_text(page)
+    assert "_新浪" not in text
+    assert text.count("阿里云宣布降价 云计算价格战再升级") == 1
+    assert segment(text)[-1].title == "阿里云宣布降价 云计算价格战再升级"
+    other = page.replace('<h1 class="main-title">阿里云宣布降价', "<h1>华为发布新芯片")
+    assert paragraphs(other)[0] == "阿里云宣布降价 云计算价格战再升级_新浪科技_新浪网"  # not held
 
 
 @pytest.mark.parametrize(
@@ -159,6 +221,20 @@ def test_encoding_comes_from_the_option_the_bom_the_meta_then_detection():
     assert decode_page(big5, "a.html", "gb18030") != decode_page(big5, "a.html")  # --encoding
     with pytest.raises(DataError, match=r"a\.html: cannot decode as utf-8"):
         decode_page(gbk, "a.html", "utf-8")
+
+
+@pytest.mark.parametrize("charset", ["gb2312", "gbk", "big5", "iso-8859-1"])
+def test_a_page_in_utf8_under_a_legacy_meta_is_read_as_utf8(charset):
+    # A scraper saves resp.text as UTF-8 and the page keeps its old <meta charset=gb2312>:
+    # the bytes were decoded in the declared charset whenever they happened to be valid in it
+    # (Chinese runs of an even length for GBK), into mojibake without an error
+    for body in ("云计算", "美国升级芯片出口管制", "数据中心规模持续扩大。", "芯片 AI"):
+        page = f'<meta charset="{charset}"><title>新闻</title><p>{body}</p>'
+        assert decode_page(page.encode("utf-8"), "a.html") == page
+    if charset != "iso-8859-1":  # a page really in it is read in it
+        big5 = charset == "big5"
+        legacy = f'<meta charset="{charset}"><p>{"雲計算市場" if big5 else "云计算市场"}</p>'
+        assert decode_page(legacy.encode("cp950" if big5 else "gbk"), "a.html") == legacy
 
 
 def test_read_page_reads_a_file_in_its_declared_encoding(tmp_path):
@@ -274,3 +350,11 @@ def test_record_options_with_only_pages_are_a_usage_error(tmp_path, saved_model)
     result = invoke("tag", path, "-m", saved_model, "--text-field", "body")
     assert result.exit_code == 2
     assert "read as text or HTML" in result.output
+
+
+def test_segmenting_a_folder_says_what_to_pass(tmp_path):
+    # tagger segment takes one file: a folder of saved pages was refused without a Fix hint
+    (tmp_path / "a.html").write_text("<p>正文。</p>", encoding="utf-8")
+    result = invoke("segment", tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Error: {tmp_path}: is a directory, not a file. Fix: pass a file in it" in result.output
