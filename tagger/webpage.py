@@ -5,7 +5,9 @@ Block elements (``p``, ``div``, ``br``, ``li``, ``h1``-``h6``, ``tr``, ``td``, `
 each on one line, and by two where an ``article`` starts or ends (as articles in a text file). ``script``, ``style``, ``noscript``, ``template``, ``head``, ``svg``, ``iframe``,
 elements with a ``hidden`` attribute or ``display:none`` style, and the boilerplate containers
 ``nav``, ``header`` (but an ``article``'s or ``main``'s own, which holds its headline),
-``footer``, ``aside`` and ``form`` are dropped. Entities are decoded.
+``footer``, ``aside`` and ``form`` are dropped, and so are paragraphs mostly of link text that
+end no sentence (navigation bars, breadcrumbs, related stories, pagination, tags), but an
+``<h1>``. Entities are decoded.
 Whitespace inside a paragraph collapses to one space as a browser shows it, but a line break
 between two Chinese (wide) characters is dropped, as CSS does for them. The ``<title>`` comes
 first, as the headline, unless the page's own text starts with an ``<h1>`` or with a line the
@@ -57,6 +59,7 @@ _VOID = frozenset({
     "source", "track", "wbr",
 })
 # fmt: on
+_SENTENCE_END = re.compile(r"[。！？!?]")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 _SPACE = "[ \t\n\r\f]"  # HTML's whitespace: not U+00A0 (&nbsp;) nor U+3000
@@ -106,6 +109,8 @@ class _Extractor(HTMLParser):
         self._h1 = 0
         self._pre = 0
         self._articles = 0  # open <article> and <main> elements
+        self._links = 0  # open <a> elements
+        self._linked = 0  # visible characters of the paragraph so far inside links
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title" and self.title is None and self._dropping is None:
@@ -133,6 +138,7 @@ class _Extractor(HTMLParser):
         if tag in _ARTICLE:
             self._articles += 1
         self._apart |= tag == "article"
+        self._links += tag == "a"
         if tag == "h1":
             self._h1 += 1
         elif tag == "pre":
@@ -160,6 +166,8 @@ class _Extractor(HTMLParser):
         if tag in _ARTICLE and self._articles:
             self._articles -= 1
         self._apart |= tag == "article"
+        if tag == "a" and self._links:
+            self._links -= 1
         if tag == "h1" and self._h1:
             self._h1 -= 1
         elif tag == "pre" and self._pre:
@@ -172,6 +180,8 @@ class _Extractor(HTMLParser):
         if self._dropping is not None or (self._head and data.isspace()):
             return
         self._head = False  # text in the head: a browser shows it, ending the head
+        if self._links:
+            self._linked += visible_chars(data)
         if self._pre and ("\n" in data or "\r" in data):  # its line breaks are kept
             first, *lines = data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             self._pieces.append(first)
@@ -187,6 +197,9 @@ class _Extractor(HTMLParser):
         lines = [_collapse(line) for line in (*self._lines, "".join(self._pieces))]
         self._lines, self._pieces = [], []
         text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+        linked, self._linked = self._linked, 0
+        if text and not self._h1 and _is_link_list(text, linked):
+            return
         if text:
             if not self.paragraphs:
                 self.first_is_h1 = self._h1 > 0
@@ -204,6 +217,17 @@ class _Extractor(HTMLParser):
         if self._title is not None:  # a <title> never closed
             self.title = _collapse("".join(self._title))
         self._flush()
+
+
+def _is_link_list(text: str, linked: int) -> bool:
+    """A paragraph mostly of link text that ends no sentence: a navigation bar, a breadcrumb,
+    a related story's headline, pagination, tags, share buttons (not an ``<h1>``: a headline
+    may link to its own page).
+
+    >>> _is_link_list("首页 > 科技 > 正文", 4), _is_link_list("详见《通知》全文。", 6)
+    (True, False)
+    """
+    return 2 * linked >= visible_chars(text) and not _SENTENCE_END.search(text)
 
 
 def _collapse(text: str) -> str:

@@ -163,7 +163,27 @@ def test_the_title_is_left_out_when_the_page_shows_its_h1_after_a_nav_bar():
     assert text.count("阿里云宣布降价 云计算价格战再升级") == 1
     assert segment(text)[-1].title == "阿里云宣布降价 云计算价格战再升级"
     other = page.replace('<h1 class="main-title">阿里云宣布降价', "<h1>华为发布新芯片")
-    assert paragraphs(other)[0] == "阿里云宣布降价 云计算价格战再升级_新浪科技_新浪网"  # not held
+    assert paragraphs(other)[0] == "华为发布新芯片 云计算价格战再升级"  # the page's own, first
+    plain = other.replace("<a>", "<span>").replace("</a>", "</span>")  # a nav bar of no links
+    assert paragraphs(plain)[0] == "阿里云宣布降价 云计算价格战再升级_新浪科技_新浪网"  # not held
+
+
+def test_paragraphs_mostly_of_links_that_end_no_sentence_are_dropped():
+    page = """<div class="crumbs"><a href="/">首页</a> &gt; <a href="/tech">科技</a> &gt; 正文</div>
+    <h1><a href="/a.html">阿里云宣布降价</a></h1>
+    <p>阿里云今日宣布全线下调<a href="/ecs">云服务器</a>价格，详见<a href="/n">《降价公告》</a>。</p>
+    <p><a href="/full">点击查看全文。</a></p>
+    <div class="share"><a>微博</a><a>微信</a></div><p>文章关键词：<a>阿里云</a> <a>降价</a></p>
+    <h3>相关新闻</h3><ul><li><a href="/1">华为云宣布降价 最高降幅达40%</a></li>
+    <li><a href="/2">腾讯云跟进降价</a></li></ul>
+    <p class="pages"><a>上一页</a> <a>1</a> <a>2</a> <a>下一页</a></p>"""
+    assert paragraphs(page) == [
+        "阿里云宣布降价",  # an <h1>, though a link
+        "阿里云今日宣布全线下调云服务器价格，详见《降价公告》。",  # links in a sentence
+        "点击查看全文。",  # a sentence, though a link
+        "文章关键词：阿里云 降价",  # links less than half of it
+        "相关新闻\n",  # no link; the list's items, the crumbs, share buttons and pages are
+    ]
 
 
 @pytest.mark.parametrize(
