@@ -24,6 +24,7 @@ from . import __version__
 from .errors import DataError, OutputError, TaggerError
 from .records import TEXT_FIELDS
 from .terminal import (
+    TagProgressDisplay,
     err,
     evidence_text,
     print_card,
@@ -39,6 +40,8 @@ from .terminal import (
     print_tagged_article,
     print_terms,
     print_warning,
+    progress_shown,
+    scoring_progress,
     status_line,
 )
 
@@ -228,6 +231,15 @@ Trust = Annotated[
     typer.Option("--trust", help="Load the model even if it cannot be verified (it can run code)."),
 ]
 TextField = Annotated[str | None, typer.Option(help="Name of the text field or column.")]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Show no progress on stderr (shown only when it is a terminal; "
+        "TAGGER_NO_PROGRESS=1 turns it off too).",
+    ),
+]
 LabelField = Annotated[str | None, typer.Option(help="Name of the label field or column.")]
 
 TRAINING = "Training options (train; evaluate --cv)"
@@ -778,6 +790,7 @@ def tag_command(
             rich_help_panel=RECORDS,
         ),
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Tag every segment of the articles and roll the labels up into article topics.
 
@@ -819,6 +832,7 @@ def tag_command(
         )
     failures: list[TaggerError] = []
     scorer = resolve_model(model, trust=trust)
+    display = TagProgressDisplay(progress_shown(quiet, stdout=output is None))
     options: dict[str, Any] = {
         "encoding": encoding,
         "on_error": failures.append,
@@ -834,6 +848,7 @@ def tag_command(
         "sentences": sentences,
         "paragraphs": paragraphs.value,
         "explain": EVIDENCE_TERMS if explain else 0,
+        "progress": display.callback,
     }
     if format is TagFormat.table:
         tagged = ((a.source, a.index, a) for a in tag_paths(inputs, scorer, **options))
@@ -845,7 +860,7 @@ def tag_command(
         _utf8_stdout()
     count, kept, unseen = 0, False, 0  # unseen: articles without a segment, so without a row
     try:
-        with _sink(output) as write:  # streamed: a huge input never sits in memory whole
+        with display, _sink(output) as write:  # streamed: a huge input never in memory whole
             for count, (source, index, item) in enumerate(tagged, 1):
                 if format is TagFormat.table and per is Per.article:
                     print_tagged_article(item)
@@ -1112,6 +1127,7 @@ def evaluate_command(
     seed: Annotated[
         int, typer.Option(help="Random seed for the folds.", rich_help_panel=FRESH)
     ] = 0,
+    quiet: Quiet = False,
 ) -> None:
     """Measure a model on labeled data: accuracy, precision/recall/F1, confusions, mistakes.
 
@@ -1136,26 +1152,33 @@ def evaluate_command(
         )
     reads = [*data, model, taxonomy, user_dict, stop_words]
     format, output, report = _report_outputs(format, output, report, reads)
-    examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
+    shown = progress_shown(quiet)
     about = {"data": ", ".join(map(str, data))}
     cross = curve = None
     if model is not None:
+        with scoring_progress(shown) as progress:
+            examples = _read_labeled(
+                data, data_format, text_field, label_field, encoding, group_field
+            )
+            scorer = load_compact(model, trust=trust)
+            with warnings.catch_warnings(record=True) as caught:  # printed, and in the reports
+                result = evaluate(
+                    scorer, examples, threshold=threshold, max_mistakes=mistakes, progress=progress
+                )
         about["model"] = str(model)
-        scorer = load_compact(model, trust=trust)
         about["model trained"] = model_facts(scorer.card)
-        with warnings.catch_warnings(record=True) as caught:  # printed, and kept in the reports
-            result = evaluate(scorer, examples, threshold=threshold, max_mistakes=mistakes)
         for warning in caught:
             print_warning(warning.message)
         if caught:
             about["warnings"] = " ".join(str(w.message) for w in caught)
     else:
+        examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
         options = _training_options(
             user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs
         )
         fit, labels = _fresh_trainer(examples, taxonomy, multi_label, options)
         folds = cv or 5
-        with status_line(f"cross-validating ({folds} folds)...") as status:
+        with status_line(f"cross-validating ({folds} folds)...", shown) as status:
             cross = cross_validation(
                 examples,
                 fit,
@@ -1284,6 +1307,7 @@ def compare_command(
     ] = 10,
     encoding: Encoding = None,
     trust: Trust = False,
+    quiet: Quiet = False,
 ) -> None:
     """Measure two models on the same data side by side, and show where they disagree."""
     from .evaluation import compare
@@ -1296,9 +1320,12 @@ def compare_command(
     )
 
     format, output, report = _report_outputs(format, output, report, [*data, model_a, model_b])
-    examples = _read_labeled(data, data_format, text_field, label_field, encoding)
-    models = [load_compact(path, trust=trust) for path in (model_a, model_b)]
-    result = compare(*models, examples, threshold=threshold, max_disagreements=50)
+    with scoring_progress(progress_shown(quiet), "testing the differences") as progress:
+        examples = _read_labeled(data, data_format, text_field, label_field, encoding)
+        models = [load_compact(path, trust=trust) for path in (model_a, model_b)]
+        result = compare(
+            *models, examples, threshold=threshold, max_disagreements=50, progress=progress
+        )
     names = (str(model_a), str(model_b))
     about = {
         "A trained": model_facts(models[0].card),

@@ -198,6 +198,7 @@ def evaluate(
     threshold: float | None = None,
     max_mistakes: int = 10,
     check_data: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EvaluationReport:
     """Predict every example with ``model`` (or the model file at that path, its scoring arrays:
     see ``modelfile.load_compact``) and compare with its labels.
@@ -206,10 +207,20 @@ def evaluate(
     (DataWarning) about labels the model does not know, which count as misses, and when
     ``examples`` are the data the model was trained on (the SHA-256 in its card); measuring
     within training (held-out and fold models, which may lack a rare label) leaves it out.
+    ``progress``, if given, is called with (examples scored, examples to score) as the
+    examples are scored, in batches of ``SCORING_BATCH``: first (0, n), last (n, n).
     Raises DataError when no example has text, TypeError for arguments of the wrong kind and
     ValueError for a ``threshold`` outside [0, 1] or ``max_mistakes`` below 0 (as ``tag``).
+
+    >>> from tagger.model import train
+    >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
+    >>> seen = []
+    >>> _ = evaluate(train(data, test_size=0), data[:3], progress=lambda done, n: seen.append(done))
+    >>> seen
+    [0, 3]
     """
     _check_limits(threshold, "max_mistakes", max_mistakes)
+    _check_progress(progress)
     model = scoring_model(model, "evaluate")
     examples = [e for e in labeled_examples(examples, "evaluate") if e.text.strip()]
     if not examples:
@@ -217,8 +228,38 @@ def evaluate(
     if check_data:
         for message in _data_warnings(model, examples):
             warnings.warn(message, DataWarning, stacklevel=2)
-    scores = model.scores([e.text for e in examples])
+    scores = _scores(model, [e.text for e in examples], progress)
     return _measured(model, examples, scores, threshold, max_mistakes)
+
+
+SCORING_BATCH = 2048
+"""``evaluate`` and ``compare`` with a ``progress`` callback score this many examples at a
+time (the scores are the same as at once: each row is scored on its own)."""
+
+
+def _scores(
+    model: LabelDecider,
+    texts: list[str],
+    progress: Callable[[int, int], None] | None,
+    done: int = 0,
+    total: int | None = None,
+) -> np.ndarray:
+    """``model.scores(texts)``, in batches telling ``progress`` (done + texts scored, total)
+    when it is given."""
+    if progress is None:
+        return model.scores(texts)
+    total = len(texts) if total is None else total
+    progress(done, total)
+    found = []
+    for start in range(0, len(texts), SCORING_BATCH):
+        found.append(model.scores(texts[start : start + SCORING_BATCH]))
+        progress(done + start + len(found[-1]), total)
+    return np.concatenate(found)
+
+
+def _check_progress(progress: Any) -> None:
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a function, not {type(progress).__name__}")
 
 
 def _measured(
@@ -1182,6 +1223,7 @@ def compare(
     max_disagreements: int = 50,
     resamples: int = 2000,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
     """Evaluate two models (or model files, as ``evaluate`` takes) on the same ``examples``,
     list where their labels differ, and say whether the differences could be chance
@@ -1197,6 +1239,7 @@ def compare(
     0
     """
     _check_limits(threshold, "max_disagreements", max_disagreements)
+    _check_progress(progress)
     model_a, model_b = scoring_model(model_a, "compare"), scoring_model(model_b, "compare")
     examples = [e for e in labeled_examples(examples, "compare") if e.text.strip()]
     if not examples:
@@ -1210,8 +1253,9 @@ def compare(
         warnings.warn(message, DataWarning, stacklevel=2)
     texts = [e.text for e in examples]
     rows, reports = [], []
-    for model in (model_a, model_b):
-        scores = model.scores(texts)  # once a model: the reports are made of them too
+    for done, model in ((0, model_a), (len(texts), model_b)):
+        # once a model: the reports are made of them too
+        scores = _scores(model, texts, progress, done, 2 * len(texts))
         reports.append(_measured(model, examples, scores, threshold, max_mistakes=10))
         rows.append(
             [

@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import math
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
@@ -42,6 +44,7 @@ from .webpage import decode_page, page_text
 
 __all__ = [
     "INPUT_FORMATS",
+    "TagProgress",
     "TaggedArticle",
     "TaggedSegment",
     "Topic",
@@ -372,6 +375,7 @@ def tag_paths(
     input_format: str = "auto",
     text_field: str | None = None,
     id_field: str | None = None,
+    progress: Callable[[TagProgress], None] | None = None,
     **options: Any,
 ) -> Iterator[TaggedArticle]:
     """Tag files, directories of text and HTML files and ``-`` (standard input); see ``tag``.
@@ -397,9 +401,13 @@ def tag_paths(
     With ``on_error``, an input that cannot be read is reported to it and the others are still
     tagged; without, it is raised. A file is tagged once, however often it is reached, so
     (source, index) tells the articles apart.
+
+    ``progress``, if given, is called with a ``TagProgress`` (how many inputs, bytes and
+    articles are done) before the first article, as the results of each chunk arrive (in
+    order, in this process, whatever ``jobs``) and once all are done.
     """
     reading = Reading(encoding, on_error, input_format, text_field, id_field)
-    for _, index, article in _tagged(paths, model, None, reading, jobs, options):
+    for _, index, article in _tagged(paths, model, None, reading, jobs, options, progress):
         article.index = index
         yield article
 
@@ -415,6 +423,7 @@ def render_paths(
     input_format: str = "auto",
     text_field: str | None = None,
     id_field: str | None = None,
+    progress: Callable[[TagProgress], None] | None = None,
     **options: Any,
 ) -> Iterator[tuple[str, int, R]]:
     """(source, article index, ``render(article)``) for every article ``tag_paths`` gives.
@@ -423,6 +432,7 @@ def render_paths(
     only its result travels back, which costs far less than the article (for 180,000 titles
     unpickling the articles took the parent 1.8 CPU s). It must not use ``article.index``: a
     worker numbers the articles of its chunk from 0; the true index comes beside the result.
+    ``progress`` is ``tag_paths``'s.
 
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
@@ -431,7 +441,7 @@ def render_paths(
     [(0, '云计算市场迎来变局')]
     """
     reading = Reading(encoding, on_error, input_format, text_field, id_field)
-    yield from _tagged(paths, model, render, reading, jobs, options)
+    yield from _tagged(paths, model, render, reading, jobs, options, progress)
 
 
 @dataclass(frozen=True)
@@ -452,19 +462,118 @@ def _tagged(
     reading: Reading,
     jobs: int,
     options: dict[str, Any],
+    progress: Callable[[TagProgress], None] | None = None,
 ) -> Iterator[tuple[str, int, Any]]:
     if reading.input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}")
     check_number("jobs", jobs, 1, None, (int, np.integer))  # -1 ran one process, silently
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a function, not {type(progress).__name__}")
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]  # one input, not the characters of its name
     model = resolve_model(model)
     if options.get("explain") and not isinstance(model, CompactModel):
         model = CompactModel.from_model(model)  # once, not for every chunk
-    chunks = _chunks(paths, reading, options.get("paragraphs", "auto"), CHUNK_CHARS)
+    inputs = _inputs(paths)
+    meter = _Meter([size for _, size in inputs])
+    chunks = _chunks(inputs, reading, options.get("paragraphs", "auto"), CHUNK_CHARS, meter)
+    marks: collections.deque[tuple[int, int]] = collections.deque()
+    if progress is not None:
+        chunks = _marked(chunks, meter, marks)
     if jobs > 1:
         model.scores(["预热"])  # load the dictionary here, once, for the workers to share
-    yield from _numbered(imap(_tag_chunk, (model, render, options), chunks, jobs))
+    results = imap(_tag_chunk, (model, render, options), chunks, jobs)
+    if progress is not None:
+        results = _reported(results, meter, marks, progress)
+    yield from _numbered(results)
+
+
+@dataclass(frozen=True)
+class TagProgress:
+    """How far ``tag_paths`` has come, as its ``progress`` callback is told: ``files_done`` of
+    the ``files`` inputs to tag (each file once; standard input, and an argument that cannot
+    be listed, count as one) read to their end or failed, ``bytes_done`` of their
+    ``bytes_total`` bytes read (None when a size is not known up front: standard input, a
+    pipe) and the ``articles`` tagged so far. Each figure only grows; the last call has every
+    input done (``bytes_done == bytes_total`` when known).
+
+    >>> p = TagProgress(files_done=1, files=4, bytes_done=2_000, bytes_total=8_000, articles=9)
+    >>> p.bytes_done / p.bytes_total
+    0.25
+    """
+
+    files_done: int
+    files: int
+    bytes_done: int
+    bytes_total: int | None
+    articles: int
+
+
+class _Meter:
+    """The inputs and bytes ``_chunks`` has read, for ``TagProgress``: a file's bytes count up
+    to its size as it is read, and all of it once it is done (or failed)."""
+
+    def __init__(self, sizes: list[int | None]) -> None:
+        self.sizes = sizes
+        self.files = len(sizes)
+        self.total = None if None in sizes else sum(s for s in sizes if s is not None)
+        self.files_done = 0
+        self.done = 0  # the bytes of the inputs done
+        self.read = 0  # of the input being read
+
+    def position(self) -> tuple[int, int]:
+        """(inputs done, bytes done) now."""
+        if self.files_done >= self.files:
+            return self.files_done, self.done
+        size = self.sizes[self.files_done]
+        return self.files_done, self.done + (self.read if size is None else min(self.read, size))
+
+    def finish(self) -> None:
+        """The input being read is done (or failed): all of its bytes count."""
+        size = self.sizes[self.files_done]
+        self.done += self.read if size is None else size
+        self.files_done += 1
+        self.read = 0
+
+
+class _Counted:
+    """A binary stream that counts the bytes read from it into a ``_Meter``."""
+
+    def __init__(self, stream: BinaryIO, meter: _Meter) -> None:
+        self.stream, self.meter = stream, meter
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.meter.read += len(data)
+        return data
+
+
+def _marked(
+    chunks: Iterable[R], meter: _Meter, marks: collections.deque[tuple[int, int]]
+) -> Iterator[R]:
+    """``chunks``, noting where the reading was as each was read: results come back in the
+    same order, later (with ``jobs`` the chunks are read ahead, in the pool's thread)."""
+    for chunk in chunks:
+        marks.append(meter.position())
+        yield chunk
+
+
+def _reported(
+    results: Iterable[tuple[str, list[Any]]],
+    meter: _Meter,
+    marks: collections.deque[tuple[int, int]],
+    progress: Callable[[TagProgress], None],
+) -> Iterator[tuple[str, list[Any]]]:
+    """``results``, telling ``progress`` how far they have come as each arrives."""
+    articles = 0
+    progress(TagProgress(0, meter.files, 0, meter.total, 0))
+    for name, items in results:
+        files_done, done = marks.popleft()
+        articles += len(items)
+        progress(TagProgress(files_done, meter.files, done, meter.total, articles))
+        yield name, items
+    files_done, done = meter.position()
+    progress(TagProgress(files_done, meter.files, done, meter.total, articles))
 
 
 CHUNK_CHARS = 1 << 16
@@ -472,55 +581,98 @@ CHUNK_CHARS = 1 << 16
 (``regroup``): as the whole text, with any ``jobs``."""
 
 
-def _chunks(
-    paths: Iterable[str | os.PathLike[str]], reading: Reading, paragraphs: str, size: int
-) -> Iterator[tuple[str, Part | list[Record]]]:
-    """(source name, part) for the chunks of whole articles of every input, or (source name,
-    records) for a batch of records, errors to ``on_error`` (but for a bad record). A file
-    reached again (named twice, by another name, or in a folder given too) is skipped, and so
-    is ``-`` given again: each is tagged once, under its first name."""
-    encoding, on_error = reading.encoding, reading.on_error
+def _inputs(
+    paths: Iterable[str | os.PathLike[str]],
+) -> list[tuple[Path | str | TaggerError, int | None]]:
+    """Every input to tag with its size in bytes (None: not known, as for ``-`` or a pipe),
+    or the error listing an argument gave, in order. A file reached again (named twice, by
+    another name, or in a folder given too) is left out, and so is ``-`` given again: each is
+    tagged once, under its first name."""
+    found: list[tuple[Path | str | TaggerError, int | None]] = []
     seen: set[object] = set()
     for path in paths:
         try:
             sources = iter_sources(path)
         except TaggerError as error:
-            if on_error is None:
-                raise
-            on_error(error)
+            found.append((error, 0))
             continue
         for source in sources:
             if (key := _file_key(source)) in seen:
                 continue
             seen.add(key)
-            name = "<stdin>" if source == "-" else str(source)
-            fmt = input_format_of(source, reading.input_format)
-            if fmt not in ARTICLE_FORMATS:
-                try:
-                    opened = _open(source)
-                except TaggerError as error:
-                    if on_error is None:
-                        raise
-                    on_error(error)
-                    continue
-                with opened as stream:  # a bad record stops the run
-                    for batch in _record_batches(stream, name, fmt, reading, size):
-                        yield name, batch
-                continue
-            try:
-                opened = _open(source)
-                with opened as stream:
-                    if fmt == "html":  # read whole (see webpage.read_page), then as text
-                        text = page_text(decode_page(stream.read(), name, encoding))
-                        pieces = (text[i : i + size] for i in range(0, len(text), size))
-                    else:
-                        pieces = iter_text_chunks(stream, name, encoding, size)
-                    for part in regroup(pieces, paragraphs):
-                        yield name, part
-            except TaggerError as error:
-                if on_error is None:
-                    raise
-                on_error(error)
+            found.append((source, _size(source)))
+    return found
+
+
+def _size(source: Path | str) -> int | None:
+    """A regular file's size, 0 for a file that cannot be read (reading it fails), else
+    None: standard input, a pipe or a device has no size known up front."""
+    if source == "-":
+        return None
+    try:
+        found = os.stat(source)
+    except OSError:
+        return 0
+    return found.st_size if stat.S_ISREG(found.st_mode) else None
+
+
+def _chunks(
+    inputs: list[tuple[Path | str | TaggerError, int | None]],
+    reading: Reading,
+    paragraphs: str,
+    size: int,
+    meter: _Meter,
+) -> Iterator[tuple[str, Part | list[Record]]]:
+    """(source name, part) for the chunks of whole articles of every input (``_inputs``), or
+    (source name, records) for a batch of records, errors to ``on_error`` (but for a bad
+    record); ``meter`` counts what was read."""
+    for source, _ in inputs:
+        try:
+            yield from _input_chunks(source, reading, paragraphs, size, meter)
+        finally:
+            meter.finish()
+
+
+def _input_chunks(
+    source: Path | str | TaggerError,
+    reading: Reading,
+    paragraphs: str,
+    size: int,
+    meter: _Meter,
+) -> Iterator[tuple[str, Part | list[Record]]]:
+    """``_chunks`` of one input."""
+    encoding, on_error = reading.encoding, reading.on_error
+    try:
+        if isinstance(source, TaggerError):  # listing it failed
+            raise source
+        opened = _open(source)
+    except TaggerError as error:
+        if on_error is None:
+            raise
+        on_error(error)
+        return
+    name = "<stdin>" if source == "-" else str(source)
+    fmt = input_format_of(source, reading.input_format)
+    if fmt not in ARTICLE_FORMATS:
+        with opened as stream:  # a bad record stops the run
+            counted: Any = _Counted(stream, meter)
+            for batch in _record_batches(counted, name, fmt, reading, size):
+                yield name, batch
+        return
+    try:
+        with opened as stream:
+            counted = _Counted(stream, meter)
+            if fmt == "html":  # read whole (see webpage.read_page), then as text
+                text = page_text(decode_page(counted.read(), name, encoding))
+                pieces: Iterable[str] = (text[i : i + size] for i in range(0, len(text), size))
+            else:
+                pieces = iter_text_chunks(counted, name, encoding, size)
+            for part in regroup(pieces, paragraphs):
+                yield name, part
+    except TaggerError as error:
+        if on_error is None:
+            raise
+        on_error(error)
 
 
 def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:

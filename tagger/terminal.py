@@ -4,14 +4,19 @@ reports and model cards (rich). The library itself never prints; ``tagger.cli`` 
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
+import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 __all__ = [
+    "NO_PROGRESS_ENV",
+    "TagProgressDisplay",
     "err",
     "excerpt",
     "out",
@@ -27,6 +32,8 @@ __all__ = [
     "print_tagged",
     "print_tagged_article",
     "print_warning",
+    "progress_shown",
+    "scoring_progress",
     "status_line",
 ]
 
@@ -57,11 +64,192 @@ def print_warning(message: object) -> None:
 
 
 @contextlib.contextmanager
-def status_line(message: str) -> Iterator[Callable[[str], None]]:
-    """A spinner with ``message`` on stderr; yields a function that changes the message. (A
-    spinner reads a plain string as markup whatever the console says, so it gets ``Text``.)"""
+def status_line(message: str, shown: bool = True) -> Iterator[Callable[[str], None]]:
+    """A spinner with ``message`` on stderr, if ``shown`` and ``progress_shown()``; yields a
+    function that changes the message. (A spinner reads a plain string as markup whatever the
+    console says, so it gets ``Text``.)"""
+    if not (shown and progress_shown()):
+        yield lambda text: None
+        return
     with err.status(Text(message)) as status:
         yield lambda text: status.update(Text(text))
+
+
+NO_PROGRESS_ENV = "TAGGER_NO_PROGRESS"
+"""Set (to anything but an empty string, as NO_COLOR is), it turns progress displays off."""
+REFRESH_SECONDS = 0.25
+"""A progress display is redrawn at most this often."""
+
+
+def progress_shown(quiet: bool = False, stdout: bool = False) -> bool:
+    """Whether to show progress on stderr: not when ``quiet`` (``--quiet``) or
+    ``$TAGGER_NO_PROGRESS`` is set, nor unless stderr is a terminal that can redraw a line
+    (not ``TERM=dumb``), nor when ``stdout`` (the output streams to stdout) and stdout is a
+    terminal too, where the two would interleave. ``TTY_COMPATIBLE=1`` (or ``0``) says the
+    streams are (are not) terminals, as rich reads it; ``FORCE_COLOR``, which rich also reads
+    so, asks for colours only and draws no progress into a CI log.
+
+    >>> progress_shown(quiet=True)
+    False
+    """
+    if quiet or os.environ.get(NO_PROGRESS_ENV):
+        return False
+    if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):  # cannot redraw (rich's list)
+        return False
+    return _terminal(err.file) and not (stdout and _terminal(sys.stdout))
+
+
+def _terminal(stream: IO[str]) -> bool:
+    said = os.environ.get("TTY_COMPATIBLE", "")
+    if said in ("0", "1"):
+        return said == "1"
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no such method; a closed file
+        return False
+
+
+class TagProgressDisplay:
+    """``tagger tag``'s progress on stderr while the ``with`` block runs, cleared at its end
+    whatever ends it: a bar of the bytes read (for inputs of known size), the files done, the
+    articles tagged, the time and the rate. ``callback`` is ``tag_paths``'s ``progress`` (None
+    when not ``shown``); it redraws at most every ``REFRESH_SECONDS``, in this thread (no
+    thread of its own runs while ``--jobs`` forks workers)."""
+
+    def __init__(self, shown: bool) -> None:
+        self._display: Any = None
+        self._last = 0.0
+        self.callback: Callable[[Any], None] | None = self._update if shown else None
+
+    def __enter__(self) -> TagProgressDisplay:
+        if self.callback is not None:
+            from rich.progress import BarColumn, Progress, ProgressColumn
+            from rich.table import Column
+
+            class Figures(ProgressColumn):
+                def render(self, task: Any) -> Text:
+                    return Text(_tag_figures(task))
+
+            self._display = Progress(
+                BarColumn(bar_width=20),
+                Figures(Column(no_wrap=True, overflow="ellipsis")),  # one line, cut if need be
+                console=err,
+                auto_refresh=False,
+                transient=True,
+                redirect_stdout=False,  # stdout carries the output
+                redirect_stderr=False,
+            )
+            self._task = self._display.add_task("tagging", total=None, files=None, articles=0)
+            self._display.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._display is not None:
+            self._display.stop()
+            self._display = None
+
+    def _update(self, progress: Any) -> None:
+        if self._display is None:
+            return
+        self._display.update(
+            self._task,
+            completed=progress.bytes_done,
+            total=progress.bytes_total,
+            files=(progress.files_done, progress.files),
+            articles=progress.articles,
+        )
+        now = time.monotonic()
+        if now - self._last >= REFRESH_SECONDS:
+            self._last = now
+            self._display.refresh()
+
+
+def _tag_figures(task: Any) -> str:
+    """The figures of ``tagger tag``'s progress line after its bar.
+
+    >>> from types import SimpleNamespace as Task
+    >>> task = Task(completed=796_600, total=20_000_000, speed=2_500_000, elapsed=2.0,
+    ...             fields={"files": (1, 3), "articles": 1234})
+    >>> _tag_figures(task)
+    '  4%  0.8/20.0 MB  1/3 files  1,234 articles  0:02  2.5 MB/s'
+    """
+    done, total = int(task.completed), task.total
+    parts = [f"{done / total:4.0%}  {_size(done, total)}" if total else f"{_size(done)} read"]
+    files = task.fields.get("files")
+    if files and files[1] > 1:
+        parts.append(f"{files[0]}/{files[1]} files")
+    parts.append(f"{task.fields.get('articles', 0):,} articles")
+    parts.append(_clock(task.elapsed or 0.0))
+    if task.speed:
+        parts.append(f"{_size(int(task.speed))}/s")
+    return "  ".join(parts)
+
+
+def _size(done: int, total: int | None = None) -> str:
+    """A number of bytes (out of ``total``, in the same unit), in kB, MB or GB.
+
+    >>> _size(999), _size(65_536, 15_131_000), _size(2_300_000_000)
+    ('999 B', '0.1/15.1 MB', '2.3 GB')
+    """
+    scale = max(done, total or 0)
+    unit, factor = next(
+        ((u, f) for u, f in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)) if scale >= f), ("B", 1)
+    )
+    if factor == 1:
+        return f"{done}/{total} B" if total else f"{done} B"
+    if total:
+        return f"{done / factor:.1f}/{total / factor:.1f} {unit}"
+    return f"{done / factor:.1f} {unit}"
+
+
+def _clock(seconds: float) -> str:
+    """``seconds`` as m:ss, or h:mm:ss from an hour.
+
+    >>> _clock(75.4), _clock(3725)
+    ('1:15', '1:02:05')
+    """
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
+@contextlib.contextmanager
+def scoring_progress(
+    shown: bool, then: str = "measuring"
+) -> Iterator[Callable[[int, int], None] | None]:
+    """``evaluate``'s and ``compare``'s progress on stderr while the block runs, cleared at its
+    end: "reading the data" until the first call, then a bar of the examples scored, then
+    ``then`` once all are. Yields the ``progress`` callback for them (None when not
+    ``shown``)."""
+    if not shown:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(bar_width=24),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        refresh_per_second=1 / REFRESH_SECONDS,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as display:
+        task = display.add_task("reading the data", total=None)
+
+        def update(done: int, total: int) -> None:
+            description = then if done >= total else "scoring"
+            display.update(task, completed=done, total=total, description=description)
+
+        yield update
 
 
 def excerpt(text: str, width: int = 48) -> str:
