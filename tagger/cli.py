@@ -567,6 +567,7 @@ def train_command(
         ),
     ] = None,
     encoding: Encoding = None,
+    quiet: Quiet = False,
 ) -> None:
     """Train a model on labeled segments and save it with its model card.
 
@@ -608,7 +609,7 @@ def train_command(
     print_summary(summarize(examples) if held is not None else summary)
     if held is not None:
         print_summary(summarize(held), "dev examples")
-    with status_line("training...") as status:
+    with status_line("training...", shown=not quiet) as status:
         model = train(
             examples,
             multi_label=multi_label,

@@ -287,3 +287,25 @@ def test_progress_on_a_real_terminal(tmp_path, saved_model):
             assert text == f"Wrote {out}\n"
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_train_shows_its_status_unless_quiet(tmp_path, terminal, monkeypatch):
+    data = tmp_path / "data.jsonl"
+    rows = [
+        {"text": "云计算市场份额增长", "label": "cloud"},
+        {"text": "芯片出口管制", "label": "chips"},
+    ]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows * 5), "utf-8")
+    asked = []
+    status_line = tagger.cli.status_line
+
+    def spy(message, shown=True):
+        asked.append((message, shown))
+        return status_line(message, shown)
+
+    monkeypatch.setattr(tagger.cli, "status_line", spy)
+    shown = invoke("train", data, "-o", tmp_path / "a.joblib", "--test-size", "0")
+    quiet = invoke("train", data, "-o", tmp_path / "b.joblib", "--test-size", "0", "-q")
+    assert shown.exit_code == quiet.exit_code == 0, shown.output + quiet.output
+    assert asked == [("training...", True), ("training...", False)]
+    assert (tmp_path / "a.joblib").exists() and (tmp_path / "b.joblib").exists()
