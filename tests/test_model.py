@@ -379,3 +379,14 @@ def test_c_auto_breaks_ties_with_the_default_c_or_the_middle(
 
     found, search = model_module._choose_c(corpus_examples(), fit, lambda part: None, 0)
     assert found == chosen and set(search["scores"]) == {"0.25", "0.5", "1.0", "2.0", "4.0"}
+
+
+def test_a_model_of_character_features_only_trains_saves_and_tags(tmp_path):
+    model = train(corpus_examples(), test_size=0, word_ngrams=0, C=4.0)
+    space = model.pipeline[0].space_
+    assert space.words == {} and len(space.chars) > 0
+    assert model.card["params"]["word_ngrams"] == 0
+    compact = load_compact(model.save(tmp_path / "chars.joblib"))
+    assert np.allclose(compact.scores(PROBES), model.scores(PROBES))
+    best = [row[0][0] for row in model.predict(PROBES[:3])]
+    assert best == ["cloud", "semiconductors", "weather-ai"]
