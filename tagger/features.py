@@ -114,9 +114,13 @@ class Analyzer:
 
     Args:
         tokenizer: cuts the normalised text into words.
-        word_ngrams: word n-grams up to this length (1: single words only).
+        word_ngrams: word n-grams up to this length (1: single words only; 0: no word block,
+            texts are not cut into words).
         char_ngrams: character n-grams of these lengths (low, high), high at most 3; None: no
             character block.
+
+    >>> Analyzer(JiebaTokenizer(), word_ngrams=0)("AI芯片")
+    ([], 'ai芯片')
     """
 
     def __init__(
@@ -127,6 +131,8 @@ class Analyzer:
     ) -> None:
         if char_ngrams and not 1 <= char_ngrams[0] <= char_ngrams[1] <= MAX_CHAR_N:
             raise ValueError("char_ngrams must be (low, high) with 1 <= low <= high <= 3")
+        if word_ngrams < 0 or not (word_ngrams or char_ngrams):
+            raise ValueError("word_ngrams must be 0 or more, and above 0 without char_ngrams")
         self.tokenizer = tokenizer
         self.word_ngrams = word_ngrams
         self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
@@ -134,6 +140,8 @@ class Analyzer:
     def __call__(self, text: str) -> tuple[list[str], str]:
         """Word terms, and the normalised text with runs of whitespace made one space."""
         doc = normalize(text)
+        if not self.word_ngrams:
+            return [], _WHITE_SPACES.sub(" ", doc)
         return word_grams(self.tokenizer.words(doc), self.word_ngrams), _WHITE_SPACES.sub(" ", doc)
 
     def config(self) -> dict[str, Any]:

@@ -220,7 +220,8 @@ def build_pipeline(
     """TF-IDF over jieba words (and their n-grams) and characters, then a linear classifier:
     one-vs-rest, a binary classifier a label. ``n_jobs`` processes (-1: every core) analyse
     the texts and, when ``train`` fits it (``fit_one_vs_rest``), fit the binary classifiers;
-    ``Pipeline.fit`` fits these one by one. ``C=None``: ``default_c(multi_label)``."""
+    ``Pipeline.fit`` fits these one by one. ``C=None``: ``default_c(multi_label)``;
+    ``word_ngrams=0``: no word block, character n-grams only (see README, "The model")."""
     if classifier not in CLASSIFIERS:
         raise ValueError(f"classifier must be one of {CLASSIFIERS}, not {classifier!r}")
     if C is None:

@@ -47,6 +47,31 @@ def test_analyzer_gives_word_terms_and_one_spaced_text():
         Analyzer(JiebaTokenizer(), char_ngrams=(1, 4))
 
 
+class _NoCutting(JiebaTokenizer):
+    def words(self, doc: str) -> list[str]:
+        raise AssertionError("a model without a word block cut a text into words")
+
+
+def test_word_ngrams_0_gives_character_features_only_without_cutting_texts():
+    space = FeatureSpace(Analyzer(_NoCutting(), word_ngrams=0, char_ngrams=(1, 2)))
+    matrix = space.fit(["AI芯片", "芯片出口"])
+    assert space.words == {}
+    assert {space.term(c) for c in range(space.n_features)} == {
+        *"ai芯片出口",
+        "ai",
+        "i芯",
+        "芯片",
+        "片出",
+        "出口",
+    }
+    assert np.allclose(np.linalg.norm(matrix.toarray(), axis=1), 1.0)
+    assert space.transform(["芯片"]).nnz == 3
+    with pytest.raises(ValueError, match="word_ngrams"):
+        Analyzer(JiebaTokenizer(), word_ngrams=0, char_ngrams=None)
+    with pytest.raises(ValueError, match="word_ngrams"):
+        Analyzer(JiebaTokenizer(), word_ngrams=-1)
+
+
 def test_weights_are_sublinear_tf_idf_with_unit_length_blocks():
     space = FeatureSpace(Analyzer(JiebaTokenizer(), word_ngrams=1, char_ngrams=(1, 1)))
     matrix = space.fit(["芯片芯片芯片", "云计算"]).toarray()

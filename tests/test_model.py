@@ -408,3 +408,14 @@ def test_a_label_only_in_the_held_out_part_gets_the_global_per_label_threshold()
     tuned = model.card["metrics"]["tuned_threshold"]
     assert model.thresholds["sports2"] == pytest.approx(tuned["threshold"])  # was 0.0
     assert tuned["unseen"] == ["sports2"]
+
+
+def test_a_model_of_character_features_only_trains_saves_and_tags(tmp_path):
+    model = train(corpus_examples(), test_size=0, word_ngrams=0, C=4.0)
+    space = model.pipeline[0].space_
+    assert space.words == {} and len(space.chars) > 0
+    assert model.card["params"]["word_ngrams"] == 0
+    compact = load_compact(model.save(tmp_path / "chars.joblib"))
+    assert np.allclose(compact.scores(PROBES), model.scores(PROBES))
+    best = [row[0][0] for row in model.predict(PROBES[:3])]
+    assert best == ["cloud", "semiconductors", "weather-ai"]
