@@ -311,6 +311,16 @@ MinDf = Annotated[
         rich_help_panel=TRAINING,
     ),
 ]
+WordNgrams = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        max=3,
+        help="Word n-grams up to N (default 2); 0: character n-grams only, no jieba (may suit "
+        "few, long examples: see README).",
+        rich_help_panel=TRAINING,
+    ),
+]
 Hmm = Annotated[
     bool,
     typer.Option(
@@ -543,6 +553,7 @@ def train_command(
     c: TrainCValue = None,
     balanced: Balanced = False,
     min_df: MinDf = None,
+    word_ngrams: WordNgrams = None,
     hmm: Hmm = HMM_DEFAULT,
     jobs: TrainJobs = None,
     seed: Annotated[
@@ -582,7 +593,9 @@ def train_command(
     reads = [*data, *(dev or []), taxonomy, user_dict, stop_words]
     for written in (output, card_path(output)):
         _output_path(written, reads, file_only="-o model.joblib")
-    options = _training_options(user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs)
+    options = _training_options(
+        user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs, word_ngrams
+    )
     if thresholds not in ("global", "per-label"):
         raise typer.BadParameter("use global or per-label", param_hint="--thresholds")
     if target_precision is not None and thresholds != "per-label":
@@ -681,6 +694,7 @@ def _training_options(
     balanced: bool,
     min_df: int | None,
     jobs: int | None,
+    word_ngrams: int | None,
 ) -> dict[str, Any]:
     """``train``'s keyword arguments from the training options (train, evaluate --cv)."""
     from .model import CLASSIFIERS
@@ -694,7 +708,7 @@ def _training_options(
         strength = -1.0
     if isinstance(strength, float) and not 0 < strength < float("inf"):
         raise typer.BadParameter("use a positive number or 'auto'", param_hint="--c")
-    return {
+    options: dict[str, Any] = {
         "tokenizer": JiebaTokenizer.from_files(user_dict, stop_words, hmm),
         "classifier": classifier,
         "C": strength,
@@ -702,6 +716,9 @@ def _training_options(
         "min_df": min_df,
         "n_jobs": jobs or -1,
     }
+    if word_ngrams is not None:  # else build_pipeline's default
+        options["word_ngrams"] = word_ngrams
+    return options
 
 
 @app.command("tag")
@@ -1123,6 +1140,7 @@ def evaluate_command(
     c: CValue = None,
     balanced: Balanced = False,
     min_df: MinDf = None,
+    word_ngrams: WordNgrams = None,
     hmm: Hmm = HMM_DEFAULT,
     jobs: TrainJobs = None,
     seed: Annotated[
@@ -1175,7 +1193,7 @@ def evaluate_command(
     else:
         examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
         options = _training_options(
-            user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs
+            user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs, word_ngrams
         )
         fit, labels = _fresh_trainer(examples, taxonomy, multi_label, options)
         folds = cv or 5

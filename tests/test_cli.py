@@ -433,6 +433,14 @@ def test_training_options_reach_the_model_card(tmp_path, data_file):
     assert card["params"]["min_df"] == 2 and card["params"]["C"] == 0.8
     result = invoke("evaluate", data_file, "--cv", "2", "--no-hmm", "--min-df", "2", "-j", "1")
     assert result.exit_code == 0, result.output
+    assert card["params"]["word_ngrams"] == 2  # the default
+    result = invoke("train", data_file, "-o", model, "--word-ngrams", "0", "--test-size", "0")
+    assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "m.joblib.card.json").read_text(encoding="utf-8"))
+    assert card["params"]["word_ngrams"] == 0
+    result = invoke("evaluate", data_file, "--cv", "2", "--word-ngrams", "0", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert invoke("train", data_file, "-o", model, "--word-ngrams", "-1").exit_code == 2
 
 
 def test_c_must_be_a_positive_number_or_auto(data_file, tmp_path):
