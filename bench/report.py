@@ -349,7 +349,7 @@ TRIED = {
     " with about 30 training abstracts a class. The 67 discipline names given as taxonomy"
     " keywords (`train --taxonomy`, each name a training example of its label) reach 57.06%"
     " (26 abstracts mended, 10 broken), a help only label names that are words give. Character"
-    " n-grams alone (`train(..., word_ngrams=0)`, an option) at C=4 reach 57.93% (C chosen on"
+    " n-grams alone (`train --word-ngrams 0`, an option) at C=4 reach 57.93% (C chosen on"
     " one half of dev: 58.51% on the other half against 56.58%), the word block weighted"
     " 0.3-0.5 at C=4 57.7-57.9%; each sentence of a training abstract (20 characters or more)"
     " as an extra example weighted 0.1-0.3: 56.5-57.1% (DuEE down 0.14; no help on characters"
