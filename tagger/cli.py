@@ -478,7 +478,7 @@ def segment_command(
         return
     rows = [
         {
-            "source": str(file),
+            "source": str(name),
             "index": i,
             "title": a.title,
             "start": a.start,

@@ -227,6 +227,18 @@ def test_tag_reads_stdin(saved_model):
     assert json.loads(result.output.splitlines()[0])["source"] == "<stdin>"
 
 
+def test_segment_names_stdin_as_tag_does():
+    """tagger segment - gave "source": "-" where tagger tag - gives "<stdin>"."""
+    for fmt in ("json", "jsonl"):
+        result = invoke("segment", "-", "-f", fmt, input=ARTICLE)
+        assert result.exit_code == 0, result.output
+        if fmt == "json":
+            rows = json.loads(result.output)
+        else:
+            rows = [json.loads(line) for line in result.output.splitlines()]
+        assert {row["source"] for row in rows} == {"<stdin>"}
+
+
 def test_output_dash_is_stdout_except_for_files_only(
     tmp_path, monkeypatch, article_file, data_file, saved_model
 ):

@@ -333,7 +333,9 @@ def test_cli_segment_reads_html(tmp_path):
     assert article["title"] == "云计算市场迎来变局"
     assert all(page_text(PAGE)[s["start"] : s["end"]] == s["text"] for s in article["segments"])
     result = invoke("segment", "-", "--input-format", "html", "-f", "jsonl", input=PAGE)
-    assert result.exit_code == 0 and "<" not in result.output
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert rows and all("<" not in row["text"] and row["source"] == "<stdin>" for row in rows)
     result = invoke("segment", path, "--input-format", "text", "-f", "jsonl")
     assert "<script>" in result.output
 
