@@ -477,14 +477,16 @@ def weakest_line(report: EvaluationReport) -> str:
     >>> per_label = {"a": {"f1": 0.9, "support": 5}, "b": {"f1": 0.5, "support": 2}}
     >>> weakest_line(EvaluationReport(7, False, *[0.0] * 7, per_label))
     'Weakest labels (lowest F1): b 0.500 (2 examples), a 0.900 (5 examples).'
+    >>> weakest_line(EvaluationReport(1, False, *[0.0] * 7, {"c": {"f1": 0.0, "support": 1}}))
+    'Weakest labels (lowest F1): c 0.000 (1 example).'
     """
     weak = report.weakest()
     if not weak:
         return ""
+    supports = [report.per_label[label]["support"] for label in weak]
     named = ", ".join(
-        f"{label} {report.per_label[label]['f1']:.3f} ({report.per_label[label]['support']} "
-        "examples)"
-        for label in weak
+        f"{label} {report.per_label[label]['f1']:.3f} ({n} example{'s' * (n != 1)})"
+        for label, n in zip(weak, supports)
     )
     return f"Weakest labels (lowest F1): {named}."
 

@@ -299,7 +299,7 @@ def print_metrics(card: dict[str, Any], console: Console = err) -> None:
     if metrics.get("method", "none") == "none":
         console.print(f"Not measured: {metrics.get('note', 'no held-out data')}.", highlight=False)
     else:
-        _print_figures(metrics, console, card.get("thresholds") or {})
+        _print_figures(metrics, console, card.get("thresholds") or {}, card.get("multi_label"))
     if "C_search" in metrics:
         tried = metrics["C_search"]["scores"]
         console.print(
@@ -314,13 +314,18 @@ SHOWN_THRESHOLDS = 8
 """The train summary lists this many per-label thresholds, then how many more there are."""
 
 
-def _print_figures(metrics: dict[str, Any], console: Console, thresholds: dict[str, float]) -> None:
+def _print_figures(
+    metrics: dict[str, Any],
+    console: Console,
+    thresholds: dict[str, float],
+    multi_label: bool | None,
+) -> None:
     parts = []
-    for key in ("accuracy", "micro_f1", "macro_f1"):
+    for key in ("accuracy", "micro_f1", "macro_f1"):  # named as the reports name them
         value = f"{metrics[key]:.4f}"
         if f"{key}_std" in metrics:
             value += f" ± {metrics[f'{key}_std']:.4f}"
-        parts.append(f"{key} {value}")
+        parts.append(f"{_figure_name(key, multi_label)} {value}")
     at = " at threshold 0.5" if "tuned_threshold" in metrics else ""  # before the tuning
     method = metrics["method"]
     if method == "dev":  # train --dev: the held-out data is the user's files
@@ -347,12 +352,25 @@ def _print_figures(metrics: dict[str, Any], console: Console, thresholds: dict[s
             if thresholds:
                 chosen += ": " + _threshold_list(thresholds)
         console.print(
-            f"{chosen} (micro_f1 {tuned['micro_f1']:.4f} on the same held-out scores it was "
+            f"{chosen} (micro F1 {tuned['micro_f1']:.4f} on the same held-out scores it was "
             "chosen on: optimistic)",
             highlight=False,
         )
         for line in _threshold_notes(tuned):
             console.print(line, highlight=False)
+
+
+def _figure_name(key: str, multi_label: bool | None) -> str:
+    """A figure's name in the reports: ``accuracy`` is exact match for a multi-label model.
+
+    >>> _figure_name("accuracy", True), _figure_name("macro_f1", False)
+    ('exact match', 'macro F1')
+    """
+    from .report import FIGURES
+
+    if key == "accuracy" and multi_label:
+        return "exact match"
+    return dict(FIGURES)[key]
 
 
 def _aim(tuned: dict[str, Any]) -> str:

@@ -870,8 +870,8 @@ def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
     card = json.loads((tmp_path / "m.joblib.card.json").read_text(encoding="utf-8"))
     listed = ", ".join(f"{label} {t:.2f}" for label, t in card["thresholds"].items())
     aim = "per-label decision thresholds (best F1 per label, the middle of ties)"
-    assert f"{aim}: {listed} (micro_f1" in " ".join(result.output.split())
-    assert "examples at threshold 0.5: accuracy" in result.output  # the figures before tuning
+    assert f"{aim}: {listed} (micro F1" in " ".join(result.output.split())
+    assert "examples at threshold 0.5: exact match" in result.output  # the figures before tuning
     assert "it was chosen on: optimistic" in " ".join(result.output.split())
     assert "fewer than" not in result.output  # every label has held-out examples
     small = _jsonl(tmp_path / "small.jsonl", corpus_examples(multi_label=True))
@@ -885,7 +885,7 @@ def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
     assert ", ".join(few) in shown
     listed = ", ".join(f"{label} {t:.2f}" for label, t in card["thresholds"].items())
     aim = "per-label decision thresholds (lowest reaching precision 0.90, the middle of ties)"
-    assert f"{aim}: {listed} (micro_f1" in shown
+    assert f"{aim}: {listed} (micro F1" in shown
 
 
 def test_a_long_list_of_per_label_thresholds_is_cut():
@@ -899,7 +899,7 @@ def test_a_long_list_of_per_label_thresholds_is_cut():
     metrics |= dict.fromkeys(("accuracy", "micro_f1", "macro_f1"), 0.5)
     shown = io.StringIO()
     print_metrics({"metrics": metrics, "thresholds": thresholds}, Console(file=shown, width=300))
-    assert "label6 0.30, label7 0.30, and 4 more (micro_f1 0.8000" in shown.getvalue()
+    assert "label6 0.30, label7 0.30, and 4 more (micro F1 0.8000" in shown.getvalue()
     assert "label8" not in shown.getvalue()
 
 

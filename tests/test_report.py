@@ -577,7 +577,8 @@ def test_every_format_names_the_weakest_labels(single_model, multi_model, capsys
         assert report.weakest()[0] == lowest and len(report.weakest()) == min(3, len(in_data))
         line = f"Weakest labels (lowest F1): {html.escape(lowest)} {in_data[lowest]['f1']:.3f}"
         assert line in render_html(report)
-        plain = f"{lowest} {in_data[lowest]['f1']:.3f} ({in_data[lowest]['support']} examples)"
+        n = in_data[lowest]["support"]
+        plain = f"{lowest} {in_data[lowest]['f1']:.3f} ({n} example{'s' * (n != 1)})"
         print_report(report, 0)
         assert plain in capsys.readouterr().out
         if lowest != HOSTILE:
