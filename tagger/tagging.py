@@ -15,6 +15,7 @@ import math
 import os
 import stat
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
+from .data import DataWarning
 from .errors import DataError, ModelError, TaggerError
 from .files import iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider, check_number, check_texts
@@ -389,7 +391,9 @@ def tag_paths(
     An HTML file (``.html``, ``.htm``, ``.xhtml``, or every input with ``input_format="html"``)
     is tagged as the text ``webpage.page_text`` extracts from it, its title first; offsets index
     that text, not the markup. It is decoded in ``encoding``, else by its BOM, else in the
-    charset its ``<meta>`` declares, else as a text file is (``webpage.decode_page``).
+    charset its ``<meta>`` declares, else as a text file is (``webpage.decode_page``). A page
+    whose markup shows no text (one a script fills in) has no article, and warns
+    (``DataWarning``) naming it.
 
     A JSONL, JSON (an array of objects), CSV or TSV file (by its extension, or every input
     with ``input_format``) holds records: each is one article, the text of its ``text_field``
@@ -670,7 +674,10 @@ def _input_chunks(
         with opened as stream:
             counted = _Counted(stream, meter)
             if fmt == "html":  # read whole (see webpage.read_page), then as text
-                text = page_text(decode_page(counted.read(), name, encoding))
+                markup = decode_page(counted.read(), name, encoding)
+                text = page_text(markup)
+                if not text and markup.strip():  # an empty file says nothing: none expected
+                    warnings.warn(_no_text(name), DataWarning, stacklevel=2)
                 pieces: Iterable[str] = (text[i : i + size] for i in range(0, len(text), size))
             else:
                 pieces = iter_text_chunks(counted, name, encoding, size)
@@ -680,6 +687,14 @@ def _input_chunks(
         if on_error is None:
             raise
         on_error(error)
+
+
+def _no_text(name: str) -> str:
+    """The warning for a page with markup but no text a browser would show."""
+    return (
+        f"{name}: the page shows no text (a page whose text a script writes shows none); "
+        "nothing to tag"
+    )
 
 
 def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:
