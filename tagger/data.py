@@ -73,7 +73,8 @@ JOINERS = frozenset(",，、;；|")
 
 
 class DataWarning(UserWarning):
-    """Labeled data that can be used but probably holds a mistake."""
+    """Labeled data that can be used but probably holds a mistake, or an input to tag that
+    holds nothing to tag though it is not empty (a web page that shows no text)."""
 
 
 class _Skip(Enum):

@@ -8,7 +8,9 @@ Every error says what went wrong, where (file and line when there is one) and ho
 
 from __future__ import annotations
 
+from numbers import Real
 from pathlib import Path
+from typing import Any
 
 
 class TaggerError(Exception):
@@ -49,3 +51,26 @@ class ModelError(TaggerError):
 
 class OutputError(TaggerError):
     """An output cannot go where it was asked to: a directory, an input of the run, stdout."""
+
+
+def check_number(
+    name: str, value: Any, low: float, high: float | None, kinds: tuple[type, ...] = (Real,)
+) -> None:
+    """``TypeError`` unless ``value`` is one of ``kinds`` (a bool is none: True is no 1),
+    ``ValueError`` unless it lies in [``low``, ``high``]: how ``segment``, ``tag``, ``evaluate``
+    and ``compare`` check their numeric arguments. ``Real`` and ``Integral`` take numpy's
+    numbers too, without importing numpy here.
+
+    >>> check_number("threshold", 1.5, 0, 1)
+    Traceback (most recent call last):
+    ValueError: threshold must be from 0 to 1, not 1.5
+    >>> check_number("min_chars", 2.0, 0, None, (int,))
+    Traceback (most recent call last):
+    TypeError: min_chars must be an integer, not float
+    """
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        kind = "a number" if any(issubclass(float, k) for k in kinds) else "an integer"
+        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
+    if not (low <= value and (high is None or value <= high)):  # NaN too
+        bounds = f"at least {low}" if high is None else f"from {low} to {high}"
+        raise ValueError(f"{name} must be {bounds}, not {value!r}")

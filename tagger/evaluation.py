@@ -199,9 +199,11 @@ def evaluate(
     max_mistakes: int = 10,
     check_data: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    trust: bool = False,
 ) -> EvaluationReport:
     """Predict every example with ``model`` (or the model file at that path, its scoring arrays:
-    see ``modelfile.load_compact``) and compare with its labels.
+    see ``modelfile.load_compact``) and compare with its labels. ``trust=True`` loads a model
+    file that is not verified (another user's) for this call, as ``--trust`` does.
 
     ``threshold`` overrides the model's decision thresholds. With ``check_data``, warns
     (DataWarning) about labels the model does not know, which count as misses, and when
@@ -221,7 +223,7 @@ def evaluate(
     """
     _check_limits(threshold, "max_mistakes", max_mistakes)
     _check_progress(progress)
-    model = scoring_model(model, "evaluate")
+    model = scoring_model(model, "evaluate", trust=trust)
     examples = [e for e in labeled_examples(examples, "evaluate") if e.text.strip()]
     if not examples:
         raise DataError("no examples to evaluate", hint="pass examples that have text")
@@ -289,14 +291,14 @@ def _check_limits(threshold: Any, name: str, most: Any) -> None:
     check_number(name, most, 0, None, (int, np.integer))
 
 
-def scoring_model(model: Any, caller: str) -> LabelDecider:
+def scoring_model(model: Any, caller: str, *, trust: bool = False) -> LabelDecider:
     """``model`` itself, or the scoring arrays of the model file at that path (see
-    ``modelfile.load_compact``: ModelError for a missing, untrusted or damaged file); TypeError
-    for anything else, naming ``caller``."""
+    ``modelfile.load_compact``, given ``trust``: ModelError for a missing, untrusted or damaged
+    file); TypeError for anything else, naming ``caller``."""
     if isinstance(model, (str, os.PathLike)):
         from .modelfile import load_compact
 
-        return load_compact(model)
+        return load_compact(model, trust=trust)
     if not isinstance(model, LabelDecider):
         raise TypeError(
             f"{caller} needs a model (from train or load_model) or a model file's path, not "
@@ -1224,13 +1226,15 @@ def compare(
     resamples: int = 2000,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    trust: bool = False,
 ) -> Comparison:
     """Evaluate two models (or model files, as ``evaluate`` takes) on the same ``examples``,
     list where their labels differ, and say whether the differences could be chance
     (``significance``, with ``resamples`` and ``seed``). Warns (DataWarning) as ``evaluate``
     does, naming model A or B. Raises TypeError for arguments of the wrong kind, ModelError for
-    a model file that cannot be used, DataError when no example has text, ValueError for a
-    ``threshold`` outside [0, 1] or ``max_disagreements`` below 0.
+    a model file that cannot be used (``trust=True`` loads unverified files, as ``evaluate``),
+    DataError when no example has text, ValueError for a ``threshold`` outside [0, 1] or
+    ``max_disagreements`` below 0.
 
     >>> from tagger import Example, train
     >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
@@ -1240,7 +1244,8 @@ def compare(
     """
     _check_limits(threshold, "max_disagreements", max_disagreements)
     _check_progress(progress)
-    model_a, model_b = scoring_model(model_a, "compare"), scoring_model(model_b, "compare")
+    model_a = scoring_model(model_a, "compare", trust=trust)
+    model_b = scoring_model(model_b, "compare", trust=trust)
     examples = [e for e in labeled_examples(examples, "compare") if e.text.strip()]
     if not examples:
         raise DataError("no examples to compare on", hint="pass examples that have text")

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .calibration import IDENTITY, sigmoid
+from .errors import check_number  # here too: where tag and evaluate have long taken it
 from .features import FeatureSpace
 
 __all__ = [
@@ -63,29 +64,6 @@ def chosen_mask(scores: np.ndarray, cut: np.ndarray, min_labels: int = 0) -> np.
             chosen[short] = False
             chosen[short[:, None], best] = True
     return chosen
-
-
-def check_number(
-    name: str,
-    value: Any,
-    low: float,
-    high: float | None,
-    kinds: tuple[type, ...] = (int, float, np.integer, np.floating),
-) -> None:
-    """``TypeError`` unless ``value`` is one of ``kinds`` (a bool is none: True is no 1),
-    ``ValueError`` unless it lies in [``low``, ``high``]: how ``tag``, ``evaluate`` and
-    ``compare`` check their numeric arguments.
-
-    >>> check_number("threshold", 1.5, 0, 1)
-    Traceback (most recent call last):
-    ValueError: threshold must be from 0 to 1, not 1.5
-    """
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        kind = "an integer" if float not in kinds else "a number"
-        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
-    if not (low <= value and (high is None or value <= high)):  # NaN too
-        bounds = f"at least {low}" if high is None else f"from {low} to {high}"
-        raise ValueError(f"{name} must be {bounds}, not {value!r}")
 
 
 def check_texts(texts: Any) -> Sequence[str]:

@@ -45,7 +45,7 @@ from .modelfile import (
     versions,
     write_model,
 )
-from .parallel import imap, resolve_jobs
+from .parallel import imap, in_worker, resolve_jobs
 from .taxonomy import Taxonomy
 from .tokenizing import JiebaTokenizer
 
@@ -711,7 +711,8 @@ def fit_one_vs_rest(classifier: OneVsRestClassifier, X: Any, y: Any, jobs: int) 
     Not in threads, as scikit-learn would: liblinear's random generator is global, and threads
     drawing from it at once made two trainings of the same data differ (by ~1e-5); a process
     fits its labels one after another, each from the generator seeded by ``random_state``.
-    Warnings a worker raises (liblinear's ConvergenceWarning) are raised here, once each."""
+    Warnings a worker raises (liblinear's ConvergenceWarning) are raised here, once each; fitted
+    here (one job), the fits warn as they go, under the caller's warning filters."""
     binarizer = LabelBinarizer(sparse_output=True)
     Y = binarizer.fit_transform(y).tocsc()
     fitted = list(imap(_fit_label, (classifier.estimator, X, Y), range(Y.shape[1]), jobs))
@@ -728,16 +729,25 @@ def fit_one_vs_rest(classifier: OneVsRestClassifier, X: Any, y: Any, jobs: int) 
 
 def _fit_label(state: tuple[Any, Any, Any], column: int) -> tuple[Any, list[tuple[Any, str]]]:
     """The binary classifier of one column of the label matrix (a constant predictor for a
-    label on every example or none, as scikit-learn keeps), and the warnings its fit raised."""
+    label on every example or none, as scikit-learn keeps), and the warnings its fit raised in
+    a worker process, to be raised in the parent. Not caught in the caller's process:
+    ``catch_warnings`` swaps the process-wide filters, which other threads use meanwhile (and
+    records their warnings); scikit-learn warns with ``warnings.warn``, so the fit's own
+    warnings go to the caller as they are raised."""
     estimator, X, Y = state
     y = Y[:, [column]].toarray().ravel()
-    with warnings.catch_warnings(record=True) as caught:
+    if not in_worker():
+        return _fit_binary(estimator, X, y), []
+    with warnings.catch_warnings(record=True) as caught:  # a worker's own filters
         warnings.simplefilter("always")
-        if len(np.unique(y)) == 1:
-            fitted = _ConstantPredictor().fit(X, np.unique(y))
-        else:
-            fitted = clone(estimator).fit(X, y)
+        fitted = _fit_binary(estimator, X, y)
     return fitted, [(w.category, str(w.message)) for w in caught]
+
+
+def _fit_binary(estimator: Any, X: Any, y: Any) -> Any:
+    if len(np.unique(y)) == 1:
+        return _ConstantPredictor().fit(X, np.unique(y))
+    return clone(estimator).fit(X, y)
 
 
 def data_hash(examples: Sequence[Example]) -> str:

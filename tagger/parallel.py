@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-__all__ = ["available_cores", "imap", "resolve_jobs"]
+__all__ = ["available_cores", "imap", "in_worker", "resolve_jobs"]
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -31,6 +31,16 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
+
+
+def in_worker() -> bool:
+    """Whether this is a worker process of ``imap``: it does one item at a time in its one
+    thread, so process-wide state (the warning filters) is its own while it does.
+
+    >>> in_worker()
+    False
+    """
+    return _work is not None
 
 
 def resolve_jobs(n_jobs: int | None) -> int:

@@ -39,6 +39,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from numbers import Integral
+
+from .errors import check_number
 
 __all__ = [
     "Article",
@@ -229,7 +232,8 @@ def segment(
         paragraphs: ``"blank"`` (blocks separated by blank lines), ``"line"`` (every line is a
             block) or ``"auto"`` (blank lines when the text has any, else lines).
 
-    Raises TypeError for a ``text`` that is not a str, ValueError for a bad option.
+    Raises TypeError for a ``text`` that is not a str or a count that is no integer, ValueError
+    for a bad option (``min_chars`` or ``max_chars`` below 0, ``sentences`` below 1).
 
     >>> [s.text for a in segment("第一句。第二句。第三句。", sentences=2) for s in a.segments]
     ['第一句。第二句。', '第三句。']
@@ -238,8 +242,10 @@ def segment(
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if paragraphs not in ("auto", "blank", "line"):
         raise ValueError(f"paragraphs must be 'auto', 'blank' or 'line', not {paragraphs!r}")
-    if sentences is not None and sentences < 1:
-        raise ValueError("sentences must be at least 1")
+    check_number("min_chars", min_chars, 0, None, (Integral,))
+    check_number("max_chars", max_chars, 0, None, (Integral,))  # 0: never join (as 1 does)
+    if sentences is not None:
+        check_number("sentences", sentences, 1, None, (Integral,))
     blocks = _blocks(text, paragraphs)
     articles = [_article(group, min_chars, max_chars, text) for group in _split_articles(blocks)]
     if sentences:

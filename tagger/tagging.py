@@ -15,6 +15,7 @@ import math
 import os
 import stat
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
+from .data import DataWarning
 from .errors import DataError, ModelError, TaggerError
 from .files import iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider, check_number, check_texts
@@ -178,6 +180,7 @@ def tag(
     threshold: float | None = None,
     min_share: float = 0.2,
     explain: int = 0,
+    trust: bool = False,
     **segment_options: Any,
 ) -> list[TaggedArticle]:
     """Segment ``text`` and tag every segment; ``segment_options`` go to ``segment``.
@@ -189,7 +192,9 @@ def tag(
     Raises ``TypeError`` for a ``text`` that is no ``str`` or a ``model`` that is no model,
     ``str`` or ``Path``, ``ValueError`` for ``top_k`` < 1, ``threshold`` or ``min_share``
     outside [0, 1] or ``explain`` < 0, and ``ModelError`` for a model file that cannot be used
-    (missing, damaged or not trusted: see ``load_compact``).
+    (missing, damaged or not trusted: see ``load_compact``). ``trust=True`` loads a model file
+    that is not verified (another user's: ``tagger trust``) for this call, as ``--trust`` does;
+    only for a file you trust, since loading can run code in it.
 
     >>> tag(b"bytes", "m.joblib")
     Traceback (most recent call last):
@@ -198,7 +203,7 @@ def tag(
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     _check_tag_options(model, top_k, threshold, min_share, explain)
-    model = resolve_model(model)
+    model = resolve_model(model, trust=trust)
     articles = segment(text, **segment_options)
     tagged = _tag_segments(articles, model, top_k, threshold, explain)
     return [
@@ -217,13 +222,14 @@ def tag_texts(
     threshold: float | None = None,
     min_share: float = 0.2,
     explain: int = 0,
+    trust: bool = False,
     **segment_options: Any,
 ) -> list[TaggedArticle]:
     """Tag many texts, each one article with the id of ``ids`` (default: its position), as
     ``tagger tag`` tags the records of a JSONL file: its segments (offsets index the text) and
     its topics over all of them. The segments of many texts are scored together, so a list of
     short texts (a pandas column) is tagged several times faster than by ``tag`` in a loop.
-    The options are ``tag``'s; so are the errors, and ``TypeError`` for one ``str`` (pass
+    The options are ``tag``'s (``trust`` too); so are the errors, and ``TypeError`` for one ``str`` (pass
     ``[text]``) or an item that is no ``str``, ``ValueError`` for ``ids`` of another length
     or holding NaN (a missing value) or an infinity, which JSON output cannot hold.
 
@@ -234,7 +240,7 @@ def tag_texts(
     texts = check_texts(texts)
     ids = range(len(texts)) if ids is None else _check_ids(ids, len(texts))
     _check_tag_options(model, top_k, threshold, min_share, explain)
-    model = resolve_model(model)
+    model = resolve_model(model, trust=trust)
     options = {
         **segment_options,
         "top_k": top_k,
@@ -376,6 +382,7 @@ def tag_paths(
     text_field: str | None = None,
     id_field: str | None = None,
     progress: Callable[[TagProgress], None] | None = None,
+    trust: bool = False,
     **options: Any,
 ) -> Iterator[TaggedArticle]:
     """Tag files, directories of text and HTML files and ``-`` (standard input); see ``tag``.
@@ -384,7 +391,9 @@ def tag_paths(
     An HTML file (``.html``, ``.htm``, ``.xhtml``, or every input with ``input_format="html"``)
     is tagged as the text ``webpage.page_text`` extracts from it, its title first; offsets index
     that text, not the markup. It is decoded in ``encoding``, else by its BOM, else in the
-    charset its ``<meta>`` declares, else as a text file is (``webpage.decode_page``).
+    charset its ``<meta>`` declares, else as a text file is (``webpage.decode_page``). A page
+    whose markup shows no text (one a script fills in) has no article, and warns
+    (``DataWarning``) naming it.
 
     A JSONL, JSON (an array of objects), CSV or TSV file (by its extension, or every input
     with ``input_format``) holds records: each is one article, the text of its ``text_field``
@@ -404,10 +413,10 @@ def tag_paths(
 
     ``progress``, if given, is called with a ``TagProgress`` (how many inputs, bytes and
     articles are done) before the first article, as the results of each chunk arrive (in
-    order, in this process, whatever ``jobs``) and once all are done.
+    order, in this process, whatever ``jobs``) and once all are done. ``trust`` is ``tag``'s.
     """
     reading = Reading(encoding, on_error, input_format, text_field, id_field)
-    for _, index, article in _tagged(paths, model, None, reading, jobs, options, progress):
+    for _, index, article in _tagged(paths, model, None, reading, jobs, options, progress, trust):
         article.index = index
         yield article
 
@@ -424,6 +433,7 @@ def render_paths(
     text_field: str | None = None,
     id_field: str | None = None,
     progress: Callable[[TagProgress], None] | None = None,
+    trust: bool = False,
     **options: Any,
 ) -> Iterator[tuple[str, int, R]]:
     """(source, article index, ``render(article)``) for every article ``tag_paths`` gives.
@@ -432,7 +442,7 @@ def render_paths(
     only its result travels back, which costs far less than the article (for 180,000 titles
     unpickling the articles took the parent 1.8 CPU s). It must not use ``article.index``: a
     worker numbers the articles of its chunk from 0; the true index comes beside the result.
-    ``progress`` is ``tag_paths``'s.
+    ``progress`` and ``trust`` are ``tag_paths``'s.
 
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
@@ -441,7 +451,7 @@ def render_paths(
     [(0, '云计算市场迎来变局')]
     """
     reading = Reading(encoding, on_error, input_format, text_field, id_field)
-    yield from _tagged(paths, model, render, reading, jobs, options, progress)
+    yield from _tagged(paths, model, render, reading, jobs, options, progress, trust)
 
 
 @dataclass(frozen=True)
@@ -463,6 +473,7 @@ def _tagged(
     jobs: int,
     options: dict[str, Any],
     progress: Callable[[TagProgress], None] | None = None,
+    trust: bool = False,
 ) -> Iterator[tuple[str, int, Any]]:
     if reading.input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}")
@@ -471,7 +482,7 @@ def _tagged(
         raise TypeError(f"progress must be a function, not {type(progress).__name__}")
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]  # one input, not the characters of its name
-    model = resolve_model(model)
+    model = resolve_model(model, trust=trust)
     if options.get("explain") and not isinstance(model, CompactModel):
         model = CompactModel.from_model(model)  # once, not for every chunk
     inputs = _inputs(paths)
@@ -663,7 +674,10 @@ def _input_chunks(
         with opened as stream:
             counted = _Counted(stream, meter)
             if fmt == "html":  # read whole (see webpage.read_page), then as text
-                text = page_text(decode_page(counted.read(), name, encoding))
+                markup = decode_page(counted.read(), name, encoding)
+                text = page_text(markup)
+                if not text and markup.strip():  # an empty file says nothing: none expected
+                    warnings.warn(_no_text(name), DataWarning, stacklevel=2)
                 pieces: Iterable[str] = (text[i : i + size] for i in range(0, len(text), size))
             else:
                 pieces = iter_text_chunks(counted, name, encoding, size)
@@ -673,6 +687,14 @@ def _input_chunks(
         if on_error is None:
             raise
         on_error(error)
+
+
+def _no_text(name: str) -> str:
+    """The warning for a page with markup but no text a browser would show."""
+    return (
+        f"{name}: the page shows no text (a page whose text a script writes shows none); "
+        "nothing to tag"
+    )
 
 
 def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:

@@ -278,8 +278,9 @@ def _main_dictionary() -> tuple[dict[str, int], int]:
     temporary directory, logging "Building prefix dict..." on stderr; tagger builds it from
     ``dict.txt`` itself (``gen_pfdict``, about 0.45 s, without jieba's cache or messages) and
     keeps its own cache as arrays (about 0.15 s), in the tagger home directory, keyed by the
-    jieba version and the dictionary file's size and time. No pickle is involved, and
-    nothing is written to the temporary directory nor to jieba's logger.
+    jieba version and the dictionary file's size and time; writing one removes all but the
+    most recent ``DICTIONARY_CACHES`` (``_prune_caches``). No pickle is involved, and nothing is
+    written to the temporary directory nor to jieba's logger.
     """
     from .trust import home
 
@@ -304,7 +305,40 @@ def _main_dictionary() -> tuple[dict[str, int], int]:
                 freqs=np.fromiter(freq.values(), dtype=np.int64),
                 total=np.int64(total),
             )
+        _prune_caches(cache)
     return freq, total
+
+
+DICTIONARY_CACHES = 3
+"""Dictionary caches (about 11 MB each) kept in the tagger home: the one just written and the
+most recently written others, so that a few installs sharing the home (each jieba install has
+a key of its own: another version, or the same one installed at another time) do not remove
+each other's cache on every start."""
+_CACHE_NAME = re.compile(r"jieba-dict-[^/]+-\d+-\d+\.npz")  # _main_dictionary's, never another's
+
+
+def _prune_caches(cache: Path) -> None:
+    """Remove tagger's dictionary caches beside ``cache`` (which was just written) but the
+    ``DICTIONARY_CACHES`` most recent: files named as ``_main_dictionary`` names them, nothing
+    else. Never raises: a cache that cannot be removed stays."""
+
+    def written(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    try:
+        others = [
+            path
+            for path in cache.parent.iterdir()
+            if path.name != cache.name and _CACHE_NAME.fullmatch(path.name) and path.is_file()
+        ]
+    except OSError:
+        return
+    for path in sorted(others, key=written, reverse=True)[DICTIONARY_CACHES - 1 :]:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _normalize_entry(line: str) -> str:

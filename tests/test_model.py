@@ -6,10 +6,21 @@ import warnings
 import joblib
 import numpy as np
 import pytest
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.multiclass import OneVsRestClassifier
 
 from tagger.data import DataWarning, Example
 from tagger.errors import DataError, ModelError
-from tagger.model import ModelVersionWarning, card_path, default_c, load_model, train
+from tagger.model import (
+    ModelVersionWarning,
+    card_path,
+    default_c,
+    fit_one_vs_rest,
+    load_model,
+    train,
+)
 from tagger.modelfile import load_compact
 
 from .conftest import corpus_examples, random_multi_label_examples
@@ -281,6 +292,38 @@ def test_a_label_on_every_example_warns_by_name_and_the_svm_still_scores():
     scores = model.scores(PROBES)
     assert scores.shape == (4, 4) and (scores[:, 0] > 0.99).all()
     assert ((scores[:, 1:] > 0) & (scores[:, 1:] < 1)).all()  # margins, not probabilities
+
+
+_FIT_FILTERS: list[list] = []  # the warning filters of each _Watching fit in this process
+
+
+class _Watching(ClassifierMixin, BaseEstimator):
+    """A binary classifier that records the warning filters its fit runs under and warns as
+    liblinear does when it does not converge."""
+
+    def fit(self, X, y):
+        _FIT_FILTERS.append(list(warnings.filters))
+        warnings.warn("Liblinear failed to converge (a test's)", ConvergenceWarning, stacklevel=2)
+        self.classes_ = np.unique(y)
+        return self
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fitting_one_vs_rest_leaves_the_warning_filters_of_the_process_alone(jobs):
+    """Each label's fit ran under warnings.catch_warnings, which swaps the process-wide filters
+    (every warning 'always') and records every thread's warnings meanwhile: training in one
+    thread changed the filters of the others. In worker processes (jobs 2) it is their own."""
+    X = sparse.csr_matrix(np.eye(6))
+    y = ["cloud", "chips", "weather", "cloud", "chips", "weather"]
+    _FIT_FILTERS.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        outside = list(warnings.filters)
+        fit_one_vs_rest(OneVsRestClassifier(_Watching()), X, y, jobs)
+    assert all(seen == outside for seen in _FIT_FILTERS)
+    assert len(_FIT_FILTERS) == (3 if jobs == 1 else 0)  # 0: fitted in the workers
+    said = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert said == ["Liblinear failed to converge (a test's)"]  # still the caller's, once
 
 
 def test_training_twice_on_several_cores_gives_identical_models():

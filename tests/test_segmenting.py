@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,10 +159,39 @@ def test_empty_and_blank_texts_have_no_articles():
 def test_invalid_options():
     with pytest.raises(ValueError, match="paragraphs"):
         segment("x", paragraphs="pages")
-    with pytest.raises(ValueError, match="sentences"):
+    with pytest.raises(ValueError, match="sentences must be at least 1, not 0"):
         segment("x", sentences=0)
     with pytest.raises(TypeError, match="text must be a str, not bytes"):
         segment("云计算".encode())
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [  # were accepted silently; the CLI's options refuse them
+        ({"min_chars": -1}, ValueError, "min_chars must be at least 0, not -1"),
+        ({"max_chars": -5}, ValueError, "max_chars must be at least 0, not -5"),
+        ({"sentences": -2}, ValueError, "sentences must be at least 1, not -2"),
+        ({"min_chars": 2.5}, TypeError, "min_chars must be an integer, not float"),
+        ({"max_chars": "500"}, TypeError, "max_chars must be an integer, not str"),
+        ({"sentences": True}, TypeError, "sentences must be an integer, not bool"),
+    ],
+)
+def test_counts_out_of_range_or_of_the_wrong_type_are_refused(options, error, message):
+    with pytest.raises(error, match=message):
+        segment("第一段讲云计算。\n\n第二段讲芯片。", **options)
+
+
+def test_numpy_integers_are_counts_and_segmenting_imports_no_numpy():
+    import numpy as np
+
+    text = "第一句。第二句。第三句。"
+    windows = segment(text, min_chars=np.int64(0), max_chars=np.int32(50), sentences=np.int64(2))
+    assert [s.text for a in windows for s in a.segments] == ["第一句。第二句。", "第三句。"]
+    code = "import sys, tagger.segmenting; print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'scipy'}))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)

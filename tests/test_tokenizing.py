@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tagger.features import word_grams
-from tagger.tokenizing import JiebaTokenizer, normalize
+from tagger.tokenizing import JiebaTokenizer, _main_dictionary, _prune_caches, normalize
 
 
 def test_user_words_keep_domain_terms_whole():
@@ -129,6 +129,41 @@ def test_cached_main_dictionary_gives_jiebas_own_tokens(tmp_path):
         )
         assert result.stdout.strip() == "True"
     assert list((tmp_path / "cache").glob("jieba-dict-*.npz"))
+
+
+def test_writing_the_dictionary_cache_removes_old_ones_but_the_most_recent(tmp_path, monkeypatch):
+    """Caches for other keys (another jieba, or the same reinstalled) were never removed: about
+    11 MB each. The newest few stay (installs sharing the home); nobody else's files go."""
+    monkeypatch.setenv("TAGGER_HOME", str(tmp_path))
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    old = [folder / f"jieba-dict-0.42.{i}-5000-170000000{i}.npz" for i in range(4)]
+    for age, path in enumerate(old):  # old[0] the oldest
+        path.write_bytes(b"old cache")
+        os.utime(path, (1e9 + age, 1e9 + age))
+    others = [folder / name for name in ("jieba-dict-notes.txt", "other.npz", "jieba-dict.npz")]
+    for path in others:
+        path.write_text("not tagger's", encoding="utf-8")
+    (folder / "jieba-dict-0.1-1-1.npz").mkdir()  # a directory of that name: left alone
+    freq, total = _main_dictionary.__wrapped__()  # builds and writes this jieba's cache
+    assert freq and total
+    kept = sorted(p.name for p in folder.glob("jieba-dict-*-*-*.npz") if p.is_file())
+    new = [n for n in kept if n not in {p.name for p in old}]
+    assert len(new) == 1 and kept == sorted([*new, old[2].name, old[3].name])
+    assert all(p.exists() for p in others) and (folder / "jieba-dict-0.1-1-1.npz").is_dir()
+
+
+def test_pruning_dictionary_caches_never_fails(tmp_path, monkeypatch):
+    for i in range(5):
+        (tmp_path / f"jieba-dict-0.42.1-5000-{i}.npz").write_bytes(b"old cache")
+
+    def refuse(self, missing_ok=False):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    _prune_caches(tmp_path / "jieba-dict-0.42.1-5000-4.npz")  # no error: they stay
+    assert len(list(tmp_path.iterdir())) == 5
+    _prune_caches(tmp_path / "missing" / "jieba-dict-0.42.1-5000-9.npz")  # no folder: no error
 
 
 SEED_TEXTS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))

@@ -12,7 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tagger.cli import app
+from tagger.data import Example
 from tagger.errors import ModelError, OutputError
+from tagger.evaluation import compare, evaluate
 from tagger.model import load_model
 from tagger.modelfile import (
     FORMAT,
@@ -24,6 +26,7 @@ from tagger.modelfile import (
     read_card,
     read_header,
 )
+from tagger.tagging import render_paths, tag, tag_paths, tag_texts
 from tagger.trust import bundled_hashes, file_sha256, home
 
 from .conftest import ROOT
@@ -96,6 +99,36 @@ def test_own_models_load_and_others_need_trust(single_model, tmp_path, monkeypat
     assert result.exit_code == 0, result.output
     assert file_sha256(path) in (home() / "trusted.txt").read_text("utf-8")
     assert np.array_equal(load_model(path).scores(["云"]), single_model.scores(["云"]))
+
+
+def test_tagging_and_evaluating_functions_take_trust_for_another_users_model(
+    single_model, tmp_path, monkeypatch
+):
+    path = single_model.save(tmp_path / "m.joblib")
+    article = tmp_path / "a.txt"
+    article.write_text("阿里云下调云服务器价格。", encoding="utf-8")
+    examples = [Example("阿里云下调云服务器价格。", ("cloud",))]
+    monkeypatch.setenv("TAGGER_HOME", str(tmp_path / "service"))  # a service run as another user
+    calls = {  # had no trust=: the only way was load_compact(path, trust=True) first
+        "tag": lambda **kw: tag("阿里云下调云服务器价格。", path, **kw),
+        "tag_texts": lambda **kw: tag_texts(["阿里云下调云服务器价格。"], path, **kw),
+        "tag_paths": lambda **kw: list(tag_paths([article], path, **kw)),
+        "render_paths": lambda **kw: list(render_paths([article], str, path, **kw)),
+        "evaluate": lambda **kw: evaluate(path, examples, **kw),
+        "compare": lambda **kw: compare(path, single_model, examples, **kw),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ModelError, match="refusing to load"):
+            call()
+        assert call(trust=True), name
+    expected = [t.label for t in tag("阿里云下调云服务器价格。", single_model)[0].topics]
+    assert [
+        t.label for t in tag("阿里云下调云服务器价格。", path, trust=True)[0].topics
+    ] == expected
+    assert (
+        evaluate(path, examples, trust=True).to_dict() == evaluate(single_model, examples).to_dict()
+    )
+    assert not (tmp_path / "service" / "trusted.txt").exists()  # trusted for the call only
 
 
 def test_a_modified_model_is_refused(single_model, tmp_path):

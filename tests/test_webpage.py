@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tagger.cli import app
+from tagger.data import DataWarning
 from tagger.errors import DataError
 from tagger.segmenting import segment
 from tagger.tagging import iter_sources, tag_paths
@@ -341,17 +342,38 @@ def test_cli_segment_reads_html(tmp_path):
 
 
 def test_a_page_without_visible_text_is_tagged_as_an_empty_text_file(tmp_path, saved_model):
-    empty_page = tmp_path / "empty.html"
-    empty_page.write_text("<html><head><title>标题</title></head><body><script>x</script>", "utf-8")
     empty_text = tmp_path / "empty.txt"
     empty_text.write_text("", encoding="utf-8")
-    for fmt in ("json", "jsonl", "table"):
+    for fmt in ("json", "jsonl", "table"):  # a page each: Python warns a message once a process
+        empty_page = tmp_path / f"empty-{fmt}.html"
+        markup = "<html><head><title>标题</title></head><body><script>x</script>"
+        empty_page.write_text(markup, "utf-8")
         page, text = (
             invoke("tag", path, "-m", saved_model, "-f", fmt) for path in (empty_page, empty_text)
         )
         assert page.exit_code == text.exit_code == 0
-        assert page.output == text.output
-    assert invoke("tag", empty_page, "-m", saved_model, "-f", "json").output == "[]\n"
+        assert page.stdout == text.stdout
+        assert text.stderr == ""  # an empty text file is silent
+        assert page.stderr.count(f"Warning: {empty_page}: the page shows no text") == 1
+    assert invoke("tag", empty_page, "-m", saved_model, "-f", "json").stdout == "[]\n"
+
+
+def test_a_page_a_script_fills_in_warns_once_naming_it(tmp_path, saved_model, single_model):
+    app_page = tmp_path / "app.html"  # tagged as nothing, exit 0 and no word
+    app_page.write_text('<div id="app"></div><script src="/app.js"></script>', "utf-8")
+    blank_page = tmp_path / "blank.html"  # no markup at all: an empty file, silent
+    blank_page.write_text(" \n", "utf-8")
+    (tmp_path / "news.txt").write_text("阿里云下调云服务器价格。", encoding="utf-8")
+    result = invoke("tag", tmp_path, app_page, "-m", saved_model, "-f", "jsonl", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    warning = f"Warning: {app_page}: the page shows no text (a page whose text a script writes"
+    assert result.stderr.count(warning) == 1 and "blank.html" not in result.stderr
+    assert {json.loads(line)["source"] for line in result.stdout.splitlines()} == {
+        str(tmp_path / "news.txt")
+    }
+    with pytest.warns(DataWarning, match="app.html: the page shows no text") as caught:
+        assert list(tag_paths([app_page, blank_page], single_model)) == []
+    assert len(caught) == 1
 
 
 def test_an_undecodable_page_is_reported_and_the_others_tagged(tmp_path, saved_model):
