@@ -229,9 +229,10 @@ def tag_texts(
     ``tagger tag`` tags the records of a JSONL file: its segments (offsets index the text) and
     its topics over all of them. The segments of many texts are scored together, so a list of
     short texts (a pandas column) is tagged several times faster than by ``tag`` in a loop.
-    The options are ``tag``'s (``trust`` too); so are the errors, and ``TypeError`` for one ``str`` (pass
-    ``[text]``) or an item that is no ``str``, ``ValueError`` for ``ids`` of another length
-    or holding NaN (a missing value) or an infinity, which JSON output cannot hold.
+    The options are ``tag``'s (``trust`` too); so are the errors, and ``TypeError`` for one
+    ``str`` (pass ``[text]``) or an item that is no ``str``, ``ValueError`` for ``ids`` of
+    another length or holding NaN (a missing value) or an infinity, which JSON output cannot
+    hold.
 
     >>> tagged = tag_texts(["美国升级芯片出口管制。", "阿里云下调云服务器价格。"], ids=["a7", "b2"])
     >>> [(a.id, a.index, [t.label for t in a.topics]) for a in tagged]
