@@ -409,15 +409,6 @@ def _output_path(
     )
 
 
-def _open_input(source: Path | str) -> contextlib.AbstractContextManager[Any]:
-    """Standard input's bytes for ``-``, else the file opened to read bytes."""
-    from .files import open_binary
-
-    if source == "-":
-        return contextlib.nullcontext(sys.stdin.buffer)
-    return open_binary(source)
-
-
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -453,19 +444,11 @@ def segment_command(
     An HTML file is cut as the text visible on the page (its title first, scripts, styles and
     nav/header/footer/aside/form left out, a paragraph a block element): offsets index that
     text, not the markup."""
-    from .files import decode
     from .segmenting import segment
-    from .tagging import input_format_of
-    from .webpage import decode_page, page_text
+    from .tagging import read_article
 
-    source = "-" if str(file) == "-" else file
-    with _open_input(source) as stream:
-        data = stream.read()
-    name = "<stdin>" if source == "-" else file
-    if input_format_of(source, input_format.value) == "html":
-        text = page_text(decode_page(data, name, encoding))
-    else:
-        text = decode(data, name, encoding)
+    name = "<stdin>" if str(file) == "-" else file
+    text = read_article(file, encoding, input_format.value)
     articles = segment(
         text,
         min_chars=min_chars,

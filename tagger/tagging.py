@@ -25,7 +25,7 @@ import numpy as np
 
 from .data import DataWarning
 from .errors import DataError, ModelError, TaggerError
-from .files import iter_text_chunks, open_binary
+from .files import decode, iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider, check_number, check_texts
 from .modelfile import load_compact
 from .parallel import imap
@@ -53,6 +53,7 @@ __all__ = [
     "default_model_path",
     "input_format_of",
     "iter_sources",
+    "read_article",
     "render_paths",
     "tag",
     "tag_paths",
@@ -696,6 +697,32 @@ def _no_text(name: str) -> str:
         f"{name}: the page shows no text (a page whose text a script writes shows none); "
         "nothing to tag"
     )
+
+
+def read_article(
+    source: str | os.PathLike[str], encoding: str | None = None, input_format: str = "auto"
+) -> str:
+    """The text of an article file, as ``tagger segment`` and ``tagger tag`` read it: the
+    text their offsets index. An HTML page (``input_format`` "html", or "auto" and a
+    ``webpage.SUFFIXES`` extension) gives its visible text (``webpage.page_text``); any other
+    input is read as text (decoded, a BOM dropped, line endings kept). ``-`` is standard
+    input. Raises DataError for a file that cannot be read or decoded.
+
+    >>> import pathlib, tempfile
+    >>> page = pathlib.Path(tempfile.mkdtemp(), "news.html")
+    >>> _ = page.write_text("<title>云计算</title><p>阿里云下调价格。</p>", encoding="gbk")
+    >>> read_article(page)
+    '云计算\\n\\n阿里云下调价格。\\n'
+    """
+    if input_format not in ("auto", *ARTICLE_FORMATS):
+        raise ValueError(f"input_format must be auto, text or html, not {input_format!r}")
+    name = "<stdin>" if str(source) == "-" else str(source)
+    html = input_format == "html" or (
+        input_format == "auto" and name != "<stdin>" and Path(name).suffix.lower() in HTML_SUFFIXES
+    )
+    with _open("-" if name == "<stdin>" else Path(source)) as stream:
+        data = stream.read()
+    return page_text(decode_page(data, name, encoding)) if html else decode(data, name, encoding)
 
 
 def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:

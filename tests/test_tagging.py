@@ -486,3 +486,23 @@ def test_tag_texts_refuses_missing_and_infinite_ids(single_model, bad, error, me
     # joined back to no row and to_dict() gave JSON with NaN (which tagger tag refuses to write)
     with pytest.raises(error, match=r"ids\[1\] must be a str or " + message):
         tagging.tag_texts(["云计算", "芯片"], single_model, ids=[1.0, bad])
+
+
+def test_read_article_gives_the_text_the_offsets_index(single_model, tmp_path, monkeypatch):
+    text_file = tmp_path / "a.txt"
+    text_file.write_bytes(b"\xef\xbb\xbf" + ARTICLE.replace("\n", "\r\n").encode("utf-8"))
+    page = tmp_path / "b.htm"
+    page.write_bytes(f'<meta charset="gbk"><title>云计算</title><p>{ARTICLE}</p>'.encode("gb18030"))
+    for path in (text_file, page):
+        text = tagging.read_article(path)
+        [article] = list(tag_paths(path, single_model))
+        assert all(text[s.start : s.end] == s.text for s in article.segments)
+        assert article.segments[-1].end == len(text.rstrip())
+    assert "<meta" in tagging.read_article(page, input_format="text")
+    assert tagging.read_article(text_file, input_format="html").startswith("云计算市场迎来变局")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page.read_bytes())))
+    assert tagging.read_article("-", "gb18030", "html") == tagging.read_article(page)
+    with pytest.raises(ValueError, match="input_format must be auto, text or html"):
+        tagging.read_article(page, input_format="jsonl")
+    with pytest.raises(DataError, match="no such file"):
+        tagging.read_article(tmp_path / "missing.txt")
