@@ -1189,6 +1189,9 @@ def evaluate_command(
                 labels=labels,
                 threshold=threshold,
                 max_mistakes=mistakes,
+                progress=lambda done, n: status(
+                    f"cross-validating: fold {min(done + 1, n)} of {n}..."
+                ),
             )
             if learning_curve:
                 status("training on growing shares of the folds...")

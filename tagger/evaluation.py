@@ -702,12 +702,14 @@ def cross_validation(
     labels: Sequence[str] = (),
     threshold: float | None = None,
     max_mistakes: int = 10,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CrossValidation:
     """Fit a fresh model on each fold's training part with ``fit`` and measure it on the rest.
 
     Groups go first (``GroupKFold``), multi-label data uses ``iterative_stratification``,
     single-label data ``StratifiedKFold``. ``labels`` (default: the data's) fixes the columns
-    of the out-of-fold scores.
+    of the out-of-fold scores. ``progress``, if given, is called with (folds done, folds)
+    before each fold and once all are done.
 
     >>> from functools import partial
     >>> from tagger.model import train
@@ -718,6 +720,7 @@ def cross_validation(
     """
     _check_limits(threshold, "max_mistakes", max_mistakes)  # before any fitting
     check_number("folds", folds, 2, None, (int, np.integer))
+    _check_progress(progress)
     examples = [e for e in examples if e.text.strip()]
     labels = list(labels) or sorted({x for e in examples for x in e.labels})
     splits, method = _splits(examples, folds, seed)
@@ -727,7 +730,9 @@ def cross_validation(
     runs = []
     multi_label = False
     cuts: dict[str, list[float]] = {}
-    for train_idx, test_idx in splits:
+    for done, (train_idx, test_idx) in enumerate(splits):
+        if progress is not None:
+            progress(done, len(splits))
         model = fit([examples[i] for i in train_idx])
         multi_label = model.multi_label
         for label, cut in model.thresholds.items():
@@ -740,6 +745,8 @@ def cross_validation(
                 scores[test_idx, column[label]] = fold_scores[:, j]
         for i, row in zip(test_idx, model.decide(fold_scores, threshold=threshold)):
             predicted[i] = [label for label, _ in row]
+    if progress is not None:
+        progress(len(splits), len(splits))
     summary: dict[str, Any] = {"method": method, "folds": len(splits)}
     for key in HEADLINE:
         values = [run[key] for run in runs]

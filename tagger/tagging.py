@@ -676,10 +676,7 @@ def _input_chunks(
         with opened as stream:
             counted = _Counted(stream, meter)
             if fmt == "html":  # read whole (see webpage.read_page), then as text
-                markup = decode_page(counted.read(), name, encoding)
-                text = page_text(markup)
-                if not text and markup.strip():  # an empty file says nothing: none expected
-                    warnings.warn(_no_text(name), DataWarning, stacklevel=2)
+                text = _visible_text(counted.read(), name, encoding)
                 pieces: Iterable[str] = (text[i : i + size] for i in range(0, len(text), size))
             else:
                 pieces = iter_text_chunks(counted, name, encoding, size)
@@ -691,12 +688,19 @@ def _input_chunks(
         on_error(error)
 
 
-def _no_text(name: str) -> str:
-    """The warning for a page with markup but no text a browser would show."""
-    return (
-        f"{name}: the page shows no text (a page whose text a script writes shows none); "
-        "nothing to tag"
-    )
+def _visible_text(data: bytes, name: str, encoding: str | None) -> str:
+    """The text a page's bytes show (``webpage.page_text``); a DataWarning naming it when its
+    markup shows none (a page a script fills in; an empty file says nothing: none expected)."""
+    markup = decode_page(data, name, encoding)
+    text = page_text(markup)
+    if not text and markup.strip():
+        warnings.warn(
+            f"{name}: the page shows no text (a page whose text a script writes shows none); "
+            "nothing to tag",
+            DataWarning,
+            stacklevel=3,
+        )
+    return text
 
 
 def read_article(
@@ -706,7 +710,8 @@ def read_article(
     text their offsets index. An HTML page (``input_format`` "html", or "auto" and a
     ``webpage.SUFFIXES`` extension) gives its visible text (``webpage.page_text``); any other
     input is read as text (decoded, a BOM dropped, line endings kept). ``-`` is standard
-    input. Raises DataError for a file that cannot be read or decoded.
+    input. Raises DataError for a file that cannot be read or decoded; a page whose markup
+    shows no text (one a script fills in) warns (``DataWarning``) naming it.
 
     >>> import pathlib, tempfile
     >>> page = pathlib.Path(tempfile.mkdtemp(), "news.html")
@@ -722,7 +727,7 @@ def read_article(
     )
     with _open("-" if name == "<stdin>" else Path(source)) as stream:
         data = stream.read()
-    return page_text(decode_page(data, name, encoding)) if html else decode(data, name, encoding)
+    return _visible_text(data, name, encoding) if html else decode(data, name, encoding)
 
 
 def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:

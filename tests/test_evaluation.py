@@ -622,3 +622,16 @@ def test_an_example_with_several_labels_is_right_in_the_matrix_when_one_is_given
     diagonal = sum(matrix[i][i] for i in range(len(labels)))
     assert diagonal == sum(v["tp"] for v in report.per_label.values())
     assert not [c for c in report.confusions() if c["predicted"] == "semiconductors"]
+
+
+def test_cross_validation_reports_its_folds_as_it_goes():
+    seen = []
+    cross_validation(
+        corpus_examples(),
+        partial(train, test_size=0),
+        folds=3,
+        progress=lambda done, n: seen.append((done, n)),
+    )
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    with pytest.raises(TypeError, match="progress must be a function"):
+        cross_validation(corpus_examples(), partial(train, test_size=0), progress=3)

@@ -3,6 +3,7 @@ display of them on stderr, only on a terminal, never changing the output."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import json
@@ -309,3 +310,31 @@ def test_train_shows_its_status_unless_quiet(tmp_path, terminal, monkeypatch):
     assert shown.exit_code == quiet.exit_code == 0, shown.output + quiet.output
     assert asked == [("training...", True), ("training...", False)]
     assert (tmp_path / "a.joblib").exists() and (tmp_path / "b.joblib").exists()
+
+
+def test_evaluate_cv_says_which_fold_it_is_on(tmp_path, terminal, monkeypatch):
+    data = tmp_path / "data.jsonl"
+    rows = [
+        {"text": f"{text}第{i}次", "label": label}
+        for i in range(4)
+        for text, label in [("云计算市场份额增长", "cloud"), ("芯片出口管制升级", "chips")]
+    ]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    messages = []
+    status_line = tagger.cli.status_line
+
+    @contextlib.contextmanager
+    def spy(message, shown=True):
+        messages.append(message)
+        with status_line(message, shown) as status:
+            yield lambda text: (messages.append(text), status(text))
+
+    monkeypatch.setattr(tagger.cli, "status_line", spy)
+    result = invoke("evaluate", data, "--cv", "2", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert messages == [
+        "cross-validating (2 folds)...",
+        "cross-validating: fold 1 of 2...",
+        "cross-validating: fold 2 of 2...",
+        "cross-validating: fold 2 of 2...",
+    ]

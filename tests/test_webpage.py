@@ -374,6 +374,9 @@ def test_a_page_a_script_fills_in_warns_once_naming_it(tmp_path, saved_model, si
     with pytest.warns(DataWarning, match="app.html: the page shows no text") as caught:
         assert list(tag_paths([app_page, blank_page], single_model)) == []
     assert len(caught) == 1
+    segmented = invoke("segment", app_page, "-f", "json")  # segment says so too
+    assert segmented.exit_code == 0 and json.loads(segmented.stdout) == []
+    assert segmented.stderr.count(warning) == 1
 
 
 def test_an_undecodable_page_is_reported_and_the_others_tagged(tmp_path, saved_model):
