@@ -250,16 +250,10 @@ def tag_texts(
         "min_share": min_share,
         "explain": explain,
     }
-    records = [Record(i, id_, text) for i, (id_, text) in enumerate(zip(ids, texts))]
+    records = (Record(i, id_, text) for i, (id_, text) in enumerate(zip(ids, texts)))
     tagged: list[TaggedArticle] = []
-    batch: list[Record] = []
-    chars = 0
-    for record in records:  # in batches of about CHUNK_CHARS characters, as records are read
-        batch.append(record)
-        chars += len(record.text)
-        if chars >= CHUNK_CHARS or record is records[-1]:
-            tagged += _tag_records(batch, model, source, options)
-            batch, chars = [], 0
+    for batch in _batches(records, CHUNK_CHARS):  # as the records of a file are tagged
+        tagged += _tag_records(batch, model, source, options)
     for index, article in enumerate(tagged):
         article.index = index
     return tagged
@@ -721,13 +715,13 @@ def read_article(
     """
     if input_format not in ("auto", *ARTICLE_FORMATS):
         raise ValueError(f"input_format must be auto, text or html, not {input_format!r}")
-    name = "<stdin>" if str(source) == "-" else str(source)
-    html = input_format == "html" or (
-        input_format == "auto" and name != "<stdin>" and Path(name).suffix.lower() in HTML_SUFFIXES
-    )
-    with _open("-" if name == "<stdin>" else Path(source)) as stream:
+    source = "-" if str(source) == "-" else Path(source)
+    name = "<stdin>" if source == "-" else str(source)
+    with _open(source) as stream:
         data = stream.read()
-    return _visible_text(data, name, encoding) if html else decode(data, name, encoding)
+    if input_format_of(source, input_format) == "html":  # else text, records' extensions too
+        return _visible_text(data, name, encoding)
+    return decode(data, name, encoding)
 
 
 def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:
@@ -778,6 +772,11 @@ def _record_batches(
             )
             for line, obj in found
         )
+    return _batches(records, size)
+
+
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    """``records`` in lists of about ``size`` characters of text (the last one may be less)."""
     batch: list[Record] = []
     chars = 0
     for record in records:
