@@ -724,7 +724,6 @@ def cross_validation(
     examples = [e for e in examples if e.text.strip()]
     labels = list(labels) or sorted({x for e in examples for x in e.labels})
     splits, method = _splits(examples, folds, seed)
-    column = {label: i for i, label in enumerate(labels)}
     scores = np.zeros((len(examples), len(labels)))
     predicted: list[list[str]] = [[] for _ in examples]
     runs = []
@@ -740,9 +739,7 @@ def cross_validation(
         test = [examples[i] for i in test_idx]
         runs.append(evaluate(model, test, threshold=threshold, check_data=False).headline())
         fold_scores = model.scores([e.text for e in test])
-        for j, label in enumerate(model.labels):
-            if label in column:
-                scores[test_idx, column[label]] = fold_scores[:, j]
+        scores[test_idx] = in_label_order(fold_scores, model.labels, labels)
         for i, row in zip(test_idx, model.decide(fold_scores, threshold=threshold)):
             predicted[i] = [label for label, _ in row]
     if progress is not None:
@@ -759,6 +756,22 @@ def cross_validation(
         thresholds = {k: statistics.fmean(v) for k, v in cuts.items()} if multi_label else {}
     report = _report(examples, scores, predicted, labels, multi_label, thresholds, max_mistakes)
     return CrossValidation(summary, runs, report, scores, labels)
+
+
+def in_label_order(scores: np.ndarray, have: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+    """``scores`` (a column for each label of ``have``) with a column for each of ``labels``
+    in that order instead: 0 for a label ``have`` lacks (one a fold's or a held-out model
+    never saw).
+
+    >>> in_label_order(np.array([[0.9, 0.2]]), ["b", "a"], ["a", "b", "c"]).tolist()
+    [[0.2, 0.9, 0.0]]
+    """
+    found = np.zeros((len(scores), len(labels)))
+    column = {label: i for i, label in enumerate(have)}
+    for j, label in enumerate(labels):
+        if label in column:
+            found[:, j] = scores[:, column[label]]
+    return found
 
 
 def cross_validate(

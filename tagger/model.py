@@ -287,6 +287,7 @@ def train(
         cross_validate,
         evaluate,
         holdout_split,
+        in_label_order,
         labeled_examples,
     )
 
@@ -395,7 +396,7 @@ def train(
                 else "the final model is that one: it was not fitted on the dev data"
             ),
         }
-        held_out = (dev, _scores_in(model, dev, labels))
+        held_out = (dev, in_label_order(model.scores([e.text for e in dev]), model.labels, labels))
         unseen = [label for label in labels if not known.get(label)]
     elif cv:
         report(f"cross-validating ({cv} folds)")
@@ -411,7 +412,10 @@ def train(
                 "test_size": test_size,
                 **evaluate(model, test_part, check_data=False).headline(),
             }
-            held_out = (test_part, _scores_in(model, test_part, labels))
+            held_out = (
+                test_part,
+                in_label_order(model.scores([e.text for e in test_part]), model.labels, labels),
+            )
             trained = Counter(label for e in [*train_part, *extra] for label in e.labels)
             unseen = [label for label in labels if not trained.get(label)]
         else:
@@ -494,19 +498,6 @@ def _warn_unknown_dev_labels(dev: Sequence[Example], known: Counter[str], refit:
         DataWarning,
         stacklevel=3,
     )
-
-
-def _scores_in(model: TaggerModel, examples: Sequence[Example], labels: list[str]) -> np.ndarray:
-    """``model``'s scores of ``examples``, a column for each of ``labels`` in that order; 0 for
-    a label the model lacks (a single-label model's label found only in the held-out part),
-    as cross-validation fills its folds' (``platt`` leaves these columns out)."""
-    found = model.scores([e.text for e in examples])
-    scores = np.zeros((len(examples), len(labels)))
-    column = {label: i for i, label in enumerate(model.labels)}
-    for j, label in enumerate(labels):
-        if label in column:
-            scores[:, j] = found[:, column[label]]
-    return scores
 
 
 def _calibrate(
