@@ -24,7 +24,19 @@ When a text has no blank lines at all, every line is a block. Blocks then become
   another page; so does an end mark (``（完）``), after which no paragraph continues; a rule
   (``——————``) never starts an article; nor does a subtitle (``——访…``) under a headline,
   or a reprint's original headline (``（原标题：…）``), which are skipped when looking for the
-  byline after that headline.
+  byline after that headline;
+- a page's furniture, a line of up to ``MAX_FURNITURE_CHARS`` that ends no sentence, is a block
+  of its own, blank lines around it or not: a date and source line
+  (``2026-11-20 08:30 来源：新华网``, ``发布时间：2026-11-20``), source, author or editor
+  fields (``作者：李明``, ``责任编辑：王芳``, ``（本文来源：新华网）``), a copyright line
+  (``版权所有 © 2026 新华网``, ``未经授权禁止转载``) or a share line (``分享到：微信 微博``,
+  ``扫一扫``). A date with a time or fields after it, a ``时间：`` or ``日期：`` date, or a
+  source or author line under a heading marks it as a headline, as a byline does (a bare date,
+  a date running on into a headline's words, an editor, copyright or share line does not);
+  furniture never starts an article, and no paragraph continues across it; at the top it joins
+  the next segment, as a byline does, but the short lines after the last paragraph, furniture
+  among them, are a segment of their own, so that a page's footer is not tagged as that
+  paragraph.
 
 Every non-blank character of the text lies in exactly one segment, and
 ``text[segment.start:segment.end] == segment.text``.
@@ -86,9 +98,12 @@ _PHOTO_CREDIT = re.compile(  # 记者 张三 李四 摄: credits a picture insid
 )
 _TRADITIONAL = str.maketrans(  # 本報記者 陳大文, 新華社電: the words above in Traditional Chinese
     "與專習親從們會體側寫華歷發聽員團場實對將廣報據攝來測點獨"
-    "現電筆約紀線編網節獲營見觀視訊記論訪證評讀調蹤輯還連採問聞隨驗瞭劄導",
+    "現電筆約紀線編網節獲營見觀視訊記論訪證評讀調蹤輯還連採問聞隨驗瞭劄導"
+    # and those of a page's furniture (來源：, 責任編輯：, 版權所有, 未經授權禁止轉載, 掃一掃)
+    "責權經許審時間佈閱瀏覽擊數掃維碼轉載圖監製統籌號週禮頭條騰復終複請嚴謝絕貼開關機戶財臺頻絡",
     "与专习亲从们会体侧写华历发听员团场实对将广报据摄来测点独"
-    "现电笔约纪线编网节获营见观视讯记论访证评读调踪辑还连采问闻随验了札导",
+    "现电笔约纪线编网节获营见观视讯记论访证评读调踪辑还连采问闻随验了札导"
+    "责权经许审时间布阅浏览击数扫维码转载图监制统筹号周礼头条腾复终复请严谢绝贴开关机户财台频络",
 )
 _DIGIT = r"[\d０-９一二三四五六七八九十〇]"
 _DATELINE = (  # 新华社北京11月20日电, 中新网11月20日电, 本报上海3月5日讯: agency, place, date
@@ -129,6 +144,60 @@ _JUMP_IN_START = re.compile(rf"[◀◄←]?[ \t\u3000]*{_OPEN}{_JUMP_IN}{_CLOSE}
 _END_MARK = re.compile(r"[（(【\[]?(?:全文)?完[）)】\]]?|[（(【\[]?(?i:end)[）)】\]]?")  # （完）
 _SUBTITLE = re.compile(  # ——访…: a subtitle, not a rule; （原标题：…）, a reprint's note
     r"(?:——|—|--|－－|─)(?![—\-－─])|[（(【\[]?[ \t\u3000]*原[标標][题題][ \t\u3000]*[:：]"
+)
+# a page's furniture: lines about the article, not of it (see _is_furniture); read after
+# _TRADITIONAL, so in Simplified Chinese
+MAX_FURNITURE_CHARS = 60
+"""A line longer than this is never a date, source, editor, copyright or share line."""
+
+_D = r"[\d０-９]"
+_DATE = (  # 2026-11-20, 2026/11/20, 2026.11.20, 2026年11月20日: a whole date, the year first
+    rf"{_D}{{4}}(?:[-/.－／]{_D}{{1,2}}[-/.－／]{_D}{{1,2}}(?!{_D})"
+    rf"|[ \t\u3000]*年[ \t\u3000]*{_D}{{1,2}}[ \t\u3000]*月[ \t\u3000]*{_D}{{1,2}}[ \t\u3000]*日)"
+)
+_CLOCK = rf"{_D}{{1,2}}[:：]{_D}{{2}}(?:[:：]{_D}{{2}})?(?!{_D})"  # 08:30, 08:30:15
+_WHEN = (  # a date, a weekday, a time: 2026年11月20日 星期五 10:05
+    rf"{_DATE}(?:[ \t\u3000]*(?:星期|周|礼拜)[一二三四五六日天])?(?:[ \t\u3000]*{_CLOCK})?"
+)
+_LEAD_LABEL = r"来源|稿源|文章来源|新闻来源|信息来源|作者|原作者"  # under a headline
+_LABEL = (  # any field of a date and source line or of the lines after an article
+    rf"{_LEAD_LABEL}|本文来源|图片来源|图源|责任编辑|责编|编辑|值班编辑|实习编辑|网络编辑|编审"
+    r"|主编|校对|审核|审校|初审|复审|终审|监制|统筹|字号|浏览次数|阅读量|阅读数|点击量|点击数"
+)
+_COLON = r"[ \t\u3000]*[:：][ \t\u3000]*"
+_FIELD = (  # 来源：新华网, 发布时间：2026-11-20 08:30: a label, a colon, a value without clause
+    # punctuation nor another colon (but a time's)
+    rf"(?:(?:{_LABEL}){_COLON}(?:{_CLOCK}|[^:：，,。；;！？!?])*?"
+    rf"|(?:发布|发表|发稿|更新)?(?:时间|日期){_COLON}{_WHEN})"
+)
+_FIELD_SEP = r"[ \t\u3000|｜丨/·•]"
+_MEDIA = (  # 2026年11月20日 08:30 新浪科技: a source named without a label, after a time
+    # (not after a date alone: 2018年5月9日·快报 is a column's headline)
+    r"[\u4e00-\u9fffA-Za-z\d·\-－]{0,10}?(?:网|报|社|新闻|客户端|科技|财经|周刊|电视台|频道)"
+)
+_FURNITURE_OPEN, _FURNITURE_CLOSE = r"[（(【〔\[]?[ \t\u3000]*", r"[ \t\u3000]*[）)】〕\]]?"
+_SOURCE_LINE = re.compile(  # a date and source line, or a line of source and editor fields
+    rf"{_MARKER}{_FURNITURE_OPEN}"
+    rf"(?:{_WHEN}(?:{_FIELD_SEP}*{_FIELD})*(?:(?<=[:：]{_D}{_D}){_FIELD_SEP}+{_MEDIA}(?:{_FIELD_SEP}*{_FIELD})*)?"
+    rf"|{_FIELD}(?:{_FIELD_SEP}*{_FIELD})*){_FURNITURE_CLOSE}"
+)
+_LEAD_FURNITURE = re.compile(  # what starts the line under a headline: a date, a source
+    rf"{_MARKER}{_FURNITURE_OPEN}(?:{_DATE}|(?:发布|发表|发稿|更新)?(?:时间|日期)|(?:{_LEAD_LABEL}){_COLON})"
+)
+_BARE_DATE = re.compile(  # 2026年11月20日 (星期五): also the date under a notice's signature
+    rf"{_MARKER}{_FURNITURE_OPEN}{_DATE}(?:[ \t\u3000]*(?:星期|周|礼拜)[一二三四五六日天])?{_FURNITURE_CLOSE}"
+)
+_COPYRIGHT = re.compile(  # 版权所有 © 2026 新华网, Copyright, 未经授权，禁止转载
+    r"(?i:^[ \t\u3000]*copyright|©|all rights reserved)|版权所有(?![者人方权的])"
+    r"|未经[^。！？!?]{0,12}(?:授权|许可|同意)[^。！？!?]{0,6}(?:禁止|不得|严禁|请勿|谢绝)"
+    r"[^。！？!?]{0,4}(?:转载|复制|转贴|摘编|使用)(?:本[站网文])?(?:内容|文章|稿件)?[ \t\u3000]*$"
+)
+_SHARE = re.compile(  # 分享到：微信 微博, 扫一扫在手机打开当前页, 扫描二维码关注
+    rf"{_MARKER}{_FURNITURE_OPEN}(?:"
+    r"分享(?:到|至)[ \t\u3000]*(?:[:：]|$|(?:微信|微博|朋友圈|QQ空间|QQ|qq|新浪微博|腾讯微博|豆瓣)"
+    r"(?=$|[ \t\u3000、|｜/]))"
+    r"|(?:微信|手机)?(?:扫一扫|扫描(?:下方|上方)?二维码)"
+    r"(?=$|[，,：:]|[ \t\u3000]*(?:分享|在手机|用手机|关注|下载|打开|阅读|查看)))"
 )
 _WORD = re.compile(r"[^\W_]")  # a letter, digit or Chinese character: a line without is a rule
 # zero width characters (a space, a (non-)joiner, a word joiner, a byte order mark left in a
@@ -198,6 +267,7 @@ class _Block:
     text: str
     lines: int
     gap_before: int  # blank lines before the block; large for the first block
+    furniture: bool = False  # a date and source, editor, copyright or share line (a block alone)
 
     @property
     def size(self) -> int:
@@ -298,11 +368,17 @@ def _last_start(text: str, paragraphs: str, checked: int) -> tuple[int, int, int
     """Where to end a part of ``text`` (0: nowhere yet), where the blocks not known yet begin,
     and where to look from next time. A part ends before the last block after ``checked`` known
     to start an article, unless the block before it starts one only because of it (a headline
-    before a byline). Blocks are read from a window at the end, widened until one is found."""
+    before a byline). Blocks are read from a window at the end, widened until one is found;
+    a short last line without its line break is not known yet: once whole, it may be a date and
+    source line, a block of its own."""
     size = 4096
     while True:
         begin = max(checked, len(text) - size)
-        blocks = _blocks(text[begin:], paragraphs)  # the first may be cut short: not looked at
+        window = text[begin:]
+        whole = max(map(window.rfind, _LINE_BREAKS)) + 1  # the end of the last whole line
+        if len(_trimmed(window, whole, len(window)).text) > MAX_FURNITURE_CHARS:
+            whole = len(window)  # too long to be one
+        blocks = _blocks(window[:whole], paragraphs)  # the first may be cut short: not looked at
         known = _known(blocks)
         found = next(
             (
@@ -314,7 +390,7 @@ def _last_start(text: str, paragraphs: str, checked: int) -> tuple[int, int, int
             0,
         )
         if found or begin == checked:
-            tail = begin + blocks[known].start if known < len(blocks) else len(text)
+            tail = begin + (blocks[known].start if known < len(blocks) else whole)
             return found, tail, begin + blocks[known - 2].start if known > 2 else begin
         size *= 4
 
@@ -442,15 +518,53 @@ def _blocks(text: str, paragraphs: str) -> list[_Block]:
         if not line.text:
             gap = gap + 1 if gap < 10**6 else gap
             continue
-        if paragraphs == "blank" and blocks and gap == 0:
+        furniture = _is_furniture(line.text)  # a block of its own, blank lines around or not
+        if (
+            paragraphs == "blank"
+            and blocks
+            and gap == 0
+            and not (furniture or blocks[-1].furniture)
+        ):
             last = blocks[-1]
             last.end = line.end
             last.text = text[last.start : last.end]
             last.lines += 1
         else:
-            blocks.append(_Block(line.start, line.end, line.text, 1, gap))
+            blocks.append(_Block(line.start, line.end, line.text, 1, gap, furniture))
         gap = 0
     return blocks
+
+
+def _is_furniture(line: str) -> bool:
+    """Whether ``line`` (one line) is about the article rather than of it: a date and source
+    line (``2026-11-20 08:30 来源：新华网``, ``发布时间：2026-11-20``), source, author or editor
+    fields (``作者：李明``, ``（责任编辑：王芳）``), a copyright line (``版权所有 © 2026 新华网``,
+    ``未经授权禁止转载``) or a share line (``分享到：微信 微博``, ``扫一扫``); at most
+    ``MAX_FURNITURE_CHARS`` long, never ending a sentence (but ``All Rights Reserved.``).
+    A date that runs on into words (``2026年11月20日国务院常务会议召开``) is a headline's.
+
+    >>> _is_furniture("2026年11月20日 10:05  來源：人民網"), _is_furniture("来源于海关的数据")
+    (True, False)
+    """
+    if len(line) > MAX_FURNITURE_CHARS:
+        return False
+    text = line.translate(_TRADITIONAL)
+    if _COPYRIGHT.search(text):
+        text = text.rstrip()
+        text = text[:-1] if text.endswith(".") else text  # All Rights Reserved.
+        return not re.search(r"[。！？；;!?]", text) and not ends_sentence(text)
+    return bool(_SOURCE_LINE.fullmatch(text) or _SHARE.match(text)) and not ends_sentence(text)
+
+
+def _is_lead_furniture(block: _Block) -> bool:
+    """A date and source line (``2026-11-20 08:30 来源：新华网``) or a source or author line:
+    evidence, like a byline, that the heading before it is a headline; a bare date
+    (``2026年11月20日``, under the signature of a notice too), an editor, copyright or share
+    line is none."""
+    if not block.furniture:
+        return False
+    text = block.text.translate(_TRADITIONAL)
+    return bool(_LEAD_FURNITURE.match(text)) and not _BARE_DATE.fullmatch(text)
 
 
 def _is_heading(block: _Block) -> bool:
@@ -483,6 +597,7 @@ def _is_article_lead(block: _Block) -> bool:
         return False
     return (
         _is_byline(block)
+        or _is_lead_furniture(block)
         or bool(_AGENCY_LEAD.match(text))
         or bool(_JUMP_IN_START.match(block.text))  # the headline over a continued article
     )
@@ -507,6 +622,7 @@ def _starts_article(block: _Block, following: _Block | None) -> bool:
     if (
         not _is_heading(block)
         or _is_byline(block)
+        or block.furniture  # 2026-11-20 来源：新华网, 责任编辑：王芳
         or _NUMBERED.match(block.text)
         or _is_jump_out(block)  # it ends the text before it
         or not _WORD.search(block.text)  # a rule (——————, ＊＊＊) between articles
@@ -548,6 +664,9 @@ def _article(
     spans: list[list[_Block]] = []  # each a run of blocks that forms one segment
     pending: list[_Block] = []  # headings and fragments waiting for the text they belong to
     for block in blocks:
+        if block.furniture:  # never continues a paragraph, nor lets one continue across it
+            pending.append(block)
+            continue
         if _is_jump_out(block) and spans and not pending:
             spans[-1].append(block)  # （下转第3版） ends the paragraph before it
             continue
@@ -571,9 +690,9 @@ def _article(
         else:
             spans.append([*pending, block])
             pending = []
-    if pending and spans:
+    if pending and spans and not any(b.furniture for b in pending):
         spans[-1].extend(pending)
-    elif pending:
+    elif pending:  # a segment of its own, also the lines after the text (责任编辑：, 版权所有)
         spans.append(pending)
     segments = tuple(Segment(s[0].start, s[-1].end, text[s[0].start : s[-1].end]) for s in spans)
     title = blocks[0].text if has_title else None

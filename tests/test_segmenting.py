@@ -542,6 +542,15 @@ def _with_lead(lead: str) -> str:
         "记者 张三 摄",
         "本报记者 张三 李四 摄影",
         "■记者 张三/摄",
+        # sentences opening like a source line, a bare date, lines found after an article
+        "来源于海关总署的数据显示，日本和荷兰的出口增长5%。",
+        "作者认为，日本和荷兰也在考虑跟进相关限制措施。",
+        "2026年11月20日，日本和荷兰宣布跟进相关限制措施。",
+        "时间：11月20日上午9时 地点：人民大会堂",
+        "2026年11月20日",
+        "责任编辑：王芳",
+        "版权所有 © 2026 新华网",
+        "分享到：微信 微博",
     ],
 )
 def test_a_sub_heading_before_a_lead_that_names_no_reporter_stays_in_its_article(lead):
@@ -682,3 +691,172 @@ def test_regrouped_pieces_find_the_same_column_titles_names_and_undated_leads():
         assert [
             s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
         ] == whole
+
+
+FURNITURE = (  # a news page copied into a text file: a date and source line, footer lines
+    "华为发布新一代昇腾芯片\n"
+    "2026-11-20 08:30:15 来源：新华网 作者：李明\n\n"
+    "新华网北京11月20日电 华为公司20日在深圳发布新一代昇腾人工智能芯片，算力较上一代提升一倍，"
+    "将用于其云计算数据中心。\n\n"
+    "业内人士认为，在美国芯片出口管制背景下，国产芯片的自主研发进程正在加快。\n\n"
+    "责任编辑：王芳\n"
+    "（本文来源：新华网）\n"
+    "版权所有 © 2026 新华网 未经授权禁止转载\n"
+    "分享到：微信 微博 QQ空间\n"
+)
+PREVIOUS = "上一篇文章的最后一段，讲云计算市场份额的变化。\n\n"  # one blank line before the next
+LEAD = "华为公司20日在深圳发布新一代昇腾人工智能芯片，算力较上一代提升一倍。"  # no dateline
+
+
+def test_a_date_and_source_line_under_a_headline_marks_it_and_footer_lines_are_one_segment():
+    # the headline and the date line were one block of two lines: no heading, no title; the
+    # block, ending no sentence, was joined to the lead as a paragraph cut mid-sentence
+    [article] = segment(FURNITURE)
+    assert article.title == "华为发布新一代昇腾芯片"
+    lead, second, footer = article.segments
+    assert lead.text.startswith("华为发布新一代昇腾芯片\n2026-11-20")
+    assert lead.text.endswith("云计算数据中心。")
+    assert second.text.startswith("业内人士认为") and second.text.endswith("正在加快。")
+    assert footer.text == FURNITURE[FURNITURE.index("责任编辑") :].strip()
+    assert_invariants(FURNITURE, [article])
+    [narrow] = segment(FURNITURE, max_chars=60)  # the date line is no paragraph's beginning
+    assert narrow.title == "华为发布新一代昇腾芯片"
+    assert [s.text.split("\n")[-1][:4] for s in narrow.segments] == [
+        "新华网北",
+        "业内人士",
+        "分享到：",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2026-11-20 08:30:15 来源：新华网 作者：李明",
+        "2026年11月20日 10:05  来源：人民网",
+        "2026年11月20日08:30 | 来源：人民网－人民日报",
+        "2026-11-20 08:30 来源：澎湃新闻",
+        "2026年11月20日 08:30 新浪科技",
+        "2026年11月20日 星期五 10:05",
+        "发布时间：2026-11-20",
+        "时间：2026-11-20 08:30 来源：商务部",
+        "来源：人民网-人民日报 2026-11-20 08:30",
+        "作者：李明 来源：新华网",
+        "2026年11月20日 10:05  來源：中央社",  # Traditional Chinese
+        "發布時間：2026-11-20 10:05 來源：商務部",
+    ],
+)
+def test_a_headline_over_a_date_and_source_line_starts_an_article(line):
+    for paragraphs, gap in (("blank", "\n\n"), ("line", "\n")):
+        text = f"{PREVIOUS}华为发布新一代昇腾芯片\n{line}\n\n{LEAD}".replace("\n\n", gap)
+        articles = segment(text, paragraphs=paragraphs)
+        assert [a.title for a in articles] == [None, "华为发布新一代昇腾芯片"], paragraphs
+        [segment_] = articles[1].segments  # the headline and the line join the lead
+        assert segment_.text.startswith("华为发布新一代昇腾芯片\n") and segment_.text.endswith(LEAD)
+        assert_invariants(text, articles)
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "责任编辑：王芳",
+        "责编：王芳",
+        "编辑：王芳\n校对：李四\n审核：赵六",
+        "（本文来源：新华网）",
+        "（责任编辑：王芳）",
+        "[责任编辑:王芳 SN225]",
+        "版权所有 © 2026 新华网",
+        "新华网版权所有",
+        "未经授权，禁止转载",
+        "Copyright © 2000-2026 XINHUANET.com All Rights Reserved.",
+        "分享到：微信 微博 QQ空间",
+        "扫一扫在手机打开当前页",
+        "来源：新华网",
+        "責任編輯：王芳",  # Traditional Chinese
+        "（本文來源：新華網）",
+        "版權所有 未經授權禁止轉載",
+    ],
+)
+def test_lines_after_the_last_paragraph_are_a_segment_of_their_own(footer):
+    # short footer lines were merged into the last paragraph, adding their words to its tags
+    last = "业内人士认为，国产芯片的自主研发进程正在加快。"
+    for gap in ("\n\n", "\n"):  # a blank line before them, or none
+        text = f"华为发布新一代昇腾芯片\n\n{LEAD}\n\n{last}{gap}{footer}\n"
+        [article] = segment(text, paragraphs="blank")
+        assert [s.text for s in article.segments][1:] == [last, footer]
+        assert_invariants(text, [article])
+    lines = f"华为发布新一代昇腾芯片\n{LEAD}\n{last}\n{footer}"
+    [article] = segment(lines)  # no blank line: a block a line
+    assert [s.text for s in article.segments][1:] == [last, footer]
+
+
+def test_no_paragraph_continues_across_a_date_or_source_line():
+    cut = "为降低天气预测的资金和能源成本，几家公司开发的机器学习模型，可以根据过去和当前的数据"
+    text = (
+        f"天气预测模型\n\n{cut}\n\n来源：新华网\n\n快速预测未来的全球天气状况。"  # cut mid-sentence
+    )
+    [article] = segment(text)
+    assert [s.text for s in article.segments] == [
+        f"天气预测模型\n\n{cut}",
+        "来源：新华网\n\n快速预测未来的全球天气状况。",
+    ]
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "2026年11月20日国务院常务会议召开",
+        "2026-11-20 国务院常务会议召开",
+        "11月20日 08:30 国务院常务会议召开",
+        "版权所有者起诉人工智能公司侵权",
+        "扫一扫就能付款？警惕诈骗新套路",
+        "分享经济迎来新机遇",
+        "分享到朋友圈的照片引发热议",
+    ],
+)
+def test_a_headline_with_a_date_or_a_furniture_word_is_still_a_headline(headline):
+    for text in (
+        f"{headline}\n\n本报讯 国务院总理主持召开国务院常务会议，部署相关工作。",
+        f"{PREVIOUS}\n{headline}\n\n本报讯 国务院总理主持召开国务院常务会议，部署相关工作。",
+        f"{headline}\n2026-11-20 08:30 来源：新华网\n\n{LEAD}",
+    ):
+        titles = [a.title for a in segment(text)]
+        assert titles[-1] == headline
+
+
+def test_sentences_opening_like_a_source_line_are_text_in_line_mode_too():
+    paragraphs = [
+        "来源于海关总署的数据显示，前10个月出口增长5%。",
+        "作者认为，这一趋势仍将持续。",
+        "来源：海关总署的数据显示，前10个月出口增长5%。",
+        "2026年11月20日，国务院常务会议召开，部署相关工作。",
+        "版权声明：本文为原创，未经授权不得转载。",
+        "网络平台未经授权不得转载新闻作品，多家媒体为此发表声明。",
+    ]
+    text = "\n".join(["出口数据公布", *paragraphs])  # a line a paragraph
+    [article] = segment(text, min_chars=0)
+    assert article.title == "出口数据公布"
+    assert [s.text for s in article.segments] == [f"出口数据公布\n{paragraphs[0]}", *paragraphs[1:]]
+
+
+def test_regrouped_pieces_find_the_same_date_source_and_footer_lines():
+    # a line is a date and source line or not only once it is whole: a piece may end inside it
+    text = (
+        FURNITURE
+        + PREVIOUS
+        + "云计算市场迎来变局\n2026年11月20日 10:05  来源：人民网 作者：李明 编辑：王芳 校对：李四\n\n"
+        + LEAD
+        + "\n来源：海关总署的数据显示，前10个月出口增长5%，较上年同期加快1.2个百分点。\n\n"
+        + "芯片快讯\n来源：新华网\n\n"
+        + LEAD
+        + "\n责任编辑：王芳\n\n"
+    )
+    for texts, paragraphs in ((text, "auto"), (text.replace("\n\n", "\n"), "line")):
+        whole = spans(segment(texts, paragraphs=paragraphs))
+        assert [t for t, *_ in whole].count("云计算市场迎来变局") == 1
+        for size in (1, 5, 13, 64):
+            pieces = (texts[i : i + size] for i in range(0, len(texts), size))
+            parts = list(regroup(pieces, paragraphs))
+            assert len(parts) > 1
+            assert [
+                s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+            ] == whole

@@ -152,6 +152,25 @@ def test_the_title_is_the_headline_unless_the_page_has_its_own():
     assert page_text("<head><title>只有标题</title></head><body>  </body>") == ""
 
 
+def test_a_pages_date_and_source_line_and_editor_line_are_no_headline_nor_text():
+    # the info line under the <h1>, followed by a dateline, was taken as a second article's
+    # headline (the <h1> an article alone), and the editor's <p> joined the last paragraph
+    page = """<title>华为发布新一代昇腾芯片_新华网</title><div class="main">
+    <h1>华为发布新一代昇腾芯片</h1><div class="info">2026-11-20 来源：新华网</div>
+    <p>新华网北京11月20日电 华为公司20日在深圳发布新一代昇腾人工智能芯片，算力提升一倍。</p>
+    <p>业内人士认为，国产芯片的自主研发进程正在加快。</p><p class="editor">责任编辑：王芳</p>
+    </div>"""
+    text = page_text(page)
+    [article] = segment(text)
+    assert article.title == "华为发布新一代昇腾芯片"
+    assert [s.text.split("\n")[0] for s in article.segments] == [
+        "华为发布新一代昇腾芯片",
+        "业内人士认为，国产芯片的自主研发进程正在加快。",
+        "责任编辑：王芳",
+    ]
+    assert "2026-11-20 来源：新华网" in article.segments[0].text
+
+
 def test_the_title_is_left_out_when_the_page_shows_its_h1_after_a_nav_bar():
     # News sites put their nav bars and breadcrumbs in plain divs before the <h1>: the title
     # (the headline and the site's name) came first all the same, an article of its own
