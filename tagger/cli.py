@@ -1219,16 +1219,13 @@ def evaluate_command(
                 data, data_format, text_field, label_field, encoding, group_field
             )
             scorer = load_compact(model, trust=trust)
-            with warnings.catch_warnings(record=True) as caught:  # printed, and in the reports
-                result = evaluate(
-                    scorer, examples, threshold=threshold, max_mistakes=mistakes, progress=progress
-                )
+            result = evaluate(  # its data warnings printed (handles_errors) and kept in it
+                scorer, examples, threshold=threshold, max_mistakes=mistakes, progress=progress
+            )
         about["model"] = str(model)
         about["model trained"] = model_facts(scorer.card)
-        for warning in caught:
-            print_warning(warning.message)
-        if caught:
-            about["warnings"] = " ".join(str(w.message) for w in caught)
+        if result.warnings:
+            about["warnings"] = " ".join(result.warnings)
     else:
         examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
         options = _training_options(
