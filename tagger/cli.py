@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
@@ -410,15 +410,9 @@ def _output_path(
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from .files import atomic_write
-
-    with atomic_write(output) as handle:
-        handle.write(text)
-    err.print(f"Wrote {output}", highlight=False)
+    """Write ``text`` whole to stdout, or to ``output`` atomically (see ``_sink``)."""
+    with _sink(output) as write:
+        write(text)
 
 
 @app.command("segment")
@@ -458,10 +452,16 @@ def segment_command(
     )
     if format is SegmentFormat.table:
         print_segments(articles)
-        return
+    else:
+        _emit(_segments_text(articles, str(name), format), None)
+
+
+def _segments_text(articles: list[Any], source: str, format: SegmentFormat) -> str:
+    """``segment``'s articles as a JSON list of them with their segments, or as JSON lines,
+    a segment each."""
     rows = [
         {
-            "source": str(name),
+            "source": source,
             "index": i,
             "title": a.title,
             "start": a.start,
@@ -471,14 +471,13 @@ def segment_command(
         for i, a in enumerate(articles)
     ]
     if format is SegmentFormat.json:
-        _emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", None)
-    else:
-        lines = [
-            _json_line({"source": r["source"], "article": r["index"], "title": r["title"], **s})
-            for r in rows
-            for s in r["segments"]
-        ]
-        _emit("".join(line + "\n" for line in lines), None)
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    lines = [
+        _json_line({"source": r["source"], "article": r["index"], "title": r["title"], **s})
+        for r in rows
+        for s in r["segments"]
+    ]
+    return "".join(line + "\n" for line in lines)
 
 
 HELD_OUT = "Held-out data (figures, calibration, thresholds)"
@@ -798,39 +797,12 @@ def tag_command(
     A JSONL, JSON or CSV/TSV file holds records: each is one article, output with its id.
     An HTML file is tagged as the text visible on the page (its title first, scripts, styles
     and nav/header/footer/aside/form left out): offsets index that text, not the markup."""
-    from .tagging import (
-        ARTICLE_FORMATS,
-        default_model_path,
-        input_format_of,
-        render_paths,
-        resolve_model,
-        tag_paths,
-    )
+    from .tagging import default_model_path, render_paths, resolve_model, tag_paths
 
-    if not inputs:
-        if sys.stdin.isatty():
-            raise TaggerError(
-                "no input", hint="pass article files or directories, or '-' for stdin"
-            )
-        inputs = ["-"]
+    inputs = inputs or _stdin_input()
     output = _output_path(output, [model or default_model_path(), *_listed(inputs)])
-    if format is None:
-        suffix = output.suffix.lower()[1:] if output is not None else ""
-        format = TagFormat(suffix) if suffix in TagFormat.__members__ else TagFormat.table
-    if format is TagFormat.table and output is not None:
-        raise typer.BadParameter("use --format json, jsonl or csv with --output")
-    _check_tag_output(format, per, explain, bom)
-    ids = any(  # records: an id column in CSV
-        input_format_of(source, input_format.value) not in ARTICLE_FORMATS
-        for source in [*_listed(inputs), *(["-"] if "-" in inputs else [])]
-    )
-    if not ids and (text_field is not None or id_field is not None):
-        raise typer.BadParameter(
-            "a field of records (.jsonl, .ndjson, .json, .csv, .tsv inputs), but every input "
-            "here is read as text or HTML: leave it out, or read the inputs as records with "
-            "--input-format jsonl|json|csv|tsv",
-            param_hint="--text-field" if text_field is not None else "--id-field",
-        )
+    format = _tag_format(format, output, per, explain, bom)
+    ids = _reads_records(inputs, input_format, text_field, id_field)
     failures: list[TaggerError] = []
     scorer = resolve_model(model, trust=trust)
     display = TagProgressDisplay(progress_shown(quiet, stdout=output is None))
@@ -856,12 +828,88 @@ def tag_command(
     else:  # rendered where tagged (see _tails), numbered and finished here
         tails = functools.partial(_tails, format=format, explain=explain, ids=ids, per=per)
         tagged = render_paths(inputs, tails, scorer, **options)
-    header = ("\ufeff" if bom else "") + _csv_header(explain, ids, per)  # CSV only
+    header = _csv_start(explain, ids, per, bom, output)
+    run = _write_tagged(tagged, format, per, header, output, failures, display)
+    _end_tag_run(run, format, output, failures)
+
+
+def _stdin_input() -> list[str]:
+    """``tag``'s inputs when none is given: stdin, unless it is a terminal (no input)."""
+    if sys.stdin.isatty():
+        raise TaggerError("no input", hint="pass article files or directories, or '-' for stdin")
+    return ["-"]
+
+
+def _tag_format(
+    format: TagFormat | None, output: Path | None, per: Per, explain: bool, bom: bool
+) -> TagFormat:
+    """``tag``'s output format: ``--format``, else the ``-o`` file's extension, else table;
+    usage errors (exit status 2) for a table in a file and for options it would ignore."""
+    if format is None:
+        suffix = output.suffix.lower()[1:] if output is not None else ""
+        format = TagFormat(suffix) if suffix in TagFormat.__members__ else TagFormat.table
+    if format is TagFormat.table and output is not None:
+        raise typer.BadParameter("use --format json, jsonl or csv with --output")
+    _check_tag_output(format, per, explain, bom)
+    return format
+
+
+def _reads_records(
+    inputs: list[str], input_format: InputFormat, text_field: str | None, id_field: str | None
+) -> bool:
+    """Whether any of ``tag``'s inputs is read as records (so the CSV gets an id column);
+    a usage error (exit status 2) for a records' field when none is."""
+    from .tagging import ARTICLE_FORMATS, input_format_of
+
+    ids = any(
+        input_format_of(source, input_format.value) not in ARTICLE_FORMATS
+        for source in [*_listed(inputs), *(["-"] if "-" in inputs else [])]
+    )
+    if not ids and (text_field is not None or id_field is not None):
+        raise typer.BadParameter(
+            "a field of records (.jsonl, .ndjson, .json, .csv, .tsv inputs), but every input "
+            "here is read as text or HTML: leave it out, or read the inputs as records with "
+            "--input-format jsonl|json|csv|tsv",
+            param_hint="--text-field" if text_field is not None else "--id-field",
+        )
+    return ids
+
+
+def _csv_start(explain: bool, ids: bool, per: Per, bom: bool, output: Path | None) -> str:
+    """The CSV header ``tag`` writes (used with -f csv only), after a UTF-8 byte order mark
+    with ``--bom``, which also makes stdout UTF-8 whatever the locale says."""
     if bom and output is None:
         _utf8_stdout()
-    count, kept, unseen = 0, False, 0  # unseen: articles without a segment, so without a row
+    return ("\ufeff" if bom else "") + _csv_header(explain, ids, per)
+
+
+class _TagRun(NamedTuple):
+    """What ``_write_tagged`` did: ``count`` articles tagged, ``unseen`` of them without a
+    segment (so without a line or row a segment), and whether an ``-o`` file was ``kept`` as
+    it was because nothing was tagged."""
+
+    count: int
+    unseen: int
+    kept: bool
+
+
+def _write_tagged(
+    tagged: Any,
+    format: TagFormat,
+    per: Per,
+    header: str,
+    output: Path | None,
+    failures: list[TaggerError],
+    display: TagProgressDisplay,
+) -> _TagRun:
+    """Print the tagged articles as a table, or write their renderings (``_tails``) to stdout
+    or atomically to ``output``, streamed: a huge input is never in memory whole. Nothing is
+    written when no article was tagged and an input failed or ``output`` exists (the file is
+    kept as it was). A bad record stops the run: the ``failures`` before it are printed before
+    its error is raised. ``tagged`` is closed at the end, so worker processes stop now."""
+    count, kept, unseen = 0, False, 0
     try:
-        with display, _sink(output) as write:  # streamed: a huge input never in memory whole
+        with display, _sink(output) as write:
             for count, (source, index, item) in enumerate(tagged, 1):
                 if format is TagFormat.table and per is Per.article:
                     print_tagged_article(item)
@@ -884,20 +932,28 @@ def tag_command(
         raise
     finally:
         tagged.close()  # now, not at exit: worker processes stop before the command returns
-    if unseen:
+    return _TagRun(count, unseen, kept)
+
+
+def _end_tag_run(
+    run: _TagRun, format: TagFormat, output: Path | None, failures: list[TaggerError]
+) -> None:
+    """After ``tag``'s output: warn of articles missing from it, print the inputs that failed
+    and exit with status 1 if any did, or warn that the ``-o`` file was kept as it was."""
+    if run.unseen:
         rows = "line" if format is TagFormat.jsonl else "row"
         print_warning(
-            f"{unseen} article(s) had no text to tag (records with an empty or blank text): no "
-            f"segment, so no {rows} in the output, and their article numbers are missing "
+            f"{run.unseen} article(s) had no text to tag (records with an empty or blank text): "
+            f"no segment, so no {rows} in the output, and their article numbers are missing "
             f"from it; --per article gives a {rows} for every article, topics or not"
         )
     for failure in failures:
         print_error(failure)
     if failures:
-        note = f"; {output} was left as it was" if kept else ""
-        err.print(f"{len(failures)} input(s) failed, {count} article(s) tagged{note}.")
+        note = f"; {output} was left as it was" if run.kept else ""
+        err.print(f"{len(failures)} input(s) failed, {run.count} article(s) tagged{note}.")
         raise typer.Exit(1)
-    if kept:
+    if run.kept:
         print_warning(f"no article was tagged; {output} was left as it was")
 
 
@@ -1163,16 +1219,13 @@ def evaluate_command(
                 data, data_format, text_field, label_field, encoding, group_field
             )
             scorer = load_compact(model, trust=trust)
-            with warnings.catch_warnings(record=True) as caught:  # printed, and in the reports
-                result = evaluate(
-                    scorer, examples, threshold=threshold, max_mistakes=mistakes, progress=progress
-                )
+            result = evaluate(  # its data warnings printed (handles_errors) and kept in it
+                scorer, examples, threshold=threshold, max_mistakes=mistakes, progress=progress
+            )
         about["model"] = str(model)
         about["model trained"] = model_facts(scorer.card)
-        for warning in caught:
-            print_warning(warning.message)
-        if caught:
-            about["warnings"] = " ".join(str(w.message) for w in caught)
+        if result.warnings:
+            about["warnings"] = " ".join(result.warnings)
     else:
         examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
         options = _training_options(
@@ -1256,6 +1309,9 @@ def _render_evaluation(
     cross: Any,
     curve: Any,
 ) -> None:
+    """``evaluate``'s outputs: the --report page; with -f markdown or json the text report,
+    to -o or stdout; else the table, and beside it an -o file (Markdown for a .md file, else
+    JSON)."""
     from .report import render_html, render_json, render_markdown
 
     extras = {"about": about, "cross_validation": cross, "learning_curve": curve}
@@ -1317,12 +1373,7 @@ def compare_command(
     """Measure two models on the same data side by side, and show where they disagree."""
     from .evaluation import compare
     from .modelfile import load_compact
-    from .report import (
-        model_facts,
-        render_comparison_html,
-        render_comparison_json,
-        render_comparison_markdown,
-    )
+    from .report import model_facts
 
     format, output, report = _report_outputs(format, output, report, [*data, model_a, model_b])
     with scoring_progress(progress_shown(quiet), "testing the differences") as progress:
@@ -1338,6 +1389,23 @@ def compare_command(
         "data": ", ".join(map(str, data)),
         "compared": _now(),
     }
+    _render_comparison(result, names, format, output, report, disagreements, about)
+
+
+def _render_comparison(
+    result: Any,
+    names: tuple[str, str],
+    format: ReportFormat,
+    output: Path | None,
+    report: Path | None,
+    disagreements: int,
+    about: dict[str, str],
+) -> None:
+    """``compare``'s outputs: the --report page; the text report, Markdown (-f markdown, or an
+    -o .md file) or JSON (-f json, or another -o file), to -o or stdout; with -f table, the
+    table."""
+    from .report import render_comparison_html, render_comparison_json, render_comparison_markdown
+
     if report is not None:
         _emit(render_comparison_html(result, names, about=about), report)
     if format is ReportFormat.markdown or (output is not None and _markdown_file(output)):

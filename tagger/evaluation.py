@@ -116,6 +116,9 @@ class EvaluationReport:
     curves: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     """Per label: ``positive``/``negative`` score histograms (``BINS`` bins over [0, 1]) of the
     examples that have / lack the label, and ``precision``/``recall`` at each of ``thresholds``."""
+    warnings: list[str] = field(default_factory=list)
+    """What ``evaluate`` warned (DataWarning) about the data, kept for the reports (as
+    ``Comparison.warnings``); not in ``to_dict``."""
 
     def headline(self) -> dict[str, Any]:
         """The summary figures, as stored in a model card."""
@@ -188,7 +191,11 @@ class EvaluationReport:
         return found[:top]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The report's fields but ``warnings`` (the reports give those with what was measured,
+        under ``about``)."""
+        document = asdict(self)
+        del document["warnings"]
+        return document
 
 
 def evaluate(
@@ -207,8 +214,9 @@ def evaluate(
 
     ``threshold`` overrides the model's decision thresholds. With ``check_data``, warns
     (DataWarning) about labels the model does not know, which count as misses, and when
-    ``examples`` are the data the model was trained on (the SHA-256 in its card); measuring
-    within training (held-out and fold models, which may lack a rare label) leaves it out.
+    ``examples`` are the data the model was trained on (the SHA-256 in its card), and keeps
+    these warnings in the report's ``warnings``; measuring within training (held-out and fold
+    models, which may lack a rare label) leaves it out.
     ``progress``, if given, is called with (examples scored, examples to score) as the
     examples are scored, in batches of ``SCORING_BATCH``: first (0, n), last (n, n).
     Raises DataError when no example has text, TypeError for arguments of the wrong kind and
@@ -227,11 +235,11 @@ def evaluate(
     examples = [e for e in labeled_examples(examples, "evaluate") if e.text.strip()]
     if not examples:
         raise DataError("no examples to evaluate", hint="pass examples that have text")
-    if check_data:
-        for message in _data_warnings(model, examples):
-            warnings.warn(message, DataWarning, stacklevel=2)
+    said = _warned(_data_warnings(model, examples)) if check_data else []
     scores = _scores(model, [e.text for e in examples], progress)
-    return _measured(model, examples, scores, threshold, max_mistakes)
+    report = _measured(model, examples, scores, threshold, max_mistakes)
+    report.warnings = said
+    return report
 
 
 SCORING_BATCH = 2048
@@ -369,6 +377,16 @@ def _data_warnings(
                 "figures measured on the dev data, or train with --no-refit to keep it unseen"
             )
     return found
+
+
+def _warned(messages: list[str]) -> list[str]:
+    """``messages``, each warned (DataWarning) at the line that called ``evaluate`` or
+    ``compare``, to be kept in its result too. Not caught there with ``catch_warnings``, which
+    swaps the filters of the whole process (other threads' too) and records what any thread
+    warns meanwhile."""
+    for message in messages:
+        warnings.warn(message, DataWarning, stacklevel=3)
+    return messages
 
 
 def _report(
@@ -1233,7 +1251,9 @@ class Comparison:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        document = asdict(self)
+        document["a"], document["b"] = self.a.to_dict(), self.b.to_dict()
+        return document
 
 
 def compare(
@@ -1269,13 +1289,13 @@ def compare(
     examples = [e for e in labeled_examples(examples, "compare") if e.text.strip()]
     if not examples:
         raise DataError("no examples to compare on", hint="pass examples that have text")
-    said = [  # kept in the result, and warned (not caught: the filters are the process's)
-        message
-        for model, which in ((model_a, "model A"), (model_b, "model B"))
-        for message in _data_warnings(model, examples, which)
-    ]
-    for message in said:
-        warnings.warn(message, DataWarning, stacklevel=2)
+    said = _warned(
+        [
+            message
+            for model, which in ((model_a, "model A"), (model_b, "model B"))
+            for message in _data_warnings(model, examples, which)
+        ]
+    )
     texts = [e.text for e in examples]
     rows, reports = [], []
     for done, model in ((0, model_a), (len(texts), model_b)):

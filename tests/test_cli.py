@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+import warnings
 
 import pytest
 from typer.testing import CliRunner
@@ -67,6 +68,31 @@ def test_an_output_under_a_file_is_an_error_not_a_traceback(
 
 def test_version():
     assert invoke("--version").output.startswith("tagger ")
+
+
+def test_evaluate_reports_its_data_warnings_and_no_others(tmp_path, saved_model, monkeypatch):
+    """evaluate's reports carry the data warnings evaluate() raised, not whatever else warned
+    while it ran (the CLI recorded every warning with catch_warnings, another thread's too)."""
+    from tagger.inference import CompactModel
+
+    scores = CompactModel.scores
+
+    def warning_meanwhile(self, texts, *args, **kwargs):
+        warnings.warn("elsewhere in the program", UserWarning, stacklevel=2)
+        return scores(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(CompactModel, "scores", warning_meanwhile)
+    data = tmp_path / "d.jsonl"
+    lines = [{"text": "腾讯云推出新的云存储服务", "label": "cloud"}]
+    lines.append({"text": "股市小幅上涨，消费板块领涨", "label": "stocks"})
+    data.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    result = invoke("evaluate", data, "-m", saved_model, "-o", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    assert "Warning: 1 of 2 examples have labels the model does not know" in result.output
+    assert "Warning: elsewhere in the program" in result.output  # printed, as any warning
+    about = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["about"]
+    assert about["warnings"].startswith("1 of 2 examples have labels the model does not know")
+    assert "elsewhere" not in about["warnings"]
 
 
 def test_train_tag_evaluate_info(tmp_path, data_file, article_file, saved_model):

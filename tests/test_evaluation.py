@@ -125,6 +125,25 @@ def test_measuring_a_model_on_its_own_training_data_warns(single_model):
         evaluate(single_model, corpus_examples()[1:])
 
 
+def test_evaluate_keeps_the_data_warnings_it_raises_in_the_report(single_model):
+    data = [*TEST, Example("股市小幅上涨，消费板块领涨", ("stocks",))]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = evaluate(single_model, data)
+    said = [w for w in caught if issubclass(w.category, DataWarning)]
+    assert len(said) == 1 and "labels the model does not know" in str(said[0].message)
+    assert said[0].filename == __file__  # warned at the caller's line, as before
+    assert report.warnings == [str(said[0].message)]  # and kept for the reports
+    assert "warnings" not in report.to_dict()  # the JSON report's shape: they go under about
+    with pytest.warns(DataWarning, match="stocks"):
+        compared = compare(single_model, single_model, data).to_dict()
+    assert "warnings" not in compared["a"] and "warnings" not in compared["b"]
+    assert evaluate(single_model, TEST).warnings == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert evaluate(single_model, data, check_data=False).warnings == []
+
+
 def test_compare_warns_naming_the_model_a_warning_is_about(single_model):
     other = train(corpus_examples()[::2] + [Example("股市小幅上涨", ("stocks",))] * 2, test_size=0)
     data = [*corpus_examples(), Example("股市小幅上涨，消费板块领涨", ("stocks",))]
