@@ -1134,7 +1134,12 @@ def evaluate_command(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write the report here (JSON unless -f markdown; '-': stdout)."
+            "--output",
+            "-o",
+            help=(
+                "Write the report here: the -f format; with the table, JSON or, for a .md"
+                " file, Markdown ('-': stdout)."
+            ),
         ),
     ] = None,
     report: ReportOption = None,
@@ -1353,7 +1358,10 @@ def compare_command(
         typer.Option(
             "--output",
             "-o",
-            help="Write the comparison here (JSON unless -f markdown; '-': stdout).",
+            help=(
+                "Write the comparison here: the -f format; with the table, JSON or, for a .md"
+                " file, Markdown ('-': stdout)."
+            ),
         ),
     ] = None,
     report: ReportOption = None,
@@ -1401,19 +1409,21 @@ def _render_comparison(
     disagreements: int,
     about: dict[str, str],
 ) -> None:
-    """``compare``'s outputs: the --report page; the text report, Markdown (-f markdown, or an
-    -o .md file) or JSON (-f json, or another -o file), to -o or stdout; with -f table, the
-    table."""
+    """``compare``'s outputs, as ``evaluate``'s: the --report page; with -f markdown or json
+    the text report, to -o or stdout; else the table, and beside it an -o file (Markdown for a
+    .md file, else JSON)."""
     from .report import render_comparison_html, render_comparison_json, render_comparison_markdown
 
     if report is not None:
         _emit(render_comparison_html(result, names, about=about), report)
-    if format is ReportFormat.markdown or (output is not None and _markdown_file(output)):
+    if format is ReportFormat.table:
+        print_comparison(result, names, disagreements)
+    if format is ReportFormat.markdown or (
+        format is ReportFormat.table and output is not None and _markdown_file(output)
+    ):
         _emit(render_comparison_markdown(result, names, disagreements, about), output)
     elif format is ReportFormat.json or output is not None:
         _emit(render_comparison_json(result, names, about), output)
-    if format is ReportFormat.table:
-        print_comparison(result, names, disagreements)
 
 
 @app.command("info")

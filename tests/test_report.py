@@ -300,6 +300,22 @@ def test_compare_command(tmp_path, data_file, saved_model):
     assert invoke("compare", "--help").exit_code == 0
 
 
+def test_an_explicit_report_format_wins_over_the_output_files_extension(
+    tmp_path, data_file, saved_model
+):
+    # compare -f json -o x.md wrote Markdown, where evaluate wrote the JSON asked for
+    for command in (
+        ["evaluate", data_file, "-m", saved_model],
+        ["compare", saved_model, saved_model, "-d", data_file],
+    ):
+        out = tmp_path / f"{command[0]}.md"
+        assert invoke(*command, "-f", "json", "-o", out).exit_code == 0
+        document = json.loads(out.read_text(encoding="utf-8"))  # compare's: a report a model
+        assert "per_label" in document.get("a", document)
+        assert invoke(*command, "-o", out).exit_code == 0  # the table, and Markdown beside it
+        assert out.read_text(encoding="utf-8").startswith("#")
+
+
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 
