@@ -12,8 +12,17 @@ When a text has no blank lines at all, every line is a block. Blocks then become
   a new article; a numbered line (``一、``, ``（一）``, ``1.``, ``第一章``...) never does: it is
   a sub-heading; ``据路透社报道``, ``记者从商务部获悉``, a column title (``记者手记``,
   ``记者实测``) or a photo credit (``记者 张三 摄``) is no evidence of an article start;
-- sub-headings, bylines and headlines are short lines that belong to the text after them: they
-  are joined to the next segment;
+- a heading stack, two or three heading lines on consecutive lines (a kicker, the headline, a
+  subtitle: ``聚焦数字乡村建设`` / ``数字技术赋能乡村振兴`` / ``——某县推进数字乡村试点纪实``),
+  of up to ``MAX_STACK_CHARS`` in all, starts an article where a headline would but for being
+  long: at the start of the text, after two or more blank lines, or before a byline or lead;
+  the article's title is its second line, or its first when the second is a subtitle
+  (``——…``, ``（原标题：…）``). A byline, lead, numbered line, list item, date or number, or a
+  line ending with a colon or ``、``, is no line of a stack, and lines all of up to 5
+  characters, or all as long of up to 7 (a list, a verse), a table's rows or lines all with a
+  colon (``联系人：张三``) make none;
+- sub-headings, bylines, headlines and heading stacks are short lines that belong to the text
+  after them: they are joined to the next segment;
 - a fragment shorter than ``min_chars`` is merged into a neighbour rather than tagged alone;
 - a paragraph cut mid-sentence by the page layout is joined to the next one when both together
   stay within ``max_chars``;
@@ -51,6 +60,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from numbers import Integral
 
 from .errors import check_number
@@ -226,6 +236,10 @@ MAX_HEADING_CHARS = 40
 
 MIN_TITLE_CHARS = 15
 """A heading at least this long, with no clause punctuation inside, is taken as a headline."""
+
+MAX_STACK_CHARS = 80
+"""A heading stack (a kicker, a headline, a subtitle on consecutive lines) is no longer than
+this, not counting whitespace."""
 
 MAX_ARTICLE_CHARS = 1_000_000
 """``regroup`` cuts an article longer than this, so that memory stays bounded."""
@@ -408,12 +422,23 @@ def _independent(blocks: list[_Block], previous: int, i: int, begin: int) -> boo
 
 def _known(blocks: list[_Block]) -> int:
     """How many of the blocks of a text that goes on are known to start an article or not: not
-    the last if it may still grow into a heading, nor then a heading before it, subtitles
-    between them allowed (a byline may follow)."""
-    if not blocks or blocks[-1].lines > 1 or len(blocks[-1].text) > MAX_HEADING_CHARS:
+    the last if it may still grow into a heading or a heading stack (its lines are whole, but
+    more may come), nor then a heading or stack before it, subtitles between them allowed (a
+    byline may follow)."""
+    if not blocks or not _may_grow_into_heading(blocks[-1]):
         return len(blocks)
     previous = _previous(blocks, len(blocks) - 1)
-    return previous if previous >= 0 and _is_heading(blocks[previous]) else len(blocks) - 1
+    if previous >= 0 and (_is_heading(blocks[previous]) or _stack(blocks[previous])):
+        return previous
+    return len(blocks) - 1
+
+
+def _may_grow_into_heading(block: _Block) -> bool:
+    """Whether ``block``, the last of a text that goes on, is or may still become a heading or
+    a heading stack once its next lines come."""
+    if block.lines == 1:
+        return len(block.text) <= MAX_HEADING_CHARS
+    return block.lines <= 3 and all(map(_is_stack_line, _block_lines(block)))
 
 
 def _following(blocks: list[_Block], i: int) -> _Block | None:
@@ -577,6 +602,87 @@ def _is_heading(block: _Block) -> bool:
     return not stripped or stripped[-1] not in "。；;….,，"
 
 
+_BULLET = re.compile(r"[•·・●○■□◆◇▪▫▲△★☆※►▶*+]|-(?!-)")  # an item of a list
+_NUMBER_LINE = re.compile(  # 2026年11月20日, 二〇二六年十一月二十日, 2026.11.20, 100: no heading
+    r"[\d０-９〇零一二三四五六七八九十百千万亿年月日号时分秒./\-－／:：（）()%％,\s]+"
+)
+
+
+def _block_lines(block: _Block) -> list[str]:
+    """The lines of ``block``, without the whitespace around each."""
+    return [_trimmed(block.text, s, e).text for s, e in _lines(block.text)]
+
+
+def _is_stack_line(line: str) -> bool:
+    """Whether ``line`` may be a line of a heading stack: a heading (short, ending no sentence)
+    that does not end with a colon or ``、``, and is no byline, lead, photo credit, numbered
+    line or list item, jump line, rule, date or number, nor a row of a table (a tab inside) or
+    a line with six digits in a row (a phone number, a postal code)."""
+    block = _Block(0, len(line), line, 1, 0)
+    return (
+        _is_heading(block)
+        and not line.endswith(("：", ":", "、"))
+        and bool(_WORD.search(line))
+        and not _NUMBERED.match(line)
+        and not (_BULLET.match(line) and not _SUBTITLE.match(line))
+        and not _NUMBER_LINE.fullmatch(line)
+        and not _is_jump_out(block)
+        and not _is_article_lead(block)  # a byline, a dateline, 本报讯, a jump from a page
+        and not _PHOTO_CREDIT.match(line.translate(_TRADITIONAL))
+        and not re.search(r"\t|[\d０-９]{6}", line)  # a table's row, a phone number
+    )
+
+
+def _stack(block: _Block) -> list[str] | None:
+    """The lines of ``block`` when it is a heading stack, else None: two or three heading lines
+    (see ``_is_stack_line``) on consecutive lines, of at most ``MAX_STACK_CHARS`` in all, the
+    first no subtitle; not lines all of up to 5 characters or all as long, of up to 7 (a list
+    of items, a verse), nor the rows of a table (lines cut by spaces into as many cells, a
+    number among them) or lines all with a colon (fields: ``联系人：张三``).
+
+    >>> _stack(_Block(0, 0, "聚焦数字乡村建设\\n数字技术赋能乡村振兴", 2, 2))
+    ['聚焦数字乡村建设', '数字技术赋能乡村振兴']
+    >>> _stack(_Block(0, 0, "床前明月光\\n疑是地上霜", 2, 2)) is None
+    True
+    """
+    if not 2 <= block.lines <= 3 or block.size > MAX_STACK_CHARS:
+        return None
+    # asked of a block several times: cached, but for a text padded with much whitespace
+    find = _stack_lines if len(block.text) <= 1000 else _stack_lines.__wrapped__
+    stack = find(block.text)
+    return list(stack) if stack else None
+
+
+@lru_cache(maxsize=256)
+def _stack_lines(text: str) -> tuple[str, ...] | None:
+    """The lines of ``text``, a block of two or three lines, when it is a heading stack."""
+    lines = [_trimmed(text, s, e).text for s, e in _lines(text)]
+    if not all(map(_is_stack_line, lines)) or _SUBTITLE.match(lines[0]):
+        return None
+    sizes = [visible_chars(line) for line in lines]
+    if max(sizes) <= 5 or (len(set(sizes)) == 1 and sizes[0] <= 7):  # 苹果 香蕉, 床前明月光
+        return None
+    cells = [line.split() for line in lines]  # 项目 金额 / 收入 100: a table's rows
+    if (
+        len({len(row) for row in cells}) == 1
+        and len(cells[0]) > 1
+        and any(_NUMBER_LINE.fullmatch(cell) for row in cells for cell in row)
+    ):
+        return None
+    if all(re.search("[:：]", line) for line in lines):  # 联系人：张三 / 电话：…
+        return None
+    return tuple(lines)
+
+
+def _headline(block: _Block) -> str:
+    """The headline of a block starting an article: of a heading stack, its second line (under
+    a kicker), unless that is a subtitle (``——…``), then its first; else the block's text."""
+    lines = _stack(block)
+    if lines is None:
+        return block.text
+    return lines[0] if _SUBTITLE.match(lines[1]) else lines[1]
+
+
 def _is_byline(block: _Block) -> bool:
     """A short line naming reporters (``本报记者 宋婧``, ``记者 张三 李四``) or the author,
     source or editor (``文/``, ``作者：``...); never one that ends a sentence."""
@@ -619,6 +725,10 @@ def _is_jump_out(block: _Block) -> bool:
 def _starts_article(block: _Block, following: _Block | None) -> bool:
     if block.gap_before >= 2 and _JUMP_IN_START.match(block.text):
         return True  # （上接第1版）… after a break: the rest of an article from another page
+    if block.lines > 1:  # a heading stack starts one where a headline would, length aside
+        return _stack(block) is not None and (
+            block.gap_before >= 2 or (following is not None and _is_article_lead(following))
+        )
     if (
         not _is_heading(block)
         or _is_byline(block)
@@ -685,7 +795,7 @@ def _article(
                 continues = not ends_sentence(last)
         if continues and (block.size < min_chars or block.end - spans[-1][0].start <= max_chars):
             spans[-1].append(block)
-        elif _is_heading(block) or _is_byline(block) or block.size < min_chars:
+        elif _is_heading(block) or _stack(block) or _is_byline(block) or block.size < min_chars:
             pending.append(block)  # headings and lead-ins ("其次，...。") belong to what follows
         else:
             spans.append([*pending, block])
@@ -695,7 +805,7 @@ def _article(
     elif pending:  # a segment of its own, also the lines after the text (责任编辑：, 版权所有)
         spans.append(pending)
     segments = tuple(Segment(s[0].start, s[-1].end, text[s[0].start : s[-1].end]) for s in spans)
-    title = blocks[0].text if has_title else None
+    title = _headline(blocks[0]) if has_title else None
     return Article(title, blocks[0].start, blocks[-1].end, segments)
 
 

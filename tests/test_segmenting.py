@@ -860,3 +860,133 @@ def test_regrouped_pieces_find_the_same_date_source_and_footer_lines():
             assert [
                 s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
             ] == whole
+
+
+# a newspaper's headline stack: a kicker (引题), the headline (主题), a subtitle (副题), on
+# consecutive lines; it was one block of several lines, so never a headline: the article it
+# heads ran on from the one before, untitled
+KICKER, HEADLINE, SUBTITLE = (
+    "聚焦数字乡村建设",
+    "数字技术赋能乡村振兴",
+    "——某县推进数字乡村试点纪实",
+)
+STACK_TEXT = "近年来，某县大力推进数字乡村建设，农村电商、智慧农业快速发展，村民收入稳步增长。"
+STACK_BEFORE = "第一篇文章的最后一段讲云计算市场份额的变化。"
+
+
+@pytest.mark.parametrize(
+    "stack",
+    [
+        f"{HEADLINE}\n{SUBTITLE}",
+        f"{KICKER}\n{HEADLINE}\n{SUBTITLE}",
+        f"{KICKER}\n{HEADLINE}",
+        f"\u3000\u3000{KICKER}\r\n\u3000\u3000{HEADLINE}\r\n{SUBTITLE}",  # indented, CRLF
+        f"{HEADLINE}\n——某县推进数字乡村试点纪实\n——乡村振兴系列报道之三",
+        f"{HEADLINE}\n（原标题：某县推进数字乡村试点）",
+    ],
+)
+@pytest.mark.parametrize(
+    ("gap", "lead"),  # before a byline or lead, or after two blank lines
+    [
+        ("\n\n", "本报记者 张三\n\n"),
+        ("\n\n", "新华社北京11月20日电 "),
+        ("\n\n", "记者 张三 李四\n\n"),
+        ("\n\n", "本报讯 "),
+        ("\n\n\n", ""),
+    ],
+)
+def test_a_heading_stack_starts_an_article_titled_by_its_headline(stack, gap, lead):
+    article = f"{stack}\n\n{lead}{STACK_TEXT}\n\n第二段讲具体做法和成效。"
+    text = f"{STACK_BEFORE}{gap}{article}"
+    articles = segment(text)
+    assert [a.title for a in articles] == [None, HEADLINE]
+    assert [s.text for s in articles[0].segments] == [STACK_BEFORE]
+    first = articles[1].segments[0].text
+    assert first.startswith(stack.strip()) and first.endswith(STACK_TEXT)
+    assert_invariants(text, articles)
+    # at the start of a text, with or without a lead
+    assert segment(article)[0].title == HEADLINE
+
+
+def test_traditional_heading_stacks_start_articles():
+    stack = "聚焦數字鄉村建設\n數字技術賦能鄉村振興\n——某縣推進數字鄉村試點紀實"
+    for lead in ("本報記者 陳大文\n\n", "新華社香港11月20日電 "):
+        text = f"{STACK_BEFORE}\n\n{stack}\n\n{lead}近年來，某縣大力推進數字鄉村建設。"
+        articles = segment(text)
+        assert [a.title for a in articles] == [None, "數字技術賦能鄉村振興"]
+        assert_invariants(text, articles)
+
+
+def test_a_heading_stack_joins_the_text_after_it_whatever_its_length():
+    # not a paragraph cut mid-sentence, joined to the next only within max_chars: with the
+    # byline and lead, it is the start of the segment of the first paragraph
+    text = f"{KICKER}\n{HEADLINE}\n{SUBTITLE}\n\n本报记者 张三\n\n{STACK_TEXT * 3}"
+    [article] = segment(text, max_chars=60)
+    assert [s.text for s in article.segments] == [text]
+
+
+def test_a_heading_stack_without_a_lead_after_one_blank_line_stays_in_its_article():
+    text = f"{STACK_BEFORE}\n\n{HEADLINE}\n{SUBTITLE}\n\n{STACK_TEXT}"
+    [article] = segment(text)
+    assert article.title is None
+    assert [s.text for s in article.segments] == [STACK_BEFORE, text[len(STACK_BEFORE) + 2 :]]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "中国人民银行办公厅\n二〇二六年十一月二十日",  # a signature and its date
+        "智能制造\n数字经济\n绿色能源",  # a list of items
+        "苹果\n香蕉\n猕猴桃",
+        "• 推进农村千兆光网建设\n• 提升农业生产智能化水平",
+        "1. 推进农村千兆光网建设\n2. 提升农业生产智能化水平",
+        "一、推进农村千兆光网建设\n二、提升农业生产智能化水平",
+        "项目 金额\n收入 100\n支出 50",  # a table
+        "指标\t数值\n增速\t5%",
+        "海内存知己\n天涯若比邻",  # a verse
+        "春眠不觉晓\n处处闻啼鸟\n夜来风雨声",
+        "联系人：张三\n联系电话：010-12345678",  # fields
+        "北京市朝阳区建国路88号\n邮编100022",
+        "展会的主要展区包括：\n智能制造展区",  # a line ending with a colon
+        "本报记者 张三\n实习生 李四",  # bylines
+        "数字技术赋能乡村振兴\n本报记者 张三",
+        "第一行\n第二行\n第三行\n第四行讲述更多内容",  # four lines
+    ],
+)
+def test_lines_that_are_no_heading_stack_start_no_article(lines):
+    for text in (
+        f"{STACK_BEFORE}\n\n\n{lines}\n\n{STACK_TEXT}",  # after two blank lines
+        f"{lines}\n\n{STACK_TEXT}",  # at the start of the text
+    ):
+        [article] = segment(text)
+        assert article.title is None
+        assert_invariants(text, [article])
+
+
+def test_heading_stack_lines_one_a_line_are_read_as_before():
+    # without blank lines every line is a block: a headline is found as it always was
+    text = f"{STACK_BEFORE}\n{KICKER}\n{HEADLINE}\n{SUBTITLE}\n本报记者 张三\n{STACK_TEXT}\n"
+    articles = segment(text)
+    assert [a.title for a in articles] == [None, HEADLINE]
+    assert articles[0].segments[-1].text == f"{STACK_BEFORE}\n{KICKER}"
+
+
+def test_regrouped_pieces_find_the_same_heading_stacks():
+    # a block of heading lines is known to be a stack, or not, only once a blank line ends it
+    text = (
+        f"{STACK_BEFORE}\n\n{KICKER}\n{HEADLINE}\n{SUBTITLE}\n\n本报记者 张三\n\n{STACK_TEXT}\n\n"
+        f"{HEADLINE}\n{SUBTITLE}\n\n文/张三\n图/李四\n\n{STACK_TEXT}\n\n"  # two lines: no byline
+        f"{HEADLINE}\n{SUBTITLE}\n\n新华社北京11月20日电 {STACK_TEXT}\n\n\n"
+        f"{KICKER}\n{HEADLINE}\n\n{STACK_TEXT}\n\n\n"
+        f"{KICKER}\n{HEADLINE}\n{SUBTITLE}\n第四行讲的是正文\n\n{STACK_TEXT}\n\n"  # four lines
+        f"{HEADLINE}\n{SUBTITLE}\n\n{STACK_TEXT}\n"
+    )
+    whole = spans(segment(text))
+    assert [t for t, *_ in whole] == [None, HEADLINE, HEADLINE, HEADLINE]
+    for size in (1, 5, 13, 64):
+        pieces = (text[i : i + size] for i in range(0, len(text), size))
+        parts = list(regroup(pieces))
+        assert len(parts) == 4
+        assert [
+            s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
+        ] == whole
