@@ -34,6 +34,8 @@ When a text has no blank lines at all, every line is a block. Blocks then become
   (``——————``) never starts an article; nor does a subtitle (``——访…``) under a headline,
   or a reprint's original headline (``（原标题：…）``), which are skipped when looking for the
   byline after that headline;
+- a byline (not a photo credit) is a block of its own, blank lines around it or not, so that a
+  headline with its byline on the next line is found;
 - a page's furniture, a line of up to ``MAX_FURNITURE_CHARS`` that ends no sentence, is a block
   of its own, blank lines around it or not: a date and source line
   (``2026-11-20 08:30 来源：新华网``, ``发布时间：2026-11-20``), source, author or editor
@@ -282,6 +284,7 @@ class _Block:
     lines: int
     gap_before: int  # blank lines before the block; large for the first block
     furniture: bool = False  # a date and source, editor, copyright or share line (a block alone)
+    alone: bool = False  # furniture or a byline: a block of its own, blank lines around or not
 
     @property
     def size(self) -> int:
@@ -543,19 +546,15 @@ def _blocks(text: str, paragraphs: str) -> list[_Block]:
         if not line.text:
             gap = gap + 1 if gap < 10**6 else gap
             continue
-        furniture = _is_furniture(line.text)  # a block of its own, blank lines around or not
-        if (
-            paragraphs == "blank"
-            and blocks
-            and gap == 0
-            and not (furniture or blocks[-1].furniture)
-        ):
+        furniture = _is_furniture(line.text)
+        alone = furniture or _is_byline_line(line.text)
+        if paragraphs == "blank" and blocks and gap == 0 and not (alone or blocks[-1].alone):
             last = blocks[-1]
             last.end = line.end
             last.text = text[last.start : last.end]
             last.lines += 1
         else:
-            blocks.append(_Block(line.start, line.end, line.text, 1, gap, furniture))
+            blocks.append(_Block(line.start, line.end, line.text, 1, gap, furniture, alone))
         gap = 0
     return blocks
 
@@ -691,6 +690,14 @@ def _is_byline(block: _Block) -> bool:
         and len(block.text) <= 30
         and bool(_BYLINE.match(block.text.translate(_TRADITIONAL)))
         and not ends_sentence(block.text)
+    )
+
+
+def _is_byline_line(line: str) -> bool:
+    """Whether ``line`` is a byline (see ``_is_byline``), not a photo credit: a block of its own
+    (``数字技术赋能乡村振兴`` over ``本报记者 张三`` is a headline and its byline)."""
+    return _is_byline(_Block(0, len(line), line, 1, 0)) and not _PHOTO_CREDIT.match(
+        line.translate(_TRADITIONAL)
     )
 
 

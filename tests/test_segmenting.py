@@ -949,7 +949,6 @@ def test_a_heading_stack_without_a_lead_after_one_blank_line_stays_in_its_articl
         "北京市朝阳区建国路88号\n邮编100022",
         "展会的主要展区包括：\n智能制造展区",  # a line ending with a colon
         "本报记者 张三\n实习生 李四",  # bylines
-        "数字技术赋能乡村振兴\n本报记者 张三",
         "第一行\n第二行\n第三行\n第四行讲述更多内容",  # four lines
     ],
 )
@@ -961,6 +960,22 @@ def test_lines_that_are_no_heading_stack_start_no_article(lines):
         [article] = segment(text)
         assert article.title is None
         assert_invariants(text, [article])
+
+
+@pytest.mark.parametrize("byline", ["本报记者 张三", "記者 陳大文", "文/张三"])
+def test_a_byline_on_the_line_under_a_headline_marks_it(byline):
+    # the headline and its byline formed one block of two lines, read as a paragraph (and as
+    # one cut mid-sentence, joined to the next); a byline is now a block of its own
+    text = f"{STACK_BEFORE}\n\n{HEADLINE}\n{byline}\n\n{STACK_TEXT}\n\n{STACK_TEXT}"
+    articles = segment(text)
+    assert [a.title for a in articles] == [None, HEADLINE]
+    first = articles[1].segments[0].text
+    assert first.startswith(f"{HEADLINE}\n{byline}") and first.endswith(STACK_TEXT)
+    assert_invariants(text, articles)
+    # a byline at the end of a paragraph's block is split off too, and joins what follows
+    text = f"{STACK_TEXT}\n{byline}\n\n{STACK_TEXT}"
+    segments = segment(text)[0].segments
+    assert [s.text for s in segments] == [STACK_TEXT, f"{byline}\n\n{STACK_TEXT}"]
 
 
 def test_heading_stack_lines_one_a_line_are_read_as_before():
@@ -975,18 +990,18 @@ def test_regrouped_pieces_find_the_same_heading_stacks():
     # a block of heading lines is known to be a stack, or not, only once a blank line ends it
     text = (
         f"{STACK_BEFORE}\n\n{KICKER}\n{HEADLINE}\n{SUBTITLE}\n\n本报记者 张三\n\n{STACK_TEXT}\n\n"
-        f"{HEADLINE}\n{SUBTITLE}\n\n文/张三\n图/李四\n\n{STACK_TEXT}\n\n"  # two lines: no byline
+        f"{HEADLINE}\n{SUBTITLE}\n\n文/张三\n图/李四\n\n{STACK_TEXT}\n\n"  # 文/张三: a byline
         f"{HEADLINE}\n{SUBTITLE}\n\n新华社北京11月20日电 {STACK_TEXT}\n\n\n"
         f"{KICKER}\n{HEADLINE}\n\n{STACK_TEXT}\n\n\n"
         f"{KICKER}\n{HEADLINE}\n{SUBTITLE}\n第四行讲的是正文\n\n{STACK_TEXT}\n\n"  # four lines
         f"{HEADLINE}\n{SUBTITLE}\n\n{STACK_TEXT}\n"
     )
     whole = spans(segment(text))
-    assert [t for t, *_ in whole] == [None, HEADLINE, HEADLINE, HEADLINE]
+    assert [t for t, *_ in whole] == [None, HEADLINE, HEADLINE, HEADLINE, HEADLINE]
     for size in (1, 5, 13, 64):
         pieces = (text[i : i + size] for i in range(0, len(text), size))
         parts = list(regroup(pieces))
-        assert len(parts) == 4
+        assert len(parts) == 5
         assert [
             s for p in parts for s in spans(segment(p.text, paragraphs=p.paragraphs), p.start)
         ] == whole
