@@ -907,8 +907,12 @@ def _listed(inputs: list[str]) -> Iterator[Path | str]:
     from .tagging import iter_sources
 
     for path in inputs:
-        with contextlib.suppress(TaggerError):
-            yield from (source for source in iter_sources(path) if source != "-")
+        with contextlib.suppress(TaggerError):  # a subfolder that cannot be read: the others
+            yield from (source for source in iter_sources(path, _ignore) if source != "-")
+
+
+def _ignore(error: TaggerError) -> None:
+    """An error reported later (by the run), not now."""
 
 
 def _check_tag_output(format: TagFormat, per: Per, explain: bool, bom: bool) -> None:

@@ -343,22 +343,49 @@ def _topics(segments: list[TaggedSegment], min_share: float) -> list[Topic]:
     return sorted(topics, key=lambda t: (-t.share, -t.score))
 
 
-def iter_sources(path: str | os.PathLike[str]) -> list[Path | str]:
+def iter_sources(
+    path: str | os.PathLike[str], on_error: Callable[[TaggerError], None] | None = None
+) -> list[Path | str]:
     """The files to tag for one argument: a file, the text and HTML files under a directory
-    (sorted, hidden ones left out), or ``-`` for standard input."""
+    (sorted, hidden ones left out; symbolic links to files followed, to directories not), or
+    ``-`` for standard input.
+
+    A directory, or one under it, that cannot be read (no permission, gone) is a DataError
+    naming it, raised, or with ``on_error`` reported to it while the others are still listed:
+    its files are not skipped silently. A directory without such files is a DataError too.
+    """
     if str(path) == "-":
         return ["-"]
     path = Path(path)
     if not path.is_dir():
         return [path]
-    files: list[Path | str] = sorted(
-        p
-        for p in path.rglob("*")
-        if p.is_file()
-        and (p.suffix.lower() in TEXT_SUFFIXES or p.suffix.lower() in HTML_SUFFIXES)
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    )
-    if not files:
+    failed: list[TaggerError] = []
+
+    def unreadable(error: OSError) -> None:
+        failed.append(
+            DataError(
+                f"cannot read this directory ({error.strerror or error}): its files are not tagged",
+                path=error.filename or path,
+                hint="make it readable (chmod +rx), or leave it out",
+            )
+        )
+
+    files: list[Path | str] = []
+    for folder, folders, names in os.walk(path, onerror=unreadable):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        files += (
+            Path(folder, name)
+            for name in names
+            if not name.startswith(".")
+            and os.path.splitext(name)[1].lower() in (*TEXT_SUFFIXES, *HTML_SUFFIXES)
+            and os.path.isfile(os.path.join(folder, name))
+        )
+    files.sort()
+    for error in failed:
+        if on_error is None:
+            raise error
+        on_error(error)
+    if not files and not failed:
         raise DataError(
             "no text or HTML files (.txt, .text, .md, .html, .htm, .xhtml) in this directory",
             path=path,
@@ -598,8 +625,8 @@ def _inputs(
     found: list[tuple[Path | str | TaggerError, int | None]] = []
     seen: set[object] = set()
     for path in paths:
-        try:
-            sources = iter_sources(path)
+        try:  # a folder's unreadable subfolders are reported, in place of their files
+            sources = iter_sources(path, lambda error: found.append((error, 0)))
         except TaggerError as error:
             found.append((error, 0))
             continue

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 
 import pytest
@@ -411,6 +412,27 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     result = invoke("tag", article_file, tmp_path / "missing.txt", "-m", saved_model, "-f", "jsonl")
     assert_clean_error(result, "missing.txt", "no such file", "1 input(s) failed")
     assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)
+
+
+def test_a_folder_with_an_unreadable_subfolder_fails_the_run(tmp_path, saved_model, monkeypatch):
+    # the subfolder's files were skipped silently, exit status 0: a nightly job lost them
+    news = tmp_path / "news"
+    (news / "locked").mkdir(parents=True)
+    (news / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (news / "locked" / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    scandir = os.scandir
+
+    def failing(path="."):
+        if os.fspath(path) == str(news / "locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", failing)
+    result = invoke("tag", news, "-m", saved_model, "-f", "jsonl")
+    assert_clean_error(
+        result, f"{news / 'locked'}: cannot read this directory", "1 input(s) failed"
+    )
+    assert json.loads(result.output.splitlines()[0])["source"] == str(news / "a.txt")
 
 
 def test_encodings_that_do_not_decode_the_text(article_file, saved_model):
