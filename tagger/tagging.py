@@ -55,6 +55,7 @@ __all__ = [
     "iter_sources",
     "read_article",
     "render_paths",
+    "source_name",
     "tag",
     "tag_paths",
     "tag_texts",
@@ -685,7 +686,7 @@ def _input_chunks(
             raise
         on_error(error)
         return
-    name = "<stdin>" if source == "-" else str(source)
+    name = source_name(source)
     fmt = input_format_of(source, reading.input_format)
     if fmt not in ARTICLE_FORMATS:
         with opened as stream:  # a bad record stops the run
@@ -743,12 +744,31 @@ def read_article(
     if input_format not in ("auto", *ARTICLE_FORMATS):
         raise ValueError(f"input_format must be auto, text or html, not {input_format!r}")
     source = "-" if str(source) == "-" else Path(source)
-    name = "<stdin>" if source == "-" else str(source)
+    name = source_name(source)
     with _open(source) as stream:
         data = stream.read()
     if input_format_of(source, input_format) == "html":  # else text, records' extensions too
         return _visible_text(data, name, encoding)
     return decode(data, name, encoding)
+
+
+def source_name(source: str | os.PathLike[str]) -> str:
+    r"""How an input is named in the results (``source``): ``<stdin>`` for ``-``, else its
+    path, where the bytes of a name that are not UTF-8 (a GBK name from a Windows zip file,
+    say) show as ``\xNN`` escapes: valid text that JSON, CSV and databases hold, one for
+    each name, where the raw name could not be written to a UTF-8 file at all.
+
+    >>> source_name(os.fsdecode("新闻.txt".encode("gbk"))), source_name("新闻.txt")
+    ('\\xd0\\xc2\\xce\\xc5.txt', '新闻.txt')
+    """
+    if str(source) == "-":
+        return "<stdin>"
+    name = os.fspath(source)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system encoding kept as lone surrogates
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:

@@ -435,6 +435,23 @@ def test_a_folder_with_an_unreadable_subfolder_fails_the_run(tmp_path, saved_mod
     assert json.loads(result.output.splitlines()[0])["source"] == str(news / "a.txt")
 
 
+def test_a_file_name_that_is_not_utf8_is_written_as_valid_utf8(tmp_path, saved_model):
+    (tmp_path / os.fsdecode("新闻.txt".encode("gbk"))).write_text(ARTICLE, encoding="utf-8")
+    named = str(tmp_path / "\\xd0\\xc2\\xce\\xc5.txt")  # its bytes as \\xNN escapes
+    for format in ("jsonl", "csv", "json"):
+        out = tmp_path / f"out.{format}"
+        result = invoke("tag", tmp_path, "-m", saved_model, "-o", out)
+        assert result.exit_code == 0, result.output  # was a UnicodeEncodeError traceback
+        text = out.read_text(encoding="utf-8")
+        if format == "jsonl":
+            sources = {json.loads(line)["source"] for line in text.splitlines()}
+        elif format == "csv":
+            sources = {row["source"] for row in csv.DictReader(io.StringIO(text))}
+        else:
+            sources = {article["source"] for article in json.loads(text)}
+        assert sources == {named}
+
+
 def test_encodings_that_do_not_decode_the_text(article_file, saved_model):
     for command in (["tag", article_file, "-m", saved_model], ["segment", article_file]):
         result = invoke(*command, "--encoding", "utf-16")  # a UTF-8 file, no BOM

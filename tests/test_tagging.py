@@ -156,6 +156,21 @@ def test_folders_list_the_same_files_as_before(tmp_path):
     )
 
 
+def test_a_file_name_that_is_not_utf8_is_named_in_valid_text(single_model, tmp_path):
+    # a GBK name (a Windows zip unpacked on Linux) was a str with lone surrogates: writing the
+    # results to a UTF-8 file failed with a traceback, and stdout got bytes that are not UTF-8
+    raw = tmp_path / os.fsdecode("新闻.txt".encode("gbk"))
+    raw.write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "新闻2.txt").write_text(ARTICLE, encoding="utf-8")
+    sources = [a.source for a in tag_paths([tmp_path], single_model)]
+    escaped = str(tmp_path / "\\xd0\\xc2\\xce\\xc5.txt")
+    assert sorted(sources) == sorted([escaped, str(tmp_path / "新闻2.txt")])
+    for source in sources:
+        source.encode("utf-8")  # no UnicodeEncodeError
+    assert tagging.source_name(raw) == escaped
+    assert [a.source for a in tag_paths(raw, single_model)] == [escaped]
+
+
 def test_default_model_path_can_be_overridden(monkeypatch, tmp_path):
     monkeypatch.delenv("TAGGER_MODEL", raising=False)
     assert default_model_path().name == "default.joblib"
