@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 
@@ -92,6 +92,19 @@ def handles_errors(command: F) -> F:
         except BrokenPipeError:  # stdout closed early (| head): stop quietly, as cat does
             _discard_stdout()
             raise typer.Exit(128 + signal.SIGPIPE) from None
+        except OSError as error:  # stdout on a full disk (files: atomic_write says which)
+            from .files import no_room
+
+            if not no_room(error):
+                raise
+            _discard_stdout()  # its unwritten rest would fail again at exit
+            print_error(
+                OutputError(
+                    f"cannot write the output ({error.strerror or error})",
+                    hint="make room where it goes, or write it elsewhere with -o FILE",
+                )
+            )
+            raise typer.Exit(1) from None
         finally:
             warnings.showwarning = previous
             if on_term is not None:
@@ -349,14 +362,25 @@ class _NothingWritten(Exception):
 def _sink(output: Path | None) -> Iterator[Callable[[str], Any]]:
     """Write to stdout, or to ``output`` atomically (replaced only when all went well)."""
     if output is None:
-        yield sys.stdout.write
-        sys.stdout.flush()
+        stdout = _stdout()
+        yield stdout.write
+        stdout.flush()
         return
     from .files import atomic_write
 
     with atomic_write(output) as handle:
         yield handle.write
     err.print(f"Wrote {output}", highlight=False)
+
+
+def _stdout() -> TextIO:
+    """``sys.stdout``, or an OutputError when there is none: the shell closed it (``>&-``)."""
+    if sys.stdout is None:
+        raise OutputError(
+            "standard output is closed, so the output has nowhere to go",
+            hint="write it to a file with -o FILE, or redirect stdout (> FILE)",
+        )
+    return sys.stdout
 
 
 def _read_labeled(
@@ -411,8 +435,9 @@ def _output_path(
 
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stdout = _stdout()
+        stdout.write(text)
+        stdout.flush()
         return
     from .files import atomic_write
 

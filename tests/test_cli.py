@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
 import re
+import subprocess
+import sys
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from tagger.cli import app
@@ -450,6 +454,57 @@ def test_a_file_name_that_is_not_utf8_is_written_as_valid_utf8(tmp_path, saved_m
         else:
             sources = {article["source"] for article in json.loads(text)}
         assert sources == {named}
+
+
+def test_a_full_disk_is_an_error_line_and_keeps_the_old_output(
+    tmp_path, article_file, saved_model, monkeypatch
+):
+    # an OSError traceback (ENOSPC) from tag_command's write, for -o and for stdout
+    out = tmp_path / "tags.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    fdopen = os.fdopen
+
+    def full_disk(fd, *args, **kwargs):
+        handle = fdopen(fd, *args, **kwargs)
+
+        def write(data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        handle.write = write
+        return handle
+
+    monkeypatch.setattr(os, "fdopen", full_disk)
+    result = invoke("tag", article_file, "-m", saved_model, "-o", out)
+    assert_clean_error(result, f"{out}: cannot write this file (No space left on device)")
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt", "tags.jsonl"]
+
+
+def test_stdout_on_a_full_disk_is_an_error_line(capsys):
+    from tagger.cli import handles_errors
+
+    @handles_errors
+    def command():
+        raise OSError(errno.ENOSPC, "No space left on device")  # as sys.stdout.write raises it
+
+    with pytest.raises(typer.Exit) as stopped:
+        command()
+    assert stopped.value.exit_code == 1
+    assert "Error: cannot write the output (No space left on device)" in capsys.readouterr().err
+
+
+def test_a_closed_stdout_is_an_error_line(article_file, saved_model):
+    # 'tagger tag a.txt -f jsonl >&-': sys.stdout is None, an AttributeError traceback
+    command = ["tag", article_file, "-m", saved_model, "-f", "jsonl"]
+    result = subprocess.run(
+        [sys.executable, "-m", "tagger", *map(str, command)],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("Error: standard output is closed")
 
 
 def test_encodings_that_do_not_decode_the_text(article_file, saved_model):
