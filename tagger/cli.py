@@ -987,13 +987,13 @@ def _tails(
         head = ({} if article.id is None else {"id": article.id}) | {"title": article.title}
         return [_json_line(head | s.to_dict())[1:] for s in article.segments]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator=_CSV_LINE_END)
     rows = []
     for row in _csv_rows(article, explain, per):
         if ids:
             row.insert(0, "" if article.id is None else article.id)
         writer.writerow(row)
-        rows.append(buffer.getvalue())
+        rows.append(buffer.getvalue()[: -len(_CSV_LINE_END)] + "\n")
         buffer.seek(0)
         buffer.truncate()
     return rows
@@ -1047,10 +1047,17 @@ def _csv_header(explain: bool, ids: bool = False, per: Per = Per.segment) -> str
 
 @functools.lru_cache(maxsize=64)
 def _csv_field(value: str) -> str:
-    """A value as the csv module writes it in a row of several fields."""
+    """A value as the csv module writes it in a row of several fields (quoted if it holds a
+    line break)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow([value, ""])
-    return buffer.getvalue()[:-1]
+    csv.writer(buffer, lineterminator=_CSV_LINE_END).writerow([value, ""])
+    return buffer.getvalue()[: -len(_CSV_LINE_END) - 1]
+
+
+_CSV_LINE_END = "\r\n"
+"""The csv module quotes a field only for the characters of its line terminator: with "\n" a
+field holding a lone "\r" (a text of old Mac line endings), with "" one holding "\n" (a file
+name), went unquoted and broke the row in two for every CSV reader. Rows end in "\n" still."""
 
 
 class ReportFormat(str, Enum):

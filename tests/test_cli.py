@@ -507,6 +507,29 @@ def test_a_closed_stdout_is_an_error_line(article_file, saved_model):
     assert result.stderr.decode().startswith("Error: standard output is closed")
 
 
+def test_csv_quotes_line_breaks_in_names_and_texts(tmp_path, saved_model):
+    # a "\r" in a text (old Mac line endings) and a "\n" in a file name went unquoted: the
+    # csv module and pandas read one row as several
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "mac.txt").write_bytes(ARTICLE.replace("\n", "\r").encode("utf-8"))
+    (folder / "two\nlines.txt").write_text(ARTICLE, encoding="utf-8")
+    options = ["-m", saved_model, "--paragraphs", "blank", "--min-chars", "200"]
+    for per in ("segment", "article"):
+        lines = invoke("tag", folder, *options, "-f", "jsonl", "--per", per).output
+        expected = [json.loads(line) for line in lines.splitlines()]
+        result = invoke("tag", folder, *options, "-f", "csv", "--per", per)
+        assert result.exit_code == 0
+        assert "\r\n" not in result.output  # rows end in "\n", as before (no text has "\r\n")
+        rows = list(csv.DictReader(io.StringIO(result.output, newline="")))
+        assert [(r["source"], r["start"]) for r in rows] == [
+            (e["source"], str(e["start"])) for e in expected
+        ]
+        if per == "segment":
+            assert [r["text"] for r in rows] == [e["text"] for e in expected]
+            assert any("\r" in r["text"] for r in rows)
+
+
 def test_encodings_that_do_not_decode_the_text(article_file, saved_model):
     for command in (["tag", article_file, "-m", saved_model], ["segment", article_file]):
         result = invoke(*command, "--encoding", "utf-16")  # a UTF-8 file, no BOM
