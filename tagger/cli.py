@@ -833,7 +833,7 @@ def tag_command(
     )
 
     if not inputs:
-        if sys.stdin.isatty():
+        if sys.stdin is None or sys.stdin.isatty():  # None: closed (<&-)
             raise TaggerError(
                 "no input", hint="pass article files or directories, or '-' for stdin"
             )

@@ -774,6 +774,12 @@ def source_name(source: str | os.PathLike[str]) -> str:
 def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:
     """Standard input for ``-``, else the file, opened to read bytes."""
     if source == "-":
+        if sys.stdin is None:  # the shell closed it (<&-)
+            raise DataError(
+                "standard input is closed, so there is nothing to read",
+                path="<stdin>",
+                hint="pipe the articles in (cat a.txt | tagger tag -) or pass files",
+            )
         return contextlib.nullcontext(sys.stdin.buffer)
     return open_binary(source)
 

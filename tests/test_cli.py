@@ -530,6 +530,20 @@ def test_csv_quotes_line_breaks_in_names_and_texts(tmp_path, saved_model):
             assert any("\r" in r["text"] for r in rows)
 
 
+def test_a_closed_stdin_is_an_error_line(article_file, saved_model):
+    # 'tagger tag <&-' and 'tagger tag - <&-': sys.stdin is None, an AttributeError traceback
+    for inputs in ([], ["-"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "tagger", "tag", *inputs, "-m", str(saved_model)],
+            capture_output=True,
+            preexec_fn=lambda: os.close(0),
+            timeout=120,
+        )
+        assert result.returncode == 1
+        expected = "Error: <stdin>: standard input is closed" if inputs else "Error: no input"
+        assert result.stderr.decode().startswith(expected)
+
+
 def test_encodings_that_do_not_decode_the_text(article_file, saved_model):
     for command in (["tag", article_file, "-m", saved_model], ["segment", article_file]):
         result = invoke(*command, "--encoding", "utf-16")  # a UTF-8 file, no BOM

@@ -99,6 +99,20 @@ def test_stdin_is_read_for_dash(single_model, monkeypatch):
     assert article.source == "<stdin>"
 
 
+def test_a_closed_stdin_is_a_data_error_naming_it(single_model, tmp_path, monkeypatch):
+    # sys.stdin is None when the shell closed it (<&-): an AttributeError went through
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", None)
+    with pytest.raises(DataError, match="<stdin>: standard input is closed"):
+        list(tag_paths(["-"], single_model))
+    errors = []
+    articles = list(tag_paths(["-", tmp_path / "a.txt"], single_model, on_error=errors.append))
+    assert [a.source for a in articles] == [str(tmp_path / "a.txt")]
+    assert [e.path for e in errors] == ["<stdin>"]
+    with pytest.raises(DataError, match="standard input is closed"):
+        tagging.read_article("-")
+
+
 def test_empty_directory_is_an_error(tmp_path):
     with pytest.raises(DataError, match=r"no text or HTML files \(\.txt, .*\.html"):
         iter_sources(tmp_path)
