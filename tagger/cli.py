@@ -59,9 +59,10 @@ _json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without a
 
 
 def handles_errors(command: F) -> F:
-    """Turn user errors into ``Error: ...`` and exit status 1, without a traceback; SIGINT
-    and SIGTERM end the run as exceptions do (exit status 130, 143), so temporary files go; a
-    closed stdout ends it quietly (141, as if killed by SIGPIPE, like cat)."""
+    """Turn user errors into ``Error: ...`` and exit status 1, without a traceback; SIGINT,
+    SIGTERM and SIGHUP (unless ignored, as under nohup) end the run as exceptions do (exit
+    status 130, 143, 129), so temporary files go; a closed stdout ends it quietly (141, as if
+    killed by SIGPIPE, like cat)."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -76,8 +77,11 @@ def handles_errors(command: F) -> F:
         warnings.showwarning = show
         try:
             on_term = signal.signal(signal.SIGTERM, _terminate)
+            on_hup = signal.getsignal(signal.SIGHUP)
+            if on_hup is signal.SIG_DFL:  # the terminal went away (nohup: ignored, left so)
+                signal.signal(signal.SIGHUP, _terminate)
         except ValueError:  # not in the main thread, where signals are handled
-            on_term = None
+            on_term = on_hup = None
         try:
             return command(*args, **kwargs)
         except TaggerError as error:
@@ -86,9 +90,10 @@ def handles_errors(command: F) -> F:
         except KeyboardInterrupt:
             err.print("Interrupted.")
             raise typer.Exit(130) from None
-        except _Terminated:
-            err.print("Terminated.")
-            raise typer.Exit(128 + signal.SIGTERM) from None
+        except _Terminated as stop:
+            with contextlib.suppress(OSError):  # a terminal hung up: stderr may be gone too
+                err.print("Hangup." if stop.signum == signal.SIGHUP else "Terminated.")
+            raise typer.Exit(128 + stop.signum) from None
         except BrokenPipeError:  # stdout closed early (| head): stop quietly, as cat does
             _discard_stdout()
             raise typer.Exit(128 + signal.SIGPIPE) from None
@@ -109,16 +114,23 @@ def handles_errors(command: F) -> F:
             warnings.showwarning = previous
             if on_term is not None:
                 signal.signal(signal.SIGTERM, on_term)
+            if on_hup is not None:
+                signal.signal(signal.SIGHUP, on_hup)
 
     return run  # type: ignore[return-value]
 
 
 class _Terminated(BaseException):
-    """SIGTERM, raised wherever the run is, as SIGINT raises KeyboardInterrupt."""
+    """SIGTERM or SIGHUP (``signum``), raised wherever the run is, as SIGINT raises
+    KeyboardInterrupt."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _terminate(signum: int, frame: Any) -> None:
-    raise _Terminated
+    raise _Terminated(signum)
 
 
 def _discard_stdout() -> None:
