@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple, TypeVar
+from typing import Annotated, Any, NamedTuple, TextIO, TypeVar
 
 import typer
 
@@ -59,9 +59,10 @@ _json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without a
 
 
 def handles_errors(command: F) -> F:
-    """Turn user errors into ``Error: ...`` and exit status 1, without a traceback; SIGINT
-    and SIGTERM end the run as exceptions do (exit status 130, 143), so temporary files go; a
-    closed stdout ends it quietly (141, as if killed by SIGPIPE, like cat)."""
+    """Turn user errors into ``Error: ...`` and exit status 1, without a traceback; SIGINT,
+    SIGTERM and SIGHUP (unless ignored, as under nohup) end the run as exceptions do (exit
+    status 130, 143, 129), so temporary files go; a closed stdout ends it quietly (141, as if
+    killed by SIGPIPE, like cat)."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -76,8 +77,11 @@ def handles_errors(command: F) -> F:
         warnings.showwarning = show
         try:
             on_term = signal.signal(signal.SIGTERM, _terminate)
+            on_hup = signal.getsignal(signal.SIGHUP)
+            if on_hup is signal.SIG_DFL:  # the terminal went away (nohup: ignored, left so)
+                signal.signal(signal.SIGHUP, _terminate)
         except ValueError:  # not in the main thread, where signals are handled
-            on_term = None
+            on_term = on_hup = None
         try:
             return command(*args, **kwargs)
         except TaggerError as error:
@@ -86,26 +90,47 @@ def handles_errors(command: F) -> F:
         except KeyboardInterrupt:
             err.print("Interrupted.")
             raise typer.Exit(130) from None
-        except _Terminated:
-            err.print("Terminated.")
-            raise typer.Exit(128 + signal.SIGTERM) from None
+        except _Terminated as stop:
+            with contextlib.suppress(OSError):  # a terminal hung up: stderr may be gone too
+                err.print("Hangup." if stop.signum == signal.SIGHUP else "Terminated.")
+            raise typer.Exit(128 + stop.signum) from None
         except BrokenPipeError:  # stdout closed early (| head): stop quietly, as cat does
             _discard_stdout()
             raise typer.Exit(128 + signal.SIGPIPE) from None
+        except OSError as error:  # stdout on a full disk (files: atomic_write says which)
+            from .files import no_room
+
+            if not no_room(error):
+                raise
+            _discard_stdout()  # its unwritten rest would fail again at exit
+            print_error(
+                OutputError(
+                    f"cannot write the output ({error.strerror or error})",
+                    hint="make room where it goes, or write it elsewhere with -o FILE",
+                )
+            )
+            raise typer.Exit(1) from None
         finally:
             warnings.showwarning = previous
             if on_term is not None:
                 signal.signal(signal.SIGTERM, on_term)
+            if on_hup is not None:
+                signal.signal(signal.SIGHUP, on_hup)
 
     return run  # type: ignore[return-value]
 
 
 class _Terminated(BaseException):
-    """SIGTERM, raised wherever the run is, as SIGINT raises KeyboardInterrupt."""
+    """SIGTERM or SIGHUP (``signum``), raised wherever the run is, as SIGINT raises
+    KeyboardInterrupt."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _terminate(signum: int, frame: Any) -> None:
-    raise _Terminated
+    raise _Terminated(signum)
 
 
 def _discard_stdout() -> None:
@@ -349,14 +374,25 @@ class _NothingWritten(Exception):
 def _sink(output: Path | None) -> Iterator[Callable[[str], Any]]:
     """Write to stdout, or to ``output`` atomically (replaced only when all went well)."""
     if output is None:
-        yield sys.stdout.write
-        sys.stdout.flush()
+        stdout = _stdout()
+        yield stdout.write
+        stdout.flush()
         return
     from .files import atomic_write
 
     with atomic_write(output) as handle:
         yield handle.write
     err.print(f"Wrote {output}", highlight=False)
+
+
+def _stdout() -> TextIO:
+    """``sys.stdout``, or an OutputError when there is none: the shell closed it (``>&-``)."""
+    if sys.stdout is None:
+        raise OutputError(
+            "standard output is closed, so the output has nowhere to go",
+            hint="write it to a file with -o FILE, or redirect stdout (> FILE)",
+        )
+    return sys.stdout
 
 
 def _read_labeled(
@@ -835,7 +871,7 @@ def tag_command(
 
 def _stdin_input() -> list[str]:
     """``tag``'s inputs when none is given: stdin, unless it is a terminal (no input)."""
-    if sys.stdin.isatty():
+    if sys.stdin is None or sys.stdin.isatty():  # None: closed (<&-)
         raise TaggerError("no input", hint="pass article files or directories, or '-' for stdin")
     return ["-"]
 
@@ -963,8 +999,12 @@ def _listed(inputs: list[str]) -> Iterator[Path | str]:
     from .tagging import iter_sources
 
     for path in inputs:
-        with contextlib.suppress(TaggerError):
-            yield from (source for source in iter_sources(path) if source != "-")
+        with contextlib.suppress(TaggerError):  # a subfolder that cannot be read: the others
+            yield from (source for source in iter_sources(path, _ignore) if source != "-")
+
+
+def _ignore(error: TaggerError) -> None:
+    """An error reported later (by the run), not now."""
 
 
 def _check_tag_output(format: TagFormat, per: Per, explain: bool, bom: bool) -> None:
@@ -1014,13 +1054,13 @@ def _tails(
         head = ({} if article.id is None else {"id": article.id}) | {"title": article.title}
         return [_json_line(head | s.to_dict())[1:] for s in article.segments]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator=_CSV_LINE_END)
     rows = []
     for row in _csv_rows(article, explain, per):
         if ids:
             row.insert(0, "" if article.id is None else article.id)
         writer.writerow(row)
-        rows.append(buffer.getvalue())
+        rows.append(buffer.getvalue()[: -len(_CSV_LINE_END)] + "\n")
         buffer.seek(0)
         buffer.truncate()
     return rows
@@ -1074,10 +1114,17 @@ def _csv_header(explain: bool, ids: bool = False, per: Per = Per.segment) -> str
 
 @functools.lru_cache(maxsize=64)
 def _csv_field(value: str) -> str:
-    """A value as the csv module writes it in a row of several fields."""
+    """A value as the csv module writes it in a row of several fields (quoted if it holds a
+    line break)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow([value, ""])
-    return buffer.getvalue()[:-1]
+    csv.writer(buffer, lineterminator=_CSV_LINE_END).writerow([value, ""])
+    return buffer.getvalue()[: -len(_CSV_LINE_END) - 1]
+
+
+_CSV_LINE_END = "\r\n"
+"""The csv module quotes a field only for the characters of its line terminator: with "\n" a
+field holding a lone "\r" (a text of old Mac line endings), with "" one holding "\n" (a file
+name), went unquoted and broke the row in two for every CSV reader. Rows end in "\n" still."""
 
 
 class ReportFormat(str, Enum):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -27,6 +28,7 @@ __all__ = [
     "decode",
     "detect_encoding",
     "iter_text_chunks",
+    "no_room",
     "open_binary",
     "read_text",
 ]
@@ -332,7 +334,8 @@ def atomic_write(
 ) -> Iterator[IO]:
     """Open a temporary file beside ``path``; replace ``path`` with it only on success.
 
-    An exception or a kill mid-write leaves any previous file at ``path`` untouched. The new
+    An exception or a kill mid-write leaves any previous file at ``path`` untouched; a write
+    that finds the disk full (``no_room``) is an OutputError naming ``path``. The new
     file gets ``permissions``, else those of the file it replaces, else the umask's default.
     A symlink is followed (the link stays and points at the new file); a FIFO or a device is
     written to directly, as a shell's ``>`` does; a directory is an OutputError.
@@ -366,10 +369,24 @@ def atomic_write(
             os.replace(tmp, path)
         except OSError as exc:
             raise _unwritable(path, exc) from None
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if no_room(exc):  # a write into the file, or closing it, found the disk full
+            raise _unwritable(path, exc) from None
         raise
+
+
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def no_room(error: BaseException) -> bool:
+    """Whether ``error`` is a write that found no room: a full disk, a quota, a file size limit.
+
+    >>> no_room(OSError(errno.ENOSPC, "No space left on device")), no_room(BrokenPipeError())
+    (True, False)
+    """
+    return isinstance(error, OSError) and error.errno in _NO_ROOM
 
 
 def _unwritable(path: Path, exc: OSError) -> OutputError:

@@ -111,6 +111,11 @@ def _start(function: Callable[[Any, Any], Any], state: Any) -> None:
     global _work
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the pool
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # end at once when the pool is terminated
+    if callable(signal.getsignal(signal.SIGHUP)):  # the parent's (forked): tagger's CLI
+        # stops the pool on a hangup, which reaches the whole process group: a worker it
+        # killed while waiting for work would hold the pool's task lock, and the pool's
+        # shutdown wait for it forever. (SIG_DFL: die with the group; nohup's SIG_IGN: go on.)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     _work = (function, state)
 
 

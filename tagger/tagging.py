@@ -55,6 +55,7 @@ __all__ = [
     "iter_sources",
     "read_article",
     "render_paths",
+    "source_name",
     "tag",
     "tag_paths",
     "tag_texts",
@@ -343,22 +344,49 @@ def _topics(segments: list[TaggedSegment], min_share: float) -> list[Topic]:
     return sorted(topics, key=lambda t: (-t.share, -t.score))
 
 
-def iter_sources(path: str | os.PathLike[str]) -> list[Path | str]:
+def iter_sources(
+    path: str | os.PathLike[str], on_error: Callable[[TaggerError], None] | None = None
+) -> list[Path | str]:
     """The files to tag for one argument: a file, the text and HTML files under a directory
-    (sorted, hidden ones left out), or ``-`` for standard input."""
+    (sorted, hidden ones left out; symbolic links to files followed, to directories not), or
+    ``-`` for standard input.
+
+    A directory, or one under it, that cannot be read (no permission, gone) is a DataError
+    naming it, raised, or with ``on_error`` reported to it while the others are still listed:
+    its files are not skipped silently. A directory without such files is a DataError too.
+    """
     if str(path) == "-":
         return ["-"]
     path = Path(path)
     if not path.is_dir():
         return [path]
-    files: list[Path | str] = sorted(
-        p
-        for p in path.rglob("*")
-        if p.is_file()
-        and (p.suffix.lower() in TEXT_SUFFIXES or p.suffix.lower() in HTML_SUFFIXES)
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    )
-    if not files:
+    failed: list[TaggerError] = []
+
+    def unreadable(error: OSError) -> None:
+        failed.append(
+            DataError(
+                f"cannot read this directory ({error.strerror or error}): its files are not tagged",
+                path=error.filename or path,
+                hint="make it readable (chmod +rx), or leave it out",
+            )
+        )
+
+    files: list[Path | str] = []
+    for folder, folders, names in os.walk(path, onerror=unreadable):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        files += (
+            Path(folder, name)
+            for name in names
+            if not name.startswith(".")
+            and os.path.splitext(name)[1].lower() in (*TEXT_SUFFIXES, *HTML_SUFFIXES)
+            and os.path.isfile(os.path.join(folder, name))
+        )
+    files.sort()
+    for error in failed:
+        if on_error is None:
+            raise error
+        on_error(error)
+    if not files and not failed:
         raise DataError(
             "no text or HTML files (.txt, .text, .md, .html, .htm, .xhtml) in this directory",
             path=path,
@@ -598,8 +626,8 @@ def _inputs(
     found: list[tuple[Path | str | TaggerError, int | None]] = []
     seen: set[object] = set()
     for path in paths:
-        try:
-            sources = iter_sources(path)
+        try:  # a folder's unreadable subfolders are reported, in place of their files
+            sources = iter_sources(path, lambda error: found.append((error, 0)))
         except TaggerError as error:
             found.append((error, 0))
             continue
@@ -658,7 +686,7 @@ def _input_chunks(
             raise
         on_error(error)
         return
-    name = "<stdin>" if source == "-" else str(source)
+    name = source_name(source)
     fmt = input_format_of(source, reading.input_format)
     if fmt not in ARTICLE_FORMATS:
         with opened as stream:  # a bad record stops the run
@@ -716,7 +744,7 @@ def read_article(
     if input_format not in ("auto", *ARTICLE_FORMATS):
         raise ValueError(f"input_format must be auto, text or html, not {input_format!r}")
     source = "-" if str(source) == "-" else Path(source)
-    name = "<stdin>" if source == "-" else str(source)
+    name = source_name(source)
     with _open(source) as stream:
         data = stream.read()
     if input_format_of(source, input_format) == "html":  # else text, records' extensions too
@@ -724,9 +752,34 @@ def read_article(
     return decode(data, name, encoding)
 
 
+def source_name(source: str | os.PathLike[str]) -> str:
+    r"""How an input is named in the results (``source``): ``<stdin>`` for ``-``, else its
+    path, where the bytes of a name that are not UTF-8 (a GBK name from a Windows zip file,
+    say) show as ``\xNN`` escapes: valid text that JSON, CSV and databases hold, one for
+    each name, where the raw name could not be written to a UTF-8 file at all.
+
+    >>> source_name(os.fsdecode("新闻.txt".encode("gbk"))), source_name("新闻.txt")
+    ('\\xd0\\xc2\\xce\\xc5.txt', '新闻.txt')
+    """
+    if str(source) == "-":
+        return "<stdin>"
+    name = os.fspath(source)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system encoding kept as lone surrogates
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
 def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:
     """Standard input for ``-``, else the file, opened to read bytes."""
     if source == "-":
+        if sys.stdin is None:  # the shell closed it (<&-)
+            raise DataError(
+                "standard input is closed, so there is nothing to read",
+                path="<stdin>",
+                hint="pipe the articles in (cat a.txt | tagger tag -) or pass files",
+            )
         return contextlib.nullcontext(sys.stdin.buffer)
     return open_binary(source)
 

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import warnings
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from tagger.cli import app
@@ -437,6 +442,132 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     result = invoke("tag", article_file, tmp_path / "missing.txt", "-m", saved_model, "-f", "jsonl")
     assert_clean_error(result, "missing.txt", "no such file", "1 input(s) failed")
     assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)
+
+
+def test_a_folder_with_an_unreadable_subfolder_fails_the_run(tmp_path, saved_model, monkeypatch):
+    # the subfolder's files were skipped silently, exit status 0: a nightly job lost them
+    news = tmp_path / "news"
+    (news / "locked").mkdir(parents=True)
+    (news / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (news / "locked" / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    scandir = os.scandir
+
+    def failing(path="."):
+        if os.fspath(path) == str(news / "locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", failing)
+    result = invoke("tag", news, "-m", saved_model, "-f", "jsonl")
+    assert_clean_error(
+        result, f"{news / 'locked'}: cannot read this directory", "1 input(s) failed"
+    )
+    assert json.loads(result.output.splitlines()[0])["source"] == str(news / "a.txt")
+
+
+def test_a_file_name_that_is_not_utf8_is_written_as_valid_utf8(tmp_path, saved_model):
+    (tmp_path / os.fsdecode("新闻.txt".encode("gbk"))).write_text(ARTICLE, encoding="utf-8")
+    named = str(tmp_path / "\\xd0\\xc2\\xce\\xc5.txt")  # its bytes as \\xNN escapes
+    for format in ("jsonl", "csv", "json"):
+        out = tmp_path / f"out.{format}"
+        result = invoke("tag", tmp_path, "-m", saved_model, "-o", out)
+        assert result.exit_code == 0, result.output  # was a UnicodeEncodeError traceback
+        text = out.read_text(encoding="utf-8")
+        if format == "jsonl":
+            sources = {json.loads(line)["source"] for line in text.splitlines()}
+        elif format == "csv":
+            sources = {row["source"] for row in csv.DictReader(io.StringIO(text))}
+        else:
+            sources = {article["source"] for article in json.loads(text)}
+        assert sources == {named}
+
+
+def test_a_full_disk_is_an_error_line_and_keeps_the_old_output(
+    tmp_path, article_file, saved_model, monkeypatch
+):
+    # an OSError traceback (ENOSPC) from tag_command's write, for -o and for stdout
+    out = tmp_path / "tags.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    fdopen = os.fdopen
+
+    def full_disk(fd, *args, **kwargs):
+        handle = fdopen(fd, *args, **kwargs)
+
+        def write(data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        handle.write = write
+        return handle
+
+    monkeypatch.setattr(os, "fdopen", full_disk)
+    result = invoke("tag", article_file, "-m", saved_model, "-o", out)
+    assert_clean_error(result, f"{out}: cannot write this file (No space left on device)")
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt", "tags.jsonl"]
+
+
+def test_stdout_on_a_full_disk_is_an_error_line(capsys):
+    from tagger.cli import handles_errors
+
+    @handles_errors
+    def command():
+        raise OSError(errno.ENOSPC, "No space left on device")  # as sys.stdout.write raises it
+
+    with pytest.raises(typer.Exit) as stopped:
+        command()
+    assert stopped.value.exit_code == 1
+    assert "Error: cannot write the output (No space left on device)" in capsys.readouterr().err
+
+
+def test_a_closed_stdout_is_an_error_line(article_file, saved_model):
+    # 'tagger tag a.txt -f jsonl >&-': sys.stdout is None, an AttributeError traceback
+    command = ["tag", article_file, "-m", saved_model, "-f", "jsonl"]
+    result = subprocess.run(
+        [sys.executable, "-m", "tagger", *map(str, command)],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("Error: standard output is closed")
+
+
+def test_csv_quotes_line_breaks_in_names_and_texts(tmp_path, saved_model):
+    # a "\r" in a text (old Mac line endings) and a "\n" in a file name went unquoted: the
+    # csv module and pandas read one row as several
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "mac.txt").write_bytes(ARTICLE.replace("\n", "\r").encode("utf-8"))
+    (folder / "two\nlines.txt").write_text(ARTICLE, encoding="utf-8")
+    options = ["-m", saved_model, "--paragraphs", "blank", "--min-chars", "200"]
+    for per in ("segment", "article"):
+        lines = invoke("tag", folder, *options, "-f", "jsonl", "--per", per).output
+        expected = [json.loads(line) for line in lines.splitlines()]
+        result = invoke("tag", folder, *options, "-f", "csv", "--per", per)
+        assert result.exit_code == 0
+        assert "\r\n" not in result.output  # rows end in "\n", as before (no text has "\r\n")
+        rows = list(csv.DictReader(io.StringIO(result.output, newline="")))
+        assert [(r["source"], r["start"]) for r in rows] == [
+            (e["source"], str(e["start"])) for e in expected
+        ]
+        if per == "segment":
+            assert [r["text"] for r in rows] == [e["text"] for e in expected]
+            assert any("\r" in r["text"] for r in rows)
+
+
+def test_a_closed_stdin_is_an_error_line(article_file, saved_model):
+    # 'tagger tag <&-' and 'tagger tag - <&-': sys.stdin is None, an AttributeError traceback
+    for inputs in ([], ["-"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "tagger", "tag", *inputs, "-m", str(saved_model)],
+            capture_output=True,
+            preexec_fn=lambda: os.close(0),
+            timeout=120,
+        )
+        assert result.returncode == 1
+        expected = "Error: <stdin>: standard input is closed" if inputs else "Error: no input"
+        assert result.stderr.decode().startswith(expected)
 
 
 def test_encodings_that_do_not_decode_the_text(article_file, saved_model):

@@ -3,6 +3,7 @@ while it writes an output leaves nothing behind; a closed stdout ends it quietly
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -119,6 +120,49 @@ def test_sigterm_while_tagging_with_two_jobs_leaves_nothing_behind(tmp_path, sav
             child.kill()
     assert child.returncode == 128 + signal.SIGTERM
     assert stderr == "Terminated.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
+    with pytest.raises(ProcessLookupError):
+        os.killpg(child.pid, 0)  # no worker outlived it
+
+
+@pytest.mark.parametrize("nohup", [False, True])
+def test_a_hangup_ends_the_run_as_sigterm_does_unless_ignored(tmp_path, saved_model, nohup):
+    # SIGHUP (an ssh session dropped) killed the run at once: its temporary output file
+    # (.out.jsonl.*.tmp, as large as the output so far) stayed, and workers printed tracebacks
+    big = tmp_path / "big.txt"
+    big.write_text((ARTICLE + "\n\n") * (5_000 if nohup else 50_000), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    tag = ["tag", big, "-m", saved_model, "-f", "jsonl", "-o", out, "-j", "2"]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tagger", *map(str, tag)],
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's job is
+        preexec_fn=(lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)) if nohup else None,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.tmp")):
+            if nohup and child.poll() == 0:
+                break  # done before it could be hung up: nothing to test, but nothing wrong
+            assert child.poll() is None, child.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGHUP)  # to the workers too, as a hangup does
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    if nohup:  # under nohup the run goes on to the end
+        assert child.returncode == 0, stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "out.jsonl"]
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 2 * 5_000
+        return
+    assert child.returncode == 128 + signal.SIGHUP
+    assert stderr == "Hangup.\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
     with pytest.raises(ProcessLookupError):
         os.killpg(child.pid, 0)  # no worker outlived it

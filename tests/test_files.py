@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -65,6 +66,26 @@ def test_a_failed_replace_is_a_clear_error_and_leaves_no_temporary_file(tmp_path
         atomic_write(tmp_path / "out.json") as handle,
     ):
         handle.write("{}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_write_that_finds_the_disk_full_is_a_clear_error_and_keeps_the_old_file(tmp_path):
+    # the OSError went through as it was: a traceback in tagger tag -o, not an Error: line
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    with (
+        pytest.raises(OutputError, match=r"out.jsonl: cannot write this file \(No space left"),
+        atomic_write(out) as handle,
+    ):
+        handle.write("new\n")
+        raise OSError(errno.ENOSPC, "No space left on device")  # as handle.write raises it
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert list(tmp_path.iterdir()) == [out]  # no temporary file left
+
+
+def test_other_errors_in_an_atomic_write_go_through_as_they_are(tmp_path):
+    with pytest.raises(BrokenPipeError), atomic_write(tmp_path / "out.jsonl"):
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import os
 import sys
 
 import numpy as np
@@ -98,9 +99,90 @@ def test_stdin_is_read_for_dash(single_model, monkeypatch):
     assert article.source == "<stdin>"
 
 
+def test_a_closed_stdin_is_a_data_error_naming_it(single_model, tmp_path, monkeypatch):
+    # sys.stdin is None when the shell closed it (<&-): an AttributeError went through
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", None)
+    with pytest.raises(DataError, match="<stdin>: standard input is closed"):
+        list(tag_paths(["-"], single_model))
+    errors = []
+    articles = list(tag_paths(["-", tmp_path / "a.txt"], single_model, on_error=errors.append))
+    assert [a.source for a in articles] == [str(tmp_path / "a.txt")]
+    assert [e.path for e in errors] == ["<stdin>"]
+    with pytest.raises(DataError, match="standard input is closed"):
+        tagging.read_article("-")
+
+
 def test_empty_directory_is_an_error(tmp_path):
     with pytest.raises(DataError, match=r"no text or HTML files \(\.txt, .*\.html"):
         iter_sources(tmp_path)
+
+
+def _unreadable(monkeypatch, *folders):
+    """``os.scandir`` of ``folders`` fails as for a folder without read permission (the
+    tests may run as root, whom chmod 000 does not stop)."""
+    scandir = os.scandir
+
+    def failing(path="."):
+        if os.fspath(path) in map(str, folders):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", failing)
+
+
+def test_an_unreadable_subfolder_is_reported_not_skipped(single_model, tmp_path, monkeypatch):
+    # its files were left out silently: a nightly run over news/ lost them, exit status 0
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    _unreadable(monkeypatch, tmp_path / "locked")
+    errors = []
+    articles = list(tag_paths([tmp_path], single_model, on_error=errors.append))
+    assert [a.source for a in articles] == [str(tmp_path / "a.txt")]  # the others are tagged
+    [error] = errors
+    assert isinstance(error, DataError) and error.path == str(tmp_path / "locked")
+    assert "cannot read this directory (Permission denied)" in str(error)
+    with pytest.raises(DataError, match="cannot read this directory"):
+        iter_sources(tmp_path)  # without on_error, raised
+    found = []
+    assert iter_sources(tmp_path, found.append) == [tmp_path / "a.txt"]
+    assert found[0].path == str(tmp_path / "locked")
+
+
+def test_an_unreadable_folder_says_so_not_that_it_has_no_files(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    _unreadable(monkeypatch, tmp_path)
+    with pytest.raises(DataError, match=r"cannot read this directory") as raised:
+        iter_sources(tmp_path)
+    assert raised.value.path == str(tmp_path)
+
+
+def test_folders_list_the_same_files_as_before(tmp_path):
+    for name in ["b.txt", "a.MD", "sub/c.html", "sub/.hidden.txt", ".dir/d.txt", "e.csv"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("云计算。", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "b.txt")  # a link to a file is followed
+    (tmp_path / "linked").symlink_to(tmp_path / "sub")  # to a folder, not
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    assert iter_sources(tmp_path) == sorted(
+        tmp_path / name for name in ["a.MD", "b.txt", "link.txt", "sub/c.html"]
+    )
+
+
+def test_a_file_name_that_is_not_utf8_is_named_in_valid_text(single_model, tmp_path):
+    # a GBK name (a Windows zip unpacked on Linux) was a str with lone surrogates: writing the
+    # results to a UTF-8 file failed with a traceback, and stdout got bytes that are not UTF-8
+    raw = tmp_path / os.fsdecode("新闻.txt".encode("gbk"))
+    raw.write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "新闻2.txt").write_text(ARTICLE, encoding="utf-8")
+    sources = [a.source for a in tag_paths([tmp_path], single_model)]
+    escaped = str(tmp_path / "\\xd0\\xc2\\xce\\xc5.txt")
+    assert sorted(sources) == sorted([escaped, str(tmp_path / "新闻2.txt")])
+    for source in sources:
+        source.encode("utf-8")  # no UnicodeEncodeError
+    assert tagging.source_name(raw) == escaped
+    assert [a.source for a in tag_paths(raw, single_model)] == [escaped]
 
 
 def test_default_model_path_can_be_overridden(monkeypatch, tmp_path):
