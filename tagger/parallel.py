@@ -109,13 +109,13 @@ def _drain(results: Any) -> None:
 
 def _start(function: Callable[[Any, Any], Any], state: Any) -> None:
     global _work
+    # a process group of its own: a signal to the caller's group (timeout, a terminal's Ctrl-C
+    # or hangup) reaches the parent alone, which stops the pool; one killing the workers too
+    # lost the results under way (the parent waited DRAIN_SECONDS for them) and could kill a
+    # worker holding the pool's task lock, so that the pool's shutdown waited for it forever
+    os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the pool
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # end at once when the pool is terminated
-    if callable(signal.getsignal(signal.SIGHUP)):  # the parent's (forked): tagger's CLI
-        # stops the pool on a hangup, which reaches the whole process group: a worker it
-        # killed while waiting for work would hold the pool's task lock, and the pool's
-        # shutdown wait for it forever. (SIG_DFL: die with the group; nohup's SIG_IGN: go on.)
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     _work = (function, state)
 
 

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -95,9 +96,12 @@ def test_killing_a_training_run_during_save_keeps_the_previous_model(tmp_path, s
     )  # half-written, beside
 
 
-def test_sigterm_while_tagging_with_two_jobs_leaves_nothing_behind(tmp_path, saved_model):
+def _tag_until_writing(tmp_path, saved_model, articles, nohup=False):
+    """``tagger tag big.txt -j 2 -o out.jsonl`` in a session of its own (as a terminal's job
+    is), once its workers' first results are being written (None: done before), and the
+    process ids of its workers."""
     big = tmp_path / "big.txt"
-    big.write_text((ARTICLE + "\n\n") * 50_000, encoding="utf-8")  # takes seconds to tag
+    big.write_text((ARTICLE + "\n\n") * articles, encoding="utf-8")  # takes seconds to tag
     tag = ["tag", big, "-m", saved_model, "-f", "jsonl", "-o", tmp_path / "out.jsonl", "-j", "2"]
     child = subprocess.Popen(
         [sys.executable, "-m", "tagger", *map(str, tag)],
@@ -105,67 +109,79 @@ def test_sigterm_while_tagging_with_two_jobs_leaves_nothing_behind(tmp_path, sav
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,  # its own process group: the workers can be looked for
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.tmp")):
-            assert child.poll() is None, child.stderr.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)  # until the workers' first results are being written
-        child.send_signal(signal.SIGTERM)
-        _, stderr = child.communicate(timeout=60)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 128 + signal.SIGTERM
-    assert stderr == "Terminated.\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
-    with pytest.raises(ProcessLookupError):
-        os.killpg(child.pid, 0)  # no worker outlived it
-
-
-@pytest.mark.parametrize("nohup", [False, True])
-def test_a_hangup_ends_the_run_as_sigterm_does_unless_ignored(tmp_path, saved_model, nohup):
-    # SIGHUP (an ssh session dropped) killed the run at once: its temporary output file
-    # (.out.jsonl.*.tmp, as large as the output so far) stayed, and workers printed tracebacks
-    big = tmp_path / "big.txt"
-    big.write_text((ARTICLE + "\n\n") * (5_000 if nohup else 50_000), encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    tag = ["tag", big, "-m", saved_model, "-f", "jsonl", "-o", out, "-j", "2"]
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tagger", *map(str, tag)],
-        env={**os.environ},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's job is
+        start_new_session=True,
         preexec_fn=(lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)) if nohup else None,
     )
+    deadline = time.monotonic() + 120
+    while not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.tmp")):
+        if nohup and child.poll() == 0:
+            return child, []  # done before it could be hung up: nothing to test
+        assert child.poll() is None, child.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    tasks = Path(f"/proc/{child.pid}/task")
+    workers = [int(pid) for t in tasks.iterdir() for pid in (t / "children").read_text().split()]
+    return child, workers
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie no one reaped yet does not)."""
     try:
-        deadline = time.monotonic() + 120
-        while not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.tmp")):
-            if nohup and child.poll() == 0:
-                break  # done before it could be hung up: nothing to test, but nothing wrong
-            assert child.poll() is None, child.stderr.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGHUP)  # to the workers too, as a hangup does
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.parametrize(
+    ("sig", "group", "message"),
+    [
+        (signal.SIGTERM, False, "Terminated."),  # kill PID
+        # timeout and a terminal's hangup signal the whole process group: the workers died
+        # with the results under way (the parent waited 10 s for them) and now and then with
+        # the pool's task lock held, so that the run never ended
+        (signal.SIGTERM, True, "Terminated."),
+        (signal.SIGHUP, True, "Hangup."),  # SIGHUP's default action left the temporary file
+    ],
+)
+def test_a_signal_while_tagging_with_two_jobs_leaves_nothing_behind(
+    tmp_path, saved_model, sig, group, message
+):
+    child, workers = _tag_until_writing(tmp_path, saved_model, 50_000)
+    try:
+        assert len(workers) == 2
+        # the workers run in a process group of their own: the parent stops them
+        assert all(os.getpgid(w) != os.getpgid(child.pid) for w in workers)
+        if group:
+            os.killpg(child.pid, sig)
+        else:
+            child.send_signal(sig)
         _, stderr = child.communicate(timeout=60)
     finally:
         if child.poll() is None:
             child.kill()
-    if nohup:  # under nohup the run goes on to the end
-        assert child.returncode == 0, stderr
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "out.jsonl"]
-        assert len(out.read_text(encoding="utf-8").splitlines()) == 2 * 5_000
-        return
-    assert child.returncode == 128 + signal.SIGHUP
-    assert stderr == "Hangup.\n"
+    assert child.returncode == 128 + sig
+    assert stderr == message + "\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
-    with pytest.raises(ProcessLookupError):
-        os.killpg(child.pid, 0)  # no worker outlived it
+    deadline = time.monotonic() + 30
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers))  # no worker outlived it
+
+
+def test_a_hangup_under_nohup_lets_the_run_go_on(tmp_path, saved_model):
+    child, _ = _tag_until_writing(tmp_path, saved_model, 5_000, nohup=True)
+    try:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGHUP)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "out.jsonl"]
+    out = tmp_path / "out.jsonl"
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2 * 5_000
 
 
 @pytest.mark.parametrize("format", ["jsonl", "table"])
