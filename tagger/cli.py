@@ -975,7 +975,8 @@ def _end_tag_run(
     run: _TagRun, format: TagFormat, output: Path | None, failures: list[TaggerError]
 ) -> None:
     """After ``tag``'s output: warn of articles missing from it, print the inputs that failed
-    and exit with status 1 if any did, or warn that the ``-o`` file was kept as it was."""
+    and exit with status 1 if any did, or warn that nothing was tagged (and the ``-o`` file
+    kept as it was)."""
     if run.unseen:
         rows = "line" if format is TagFormat.jsonl else "row"
         print_warning(
@@ -991,6 +992,8 @@ def _end_tag_run(
         raise typer.Exit(1)
     if run.kept:
         print_warning(f"no article was tagged; {output} was left as it was")
+    elif not run.count:  # an empty stdin or file: most likely an earlier step of a pipeline
+        print_warning("no article was tagged: the inputs hold no text")
 
 
 def _listed(inputs: list[str]) -> Iterator[Path | str]:

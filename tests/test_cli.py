@@ -349,10 +349,17 @@ def test_an_empty_input_keeps_an_existing_output_and_csv_keeps_its_header(tmp_pa
     assert f"Warning: no article was tagged; {kept} was left as it was" in result.output
     assert kept.read_text(encoding="utf-8") == "KEEP\n"
     header = "source,article,title,start,end,labels,scores,text\n"
-    assert invoke("tag", empty, "-m", saved_model, "-f", "csv").output == header
+    result = invoke("tag", empty, "-m", saved_model, "-f", "csv")
+    assert result.stdout == header
+    # an empty input (an earlier step of a pipeline failed) was a silent success
+    assert result.stderr == "Warning: no article was tagged: the inputs hold no text\n"
     result = invoke("tag", empty, "-m", saved_model, "-o", tmp_path / "new.csv", "-f", "csv")
     assert result.exit_code == 0, result.output
+    assert "Warning: no article was tagged: the inputs hold no text" in result.stderr
     assert (tmp_path / "new.csv").read_text(encoding="utf-8") == header
+    result = invoke("tag", "-m", saved_model, "-f", "jsonl", input="")  # an empty stdin
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "no article was tagged" in result.stderr
 
 
 def test_segment_command(article_file):
@@ -936,7 +943,7 @@ def test_tag_per_article_does_not_go_with_json_or_explain(article_file, saved_mo
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     result = invoke("tag", empty, "-m", saved_model, "-f", "csv", "--per", "article")
-    assert result.output == "source,article,title,start,end,labels,scores,shares\n"
+    assert result.stdout == "source,article,title,start,end,labels,scores,shares\n"
 
 
 def test_tag_csv_with_a_byte_order_mark_for_excel(
