@@ -160,27 +160,34 @@ def _decoder(name: str, source: str | Path) -> codecs.IncrementalDecoder:
 
 
 class _CheckedDecoder(codecs.IncrementalDecoder):
-    """An incremental decoder whose errors are DataErrors with the byte position."""
+    """An incremental decoder whose errors are DataErrors with the line (but in UTF-16) and
+    the byte position."""
 
     def __init__(self, decoder: codecs.IncrementalDecoder, name: str, source: str | Path) -> None:
         super().__init__()
-        self.inner, self.name, self.source, self.position = decoder, name, source, 0
+        self.inner, self.name, self.source = decoder, name, source
+        self.position = self.lines = 0  # bytes and line breaks decoded so far
+        self.ascii_lines = "16" not in codecs.lookup(name).name  # a b"\n" is a line break
 
     def decode(self, data: bytes, final: bool = False) -> str:  # type: ignore[override]
         try:
             text = self.inner.decode(data, final)
         except UnicodeError as exc:  # also utf-16's "stream does not start with BOM"
-            where = (
-                f"at byte {self.position + exc.start}"
-                if isinstance(exc, UnicodeDecodeError)
-                else f"({exc})"
-            )
+            line = None
+            if isinstance(exc, UnicodeDecodeError):
+                where = f"at byte {self.position + exc.start}"
+                if self.ascii_lines:
+                    line = self.lines + data[: exc.start].count(b"\n") + 1
+            else:
+                where = f"({exc})"
             raise DataError(
                 f"cannot decode as {self.name} {where}",
                 path=self.source,
+                line=line,
                 hint="check the file's encoding and pass it with --encoding",
             ) from None
         self.position += len(data)
+        self.lines += text.count("\n")
         return text
 
 
@@ -194,7 +201,7 @@ class _DetectingDecoder(codecs.IncrementalDecoder):
 
     def __init__(self, source: str | Path) -> None:
         super().__init__()
-        self.source, self.position = source, 0
+        self.source, self.position, self.lines = source, 0, 0
         self.inner: _CheckedDecoder | None = None
 
     def decode(self, data: bytes, final: bool = False) -> str:  # type: ignore[override]
@@ -203,10 +210,12 @@ class _DetectingDecoder(codecs.IncrementalDecoder):
         found = _NOT_ASCII.search(data)
         if found is None:
             self.position += len(data)
+            self.lines += data.count(b"\n")
             return data.decode("ascii")
         start, rest = found.start(), data[found.start() :]
         self.inner = _decoder(detect_encoding(rest, self.source, final), self.source)
         self.inner.position = self.position + start
+        self.inner.lines = self.lines + data.count(b"\n", 0, start)
         return data[:start].decode("ascii") + self.inner.decode(rest, final)
 
 

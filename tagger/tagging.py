@@ -701,6 +701,7 @@ def _input_chunks(
                 text = _visible_text(counted.read(), name, encoding)
                 pieces: Iterable[str] = (text[i : i + size] for i in range(0, len(text), size))
             else:
+                _check_decodes(stream, name, encoding, size)
                 pieces = iter_text_chunks(counted, name, encoding, size)
             for part in regroup(pieces, paragraphs):
                 yield name, part
@@ -708,6 +709,16 @@ def _input_chunks(
         if on_error is None:
             raise
         on_error(error)
+
+
+def _check_decodes(stream: BinaryIO, name: str, encoding: str | None, size: int) -> None:
+    """Decode a file once before tagging it (a DataError if it cannot be), so that a file
+    that cannot be read to its end puts none of its articles in the output; decoding costs
+    little beside tagging. Standard input, read once, is not checked ahead."""
+    if stream.seekable():
+        for _ in iter_text_chunks(stream, name, encoding, size):
+            pass
+        stream.seek(0)
 
 
 def _visible_text(data: bytes, name: str, encoding: str | None) -> str:

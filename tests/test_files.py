@@ -123,5 +123,8 @@ def test_a_late_undecodable_byte_is_an_error_naming_the_file(tmp_path):
     with pytest.raises(DataError, match=r"x\.txt: cannot decode the file as UTF-8, GB18030"):
         read_text(path)  # the same as for the whole file at once
     path.write_bytes(b"a\n" * 100 + "云".encode() * 40 + b"\xff")  # detected first: its place
-    with pytest.raises(DataError, match="cannot decode as utf-8 at byte 320"):
+    with pytest.raises(DataError, match=r"x\.txt, line 101: cannot decode as utf-8 at byte 320"):
+        list(iter_text_chunks(io.BytesIO(path.read_bytes()), path, size=64))
+    path.write_bytes("云\n".encode() * 100 + b"\xff")  # the line, also in a later read
+    with pytest.raises(DataError, match=r"x\.txt, line 101: cannot decode as utf-8 at byte 400"):
         list(iter_text_chunks(io.BytesIO(path.read_bytes()), path, size=64))

@@ -284,6 +284,22 @@ def test_undecodable_file_is_a_clear_error(single_model, tmp_path):
         list(tag_paths([path], single_model, encoding="klingon"))
 
 
+def test_a_file_undecodable_late_puts_none_of_its_articles_out(single_model, tmp_path):
+    # articles before the bad byte were tagged and output (28,354 lines of one in the
+    # pipeaudit helper's run), the error alone telling that the file was not whole
+    article = "云计算市场份额持续增长。\n\n\n"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(article.encode() * 10_000 + b"\xff" + article.encode())
+    good = tmp_path / "good.txt"
+    good.write_text(article, encoding="utf-8")
+    errors = []
+    tagged = list(tag_paths([bad, good], single_model, on_error=errors.append))
+    assert [t.source for t in tagged] == [str(good)]
+    [error] = errors
+    assert (error.path, error.line) == (str(bad), 30_001)  # where the bad byte is
+    assert "cannot decode as utf-8 at byte" in str(error)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "hex", "base64", "rot13"])
 def test_encodings_that_do_not_decode_the_text_are_clear_errors(single_model, tmp_path, encoding):
     from tagger.files import read_text

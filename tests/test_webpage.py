@@ -259,7 +259,7 @@ def test_encoding_comes_from_the_option_the_bom_the_meta_then_detection():
     assert decode_page(b"\xef\xbb\xbf" + text.encode("utf-8"), "a.html") == text  # BOM first
     assert decode_page(text.encode("utf-8"), "a.html") == text  # a wrong meta: detected
     assert decode_page(big5, "a.html", "gb18030") != decode_page(big5, "a.html")  # --encoding
-    with pytest.raises(DataError, match=r"a\.html: cannot decode as utf-8"):
+    with pytest.raises(DataError, match=r"a\.html, line 1: cannot decode as utf-8"):
         decode_page(gbk, "a.html", "utf-8")
 
 
