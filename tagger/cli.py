@@ -987,7 +987,9 @@ def _end_tag_run(
     for failure in failures:
         print_error(failure)
     if failures:
-        note = f"; {output} was left as it was" if run.kept else ""
+        note = ""
+        if run.kept:
+            note = f"; {output} was {'left as it was' if output.exists() else 'not written'}"
         err.print(f"{len(failures)} input(s) failed, {run.count} article(s) tagged{note}.")
         raise typer.Exit(1)
     if run.kept:

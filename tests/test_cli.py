@@ -449,6 +449,14 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     result = invoke("tag", article_file, tmp_path / "missing.txt", "-m", saved_model, "-f", "jsonl")
     assert_clean_error(result, "missing.txt", "no such file", "1 input(s) failed")
     assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)
+    out = tmp_path / "out.jsonl"  # nothing tagged: a new output is not written, not 'left'
+    result = invoke("tag", tmp_path / "missing.txt", "-m", saved_model, "-o", out)
+    assert_clean_error(result, "0 article(s) tagged; " + f"{out} was not written.")
+    assert not out.exists()
+    out.write_text("KEEP\n", encoding="utf-8")
+    result = invoke("tag", tmp_path / "missing.txt", "-m", saved_model, "-o", out)
+    assert_clean_error(result, f"{out} was left as it was.")
+    assert out.read_text(encoding="utf-8") == "KEEP\n"
 
 
 def test_a_folder_with_an_unreadable_subfolder_fails_the_run(tmp_path, saved_model, monkeypatch):
