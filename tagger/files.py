@@ -23,6 +23,7 @@ from .errors import DataError, OutputError
 
 __all__ = [
     "atomic_write",
+    "check_decodes",
     "check_encoding",
     "check_output",
     "decode",
@@ -236,11 +237,7 @@ def iter_text_chunks(
     ['一。\\n\\n\\n', '二。']
     """
     head = stream.read(size)
-    decoder: codecs.IncrementalDecoder
-    if encoding is None and len(head) == size and head.isascii() and b"\x00" not in head:
-        decoder = _DetectingDecoder(source)  # no evidence yet: detect where some comes
-    else:
-        decoder = _decoder(encoding or detect_encoding(head, source, len(head) < size), source)
+    decoder = _stream_decoder(head, source, encoding, size)
     pending, data = "", head
     while data:
         pending += decoder.decode(data)
@@ -252,6 +249,36 @@ def iter_text_chunks(
     pending += decoder.decode(b"", final=True)
     if pending:
         yield pending
+
+
+def check_decodes(
+    stream: BinaryIO, source: str | Path, encoding: str | None = None, size: int = 1 << 20
+) -> None:
+    """Decode a text stream to its end as ``iter_text_chunks`` does (the same ``size``, the
+    same decisions), keeping nothing: a DataError where it cannot be decoded.
+
+    >>> import io
+    >>> try:
+    ...     check_decodes(io.BytesIO("一\\n二".encode() + b"\\xff"), "x.txt", "utf-8")
+    ... except DataError as error:
+    ...     print(error.line, error.message)
+    2 cannot decode as utf-8 at byte 7
+    """
+    head = stream.read(size)
+    decoder, data = _stream_decoder(head, source, encoding, size), head
+    while data:
+        decoder.decode(data)
+        data = stream.read(size)
+    decoder.decode(b"", final=True)
+
+
+def _stream_decoder(
+    head: bytes, source: str | Path, encoding: str | None, size: int
+) -> codecs.IncrementalDecoder:
+    """The decoder of a stream whose first read of ``size`` bytes gave ``head``."""
+    if encoding is None and len(head) == size and head.isascii() and b"\x00" not in head:
+        return _DetectingDecoder(source)  # no evidence yet: detect where some comes
+    return _decoder(encoding or detect_encoding(head, source, len(head) < size), source)
 
 
 def _boundary(text: str) -> int:

@@ -25,7 +25,7 @@ import numpy as np
 
 from .data import DataWarning
 from .errors import DataError, ModelError, TaggerError
-from .files import decode, iter_text_chunks, open_binary
+from .files import check_decodes, decode, iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider, check_number, check_texts
 from .modelfile import load_compact
 from .parallel import imap
@@ -716,8 +716,7 @@ def _check_decodes(stream: BinaryIO, name: str, encoding: str | None, size: int)
     that cannot be read to its end puts none of its articles in the output; decoding costs
     little beside tagging. Standard input, read once, is not checked ahead."""
     if stream.seekable():
-        for _ in iter_text_chunks(stream, name, encoding, size):
-            pass
+        check_decodes(stream, name, encoding, size)
         stream.seek(0)
 
 
