@@ -464,7 +464,7 @@ def segment_command(
     input_format: Annotated[
         ArticleFormat,
         typer.Option(
-            help="'auto': a .html/.htm/.xhtml file is HTML (stdin and other files are text); "
+            help="'auto': a .html/.htm/.shtml/.shtm/.xhtml file is HTML (stdin and other files are text); "
             "or read the input as 'text' or as 'html'."
         ),
     ] = ArticleFormat.auto,
@@ -805,7 +805,7 @@ def tag_command(
         InputFormat,
         typer.Option(
             help="'auto': a .jsonl/.ndjson/.json/.csv/.tsv file holds records, one article each, "
-            "a .html/.htm/.xhtml file is a web page (stdin and other files are text); or read "
+            "a .html/.htm/.shtml/.shtm/.xhtml file is a web page (stdin and other files are text); or read "
             "every input as 'text', as 'html' or as records.",
             rich_help_panel=RECORDS,
         ),

@@ -64,7 +64,8 @@ __all__ = [
 R = TypeVar("R")
 MODEL_ENV = "TAGGER_MODEL"
 SCORES_SHOWN = 5
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+"""The extensions of text files folders list (with ``webpage.SUFFIXES``)."""
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "json", "csv", "tsv")
 """How ``tag_paths`` reads an input: ``auto`` (records for the extensions of
 ``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, else text; stdin is text), ``text``,
@@ -387,8 +388,9 @@ def iter_sources(
             raise error
         on_error(error)
     if not files and not failed:
+        listed = ", ".join((*TEXT_SUFFIXES, *HTML_SUFFIXES))
         raise DataError(
-            "no text or HTML files (.txt, .text, .md, .html, .htm, .xhtml) in this directory",
+            f"no text or HTML files ({listed}) in this directory",
             path=path,
             hint="pass the files",
         )
@@ -412,7 +414,8 @@ def tag_paths(
     """Tag files, directories of text and HTML files and ``-`` (standard input); see ``tag``.
     ``paths`` is a list of them, or one (a ``str`` or ``Path``).
 
-    An HTML file (``.html``, ``.htm``, ``.xhtml``, or every input with ``input_format="html"``)
+    An HTML file (``.html``, ``.htm``, ``.shtml``, ``.shtm``, ``.xhtml``: ``webpage.SUFFIXES``,
+    or every input with ``input_format="html"``)
     is tagged as the text ``webpage.page_text`` extracts from it, its title first; offsets index
     that text, not the markup. It is decoded in ``encoding``, else by its BOM, else in the
     charset its ``<meta>`` declares, else as a text file is (``webpage.decode_page``). A page

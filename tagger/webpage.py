@@ -36,8 +36,10 @@ from .segmenting import visible_chars
 
 __all__ = ["SUFFIXES", "declared_charset", "decode_page", "page_text", "read_page"]
 
-SUFFIXES = (".html", ".htm", ".xhtml")
-"""The extensions of files read as HTML (``--input-format auto``)."""
+SUFFIXES = (".html", ".htm", ".shtml", ".shtm", ".xhtml")
+"""The extensions of files read as HTML (``--input-format auto``), and listed in folders:
+``.shtml`` and ``.shtm`` are the pages of many Chinese news sites (Sina, Xinhua, People's
+Daily, CCTV), saved under their own names."""
 
 # fmt: off
 _BLOCKS = frozenset({  # they end a paragraph, opening or closing

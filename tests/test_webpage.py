@@ -304,6 +304,37 @@ def test_directories_list_html_files(tmp_path):
     assert [p.name for p in iter_sources(tmp_path)] == ["a.html", "b.HTM", "c.xhtml"]
 
 
+def _tagged(paths, model, **options):
+    """(source, title, segment texts) of each article ``tag_paths`` gives."""
+    return [
+        (a.source, a.title, [s.text for s in a.segments])
+        for a in tag_paths(paths, model, **options)
+    ]
+
+
+def test_shtml_pages_are_pages_in_a_folder_too(tmp_path, single_model, saved_model):
+    # Sina, Xinhua, People's Daily and CCTV publish .shtml pages (.shtm at times), saved under
+    # that name: one was tagged as text, markup and all, and a folder of them was refused
+    # ("no text or HTML files")
+    html = tmp_path / "page.html"
+    html.write_bytes(PAGE.encode("utf-8"))
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "a.shtml").write_bytes(PAGE.encode("utf-8"))
+    (folder / "b.SHTM").write_bytes(PAGE.encode("utf-8"))
+    assert [p.name for p in iter_sources(folder)] == ["a.shtml", "b.SHTM"]
+    [(_, title, texts)] = _tagged(html, single_model)
+    for path in iter_sources(folder):
+        assert _tagged(path, single_model) == [(str(path), title, texts)]
+    result = invoke("tag", folder, "-m", saved_model, "-f", "jsonl")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["text"] for row in rows] == texts * 2
+    assert [row["source"] for row in rows] == [str(folder / "a.shtml")] * 2 + [
+        str(folder / "b.SHTM")
+    ] * 2
+
+
 def test_stdin_is_read_as_html_when_asked(single_model, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(PAGE.encode("gbk"))))
     [article] = list(tag_paths(["-"], single_model, input_format="html"))
