@@ -464,7 +464,8 @@ def segment_command(
     input_format: Annotated[
         ArticleFormat,
         typer.Option(
-            help="'auto': a .html/.htm/.shtml/.shtm/.xhtml file is HTML (stdin and other files are text); "
+            help="'auto': a .html/.htm/.shtml/.shtm/.xhtml file is HTML, and stdin when it starts as a "
+            "page does (<!DOCTYPE html, <html, ...); other files are text; "
             "or read the input as 'text' or as 'html'."
         ),
     ] = ArticleFormat.auto,
@@ -805,7 +806,8 @@ def tag_command(
         InputFormat,
         typer.Option(
             help="'auto': a .jsonl/.ndjson/.json/.csv/.tsv file holds records, one article each, "
-            "a .html/.htm/.shtml/.shtm/.xhtml file is a web page (stdin and other files are text); or read "
+            "a .html/.htm/.shtml/.shtm/.xhtml file is a web page, and stdin when it starts as one "
+            "(<!DOCTYPE html, <html, ...); other files are text; or read "
             "every input as 'text', as 'html' or as records.",
             rich_help_panel=RECORDS,
         ),
