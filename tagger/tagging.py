@@ -68,8 +68,9 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 """The extensions of text files folders list (with ``webpage.SUFFIXES``)."""
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "json", "csv", "tsv")
 """How ``tag_paths`` reads an input: ``auto`` (records for the extensions of
-``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, else text; stdin is HTML when its first
-bytes start as a page does, ``webpage.starts_like_page``, else text), ``text``,
+``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, text for ``TEXT_SUFFIXES``; stdin and
+a file of another extension or none are HTML when their first bytes start as a page does,
+``webpage.starts_like_page``, else text), ``text``,
 ``html`` (the page's visible text, ``webpage.page_text``) or one of the record formats."""
 ARTICLE_FORMATS = ("text", "html")
 """The input formats whose inputs are articles, not records."""
@@ -416,8 +417,8 @@ def tag_paths(
     ``paths`` is a list of them, or one (a ``str`` or ``Path``).
 
     An HTML file (``.html``, ``.htm``, ``.shtml``, ``.shtm``, ``.xhtml``: ``webpage.SUFFIXES``;
-    standard input whose first bytes start as a page does, ``webpage.starts_like_page``; or
-    every input with ``input_format="html"``)
+    standard input, or a file of an extension not known here or none, whose first bytes start
+    as a page does, ``webpage.starts_like_page``; or every input with ``input_format="html"``)
     is tagged as the text ``webpage.page_text`` extracts from it, its title first; offsets index
     that text, not the markup. It is decoded in ``encoding``, else by its BOM, else in the
     charset its ``<meta>`` declares, else as a text file is (``webpage.decode_page``). A page
@@ -747,8 +748,9 @@ def read_article(
 ) -> str:
     """The text of an article file, as ``tagger segment`` and ``tagger tag`` read it: the
     text their offsets index. An HTML page (``input_format`` "html", or "auto" and a
-    ``webpage.SUFFIXES`` extension, or standard input starting as a page does:
-    ``webpage.starts_like_page``) gives its visible text (``webpage.page_text``); any other
+    ``webpage.SUFFIXES`` extension, or standard input or a file of an unknown extension or
+    none starting as a page does: ``webpage.starts_like_page``) gives its visible text
+    (``webpage.page_text``); any other
     input is read as text (decoded, a BOM dropped, line endings kept). ``-`` is standard
     input. Raises DataError for a file that cannot be read or decoded; a page whose markup
     shows no text (one a script fills in) warns (``DataWarning``) naming it.
@@ -805,9 +807,10 @@ def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:
 
 def input_format_of(source: Path | str, input_format: str = "auto") -> str:
     """How ``tag_paths`` reads ``source``, as its name tells: ``text``, ``html`` or a record
-    format (see ``INPUT_FORMATS``). Standard input is ``text`` here, but with ``auto`` it is
-    read as HTML when its first bytes start as a page does (``webpage.starts_like_page``):
-    that is decided where it is read.
+    format (see ``INPUT_FORMATS``). Standard input and a file of an extension not known here
+    (or none) are ``text`` here, but with ``auto`` they are read as HTML when their first
+    bytes start as a page does (``webpage.starts_like_page``): that is decided where they are
+    read.
 
     >>> input_format_of("news/arts.ndjson"), input_format_of("a.HTM"), input_format_of("-")
     ('jsonl', 'html', 'text')
@@ -828,14 +831,30 @@ def _article_format(
     source: Path | str, stream: BinaryIO, input_format: str
 ) -> tuple[str, BinaryIO]:
     """How to read an article input (``text`` or ``html``) and the stream to read it from.
-    With ``input_format`` ``auto``, standard input is HTML when its first bytes start as a
-    web page does (``webpage.starts_like_page``), else text; those bytes are read ahead, only
-    as many as it takes to tell, and the stream returned gives them again."""
+    With ``input_format`` ``auto``, standard input and a file whose extension tells nothing
+    (none, ``.php``, ``.asp``: see ``_sniffs``) are HTML when their first bytes start as a web
+    page does (``webpage.starts_like_page``), else text; those bytes are read ahead, only as
+    many as it takes to tell, and the stream returned gives them again."""
     fmt = input_format_of(source, input_format)
-    if input_format != "auto" or source != "-":
+    if not _sniffs(source, input_format):
         return fmt, stream
     page, stream = _sniffed(stream)
     return ("html" if page else fmt), stream
+
+
+def _sniffs(source: Path | str, input_format: str) -> bool:
+    """Whether ``auto`` tells a page from a text by the first bytes of ``source``: standard
+    input, and a file of no extension tagger knows (a page wget saved as ``index.php``,
+    ``article.asp`` or ``page``). Never a ``.txt`` (``.text``, ``.md``) file, a page's or a
+    records' extension, so never a file a folder lists (it lists these extensions only).
+
+    >>> [_sniffs(name, "auto") for name in ("-", "index.php", "page", "a.TXT", "a.shtml")]
+    [True, True, True, False, False]
+    """
+    if input_format != "auto":
+        return False
+    known = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *SUFFIXES)
+    return source == "-" or Path(source).suffix.lower() not in known
 
 
 def _sniffed(stream: BinaryIO) -> tuple[bool, BinaryIO]:

@@ -476,6 +476,35 @@ def test_a_page_arriving_in_small_reads_is_a_page_and_a_text_loses_no_byte(
     assert read_article(path) == page_text(PAGE)
 
 
+def test_a_file_named_without_a_known_extension_is_a_page_if_it_starts_as_one(
+    tmp_path, single_model, saved_model
+):
+    # wget saves index.php, article.asp?id=3 or page under those names: named on the command
+    # line, their markup was tagged as text
+    page = tmp_path / "page.html"
+    page.write_bytes(GBK_PAGE)
+    [(_, title, texts)] = _tagged(page, single_model)
+    named = [tmp_path / name for name in ("index.php", "article.asp?id=3", "page")]
+    for path in named:
+        path.write_bytes(GBK_PAGE)
+        assert _tagged(path, single_model) == [(str(path), title, texts)]
+        assert read_article(path) == read_article(page) == page_text(PAGE)
+        assert "<script>" in read_article(path, input_format="text")  # text when said
+    saved_as_text = tmp_path / "saved.txt"  # a .txt file is text, whatever it starts with
+    saved_as_text.write_bytes(GBK_PAGE)
+    assert "<script>" in read_article(saved_as_text)
+    notes = tmp_path / "notes.log"  # text that starts with '<' stays text
+    notes.write_text("<b>重磅</b>阿里云下调云服务器价格。\n", encoding="utf-8")
+    assert read_article(notes) == notes.read_text(encoding="utf-8")
+    assert iter_sources(tmp_path) == [page, saved_as_text]  # folders list by extension
+    tag = ("tag", "-m", saved_model, "-f", "jsonl")
+    from_page, from_php = invoke(*tag, page), invoke(*tag, named[0])
+    assert from_php.exit_code == 0, from_php.output
+    assert _without_source(from_php.stdout) == _without_source(from_page.stdout)
+    as_text = invoke(*tag, named[0], "--input-format", "text")
+    assert as_text.exit_code == 0 and "<script>" in as_text.stdout
+
+
 def _unread(fd: int) -> int:
     """How many bytes written to a pipe are not read yet."""
     return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
