@@ -721,11 +721,13 @@ def _input_chunks(
 def _check_decodes(stream: BinaryIO, name: str, encoding: str | None, size: int) -> None:
     """Decode a file once before tagging it (a DataError if it cannot be), so that a file
     that cannot be read to its end puts none of its articles in the output; decoding costs
-    little beside tagging. Standard input, read once, is not checked ahead."""
+    little beside tagging. Standard input from a pipe, read once, is not checked ahead; from a
+    file it is, from where it stands (a command before may have read some of it)."""
     if stream.seekable():
+        start = stream.tell()
         for _ in iter_text_chunks(stream, name, encoding, size):
             pass
-        stream.seek(0)
+        stream.seek(start)
 
 
 def _visible_text(data: bytes, name: str, encoding: str | None) -> str:
