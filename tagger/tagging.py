@@ -752,10 +752,10 @@ def read_article(
     text their offsets index. An HTML page (``input_format`` "html", or "auto" and a
     ``webpage.SUFFIXES`` extension, or standard input or a file of an unknown extension or
     none starting as a page does: ``webpage.starts_like_page``) gives its visible text
-    (``webpage.page_text``); any other
-    input is read as text (decoded, a BOM dropped, line endings kept). ``-`` is standard
-    input. Raises DataError for a file that cannot be read or decoded; a page whose markup
-    shows no text (one a script fills in) warns (``DataWarning``) naming it.
+    (``webpage.page_text``); any other input is read as text (decoded, a BOM dropped, line
+    endings kept). ``-`` is standard input. Raises DataError for a file that cannot be read or
+    decoded; a page whose markup shows no text (one a script fills in) warns (``DataWarning``)
+    naming it.
 
     >>> import pathlib, tempfile
     >>> page = pathlib.Path(tempfile.mkdtemp(), "news.html")
