@@ -464,8 +464,9 @@ def segment_command(
     input_format: Annotated[
         ArticleFormat,
         typer.Option(
-            help="'auto': a .html/.htm/.xhtml file is HTML (stdin and other files are text); "
-            "or read the input as 'text' or as 'html'."
+            help="'auto': a .html/.htm/.shtml/.shtm/.xhtml file is HTML, .txt/.text/.md text; "
+            "stdin and other files are HTML if they start as a page does (<!DOCTYPE html, "
+            "<html, ...), else text; or read the input as 'text' or as 'html'."
         ),
     ] = ArticleFormat.auto,
 ) -> None:
@@ -805,8 +806,9 @@ def tag_command(
         InputFormat,
         typer.Option(
             help="'auto': a .jsonl/.ndjson/.json/.csv/.tsv file holds records, one article each, "
-            "a .html/.htm/.xhtml file is a web page (stdin and other files are text); or read "
-            "every input as 'text', as 'html' or as records.",
+            "a .html/.htm/.shtml/.shtm/.xhtml file is a web page, .txt/.text/.md text; stdin and "
+            "other files are web pages if they start as one does (<!DOCTYPE html, <html, ...), "
+            "else text; or read every input as 'text', as 'html' or as records.",
             rich_help_panel=RECORDS,
         ),
     ] = InputFormat.auto,

@@ -42,7 +42,7 @@ from .records import (
 )
 from .segmenting import Article, Part, regroup, segment, visible_chars
 from .webpage import SUFFIXES as HTML_SUFFIXES
-from .webpage import decode_page, page_text
+from .webpage import decode_page, page_text, starts_like_page
 
 __all__ = [
     "INPUT_FORMATS",
@@ -64,10 +64,13 @@ __all__ = [
 R = TypeVar("R")
 MODEL_ENV = "TAGGER_MODEL"
 SCORES_SHOWN = 5
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+"""The extensions of text files folders list (with ``webpage.SUFFIXES``)."""
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "json", "csv", "tsv")
 """How ``tag_paths`` reads an input: ``auto`` (records for the extensions of
-``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, else text; stdin is text), ``text``,
+``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, text for ``TEXT_SUFFIXES``; stdin and
+a file of another extension or none are HTML when their first bytes start as a page does,
+``webpage.starts_like_page``, else text), ``text``,
 ``html`` (the page's visible text, ``webpage.page_text``) or one of the record formats."""
 ARTICLE_FORMATS = ("text", "html")
 """The input formats whose inputs are articles, not records."""
@@ -387,8 +390,9 @@ def iter_sources(
             raise error
         on_error(error)
     if not files and not failed:
+        listed = ", ".join((*TEXT_SUFFIXES, *HTML_SUFFIXES))
         raise DataError(
-            "no text or HTML files (.txt, .text, .md, .html, .htm, .xhtml) in this directory",
+            f"no text or HTML files ({listed}) in this directory",
             path=path,
             hint="pass the files",
         )
@@ -412,7 +416,9 @@ def tag_paths(
     """Tag files, directories of text and HTML files and ``-`` (standard input); see ``tag``.
     ``paths`` is a list of them, or one (a ``str`` or ``Path``).
 
-    An HTML file (``.html``, ``.htm``, ``.xhtml``, or every input with ``input_format="html"``)
+    An HTML file (``.html``, ``.htm``, ``.shtml``, ``.shtm``, ``.xhtml``: ``webpage.SUFFIXES``;
+    standard input, or a file of an extension not known here or none, whose first bytes start
+    as a page does, ``webpage.starts_like_page``; or every input with ``input_format="html"``)
     is tagged as the text ``webpage.page_text`` extracts from it, its title first; offsets index
     that text, not the markup. It is decoded in ``encoding``, else by its BOM, else in the
     charset its ``<meta>`` declares, else as a text file is (``webpage.decode_page``). A page
@@ -696,6 +702,7 @@ def _input_chunks(
         return
     try:
         with opened as stream:
+            fmt, stream = _article_format(source, stream, reading.input_format)
             counted = _Counted(stream, meter)
             if fmt == "html":  # read whole (see webpage.read_page), then as text
                 text = _visible_text(counted.read(), name, encoding)
@@ -714,10 +721,12 @@ def _input_chunks(
 def _check_decodes(stream: BinaryIO, name: str, encoding: str | None, size: int) -> None:
     """Decode a file once before tagging it (a DataError if it cannot be), so that a file
     that cannot be read to its end puts none of its articles in the output; decoding costs
-    little beside tagging. Standard input, read once, is not checked ahead."""
+    little beside tagging. Standard input from a pipe, read once, is not checked ahead; from a
+    file it is, from where it stands (a command before may have read some of it)."""
     if stream.seekable():
+        start = stream.tell()
         check_decodes(stream, name, encoding, size)
-        stream.seek(0)
+        stream.seek(start)
 
 
 def _visible_text(data: bytes, name: str, encoding: str | None) -> str:
@@ -740,10 +749,12 @@ def read_article(
 ) -> str:
     """The text of an article file, as ``tagger segment`` and ``tagger tag`` read it: the
     text their offsets index. An HTML page (``input_format`` "html", or "auto" and a
-    ``webpage.SUFFIXES`` extension) gives its visible text (``webpage.page_text``); any other
-    input is read as text (decoded, a BOM dropped, line endings kept). ``-`` is standard
-    input. Raises DataError for a file that cannot be read or decoded; a page whose markup
-    shows no text (one a script fills in) warns (``DataWarning``) naming it.
+    ``webpage.SUFFIXES`` extension, or standard input or a file of an unknown extension or
+    none starting as a page does: ``webpage.starts_like_page``) gives its visible text
+    (``webpage.page_text``); any other input is read as text (decoded, a BOM dropped, line
+    endings kept). ``-`` is standard input. Raises DataError for a file that cannot be read or
+    decoded; a page whose markup shows no text (one a script fills in) warns (``DataWarning``)
+    naming it.
 
     >>> import pathlib, tempfile
     >>> page = pathlib.Path(tempfile.mkdtemp(), "news.html")
@@ -756,8 +767,9 @@ def read_article(
     source = "-" if str(source) == "-" else Path(source)
     name = source_name(source)
     with _open(source) as stream:
+        fmt, stream = _article_format(source, stream, input_format)
         data = stream.read()
-    if input_format_of(source, input_format) == "html":  # else text, records' extensions too
+    if fmt == "html":  # else text, records' extensions too
         return _visible_text(data, name, encoding)
     return decode(data, name, encoding)
 
@@ -795,8 +807,11 @@ def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:
 
 
 def input_format_of(source: Path | str, input_format: str = "auto") -> str:
-    """How ``tag_paths`` reads ``source``: ``text``, ``html`` or a record format (see
-    ``INPUT_FORMATS``).
+    """How ``tag_paths`` reads ``source``, as its name tells: ``text``, ``html`` or a record
+    format (see ``INPUT_FORMATS``). Standard input and a file of an extension not known here
+    (or none) are ``text`` here, but with ``auto`` they are read as HTML when their first
+    bytes start as a page does (``webpage.starts_like_page``): that is decided where they are
+    read.
 
     >>> input_format_of("news/arts.ndjson"), input_format_of("a.HTM"), input_format_of("-")
     ('jsonl', 'html', 'text')
@@ -807,6 +822,79 @@ def input_format_of(source: Path | str, input_format: str = "auto") -> str:
         return "text"
     suffix = Path(source).suffix.lower()
     return "html" if suffix in HTML_SUFFIXES else SUFFIXES.get(suffix, "text")
+
+
+SNIFFED_BYTES = 16384
+"""The most bytes read to tell a page from a text (comments may come before its markup)."""
+
+
+def _article_format(
+    source: Path | str, stream: BinaryIO, input_format: str
+) -> tuple[str, BinaryIO]:
+    """How to read an article input (``text`` or ``html``) and the stream to read it from.
+    With ``input_format`` ``auto``, standard input and a file whose extension tells nothing
+    (none, ``.php``, ``.asp``: see ``_sniffs``) are HTML when their first bytes start as a web
+    page does (``webpage.starts_like_page``), else text; those bytes are read ahead, only as
+    many as it takes to tell, and the stream returned gives them again."""
+    fmt = input_format_of(source, input_format)
+    if not _sniffs(source, input_format):
+        return fmt, stream
+    page, stream = _sniffed(stream)
+    return ("html" if page else fmt), stream
+
+
+def _sniffs(source: Path | str, input_format: str) -> bool:
+    """Whether ``auto`` tells a page from a text by the first bytes of ``source``: standard
+    input, and a file of no extension tagger knows (a page wget saved as ``index.php``,
+    ``article.asp`` or ``page``). Never a ``.txt`` (``.text``, ``.md``) file, a page's or a
+    records' extension, so never a file a folder lists (it lists these extensions only).
+
+    >>> [_sniffs(name, "auto") for name in ("-", "index.php", "page", "a.TXT", "a.shtml")]
+    [True, True, True, False, False]
+    """
+    if input_format != "auto":
+        return False
+    known = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *SUFFIXES)
+    return source == "-" or Path(source).suffix.lower() not in known
+
+
+def _sniffed(stream: BinaryIO) -> tuple[bool, BinaryIO]:
+    """Whether ``stream`` starts as a web page does, and a stream giving all of its bytes:
+    ``stream`` moved back where it was if it can seek, else one giving the bytes read ahead
+    first. A pipe gives what has arrived at each read: reads go on until the bytes tell."""
+    read = getattr(stream, "read1", stream.read)  # what has arrived, not a full buffer
+    start = stream.tell() if stream.seekable() else None
+    head = b""
+    while True:
+        data = read(SNIFFED_BYTES - len(head))
+        head += data
+        page = starts_like_page(head, complete=not data or len(head) >= SNIFFED_BYTES)
+        if page is not None:
+            break
+    if start is not None:
+        stream.seek(start)
+        return page, stream
+    return page, _Replayed(head, stream)  # type: ignore[return-value]
+
+
+class _Replayed:
+    """A stream that gives ``head``, the bytes read ahead of it, and then its own; ``read(n)``
+    gives ``n`` bytes unless the stream ends first, as a buffered stream's does."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head, self.stream = head, stream
+
+    def read(self, size: int | None = -1) -> bytes:
+        if not self.head:
+            return self.stream.read(size)
+        if size is None or size < 0:
+            data, self.head = self.head + self.stream.read(), b""
+            return data
+        data, self.head = self.head[:size], self.head[size:]
+        return data + self.stream.read(size - len(data)) if len(data) < size else data
+
+    def seekable(self) -> bool:
+        return False
 
 
 @dataclass(frozen=True)

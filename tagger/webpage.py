@@ -34,10 +34,19 @@ from .errors import DataError
 from .files import decode, open_binary
 from .segmenting import visible_chars
 
-__all__ = ["SUFFIXES", "declared_charset", "decode_page", "page_text", "read_page"]
+__all__ = [
+    "SUFFIXES",
+    "declared_charset",
+    "decode_page",
+    "page_text",
+    "read_page",
+    "starts_like_page",
+]
 
-SUFFIXES = (".html", ".htm", ".xhtml")
-"""The extensions of files read as HTML (``--input-format auto``)."""
+SUFFIXES = (".html", ".htm", ".shtml", ".shtm", ".xhtml")
+"""The extensions of files read as HTML (``--input-format auto``), and listed in folders:
+``.shtml`` and ``.shtm`` are the pages of many Chinese news sites (Sina, Xinhua, People's
+Daily, CCTV), saved under their own names."""
 
 # fmt: off
 _BLOCKS = frozenset({  # they end a paragraph, opening or closing
@@ -264,6 +273,50 @@ def page_text(markup: str) -> str:
         ("\n\n\n" if i in parser.apart else "\n\n") + p for i, p in enumerate(paragraphs)
     )[2:]  # two blank lines between <article>s, as between the articles of a text file
     return f"{title}\n\n{found}\n" if title and not shown else found + "\n"
+
+
+_HTML_SPACE = " \t\n\r\f"
+_PAGE_START = re.compile(
+    rf"<(?:!doctype{_SPACE}+html|html|head|meta|body)(?:[{_HTML_SPACE}>/]|\Z)", re.IGNORECASE
+)
+_SKIPPED = (("<?xml", "?>"), ("<!--", "-->"))  # an XML declaration, a comment: then the page
+_DECIDES = 16  # enough characters to tell a start: "<!doctype html" and the one after
+
+
+def starts_like_page(head: bytes, complete: bool = True) -> bool | None:
+    """Whether bytes start as a web page does: after a BOM and whitespace, ignoring case,
+    ``<!DOCTYPE html``, ``<html``, ``<head``, ``<meta`` or ``<body``, which an XML
+    declaration (``<?xml ...?>``) and comments may come before. Not a tag a text may start
+    with (``<b>``, ``<研究报告>``, a book title in angle brackets), nor a page fragment.
+
+    ``complete`` says ``head`` is all the bytes there are; else None when more are needed to
+    tell (a start cut short, a comment not closed yet).
+
+    >>> starts_like_page(b"\\xef\\xbb\\xbf\\n<!-- saved -->\\n<!DOCTYPE HTML PUBLIC")
+    True
+    >>> starts_like_page(b"<b>"), starts_like_page("<研究报告>".encode())
+    (False, False)
+    >>> starts_like_page(b"  <!DOC", complete=False), starts_like_page(b"  <!DOC")
+    (None, False)
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "ignore")  # (the bytes of a character cut at the end)
+    else:  # the markup is ASCII, in UTF-8, GBK and Big5 alike
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    while True:
+        text = text.lstrip(_HTML_SPACE)
+        skipped = next((pair for pair in _SKIPPED if text[: len(pair[0])].lower() == pair[0]), None)
+        if skipped is None:
+            break
+        end = text.find(skipped[1], len(skipped[0]))
+        if end < 0:
+            return False if complete else None
+        text = text[end + len(skipped[1]) :]
+    if _PAGE_START.match(text):
+        return True
+    if not complete and (not text or (text[0] == "<" and len(text) < _DECIDES)):
+        return None
+    return False
 
 
 def declared_charset(head: bytes) -> str | None:

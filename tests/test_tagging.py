@@ -99,6 +99,20 @@ def test_stdin_is_read_for_dash(single_model, monkeypatch):
     assert article.source == "<stdin>"
 
 
+def test_stdin_from_a_file_is_read_from_where_it_stands(single_model, monkeypatch):
+    # '(read -r first; tagger tag -) < a.txt': the file was checked ahead, then read again
+    # from its start, so the line 'read' took was tagged too
+    data = ("第一行不要。\n\n" + ARTICLE).encode("utf-8")
+    for page in (False, True):
+        if page:
+            data = "第一行不要。\n\n<html><title>云计算</title><p>芯片出口管制升级。</p>".encode()
+        stdin = io.TextIOWrapper(io.BytesIO(data))
+        stdin.buffer.seek(data.index(b"\n\n") + 2)
+        monkeypatch.setattr(sys, "stdin", stdin)
+        texts = [s.text for a in tag_paths(["-"], single_model) for s in a.segments]
+        assert texts and not any("第一行" in text for text in texts)
+
+
 def test_a_closed_stdin_is_a_data_error_naming_it(single_model, tmp_path, monkeypatch):
     # sys.stdin is None when the shell closed it (<&-): an AttributeError went through
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")

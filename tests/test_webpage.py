@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import struct
+import subprocess
 import sys
+import termios
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +18,7 @@ from tagger.cli import app
 from tagger.data import DataWarning
 from tagger.errors import DataError
 from tagger.segmenting import segment
-from tagger.tagging import iter_sources, tag_paths
+from tagger.tagging import iter_sources, read_article, tag_paths
 from tagger.webpage import declared_charset, decode_page, page_text, read_page
 
 runner = CliRunner()
@@ -304,6 +309,37 @@ def test_directories_list_html_files(tmp_path):
     assert [p.name for p in iter_sources(tmp_path)] == ["a.html", "b.HTM", "c.xhtml"]
 
 
+def _tagged(paths, model, **options):
+    """(source, title, segment texts) of each article ``tag_paths`` gives."""
+    return [
+        (a.source, a.title, [s.text for s in a.segments])
+        for a in tag_paths(paths, model, **options)
+    ]
+
+
+def test_shtml_pages_are_pages_in_a_folder_too(tmp_path, single_model, saved_model):
+    # Sina, Xinhua, People's Daily and CCTV publish .shtml pages (.shtm at times), saved under
+    # that name: one was tagged as text, markup and all, and a folder of them was refused
+    # ("no text or HTML files")
+    html = tmp_path / "page.html"
+    html.write_bytes(PAGE.encode("utf-8"))
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "a.shtml").write_bytes(PAGE.encode("utf-8"))
+    (folder / "b.SHTM").write_bytes(PAGE.encode("utf-8"))
+    assert [p.name for p in iter_sources(folder)] == ["a.shtml", "b.SHTM"]
+    [(_, title, texts)] = _tagged(html, single_model)
+    for path in iter_sources(folder):
+        assert _tagged(path, single_model) == [(str(path), title, texts)]
+    result = invoke("tag", folder, "-m", saved_model, "-f", "jsonl")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["text"] for row in rows] == texts * 2
+    assert [row["source"] for row in rows] == [str(folder / "a.shtml")] * 2 + [
+        str(folder / "b.SHTM")
+    ] * 2
+
+
 def test_stdin_is_read_as_html_when_asked(single_model, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(PAGE.encode("gbk"))))
     [article] = list(tag_paths(["-"], single_model, input_format="html"))
@@ -340,8 +376,160 @@ def test_cli_reads_html_on_stdin_with_input_format(saved_model):
     assert as_html.exit_code == 0, as_html.output
     texts = [json.loads(line)["text"] for line in as_html.output.splitlines()]
     assert texts[-1] == "美国升级芯片出口管制，限制先进制程设备出口。"
-    as_text = invoke(*tag, input=PAGE)  # stdin is text unless said
-    assert "<script>" in as_text.output
+    as_text = invoke(*tag, "--input-format", "text", input=PAGE)  # text when said
+    assert as_text.exit_code == 0 and "<script>" in as_text.output
+
+
+def _without_source(output: str) -> list[dict]:
+    return [{**json.loads(line), "source": None} for line in output.splitlines()]
+
+
+GBK_PAGE = PAGE.replace("utf-8", "gbk").encode("gbk")
+
+
+def test_a_page_on_stdin_is_read_as_the_same_page_in_a_file(tmp_path, saved_model, monkeypatch):
+    # 'curl -s URL | tagger tag -' tagged the markup as text (tags, scripts and CSS as
+    # paragraphs) unless --input-format html was given
+    path = tmp_path / "page.html"
+    path.write_bytes(GBK_PAGE)
+    for command in (["tag", "-m", saved_model], ["segment"]):
+        from_file = invoke(*command, path, "-f", "jsonl")
+        assert from_file.exit_code == 0, from_file.output
+        for inputs in (["-"], []) if command[0] == "tag" else (["-"],):  # tag reads it unasked
+            from_stdin = invoke(*command, *inputs, "-f", "jsonl", input=GBK_PAGE)
+            assert from_stdin.exit_code == 0, from_stdin.output
+            assert _without_source(from_stdin.stdout) == _without_source(from_file.stdout)
+            assert '"source": "<stdin>"' in from_stdin.stdout
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(GBK_PAGE)))
+    assert read_article("-") == read_article(path) == page_text(PAGE)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "<研究报告>显示，",  # a book title in angle brackets, as plain texts write 《》
+        "<b>重磅</b>",  # a tag in a text, not a page
+        "<title>云计算市场迎来变局</title>\n\n",  # a page's piece is no page
+        "<!-- 注释 -->\n",  # a comment, then text
+        "<html5 是新标准>",
+    ],
+)
+def test_a_text_on_stdin_starting_with_a_bracket_stays_text(tmp_path, saved_model, start):
+    text = f"{start}阿里云和华为云下调云服务器价格，云计算价格战再度升级。\n"
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    from_file = invoke("tag", path, "-m", saved_model, "-f", "jsonl")
+    from_stdin = invoke("tag", "-", "-m", saved_model, "-f", "jsonl", input=text)
+    assert from_stdin.exit_code == from_file.exit_code == 0, from_stdin.output
+    assert _without_source(from_stdin.stdout) == _without_source(from_file.stdout)
+    assert start.split()[0][:5] in from_stdin.stdout  # the markup is text
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "\ufeff  <!DOCTYPE html>",
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN">',
+        "<!-- saved from url=(0040)https://news.example.cn/a.shtml -->\n<HTML>",
+        "\n\n<head><meta charset=utf-8>",
+        '<meta charset="utf-8">',
+        "<body>",
+    ],
+)
+def test_stdin_starting_as_pages_do_is_a_page(single_model, monkeypatch, start):
+    markup = start + PAGE[PAGE.index("<title>") :]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(markup.encode("utf-8"))))
+    assert read_article("-") == page_text(markup) == page_text(PAGE)
+
+
+class _Trickle(io.RawIOBase):
+    """A pipe that gives at most ``size`` bytes a read, as a slow network's does."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size, self.reads = data, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        self.reads += 1
+        piece, self.data = self.data[: min(self.size, len(buffer))], self.data[self.size :]
+        buffer[: len(piece)] = piece
+        return len(piece)
+
+
+def test_a_page_arriving_in_small_reads_is_a_page_and_a_text_loses_no_byte(
+    tmp_path, single_model, monkeypatch
+):
+    # a pipe gives what has arrived: the first read may hold "\n  " or "<!D" only
+    path = tmp_path / "page.html"
+    path.write_bytes(b"\n  " + GBK_PAGE)
+    text = tmp_path / "a.txt"
+    text.write_bytes("\n  <研究报告>显示，阿里云下调云服务器价格。\n".encode("gbk"))
+    for source in (path, text):
+        for read in (read_article, lambda name: _tagged(name, single_model)[0][1:]):
+            trickle = _Trickle(source.read_bytes(), 3)
+            stdin = type("Stdin", (), {"buffer": io.BufferedReader(trickle)})()
+            monkeypatch.setattr(sys, "stdin", stdin)
+            assert read("-") == read(source)
+            assert trickle.reads > 10
+    assert read_article(path) == page_text(PAGE)
+
+
+def test_a_file_named_without_a_known_extension_is_a_page_if_it_starts_as_one(
+    tmp_path, single_model, saved_model
+):
+    # wget saves index.php, article.asp?id=3 or page under those names: named on the command
+    # line, their markup was tagged as text
+    page = tmp_path / "page.html"
+    page.write_bytes(GBK_PAGE)
+    [(_, title, texts)] = _tagged(page, single_model)
+    named = [tmp_path / name for name in ("index.php", "article.asp?id=3", "page")]
+    for path in named:
+        path.write_bytes(GBK_PAGE)
+        assert _tagged(path, single_model) == [(str(path), title, texts)]
+        assert read_article(path) == read_article(page) == page_text(PAGE)
+        assert "<script>" in read_article(path, input_format="text")  # text when said
+    saved_as_text = tmp_path / "saved.txt"  # a .txt file is text, whatever it starts with
+    saved_as_text.write_bytes(GBK_PAGE)
+    assert "<script>" in read_article(saved_as_text)
+    notes = tmp_path / "notes.log"  # text that starts with '<' stays text
+    notes.write_text("<b>重磅</b>阿里云下调云服务器价格。\n", encoding="utf-8")
+    assert read_article(notes) == notes.read_text(encoding="utf-8")
+    assert iter_sources(tmp_path) == [page, saved_as_text]  # folders list by extension
+    tag = ("tag", "-m", saved_model, "-f", "jsonl")
+    from_page, from_php = invoke(*tag, page), invoke(*tag, named[0])
+    assert from_php.exit_code == 0, from_php.output
+    assert _without_source(from_php.stdout) == _without_source(from_page.stdout)
+    as_text = invoke(*tag, named[0], "--input-format", "text")
+    assert as_text.exit_code == 0 and "<script>" in as_text.stdout
+
+
+def _unread(fd: int) -> int:
+    """How many bytes written to a pipe are not read yet."""
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+
+
+def test_a_page_piped_in_pieces_is_tagged_as_the_page(tmp_path, saved_model):
+    # 'curl -s URL | tagger tag': a read of the pipe gives what curl has written so far; here
+    # the first gives "<!DOC" alone (the rest is written once tagger has read it)
+    path = tmp_path / "page.html"
+    path.write_bytes(GBK_PAGE)
+    command = [sys.executable, "-m", "tagger", "tag", "-m", str(saved_model), "-f", "jsonl"]
+    expected = subprocess.run([*command, str(path)], capture_output=True, timeout=120)
+    assert expected.returncode == 0, expected.stderr
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as child:
+        child.stdin.write(GBK_PAGE[:5])
+        child.stdin.flush()
+        deadline = time.monotonic() + 60  # (a guard: it takes tagger a second to start)
+        while _unread(child.stdin.fileno()) and child.poll() is None:
+            assert time.monotonic() < deadline, "tagger never read its standard input"
+            time.sleep(0.01)
+        out, errors = child.communicate(GBK_PAGE[5:], timeout=120)
+    assert child.returncode == 0, errors
+    assert _without_source(out.decode()) == _without_source(expected.stdout.decode())
 
 
 def test_cli_segment_reads_html(tmp_path):
