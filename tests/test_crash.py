@@ -169,6 +169,28 @@ def test_a_signal_while_tagging_with_two_jobs_leaves_nothing_behind(
     assert not any(map(_alive, workers))  # no worker outlived it
 
 
+def test_sigterm_to_every_process_at_once_ends_the_run_cleanly(tmp_path, saved_model):
+    """systemd stops a service (KillMode=control-group) with SIGTERM to all its processes at
+    once: workers died with the results under way (the parent waited DRAIN_SECONDS for them)
+    and now and then holding the pool's task lock, so that the pool's shutdown never ended."""
+    child, workers = _tag_until_writing(tmp_path, saved_model, 50_000)
+    try:
+        assert len(workers) == 2
+        for pid in [child.pid, *workers]:
+            os.kill(pid, signal.SIGTERM)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 128 + signal.SIGTERM
+    assert stderr == "Terminated.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
+    deadline = time.monotonic() + 30
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers))
+
+
 def test_a_hangup_under_nohup_lets_the_run_go_on(tmp_path, saved_model):
     child, _ = _tag_until_writing(tmp_path, saved_model, 5_000, nohup=True)
     try:
