@@ -22,6 +22,8 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from .errors import TaggerError
+
 __all__ = ["available_cores", "imap", "in_worker", "resolve_jobs"]
 
 S = TypeVar("S")
@@ -171,7 +173,11 @@ class _Pool:
                         raise self.failure
                     return
                 else:
-                    raise RuntimeError(self.lost)
+                    raise TaggerError(
+                        self.lost,
+                        hint="run it again; if something kills workers (no memory left: "
+                        "see dmesg), use fewer --jobs",
+                    )
             index += 1
             if not ok:
                 raise result

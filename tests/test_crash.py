@@ -191,6 +191,25 @@ def test_sigterm_to_every_process_at_once_ends_the_run_cleanly(tmp_path, saved_m
     assert not any(map(_alive, workers))
 
 
+def test_a_worker_killed_mid_run_is_an_error_line(tmp_path, saved_model):
+    # multiprocessing.Pool replaced a killed worker and waited for its lost result forever
+    child, workers = _tag_until_writing(tmp_path, saved_model, 50_000)
+    try:
+        os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer does
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 1 and "Traceback" not in stderr
+    assert f"Error: worker process {workers[0]} ended before its work was done (Killed)" in stderr
+    assert "Fix: run it again" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
+    deadline = time.monotonic() + 30
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers))
+
+
 def test_a_hangup_under_nohup_lets_the_run_go_on(tmp_path, saved_model):
     child, _ = _tag_until_writing(tmp_path, saved_model, 5_000, nohup=True)
     try:
