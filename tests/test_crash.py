@@ -124,6 +124,14 @@ def _tag_until_writing(tmp_path, saved_model, articles, nohup=False):
     return child, workers
 
 
+def _assert_ended(workers: list[int]) -> None:
+    """No worker outlived the run (each is given 30 s to end)."""
+    deadline = time.monotonic() + 30
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers))
+
+
 def _alive(pid: int) -> bool:
     """Whether process ``pid`` runs (a zombie no one reaped yet does not)."""
     try:
@@ -163,10 +171,7 @@ def test_a_signal_while_tagging_with_two_jobs_leaves_nothing_behind(
     assert child.returncode == 128 + sig
     assert stderr == message + "\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
-    deadline = time.monotonic() + 30
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(map(_alive, workers))  # no worker outlived it
+    _assert_ended(workers)
 
 
 def test_sigterm_to_every_process_at_once_ends_the_run_cleanly(tmp_path, saved_model):
@@ -185,10 +190,7 @@ def test_sigterm_to_every_process_at_once_ends_the_run_cleanly(tmp_path, saved_m
     assert child.returncode == 128 + signal.SIGTERM
     assert stderr == "Terminated.\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
-    deadline = time.monotonic() + 30
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(map(_alive, workers))
+    _assert_ended(workers)
 
 
 def test_a_worker_killed_mid_run_is_an_error_line(tmp_path, saved_model):
@@ -204,10 +206,7 @@ def test_a_worker_killed_mid_run_is_an_error_line(tmp_path, saved_model):
     assert f"Error: worker process {workers[0]} ended before its work was done (Killed)" in stderr
     assert "Fix: run it again" in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
-    deadline = time.monotonic() + 30
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(map(_alive, workers))
+    _assert_ended(workers)
 
 
 def test_a_hangup_under_nohup_lets_the_run_go_on(tmp_path, saved_model):
