@@ -354,9 +354,10 @@ def iter_sources(
     (sorted, hidden ones left out; symbolic links to files followed, to directories not), or
     ``-`` for standard input.
 
-    A directory, or one under it, that cannot be read (no permission, gone) is a DataError
-    naming it, raised, or with ``on_error`` reported to it while the others are still listed:
-    its files are not skipped silently. A directory without such files is a DataError too.
+    A directory, or one under it, that cannot be read (no permission, gone), or a link to a
+    file that is gone, is a DataError naming it, raised, or with ``on_error`` reported to it
+    while the others are still listed: its files are not skipped silently. A directory without
+    such files is a DataError too.
     """
     if str(path) == "-":
         return ["-"]
@@ -375,22 +376,31 @@ def iter_sources(
         )
 
     files: list[Path | str] = []
+    suffixes = (*TEXT_SUFFIXES, *HTML_SUFFIXES)
     for folder, folders, names in os.walk(path, onerror=unreadable):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
-        files += (
-            Path(folder, name)
-            for name in names
-            if not name.startswith(".")
-            and os.path.splitext(name)[1].lower() in (*TEXT_SUFFIXES, *HTML_SUFFIXES)
-            and os.path.isfile(os.path.join(folder, name))
-        )
+        for name in names:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in suffixes:
+                continue
+            file = os.path.join(folder, name)
+            if os.path.isfile(file):
+                files.append(Path(file))
+            elif os.path.islink(file) and not os.path.exists(file):  # its target is gone
+                failed.append(
+                    DataError(
+                        f"a symbolic link to {os.readlink(file)}, which does not exist: "
+                        "its file is not tagged",
+                        path=file,
+                        hint="point the link at the file, or remove the link",
+                    )
+                )
     files.sort()
     for error in failed:
         if on_error is None:
             raise error
         on_error(error)
     if not files and not failed:
-        listed = ", ".join((*TEXT_SUFFIXES, *HTML_SUFFIXES))
+        listed = ", ".join(suffixes)
         raise DataError(
             f"no text or HTML files ({listed}) in this directory",
             path=path,

@@ -164,6 +164,24 @@ def test_an_unreadable_subfolder_is_reported_not_skipped(single_model, tmp_path,
     assert found[0].path == str(tmp_path / "locked")
 
 
+def test_a_link_to_a_file_that_is_gone_is_reported_not_skipped(single_model, tmp_path):
+    # a folder's link whose target was gone (an unmounted share) was left out silently
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (news / "b.txt").symlink_to(tmp_path / "gone" / "b.txt")
+    (tmp_path / "c.txt").write_text(ARTICLE, encoding="utf-8")
+    (news / "c.txt").symlink_to(tmp_path / "c.txt")  # a link that works: followed
+    errors = []
+    articles = list(tag_paths([news], single_model, on_error=errors.append))
+    assert [a.source for a in articles] == [str(news / "a.txt"), str(news / "c.txt")]
+    [error] = errors
+    assert error.path == str(news / "b.txt")
+    assert f"a symbolic link to {tmp_path / 'gone' / 'b.txt'}, which does not exist" in str(error)
+    with pytest.raises(DataError, match="which does not exist"):
+        iter_sources(news)
+
+
 def test_an_unreadable_folder_says_so_not_that_it_has_no_files(tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     _unreadable(monkeypatch, tmp_path)
@@ -178,10 +196,12 @@ def test_folders_list_the_same_files_as_before(tmp_path):
         (tmp_path / name).write_text("云计算。", encoding="utf-8")
     (tmp_path / "link.txt").symlink_to(tmp_path / "b.txt")  # a link to a file is followed
     (tmp_path / "linked").symlink_to(tmp_path / "sub")  # to a folder, not
-    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
-    assert iter_sources(tmp_path) == sorted(
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")  # reported, not listed
+    found = []
+    assert iter_sources(tmp_path, found.append) == sorted(
         tmp_path / name for name in ["a.MD", "b.txt", "link.txt", "sub/c.html"]
     )
+    assert [error.path for error in found] == [str(tmp_path / "gone.txt")]
 
 
 def test_a_file_name_that_is_not_utf8_is_named_in_valid_text(single_model, tmp_path):
