@@ -160,6 +160,19 @@ def _decoder(name: str, source: str | Path) -> codecs.IncrementalDecoder:
     return _CheckedDecoder(decoder, name, source)
 
 
+def _ascii_lines(name: str) -> bool:
+    """Whether the encoding ``name`` writes ASCII as ASCII, so that a byte 10 is a line break
+    (UTF-8, GB18030, Big5), not a part of a wider character (UTF-16, UTF-32).
+
+    >>> [_ascii_lines(name) for name in ("utf-8-sig", "gb18030", "utf-16-le", "utf-32")]
+    [True, True, False, False]
+    """
+    try:
+        return codecs.decode(b"a\n", name) == "a\n"
+    except UnicodeError:
+        return False
+
+
 class _CheckedDecoder(codecs.IncrementalDecoder):
     """An incremental decoder whose errors are DataErrors with the line (but in UTF-16) and
     the byte position."""
@@ -168,7 +181,7 @@ class _CheckedDecoder(codecs.IncrementalDecoder):
         super().__init__()
         self.inner, self.name, self.source = decoder, name, source
         self.position = self.lines = 0  # bytes and line breaks decoded so far
-        self.ascii_lines = "16" not in codecs.lookup(name).name  # a b"\n" is a line break
+        self.ascii_lines = _ascii_lines(name)  # a b"\n" is a line break
 
     def decode(self, data: bytes, final: bool = False) -> str:  # type: ignore[override]
         try:
