@@ -65,7 +65,9 @@ R = TypeVar("R")
 MODEL_ENV = "TAGGER_MODEL"
 SCORES_SHOWN = 5
 TEXT_SUFFIXES = (".txt", ".text", ".md")
-"""The extensions of text files folders list (with ``webpage.SUFFIXES``)."""
+"""The extensions of text files."""
+LISTED_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES)
+"""The extensions of the files folders list: text files and web pages."""
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "json", "csv", "tsv")
 """How ``tag_paths`` reads an input: ``auto`` (records for the extensions of
 ``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, text for ``TEXT_SUFFIXES``; stdin and
@@ -376,11 +378,10 @@ def iter_sources(
         )
 
     files: list[Path | str] = []
-    suffixes = (*TEXT_SUFFIXES, *HTML_SUFFIXES)
     for folder, folders, names in os.walk(path, onerror=unreadable):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         for name in names:
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in suffixes:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in LISTED_SUFFIXES:
                 continue
             file = os.path.join(folder, name)
             if os.path.isfile(file):
@@ -400,7 +401,7 @@ def iter_sources(
             raise error
         on_error(error)
     if not files and not failed:
-        listed = ", ".join(suffixes)
+        listed = ", ".join(LISTED_SUFFIXES)
         raise DataError(
             f"no text or HTML files ({listed}) in this directory",
             path=path,
@@ -648,23 +649,26 @@ def _inputs(
             found.append((error, 0))
             continue
         for source in sources:
-            if (key := _file_key(source)) in seen:
+            key, size = _identity(source)
+            if key in seen:
                 continue
             seen.add(key)
-            found.append((source, _size(source)))
+            found.append((source, size))
     return found
 
 
-def _size(source: Path | str) -> int | None:
-    """A regular file's size, 0 for a file that cannot be read (reading it fails), else
-    None: standard input, a pipe or a device has no size known up front."""
+def _identity(source: Path | str) -> tuple[object, int | None]:
+    """What tells an input apart whatever its name, and its size in bytes, from one ``stat``:
+    for ``-`` itself and None (standard input has no size known up front); for a file its
+    device and inode, and its size if it is a regular file (None for a pipe or a device);
+    for a file that cannot be read (opening it reports that) its real path and 0."""
     if source == "-":
-        return None
+        return source, None
     try:
         found = os.stat(source)
     except OSError:
-        return 0
-    return found.st_size if stat.S_ISREG(found.st_mode) else None
+        return os.path.realpath(source), 0
+    return (found.st_dev, found.st_ino), found.st_size if stat.S_ISREG(found.st_mode) else None
 
 
 def _chunks(
@@ -864,8 +868,7 @@ def _sniffs(source: Path | str, input_format: str) -> bool:
     """
     if input_format != "auto":
         return False
-    known = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *SUFFIXES)
-    return source == "-" or Path(source).suffix.lower() not in known
+    return source == "-" or Path(source).suffix.lower() not in (*LISTED_SUFFIXES, *SUFFIXES)
 
 
 def _sniffed(stream: BinaryIO) -> tuple[bool, BinaryIO]:
@@ -1000,18 +1003,6 @@ def _csv_records(
         )
     for start, _, row in rows:
         yield Record(start, start if id_col is None else row[id_col], row[text_col])
-
-
-def _file_key(source: Path | str) -> object:
-    """What tells an input apart whatever its name: ``-``, else the file's device and inode,
-    else (it cannot be read: opening it reports that) its real path."""
-    if source == "-":
-        return source
-    try:
-        found = os.stat(source)
-    except OSError:
-        return os.path.realpath(source)
-    return found.st_dev, found.st_ino
 
 
 def _tag_chunk(
