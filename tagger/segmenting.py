@@ -38,7 +38,8 @@ When a text has no blank lines at all, every line is a block. Blocks then become
   headline with its byline on the next line is found;
 - a page's furniture, a line of up to ``MAX_FURNITURE_CHARS`` that ends no sentence, is a block
   of its own, blank lines around it or not: a date and source line
-  (``2026-11-20 08:30 来源：新华网``, ``发布时间：2026-11-20``), source, author or editor
+  (``2026-11-20 08:30 来源：新华网``, ``2026-11-20 新浪科技``, ``发布时间：2026-11-20``; a
+  date without the year only before fields: ``11月20日 08:30 来源：新华社``), source, author or editor
   fields (``作者：李明``, ``责任编辑：王芳``, ``（本文来源：新华网）``), a copyright line
   (``版权所有 © 2026 新华网``, ``未经授权禁止转载``) or a share line (``分享到：微信 微博``,
   ``扫一扫``). A date with a time or fields after it, a ``时间：`` or ``日期：`` date, or a
@@ -183,18 +184,29 @@ _FIELD = (  # 来源：新华网, 发布时间：2026-11-20 08:30: a label, a co
     rf"|(?:发布|发表|发稿|更新)?(?:时间|日期){_COLON}{_WHEN})"
 )
 _FIELD_SEP = r"[ \t\u3000|｜丨/·•]"
-_MEDIA = (  # 2026年11月20日 08:30 新浪科技: a source named without a label, after a time
-    # (not after a date alone: 2018年5月9日·快报 is a column's headline)
-    r"[\u4e00-\u9fffA-Za-z\d·\-－]{0,10}?(?:网|报|社|新闻|客户端|科技|财经|周刊|电视台|频道)"
+_MEDIA_NAME = r"[\u4e00-\u9fffA-Za-z\d·\-－]"
+_MEDIA = (  # 2026年11月20日 08:30 新浪科技, 2026-11-20 新浪科技: a source named without a
+    # label: after a time, or after a date alone and a space when two characters or more come
+    # before its last word, not a column's (2018年5月9日·快报, 2026-11-20 财经早报: headlines)
+    rf"(?:(?<=[:：]{_D}{_D}){_FIELD_SEP}+{_MEDIA_NAME}{{0,10}}?(?:网|报|社|新闻|客户端|科技|财经|周刊|电视台|频道)"
+    rf"|[ \t\u3000]+{_MEDIA_NAME}{{2,10}}?(?:网|社|新闻|客户端|科技|财经|周刊|电视台|频道"
+    r"|(?<![快简早晚周月年速通公预播战喜汇])报))"
+)
+_SHORT_DATE = (  # 11月20日, 11-20: a date without the year, only before fields (see _SOURCE_LINE)
+    rf"{_D}{{1,2}}[ \t\u3000]*月[ \t\u3000]*{_D}{{1,2}}[ \t\u3000]*日|{_D}{{1,2}}[-/－／]{_D}{{1,2}}(?!{_D})"
 )
 _FURNITURE_OPEN, _FURNITURE_CLOSE = r"[（(【〔\[]?[ \t\u3000]*", r"[ \t\u3000]*[）)】〕\]]?"
 _SOURCE_LINE = re.compile(  # a date and source line, or a line of source and editor fields
     rf"{_MARKER}{_FURNITURE_OPEN}"
-    rf"(?:{_WHEN}(?:{_FIELD_SEP}*{_FIELD})*(?:(?<=[:：]{_D}{_D}){_FIELD_SEP}+{_MEDIA}(?:{_FIELD_SEP}*{_FIELD})*)?"
+    rf"(?:{_WHEN}(?:{_FIELD_SEP}*{_FIELD})*(?:{_MEDIA}(?:{_FIELD_SEP}*{_FIELD})*)?"
+    # 11月20日 08:30 来源：新华社: a date without the year has fields after it (5月9日 早报,
+    # 5月9日12:05 交易提示 are headlines)
+    rf"|(?:{_SHORT_DATE})(?:[ \t\u3000]*{_CLOCK})?(?:{_FIELD_SEP}*{_FIELD})+"
     rf"|{_FIELD}(?:{_FIELD_SEP}*{_FIELD})*){_FURNITURE_CLOSE}"
 )
 _LEAD_FURNITURE = re.compile(  # what starts the line under a headline: a date, a source
-    rf"{_MARKER}{_FURNITURE_OPEN}(?:{_DATE}|(?:发布|发表|发稿|更新)?(?:时间|日期)|(?:{_LEAD_LABEL}){_COLON})"
+    rf"{_MARKER}{_FURNITURE_OPEN}(?:{_DATE}|{_SHORT_DATE}|(?:发布|发表|发稿|更新)?(?:时间|日期)"
+    rf"|(?:{_LEAD_LABEL}){_COLON})"
 )
 _BARE_DATE = re.compile(  # 2026年11月20日 (星期五): also the date under a notice's signature
     rf"{_MARKER}{_FURNITURE_OPEN}{_DATE}(?:[ \t\u3000]*(?:星期|周|礼拜)[一二三四五六日天])?{_FURNITURE_CLOSE}"

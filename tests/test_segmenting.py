@@ -736,6 +736,11 @@ def test_a_date_and_source_line_under_a_headline_marks_it_and_footer_lines_are_o
         "2026年11月20日08:30 | 来源：人民网－人民日报",
         "2026-11-20 08:30 来源：澎湃新闻",
         "2026年11月20日 08:30 新浪科技",
+        "2026-11-20 新浪科技",  # a source named after a date alone
+        "2026年11月20日  某某日报",
+        "11月20日 08:30 来源：新华社",  # a date without the year, fields after it
+        "11月20日 来源：某某网 作者：李明",
+        "11-20 08:30 来源：新华社",
         "2026年11月20日 星期五 10:05",
         "发布时间：2026-11-20",
         "时间：2026-11-20 08:30 来源：商务部",
@@ -807,6 +812,9 @@ def test_no_paragraph_continues_across_a_date_or_source_line():
         "2026年11月20日国务院常务会议召开",
         "2026-11-20 国务院常务会议召开",
         "11月20日 08:30 国务院常务会议召开",
+        "11月20日 财经早报",  # a date and a column's name, without the year or with it
+        "2026-11-20 财经早报",
+        "2026年11月20日·科技快报",
         "版权所有者起诉人工智能公司侵权",
         "扫一扫就能付款？警惕诈骗新套路",
         "分享经济迎来新机遇",
