@@ -36,13 +36,15 @@ When a text has no blank lines at all, every line is a block. Blocks then become
   byline after that headline;
 - a byline (not a photo credit) is a block of its own, blank lines around it or not, so that a
   headline with its byline on the next line is found;
-- a page's furniture, a line of up to ``MAX_FURNITURE_CHARS`` that ends no sentence, is a block
+- a page's furniture, a line of up to ``MAX_FURNITURE_CHARS`` that ends no sentence (but a
+  copyright notice), is a block
   of its own, blank lines around it or not: a date and source line
   (``2026-11-20 08:30 来源：新华网``, ``2026-11-20 新浪科技``, ``发布时间：2026-11-20``; a
   date without the year only before fields: ``11月20日 08:30 来源：新华社``), source, author or editor
   fields (``作者：李明``, ``责任编辑：王芳``, ``（本文来源：新华网）``), a copyright line
-  (``版权所有 © 2026 新华网``, ``未经授权禁止转载``) or a share line (``分享到：微信 微博``,
-  ``扫一扫``). A date with a time or fields after it, a ``时间：`` or ``日期：`` date, or a
+  (``版权所有 © 2026 新华网``, ``未经授权禁止转载``) or a line of copyright and reprint notices
+  only, full stop or not (``版权所有，未经授权不得转载。``, ``本文为新华网原创，转载请注明出处。``),
+  or a share line (``分享到：微信 微博``, ``扫一扫``). A date with a time or fields after it, a ``时间：`` or ``日期：`` date, or a
   source or author line under a heading marks it as a headline, as a byline does (a bare date,
   a date running on into a headline's words, an editor, copyright or share line does not);
   furniture never starts an article, and no paragraph continues across it; at the top it joins
@@ -112,11 +114,14 @@ _PHOTO_CREDIT = re.compile(  # 记者 张三 李四 摄: credits a picture insid
 _TRADITIONAL = str.maketrans(  # 本報記者 陳大文, 新華社電: the words above in Traditional Chinese
     "與專習親從們會體側寫華歷發聽員團場實對將廣報據攝來測點獨"
     "現電筆約紀線編網節獲營見觀視訊記論訪證評讀調蹤輯還連採問聞隨驗瞭劄導"
-    # and those of a page's furniture (來源：, 責任編輯：, 版權所有, 未經授權禁止轉載, 掃一掃)
-    "責權經許審時間佈閱瀏覽擊數掃維碼轉載圖監製統籌號週禮頭條騰復終複請嚴謝絕貼開關機戶財臺頻絡",
+    # and those of a page's furniture (來源：, 責任編輯：, 版權所有, 未經授權禁止轉載, 掃一掃,
+    # 轉載請註明出處, 版權歸原作者所有, 違者必究)
+    "責權經許審時間佈閱瀏覽擊數掃維碼轉載圖監製統籌號週禮頭條騰復終複請嚴謝絕貼開關機戶財臺頻絡"
+    "註處違須聯繫歸屬創",
     "与专习亲从们会体侧写华历发听员团场实对将广报据摄来测点独"
     "现电笔约纪线编网节获营见观视讯记论访证评读调踪辑还连采问闻随验了札导"
-    "责权经许审时间布阅浏览击数扫维码转载图监制统筹号周礼头条腾复终复请严谢绝贴开关机户财台频络",
+    "责权经许审时间布阅浏览击数扫维码转载图监制统筹号周礼头条腾复终复请严谢绝贴开关机户财台频络"
+    "注处违须联系归属创",
 )
 _DIGIT = r"[\d０-９一二三四五六七八九十〇]"
 _DATELINE = (  # 新华社北京11月20日电, 中新网11月20日电, 本报上海3月5日讯: agency, place, date
@@ -215,6 +220,34 @@ _COPYRIGHT = re.compile(  # 版权所有 © 2026 新华网, Copyright, 未经授
     r"(?i:^[ \t\u3000]*copyright|©|all rights reserved)|版权所有(?![者人方权的])"
     r"|未经[^。！？!?]{0,12}(?:授权|许可|同意)[^。！？!?]{0,6}(?:禁止|不得|严禁|请勿|谢绝)"
     r"[^。！？!?]{0,4}(?:转载|复制|转贴|摘编|使用)(?:本[站网文])?(?:内容|文章|稿件)?[ \t\u3000]*$"
+)
+_N = r"[^，,。；;！？!?:：\s]"  # a character of a clause of a notice
+_FORBID = (  # 不得转载, 任何单位和个人不得转载或复制本站内容, 谢绝转载: {verb} to fill in
+    r"(?:任何(?:单位|个人|媒体|网站|机构)?(?:和个人)?)?[均都]?(?:禁止|不得|严禁|请勿|谢绝)"
+    r"(?:任何形式的?|以任何形式)?(?:{verb})(?:[或、和及](?:转载|转贴|摘编|镜像|复制|使用|传播))*"
+    r"(?:本[站网文报])?的?(?:内容|文章|稿件|作品|图片)?"
+)
+_NOTICE_CLAUSE = "|".join(  # the clauses of a copyright or reprint notice (see _NOTICE)
+    (
+        rf"{_N}{{0,12}}?版权所有|版权(?:归|属于?){_N}{{1,16}}?所有",  # 新华网版权所有, 版权归作者所有
+        # 本文为新华网原创, 本文系作者授权本站发布
+        rf"本(?:文|稿|站|网|报)?(?:文章|稿件|内容)?(?:为|系|是|属于?){_N}{{0,12}}?"
+        rf"(?:原创|独家|授权|首发|专稿)(?:文章|稿件|内容|作品|稿)?(?:{_N}{{0,6}}?(?:发布|刊发|刊登))?",
+        # 转载请注明出处, 如需转载请联系本网
+        rf"(?:如需|如要|如欲|若需)?转载{_N}{{0,6}}?(?:请|须|需|务必|应)"
+        rf"{_N}{{0,8}}?(?:注明|标明|保留|联系|取得|获得|经){_N}{{0,16}}",
+        # 未经授权，不得转载; 未经许可禁止复制本站内容 (复制, 使用 forbidden only after 未经…)
+        rf"未经{_N}{{0,12}}?(?:授权|许可|同意)[，,、 \t\u3000]*"
+        + _FORBID.replace("{verb}", "转载|转贴|摘编|镜像|复制|使用|传播"),
+        _FORBID.replace("{verb}", "转载|转贴|摘编|镜像"),  # 谢绝转载; 不得复制 is no notice
+        r"违者必究|侵权必究|(?:违者|否则)将?(?:依法)?追究其?法律责任",
+    )
+)
+_NOTICE = re.compile(  # 版权所有，未经授权不得转载。 本文为新华网原创，转载请注明出处。: a line
+    # made only of such clauses, ending a sentence or not; 未经授权不得转载新闻作品，多家媒体… is
+    # a sentence
+    rf"{_MARKER}{_FURNITURE_OPEN}(?:(?:版权|转载)(?:声明|说明){_COLON})?"
+    rf"(?:{_NOTICE_CLAUSE})(?:[，,；;。！! \t\u3000]+(?:{_NOTICE_CLAUSE}))*[。！!.]?{_FURNITURE_CLOSE}"
 )
 _SHARE = re.compile(  # 分享到：微信 微博, 扫一扫在手机打开当前页, 扫描二维码关注
     rf"{_MARKER}{_FURNITURE_OPEN}(?:"
@@ -575,8 +608,9 @@ def _is_furniture(line: str) -> bool:
     """Whether ``line`` (one line) is about the article rather than of it: a date and source
     line (``2026-11-20 08:30 来源：新华网``, ``发布时间：2026-11-20``), source, author or editor
     fields (``作者：李明``, ``（责任编辑：王芳）``), a copyright line (``版权所有 © 2026 新华网``,
-    ``未经授权禁止转载``) or a share line (``分享到：微信 微博``, ``扫一扫``); at most
-    ``MAX_FURNITURE_CHARS`` long, never ending a sentence (but ``All Rights Reserved.``).
+    ``未经授权禁止转载``, or notices only: ``版权所有，未经授权不得转载。``) or a share line
+    (``分享到：微信 微博``, ``扫一扫``); at most ``MAX_FURNITURE_CHARS`` long, never ending a
+    sentence (but ``All Rights Reserved.`` and such notices).
     A date that runs on into words (``2026年11月20日国务院常务会议召开``) is a headline's.
 
     >>> _is_furniture("2026年11月20日 10:05  來源：人民網"), _is_furniture("来源于海关的数据")
@@ -585,6 +619,8 @@ def _is_furniture(line: str) -> bool:
     if len(line) > MAX_FURNITURE_CHARS:
         return False
     text = line.translate(_TRADITIONAL)
+    if _NOTICE.fullmatch(text):  # 版权所有，未经授权不得转载。
+        return True
     if _COPYRIGHT.search(text):
         text = text.rstrip()
         text = text[:-1] if text.endswith(".") else text  # All Rights Reserved.

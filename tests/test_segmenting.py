@@ -779,6 +779,17 @@ def test_a_headline_over_a_date_and_source_line_starts_an_article(line):
         "責任編輯：王芳",  # Traditional Chinese
         "（本文來源：新華網）",
         "版權所有 未經授權禁止轉載",
+        # notices ending with a full stop: a short one was merged into the last paragraph, a
+        # longer one was a paragraph of its own, cut from the footer lines after it
+        "转载请注明出处。",
+        "谢绝转载。",
+        "未经许可，不得转载。",
+        "版权所有，未经授权不得转载。\n分享到：微信 微博",
+        "本文为某某网原创，转载请注明出处。\n扫一扫在手机打开当前页",
+        "版权声明：本文为原创，未经授权不得转载。\n责任编辑：王芳",
+        "（本文系作者授权本站发布，转载请联系作者。）\n责任编辑：王芳",
+        "未经本网授权，任何单位和个人不得转载或复制本站内容。违者必究。\n分享到：微信",
+        "版權所有，未經授權不得轉載。\n責任編輯：王芳",
     ],
 )
 def test_lines_after_the_last_paragraph_are_a_segment_of_their_own(footer):
@@ -837,8 +848,10 @@ def test_sentences_opening_like_a_source_line_are_text_in_line_mode_too():
         "作者认为，这一趋势仍将持续。",
         "来源：海关总署的数据显示，前10个月出口增长5%。",
         "2026年11月20日，国务院常务会议召开，部署相关工作。",
-        "版权声明：本文为原创，未经授权不得转载。",
         "网络平台未经授权不得转载新闻作品，多家媒体为此发表声明。",
+        "转载请注明出处的规定，被不少网站当成了摆设。",  # a copyright notice's words, in prose
+        "未经许可，不得入内。",
+        "学生不得复制他人作业。",
     ]
     text = "\n".join(["出口数据公布", *paragraphs])  # a line a paragraph
     [article] = segment(text, min_chars=0)
