@@ -37,16 +37,17 @@ When a text has no blank lines at all, every line is a block. Blocks then become
 - a byline (not a photo credit) is a block of its own, blank lines around it or not, so that a
   headline with its byline on the next line is found;
 - a page's furniture, a line of up to ``MAX_FURNITURE_CHARS`` that ends no sentence (but a
-  copyright notice), is a block
-  of its own, blank lines around it or not: a date and source line
-  (``2026-11-20 08:30 来源：新华网``, ``2026-11-20 新浪科技``, ``发布时间：2026-11-20``; a
-  date without the year only before fields: ``11月20日 08:30 来源：新华社``), source, author or editor
-  fields (``作者：李明``, ``责任编辑：王芳``, ``（本文来源：新华网）``), a copyright line
-  (``版权所有 © 2026 新华网``, ``未经授权禁止转载``) or a line of copyright and reprint notices
-  only, full stop or not (``版权所有，未经授权不得转载。``, ``本文为新华网原创，转载请注明出处。``),
-  or a share line (``分享到：微信 微博``, ``扫一扫``). A date with a time or fields after it, a ``时间：`` or ``日期：`` date, or a
-  source or author line under a heading marks it as a headline, as a byline does (a bare date,
-  a date running on into a headline's words, an editor, copyright or share line does not);
+  copyright notice), is a block of its own, blank lines around it or not: a date and source
+  line (``2026-11-20 08:30 来源：新华网``, ``2026-11-20 新浪科技``, ``发布时间：2026-11-20``;
+  a date without the year only before fields: ``11月20日 08:30 来源：新华社``), source,
+  author or editor fields (``作者：李明``, ``责任编辑：王芳``, ``（本文来源：新华网）``), a
+  copyright line (``版权所有 © 2026 新华网``, ``未经授权禁止转载``) or a line of copyright and
+  reprint notices only, full stop or not (``版权所有，未经授权不得转载。``,
+  ``本文为新华网原创，转载请注明出处。``), a share line (``分享到：微信 微博``, ``扫一扫``) or
+  a row of buttons (``【打印】【关闭】``, ``[打印] [关闭]``). A date with a time or fields
+  after it, a ``时间：`` or ``日期：`` date, or a source or author line under a heading marks
+  it as a headline, as a byline does (a bare date, a date running on into a headline's
+  words, an editor, copyright, share or button line does not);
   furniture never starts an article, and no paragraph continues across it; at the top it joins
   the next segment, as a byline does, but the short lines after the last paragraph, furniture
   among them, are a segment of their own, so that a page's footer is not tagged as that
@@ -115,13 +116,13 @@ _TRADITIONAL = str.maketrans(  # 本報記者 陳大文, 新華社電: the words
     "與專習親從們會體側寫華歷發聽員團場實對將廣報據攝來測點獨"
     "現電筆約紀線編網節獲營見觀視訊記論訪證評讀調蹤輯還連採問聞隨驗瞭劄導"
     # and those of a page's furniture (來源：, 責任編輯：, 版權所有, 未經授權禁止轉載, 掃一掃,
-    # 轉載請註明出處, 版權歸原作者所有, 違者必究)
+    # 轉載請註明出處, 版權歸原作者所有, 違者必究, 【打印本頁】【關閉窗口】【糾錯】)
     "責權經許審時間佈閱瀏覽擊數掃維碼轉載圖監製統籌號週禮頭條騰復終複請嚴謝絕貼開關機戶財臺頻絡"
-    "註處違須聯繫歸屬創",
+    "註處違須聯繫歸屬創閉糾錯頁頂薦",
     "与专习亲从们会体侧写华历发听员团场实对将广报据摄来测点独"
     "现电笔约纪线编网节获营见观视讯记论访证评读调踪辑还连采问闻随验了札导"
     "责权经许审时间布阅浏览击数扫维码转载图监制统筹号周礼头条腾复终复请严谢绝贴开关机户财台频络"
-    "注处违须联系归属创",
+    "注处违须联系归属创闭纠错页顶荐",
 )
 _DIGIT = r"[\d０-９一二三四五六七八九十〇]"
 _DATELINE = (  # 新华社北京11月20日电, 中新网11月20日电, 本报上海3月5日讯: agency, place, date
@@ -166,7 +167,7 @@ _SUBTITLE = re.compile(  # ——访…: a subtitle, not a rule; （原标题：
 # a page's furniture: lines about the article, not of it (see _is_furniture); read after
 # _TRADITIONAL, so in Simplified Chinese
 MAX_FURNITURE_CHARS = 60
-"""A line longer than this is never a date, source, editor, copyright or share line."""
+"""A line longer than this is never a date, source, editor, copyright, share or button line."""
 
 _D = r"[\d０-９]"
 _DATE = (  # 2026-11-20, 2026/11/20, 2026.11.20, 2026年11月20日: a whole date, the year first
@@ -249,8 +250,23 @@ _NOTICE = re.compile(  # 版权所有，未经授权不得转载。 本文为新
     rf"{_MARKER}{_FURNITURE_OPEN}(?:(?:版权|转载)(?:声明|说明){_COLON})?"
     rf"(?:{_NOTICE_CLAUSE})(?:[，,；;。！! \t\u3000]+(?:{_NOTICE_CLAUSE}))*[。！!.]?{_FURNITURE_CLOSE}"
 )
-_SHARE = re.compile(  # 分享到：微信 微博, 扫一扫在手机打开当前页, 扫描二维码关注
-    rf"{_MARKER}{_FURNITURE_OPEN}(?:"
+_PRINT_CLOSE = (  # a button that is one even alone: 【打印】, 【关闭窗口】, 【纠错】
+    r"打印(?:本页|此页|本文|文章|页面)?|关闭(?:窗口|本页|此页|页面)?|我要纠错|纠错|加入收藏"
+    r"|返回顶部|回到顶部"
+)
+_BUTTON = (  # a page's button, in brackets: those, and 【评论】, 【字号：大 中 小】 in a row
+    rf"{_PRINT_CLOSE}|报错|收藏(?:本页|本文|此页)?|推荐(?:给好友|给朋友|本文)?|告诉好友"
+    r"|返回(?:首页|列表)?|顶部|分享|我要评论|发表评论|评论|复制链接|放大|缩小|默认|大|中|小"
+    rf"|字[号体](?:{_COLON}|[ \t\u3000]*)(?:[大中小][ \t\u3000]*){{2,3}}"
+)
+_OPEN_BUTTON, _CLOSE_BUTTON = r"[【\[［〔][ \t\u3000]*", r"[ \t\u3000]*[】\]］〕]"
+_BUTTONS = (  # 【打印】【关闭】, [打印] [关闭]: a row of two buttons or more, or one printing,
+    # closing or reporting an error (【评论】, 【推荐】 alone may be a column's title)
+    rf"(?:{_OPEN_BUTTON}(?:{_BUTTON}){_CLOSE_BUTTON}[ \t\u3000|｜]*){{2,}}$"
+    rf"|{_OPEN_BUTTON}(?:{_PRINT_CLOSE}){_CLOSE_BUTTON}[ \t\u3000]*$"
+)
+_SHARE = re.compile(  # 分享到：微信 微博, 扫一扫在手机打开当前页, 扫描二维码关注, 【打印】【关闭】
+    rf"{_MARKER}{_FURNITURE_OPEN}(?:{_BUTTONS}|"
     r"分享(?:到|至)[ \t\u3000]*(?:[:：]|$|(?:微信|微博|朋友圈|QQ空间|QQ|qq|新浪微博|腾讯微博|豆瓣)"
     r"(?=$|[ \t\u3000、|｜/]))"
     r"|(?:微信|手机)?(?:扫一扫|扫描(?:下方|上方)?二维码)"
@@ -328,7 +344,7 @@ class _Block:
     text: str
     lines: int
     gap_before: int  # blank lines before the block; large for the first block
-    furniture: bool = False  # a date and source, editor, copyright or share line (a block alone)
+    furniture: bool = False  # a date and source, editor, copyright, share or button line: alone
     alone: bool = False  # furniture or a byline: a block of its own, blank lines around or not
 
     @property
@@ -609,7 +625,7 @@ def _is_furniture(line: str) -> bool:
     line (``2026-11-20 08:30 来源：新华网``, ``发布时间：2026-11-20``), source, author or editor
     fields (``作者：李明``, ``（责任编辑：王芳）``), a copyright line (``版权所有 © 2026 新华网``,
     ``未经授权禁止转载``, or notices only: ``版权所有，未经授权不得转载。``) or a share line
-    (``分享到：微信 微博``, ``扫一扫``); at most ``MAX_FURNITURE_CHARS`` long, never ending a
+    (``分享到：微信 微博``, ``扫一扫``, buttons: ``【打印】【关闭】``); at most ``MAX_FURNITURE_CHARS`` long, never ending a
     sentence (but ``All Rights Reserved.`` and such notices).
     A date that runs on into words (``2026年11月20日国务院常务会议召开``) is a headline's.
 

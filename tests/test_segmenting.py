@@ -790,6 +790,13 @@ def test_a_headline_over_a_date_and_source_line_starts_an_article(line):
         "（本文系作者授权本站发布，转载请联系作者。）\n责任编辑：王芳",
         "未经本网授权，任何单位和个人不得转载或复制本站内容。违者必究。\n分享到：微信",
         "版權所有，未經授權不得轉載。\n責任編輯：王芳",
+        # a row of a page's buttons was merged into the last paragraph
+        "【打印】【关闭】",
+        "【纠错】 【打印本页】 【关闭窗口】",
+        "[打印] [关闭]",
+        "【字号：大 中 小】【打印】【关闭】",
+        "责任编辑：王芳\n【打印】",
+        "【打印本頁】【關閉窗口】",
     ],
 )
 def test_lines_after_the_last_paragraph_are_a_segment_of_their_own(footer):
@@ -830,6 +837,8 @@ def test_no_paragraph_continues_across_a_date_or_source_line():
         "扫一扫就能付款？警惕诈骗新套路",
         "分享经济迎来新机遇",
         "分享到朋友圈的照片引发热议",
+        "【评论】",  # a column's title in brackets, not a button
+        "【打印机】",
     ],
 )
 def test_a_headline_with_a_date_or_a_furniture_word_is_still_a_headline(headline):
