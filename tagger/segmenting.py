@@ -51,7 +51,8 @@ When a text has no blank lines at all, every line is a block. Blocks then become
   furniture never starts an article, and no paragraph continues across it; at the top it joins
   the next segment, as a byline does, but the short lines after the last paragraph, furniture
   among them, are a segment of their own, so that a page's footer is not tagged as that
-  paragraph.
+  paragraph (a short sentence or end mark before the first furniture line, ``谢谢。``,
+  ``（完）``, is the paragraph's).
 
 Every non-blank character of the text lies in exactly one segment, and
 ``text[segment.start:segment.end] == segment.text``.
@@ -871,6 +872,13 @@ def _article(
         else:
             spans.append([*pending, block])
             pending = []
+    if pending and spans:
+        # the lines after the text (责任编辑：, 版权所有) are a segment of their own, but a short
+        # sentence or an end mark before the first of them (谢谢。, （完）) is the text's
+        first = next((i for i, b in enumerate(pending) if b.furniture), len(pending))
+        cut = max((i + 1 for i in range(first) if _ends_text(pending[i])), default=0)
+        spans[-1].extend(pending[:cut])
+        pending = pending[cut:]
     if pending and spans and not any(b.furniture for b in pending):
         spans[-1].extend(pending)
     elif pending:  # a segment of its own, also the lines after the text (责任编辑：, 版权所有)
@@ -878,6 +886,12 @@ def _article(
     segments = tuple(Segment(s[0].start, s[-1].end, text[s[0].start : s[-1].end]) for s in spans)
     title = _headline(blocks[0]) if has_title else None
     return Article(title, blocks[0].start, blocks[-1].end, segments)
+
+
+def _ends_text(block: _Block) -> bool:
+    """Whether ``block``, a short one after an article's last paragraph, is still of its text:
+    it ends a sentence (``谢谢。``) or is an end mark (``（完）``)."""
+    return ends_sentence(block.text) or bool(_END_MARK.fullmatch(block.text))
 
 
 def _windows(article: Article, text: str, size: int) -> Article:

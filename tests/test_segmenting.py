@@ -812,6 +812,20 @@ def test_lines_after_the_last_paragraph_are_a_segment_of_their_own(footer):
     assert [s.text for s in article.segments][1:] == [last, footer]
 
 
+def test_a_short_sentence_before_the_footer_stays_with_the_text():
+    # 谢谢。 (a fragment under min_chars) joined the footer's segment, as if a page's line
+    last = "发言人表示，将继续推进数字乡村试点工作，欢迎各界监督。"
+    footer = "相关新闻\n责任编辑：王芳\n【打印】【关闭】"  # a heading before it stays with it
+    for gap, paragraphs in (("\n\n", "blank"), ("\n", "line")):
+        for ending in ("谢谢。", "谢谢。\n（完）"):
+            text = gap.join(["发布会实录", LEAD, last, *ending.split("\n"), *footer.split("\n")])
+            [article] = segment(text, paragraphs=paragraphs)
+            *_, closing, foot = [s.text for s in article.segments]
+            assert closing == gap.join([last, *ending.split("\n")])
+            assert foot == footer.replace("\n", gap)
+            assert_invariants(text, [article])
+
+
 def test_no_paragraph_continues_across_a_date_or_source_line():
     cut = "为降低天气预测的资金和能源成本，几家公司开发的机器学习模型，可以根据过去和当前的数据"
     text = (
