@@ -258,6 +258,20 @@ def test_tag_reads_stdin(saved_model):
     assert json.loads(result.output.splitlines()[0])["source"] == "<stdin>"
 
 
+def test_tag_warns_when_records_on_stdin_are_read_as_text(saved_model):
+    records = "".join(
+        json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in ["云计算", "芯片"]
+    )
+    result = invoke("tag", "-", "-m", saved_model, "-f", "jsonl", input=records)
+    assert result.exit_code == 0, result.output
+    assert "Warning: <stdin>: starts like JSON lines" in result.output
+    assert "pass --input-format jsonl" in result.output
+    result = invoke(
+        "tag", "-", "-m", saved_model, "-f", "jsonl", "--input-format", "jsonl", input=records
+    )
+    assert "Warning" not in result.output and len(result.output.splitlines()) == 2
+
+
 def test_segment_names_stdin_as_tag_does():
     """tagger segment - gave "source": "-" where tagger tag - gives "<stdin>"."""
     for fmt in ("json", "jsonl"):
