@@ -1074,6 +1074,27 @@ def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
     assert f"{aim}: {listed} (micro F1" in shown
 
 
+def test_train_and_info_say_when_the_scores_are_not_calibrated(tmp_path):
+    # too few held-out labels to fit the calibration: the card said so, train and info did not
+    lines = [
+        json.dumps({"text": t, "label": label}, ensure_ascii=False)
+        for label, ts in CORPUS.items()
+        for t in ts[:2]
+    ]
+    data = tmp_path / "few.jsonl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = tmp_path / "m.joblib"
+    result = invoke("train", data, "-o", model)
+    assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "m.joblib.card.json").read_text(encoding="utf-8"))
+    note = card["metrics"]["calibration"]["note"]
+    assert card["metrics"]["calibration"]["method"] == "none" and note
+    for shown in (result.output, invoke("info", model).output):
+        assert f"scores not calibrated: {note}" in " ".join(shown.split())
+    calibrated = invoke("train", data, "-o", model, "--cv", "2").output
+    assert "scores calibrated on" in calibrated and "not calibrated" not in calibrated
+
+
 def test_a_long_list_of_per_label_thresholds_is_cut():
     from rich.console import Console
 
