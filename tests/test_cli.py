@@ -1074,6 +1074,23 @@ def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
     assert f"{aim}: {listed} (micro F1" in shown
 
 
+def test_train_does_not_replace_a_file_that_is_not_a_model(tmp_path, data_file, article_file):
+    # -o mistyped (an article, a data file): the model silently replaced it
+    before = article_file.read_bytes()
+    result = invoke("train", data_file, "-o", article_file)
+    assert result.exit_code == 1, result.output
+    assert f"Error: {article_file}: is a file that is not a tagger model" in result.output
+    assert "Traceback" not in result.output and "examples" not in result.output  # before reading
+    assert article_file.read_bytes() == before
+    assert not (tmp_path / "article.txt.card.json").exists()
+    old = tmp_path / "old.joblib"  # a model of the format before the header: a joblib pickle
+    old.write_bytes(b"\x80\x04\x95")
+    for model in (old, tmp_path / "new.joblib", tmp_path / "new.joblib"):  # then over a model
+        result = invoke("train", data_file, "-o", model)
+        assert result.exit_code == 0, result.output
+        assert model.read_bytes().startswith(b"TAGGER-MODEL\n")
+
+
 def test_train_and_info_say_when_the_scores_are_not_calibrated(tmp_path):
     # too few held-out labels to fit the calibration: the card said so, train and info did not
     lines = [
