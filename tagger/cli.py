@@ -607,11 +607,13 @@ def train_command(
     the dev data unseen)."""
     from .data import summarize
     from .model import card_path, train
+    from .modelfile import check_replaceable
     from .taxonomy import load_taxonomy
 
     reads = [*data, *(dev or []), taxonomy, user_dict, stop_words]
     for written in (output, card_path(output)):
         _output_path(written, reads, file_only="-o model.joblib")
+    check_replaceable(output)
     options = _training_options(
         user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs, word_ngrams
     )

@@ -13,7 +13,8 @@ Supported shapes, chosen by file extension or by ``format``:
   annotations were all cancelled, are skipped with a ``DataWarning``).
 - ``csv`` / ``tsv``: a header row, a text column and a label column; several labels are joined
   by ``|``.
-- ``fasttext``: ``__label__a __label__b text`` a line.
+- ``fasttext``: ``__label__a __label__b text`` a line (separated by spaces or tabs; labels may
+  also end the line, as fastText reads them).
 
 Text and labels are found under the first of ``TEXT_FIELDS`` and ``LABEL_FIELDS`` (English
 names, then Chinese ones: 正文/内容/文本/标题, 标签/类别/分类/主题) a record has.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 import warnings
 from collections import Counter
@@ -470,14 +472,37 @@ def _read_csv(
         yield Example(row[text_col], _labels(labels, source, start), source, start, group)
 
 
+_FASTTEXT_FIRST = re.compile(rf"{FASTTEXT_PREFIX}(\S*)(?:\s+|$)")
+_FASTTEXT_LAST = re.compile(rf"(?:^|\s){FASTTEXT_PREFIX}(\S*)\s*$")
+
+
+def _fasttext_line(line: str) -> tuple[list[str], str]:
+    """The labels and the text of a fastText line. As fastText reads it, labels are separated
+    by any whitespace (tabs too) and may also end the line; the text between them is kept as
+    written.
+
+    >>> _fasttext_line("__label__cloud\\t__label__ai  云计算 和 AI")
+    (['cloud', 'ai'], '云计算 和 AI')
+    >>> _fasttext_line("云 计算 市场\\t__label__cloud")
+    (['cloud'], '云 计算 市场')
+    """
+    rest = line.strip()
+    labels = []
+    while found := _FASTTEXT_FIRST.match(rest):
+        labels.append(found[1])
+        rest = rest[found.end() :]
+    last = []
+    while found := _FASTTEXT_LAST.search(rest):
+        last.append(found[1])
+        rest = rest[: found.start()].rstrip()
+    return labels + last[::-1], rest
+
+
 def _read_fasttext(text: str, source: str) -> Iterator[Example]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        words = line.split(" ")
-        labels = []
-        while words and words[0].startswith(FASTTEXT_PREFIX):
-            labels.append(words.pop(0)[len(FASTTEXT_PREFIX) :])
+        labels, rest = _fasttext_line(line)
         if not labels:
             raise DataError(
                 "line has no __label__ prefix",
@@ -492,4 +517,4 @@ def _read_fasttext(text: str, source: str) -> Iterator[Example]:
                 line=number,
                 hint="write the label right after the prefix, e.g. '__label__cloud text'",
             )
-        yield Example(" ".join(words).strip(), _labels(labels, source, number), source, number)
+        yield Example(rest, _labels(labels, source, number), source, number)

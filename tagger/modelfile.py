@@ -28,7 +28,7 @@ import numpy as np
 
 from . import __version__
 from . import trust as _trust
-from .errors import ModelError
+from .errors import ModelError, OutputError
 from .files import atomic_write
 
 if TYPE_CHECKING:
@@ -105,6 +105,32 @@ def write_model(
 def _signed_part(header: dict[str, Any]) -> bytes:
     fields = {k: v for k, v in header.items() if k != "signature"}
     return json.dumps(fields, sort_keys=True).encode("ascii")
+
+
+def check_replaceable(path: str | Path) -> None:
+    """Raise OutputError when saving a model to ``path`` would replace a file that is not a
+    model (an article, a data file, a report: ``-o`` mistyped), so that nothing is lost; a
+    model file (of this format or an older one, a joblib pickle), an empty file or none is
+    fine to replace.
+
+    >>> import pathlib, tempfile
+    >>> article = pathlib.Path(tempfile.mkdtemp(), "news.txt")
+    >>> _ = article.write_text("云计算市场迎来变局", encoding="utf-8")
+    >>> check_replaceable(article)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    tagger.errors.OutputError: ...news.txt: is a file that is not a tagger model; saving the model would replace it. Fix: name another file with -o, or delete this one first
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(MAGIC))
+    except OSError:  # none yet, or not readable: writing it says what is wrong
+        return
+    if head and head != MAGIC and not head.startswith(b"\x80"):  # (an old model: a pickle)
+        raise OutputError(
+            "is a file that is not a tagger model; saving the model would replace it",
+            path=path,
+            hint="name another file with -o, or delete this one first",
+        )
 
 
 def read_header(path: str | Path) -> tuple[dict[str, Any], int]:

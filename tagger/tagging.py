@@ -13,6 +13,7 @@ import collections
 import contextlib
 import math
 import os
+import re
 import stat
 import sys
 import warnings
@@ -716,7 +717,7 @@ def _input_chunks(
         return
     try:
         with opened as stream:
-            fmt, stream = _article_format(source, stream, reading.input_format)
+            fmt, stream = _article_format(source, stream, reading.input_format, True)
             counted = _Counted(stream, meter)
             if fmt == "html":  # read whole (see webpage.read_page), then as text
                 text = _visible_text(counted.read(), name, encoding)
@@ -843,18 +844,51 @@ SNIFFED_BYTES = 16384
 
 
 def _article_format(
-    source: Path | str, stream: BinaryIO, input_format: str
+    source: Path | str, stream: BinaryIO, input_format: str, records_hint: bool = False
 ) -> tuple[str, BinaryIO]:
     """How to read an article input (``text`` or ``html``) and the stream to read it from.
     With ``input_format`` ``auto``, standard input and a file whose extension tells nothing
     (none, ``.php``, ``.asp``: see ``_sniffs``) are HTML when their first bytes start as a web
     page does (``webpage.starts_like_page``), else text; those bytes are read ahead, only as
-    many as it takes to tell, and the stream returned gives them again."""
+    many as it takes to tell, and the stream returned gives them again. With
+    ``records_hint`` (tagging, which reads records too), a text that starts like JSON records
+    (``_records_like``) warns (``DataWarning``) that it is read as text."""
     fmt = input_format_of(source, input_format)
     if not _sniffs(source, input_format):
         return fmt, stream
-    page, stream = _sniffed(stream)
+    page, head, stream = _sniffed(stream)
+    records = _records_like(head) if records_hint and not page else None
+    if records:
+        warnings.warn(
+            f"{source_name(source)}: starts like {_RECORDS_SHAPE[records]} but is read as "
+            f"text, JSON syntax and all, not record by record; to tag each record, pass "
+            f"--input-format {records}",
+            DataWarning,
+            stacklevel=3,
+        )
     return ("html" if page else fmt), stream
+
+
+_RECORDS_START = {
+    "jsonl": re.compile(r'\{\s*"[^"\n]*"\s*:'),
+    "json": re.compile(r'\[\s*\{\s*"[^"\n]*"\s*:'),
+}
+_RECORDS_SHAPE = {"jsonl": "JSON lines (records)", "json": "a JSON array of records"}
+
+
+def _records_like(head: bytes) -> str | None:
+    """The record format (``jsonl`` or ``json``) that bytes read as text start like: a JSON
+    object (``{"text": ...``) or an array of them, after a BOM and whitespace; else None. No
+    article starts so, so such an input given as text (standard input without
+    ``--input-format``) is records read by mistake.
+
+    >>> _records_like(b'{"id": 1, "text": "..."}'), _records_like(b' [\\n {"text": "..."}]')
+    ('jsonl', 'json')
+    >>> _records_like("{新闻}云计算".encode()), _records_like("云计算".encode())
+    (None, None)
+    """
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore").lstrip()
+    return next((fmt for fmt, start in _RECORDS_START.items() if start.match(text)), None)
 
 
 def _sniffs(source: Path | str, input_format: str) -> bool:
@@ -871,10 +905,11 @@ def _sniffs(source: Path | str, input_format: str) -> bool:
     return source == "-" or Path(source).suffix.lower() not in (*LISTED_SUFFIXES, *SUFFIXES)
 
 
-def _sniffed(stream: BinaryIO) -> tuple[bool, BinaryIO]:
-    """Whether ``stream`` starts as a web page does, and a stream giving all of its bytes:
-    ``stream`` moved back where it was if it can seek, else one giving the bytes read ahead
-    first. A pipe gives what has arrived at each read: reads go on until the bytes tell."""
+def _sniffed(stream: BinaryIO) -> tuple[bool, bytes, BinaryIO]:
+    """Whether ``stream`` starts as a web page does, the bytes read to tell, and a stream
+    giving all of its bytes: ``stream`` moved back where it was if it can seek, else one
+    giving the bytes read ahead first. A pipe gives what has arrived at each read: reads go
+    on until the bytes tell."""
     read = getattr(stream, "read1", stream.read)  # what has arrived, not a full buffer
     start = stream.tell() if stream.seekable() else None
     head = b""
@@ -886,8 +921,8 @@ def _sniffed(stream: BinaryIO) -> tuple[bool, BinaryIO]:
             break
     if start is not None:
         stream.seek(start)
-        return page, stream
-    return page, _Replayed(head, stream)  # type: ignore[return-value]
+        return page, head, stream
+    return page, head, _Replayed(head, stream)  # type: ignore[return-value]
 
 
 class _Replayed:

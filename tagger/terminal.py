@@ -343,6 +343,12 @@ def _print_figures(
             f"sigmoid({calibration['a']:.2f} x margin {calibration['b']:+.2f}))",
             highlight=False,
         )
+    elif calibration.get("note"):  # a score then reads near 0.27 or 0.73 whatever the evidence
+        console.print(
+            f"scores not calibrated: {calibration['note']}; a score of 0.5 is the decision "
+            "boundary, not a probability (more held-out data: --test-size, --cv or --dev)",
+            highlight=False,
+        )
     if "tuned_threshold" in metrics:
         tuned = metrics["tuned_threshold"]
         if tuned.get("mode", "global") == "global":

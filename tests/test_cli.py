@@ -258,6 +258,20 @@ def test_tag_reads_stdin(saved_model):
     assert json.loads(result.output.splitlines()[0])["source"] == "<stdin>"
 
 
+def test_tag_warns_when_records_on_stdin_are_read_as_text(saved_model):
+    records = "".join(
+        json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in ["云计算", "芯片"]
+    )
+    result = invoke("tag", "-", "-m", saved_model, "-f", "jsonl", input=records)
+    assert result.exit_code == 0, result.output
+    assert "Warning: <stdin>: starts like JSON lines" in result.output
+    assert "pass --input-format jsonl" in result.output
+    result = invoke(
+        "tag", "-", "-m", saved_model, "-f", "jsonl", "--input-format", "jsonl", input=records
+    )
+    assert "Warning" not in result.output and len(result.output.splitlines()) == 2
+
+
 def test_segment_names_stdin_as_tag_does():
     """tagger segment - gave "source": "-" where tagger tag - gives "<stdin>"."""
     for fmt in ("json", "jsonl"):
@@ -1058,6 +1072,44 @@ def test_train_names_the_labels_per_label_thresholds_fell_short_for(tmp_path):
     listed = ", ".join(f"{label} {t:.2f}" for label, t in card["thresholds"].items())
     aim = "per-label decision thresholds (lowest reaching precision 0.90, the middle of ties)"
     assert f"{aim}: {listed} (micro F1" in shown
+
+
+def test_train_does_not_replace_a_file_that_is_not_a_model(tmp_path, data_file, article_file):
+    # -o mistyped (an article, a data file): the model silently replaced it
+    before = article_file.read_bytes()
+    result = invoke("train", data_file, "-o", article_file)
+    assert result.exit_code == 1, result.output
+    assert f"Error: {article_file}: is a file that is not a tagger model" in result.output
+    assert "Traceback" not in result.output and "examples" not in result.output  # before reading
+    assert article_file.read_bytes() == before
+    assert not (tmp_path / "article.txt.card.json").exists()
+    old = tmp_path / "old.joblib"  # a model of the format before the header: a joblib pickle
+    old.write_bytes(b"\x80\x04\x95")
+    for model in (old, tmp_path / "new.joblib", tmp_path / "new.joblib"):  # then over a model
+        result = invoke("train", data_file, "-o", model)
+        assert result.exit_code == 0, result.output
+        assert model.read_bytes().startswith(b"TAGGER-MODEL\n")
+
+
+def test_train_and_info_say_when_the_scores_are_not_calibrated(tmp_path):
+    # too few held-out labels to fit the calibration: the card said so, train and info did not
+    lines = [
+        json.dumps({"text": t, "label": label}, ensure_ascii=False)
+        for label, ts in CORPUS.items()
+        for t in ts[:2]
+    ]
+    data = tmp_path / "few.jsonl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = tmp_path / "m.joblib"
+    result = invoke("train", data, "-o", model)
+    assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "m.joblib.card.json").read_text(encoding="utf-8"))
+    note = card["metrics"]["calibration"]["note"]
+    assert card["metrics"]["calibration"]["method"] == "none" and note
+    for shown in (result.output, invoke("info", model).output):
+        assert f"scores not calibrated: {note}" in " ".join(shown.split())
+    calibrated = invoke("train", data, "-o", model, "--cv", "2").output
+    assert "scores calibrated on" in calibrated and "not calibrated" not in calibrated
 
 
 def test_a_long_list_of_per_label_thresholds_is_cut():

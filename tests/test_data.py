@@ -50,6 +50,23 @@ def test_fasttext_format(tmp_path):
     assert examples[0] == Example("云计算 和 AI", ("cloud", "ai"), str(path), 1)
 
 
+def test_fasttext_labels_separated_by_tabs_or_at_the_end_of_the_line(tmp_path):
+    # fastText splits on any whitespace: a tab after the label (a common layout) used to be
+    # read as part of the label, leaving the text empty, so the example was dropped
+    path = write(
+        tmp_path / "a.txt",
+        "__label__cloud\t阿里云下调价格\n"
+        "__label__cloud  __label__ai 云计算 和 AI\n"
+        "国产 芯片 量产\t__label__chips\n",
+    )
+    examples = read_examples([path])
+    assert [(e.text, e.labels) for e in examples] == [
+        ("阿里云下调价格", ("cloud",)),
+        ("云计算 和 AI", ("cloud", "ai")),
+        ("国产 芯片 量产", ("chips",)),
+    ]
+
+
 def test_json_array_and_label_studio_export(tmp_path):
     tasks = [
         {

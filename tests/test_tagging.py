@@ -5,11 +5,13 @@ import io
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 import pytest
 
 from tagger import tagging
+from tagger.data import DataWarning
 from tagger.errors import DataError, ModelError
 from tagger.segmenting import regroup
 from tagger.tagging import default_model_path, iter_sources, render_paths, tag, tag_paths
@@ -561,13 +563,34 @@ def test_text_files_folders_and_stdin_are_read_as_text(single_model, tmp_path, m
     assert article.to_dict() == tag(line, single_model, source=article.source)[0].to_dict()
     assert "id" not in article.to_dict() and article.segments[0].text.startswith('{"id": 1')
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line.encode("utf-8"))))
-    [article] = list(tag_paths(["-"], single_model))
+    with pytest.warns(
+        DataWarning, match=r"<stdin>: starts like JSON lines .* --input-format jsonl"
+    ):
+        [article] = list(tag_paths(["-"], single_model))
     assert article.id is None and article.segments[0].text.startswith('{"id": 1')
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line.encode("utf-8"))))
     [article] = list(tag_paths(["-"], single_model, input_format="jsonl"))
     assert article.id == 1 and article.source == "<stdin>"
     [article] = list(tag_paths([tmp_path / "b.jsonl"], single_model, input_format="text"))
     assert article.id is None
+
+
+def test_records_given_as_text_warn_that_they_are_read_as_text(single_model, tmp_path, monkeypatch):
+    # cat arts.jsonl | tagger tag - tagged the JSON syntax as one text, with no word said
+    line = json.dumps({"id": 1, "text": ARTICLE}, ensure_ascii=False) + "\n"
+    array = "\ufeff [\n  " + line.strip() + "\n]\n"
+    for data, fmt in [(line * 3, "jsonl"), (array, "json")]:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8"))))
+        with pytest.warns(DataWarning, match=f"<stdin>: .* pass --input-format {fmt}$"):
+            list(tag_paths(["-"], single_model))
+    (tmp_path / "arts").write_text(line, encoding="utf-8")  # no extension: sniffed as stdin is
+    with pytest.warns(DataWarning, match="arts: starts like JSON lines"):
+        list(tag_paths([tmp_path / "arts"], single_model))
+    for text in [ARTICLE, "{新闻} " + ARTICLE, '"云计算": ' + ARTICLE]:  # texts: no warning
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            list(tag_paths(["-"], single_model))
 
 
 def test_tag_texts_tags_each_text_as_a_record_of_a_file(single_model, tmp_path, monkeypatch):
