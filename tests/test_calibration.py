@@ -37,6 +37,19 @@ def test_platt_needs_enough_pairs_of_both_kinds_and_stays_finite_on_separable_da
     assert 0 < a < 50 and sigmoid(np.array(2.0), (a, b)) < 1
 
 
+def test_margins_that_tell_nothing_give_scores_near_the_share_of_labels_in_their_order():
+    # a model trained on a few dozen texts: its held-out labels fell with the margins (1 pair
+    # in 8 has its label), where the plain sigmoid said 0.3 to 0.4 and platt fitted nothing
+    x = np.linspace(-0.9, -0.4, 80).reshape(40, 2)
+    truth = np.zeros(x.shape, dtype=bool)
+    truth[:10, 0] = True  # the lowest margins
+    a, b = platt(x, truth)
+    scores = sigmoid(x, (a, b))
+    assert a > 0 and np.all(np.diff(scores.ravel()) > 0)  # the margins' order is kept
+    assert scores.mean() == pytest.approx(truth.mean(), abs=0.02)
+    assert sigmoid(x).mean() > 0.3
+
+
 def test_platt_leaves_out_labels_a_held_out_model_never_saw():
     rng = np.random.default_rng(1)
     x = rng.normal(0, 1.5, size=(500, 3))
