@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 from rich.text import Text
 
@@ -38,9 +38,22 @@ __all__ = [
 ]
 
 
+PIPED_WIDTH = 200  # columns of tables written to a file or pipe with no terminal to fit
+
+
 class _Stdout(Console):
     """rich's Console, except that a closed stdout raises BrokenPipeError (rich exits with
-    status 1), which ``tagger.cli`` handles as for any other output."""
+    status 1), which ``tagger.cli`` handles as for any other output, and that output with no
+    terminal to fit (cron, CI: rich then assumes 80 columns) is up to ``PIPED_WIDTH`` wide, so
+    that tables keep their cells whole (``ai-invest…`` was cut from a report written so)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        fixed = self._width is not None or "COLUMNS" in self._environ
+        if not fixed and not any(map(os.isatty, (0, 1, 2))):  # where rich looks for a terminal
+            return ConsoleDimensions(PIPED_WIDTH, size.height)
+        return size
 
     def on_broken_pipe(self) -> None:
         self.quiet = True

@@ -1171,3 +1171,20 @@ def test_a_warning_every_fold_raises_is_printed_once(tmp_path):
     result = invoke("evaluate", data, "--cv", "3", "-j", "1")
     assert result.exit_code == 0, result.output
     assert result.output.count("on every training example") == 1
+
+
+def test_reports_with_no_terminal_to_fit_keep_long_label_names_whole(tmp_path, monkeypatch):
+    # cron or CI writing a report to a file: rich assumed 80 columns and cut the label column
+    monkeypatch.setattr("tagger.terminal.os.isatty", lambda fd: False)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    long = {"semiconductor-export-controls": "semiconductors", "public-cloud-computing": "cloud"}
+    data = tmp_path / "long.jsonl"
+    rows = [{"text": t, "label": name} for name, short in long.items() for t in CORPUS[short]]
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    model = tmp_path / "m.joblib"
+    assert invoke("train", data, "-o", model, "-q").exit_code == 0
+    result = invoke("evaluate", data, "-m", model)
+    assert result.exit_code == 0, result.output
+    per_label = result.stdout.split("Per label")[1].split("support:")[0]
+    assert "semiconductor-export-controls" in per_label
+    assert "public-cloud-computing" in per_label
