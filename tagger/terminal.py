@@ -314,14 +314,22 @@ def print_metrics(card: dict[str, Any], console: Console = err) -> None:
     else:
         _print_figures(metrics, console, card.get("thresholds") or {}, card.get("multi_label"))
     if "C_search" in metrics:
-        tried = metrics["C_search"]["scores"]
+        search = metrics["C_search"]
+        held = search.get("examples")  # not in cards of tagger 0.x before it
+        on = "held-out data" if held is None else f"{held} held-out examples"
+        rough = ""
+        if held is not None and held < ROUGH_C:  # one text moves a figure by 2% or more
+            rough = "; so few that the choice is rough (pass a number to --c)"
         console.print(
-            f"C {card['params']['C']} chosen on held-out data ("
-            + ", ".join(f"C {c}: {v:.4f}" for c, v in tried.items())
-            + ")",
+            f"C {card['params']['C']} chosen on {on} ("
+            + ", ".join(f"C {c}: {v:.4f}" for c, v in search["scores"].items())
+            + f"){rough}",
             highlight=False,
         )
 
+
+ROUGH_C = 50
+"""C chosen on fewer held-out examples than this is printed as a rough choice."""
 
 SHOWN_THRESHOLDS = 8
 """The train summary lists this many per-label thresholds, then how many more there are."""

@@ -647,7 +647,21 @@ def test_c_must_be_a_positive_number_or_auto(data_file, tmp_path):
         assert result.exit_code == 2 and "--c" in result.output
     result = invoke("train", data_file, "-o", tmp_path / "m.joblib", "--c", "auto")
     assert result.exit_code == 0, result.output
-    assert "chosen on held-out data" in result.output
+    assert re.search(
+        r"chosen on \d held-out examples \(.*\); so few that the choice is rough", result.output
+    )
+    assert "fewer than 5 examples" not in result.output  # 8 a label
+
+
+@pytest.mark.filterwarnings("default::tagger.data.DataWarning")  # ignored in the others
+def test_train_warns_of_labels_with_few_examples(tmp_path):
+    data = tmp_path / "few.jsonl"
+    rows = [{"text": t, "label": label} for label, texts in CORPUS.items() for t in texts]
+    rows += [{"text": "6G标准制定进入关键阶段", "label": "telecom"}]
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = invoke("train", data, "-o", tmp_path / "m.joblib", "-q")
+    assert result.exit_code == 0, result.output
+    assert "1 label(s) have fewer than 5 examples: telecom (1)" in result.output
 
 
 def test_evaluate_cv_measures_what_train_cv_measures(tmp_path):
