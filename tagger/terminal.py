@@ -41,11 +41,10 @@ __all__ = [
 PIPED_WIDTH = 200  # columns of tables written to a file or pipe with no terminal to fit
 
 
-class _Stdout(Console):
-    """rich's Console, except that a closed stdout raises BrokenPipeError (rich exits with
-    status 1), which ``tagger.cli`` handles as for any other output, and that output with no
-    terminal to fit (cron, CI: rich then assumes 80 columns) is up to ``PIPED_WIDTH`` wide, so
-    that tables keep their cells whole (``ai-invest…`` was cut from a report written so)."""
+class _Console(Console):
+    """rich's Console, except that output with no terminal to fit (cron, CI: rich then
+    assumes 80 columns) is up to ``PIPED_WIDTH`` wide, so that tables keep their cells whole
+    (``ai-invest…`` was cut from a report written so)."""
 
     @property
     def size(self) -> ConsoleDimensions:
@@ -55,6 +54,11 @@ class _Stdout(Console):
             return ConsoleDimensions(PIPED_WIDTH, size.height)
         return size
 
+
+class _Stdout(_Console):
+    """A closed stdout raises BrokenPipeError (rich exits with status 1), which
+    ``tagger.cli`` handles as for any other output."""
+
     def on_broken_pipe(self) -> None:
         self.quiet = True
         raise  # the BrokenPipeError rich is handling
@@ -63,7 +67,7 @@ class _Stdout(Console):
 # No markup or emoji codes: texts, labels, file names and messages are printed as they are
 # ("[/b]" or ":cloud:" in them is text), and styles are given as arguments (``print_error``).
 out = _Stdout(soft_wrap=True, markup=False, emoji=False)
-err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
+err = _Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 
 
 def print_error(error: object) -> None:

@@ -1202,3 +1202,9 @@ def test_reports_with_no_terminal_to_fit_keep_long_label_names_whole(tmp_path, m
     per_label = result.stdout.split("Per label")[1].split("support:")[0]
     assert "semiconductor-export-controls" in per_label
     assert "public-cloud-computing" in per_label
+    longer = "public-cloud-computing-and-infrastructure-services-market-share-and-pricing-in-china"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("public-cloud-computing", longer), encoding="utf-8"
+    )
+    summary = invoke("train", data, "-o", model).stderr  # the data summary's table (stderr)
+    assert longer in summary.split("with several labels")[0]
