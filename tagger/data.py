@@ -28,6 +28,7 @@ names, then Chinese ones: 正文/内容/文本/标题, 标签/类别/分类/主�
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -41,6 +42,8 @@ from enum import Enum
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from .errors import DataError
 from .files import read_text
@@ -301,6 +304,37 @@ def summarize(examples: Iterable[Example]) -> DataSummary:
 
 def _where(example: Example) -> str:
     return f"{example.source or '?'}:{example.line}" if example.line else example.source or "?"
+
+
+def same_text(text: str) -> str:
+    """What two examples' texts are compared as when telling whether they are the same text
+    (training and dev data, a split's copies, evaluated and training data): the text with
+    surrounding whitespace stripped.
+
+    >>> same_text(" 云计算市场\\n") == same_text("云计算市场")
+    True
+    """
+    return text.strip()
+
+
+def text_hash(text: str) -> int:
+    """A 64-bit hash of ``text`` compared as ``same_text`` compares texts: BLAKE2b (8 bytes),
+    the same in every process and version of Python, unlike ``hash``."""
+    data = same_text(text).encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+def text_hashes(texts: Iterable[str]) -> np.ndarray:
+    """The sorted, distinct ``text_hash`` of ``texts`` (uint64): what a model keeps of its
+    training texts to tell later which texts it was trained on (8 bytes a text).
+
+    >>> hashes = text_hashes(["云计算", " 云计算", "芯片"])
+    >>> hashes.dtype.name, len(hashes)
+    ('uint64', 2)
+    >>> bool(np.isin(text_hashes(["芯片\\n"]), hashes).all())
+    True
+    """
+    return np.unique(np.fromiter(map(text_hash, texts), dtype=np.uint64))
 
 
 def _format_of(path: Path) -> str:

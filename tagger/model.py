@@ -32,7 +32,7 @@ from sklearn.preprocessing import LabelBinarizer, MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from .calibration import IDENTITY, MIN_PAIRS, margins, platt, sigmoid
-from .data import DataWarning, Example, _where, summarize
+from .data import DataWarning, Example, _where, same_text, summarize, text_hashes
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
@@ -106,6 +106,9 @@ class TaggerModel(LabelDecider):
     card: dict[str, Any] = field(default_factory=dict)
     min_labels: int = 0
     calibration: tuple[float, float] = IDENTITY  # of the SVM's margins (``tagger.calibration``)
+    training_texts: np.ndarray | None = None
+    """``data.text_hashes`` of the texts it was fitted on (taxonomy keywords aside), for
+    ``evaluate`` to tell which evaluated texts it has seen; None for models saved before."""
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order:
@@ -438,6 +441,7 @@ def train(
     if search is not None:
         metrics["C_search"] = search
     model.card = _card(model, fitted, tokenizer, taxonomy, params, metrics, seed)
+    model.training_texts = text_hashes(e.text for e in fitted)
     if dev is not None:
         model.card["data"].update(
             {
@@ -465,8 +469,8 @@ def _warn_dev(examples: Sequence[Example], dev: Sequence[Example]) -> None:
     measured on them lean optimistic, as a random split's would without its copy check."""
     trained: dict[str, Example] = {}
     for e in examples:
-        trained.setdefault(e.text.strip(), e)
-    seen = [(e, trained[e.text.strip()]) for e in dev if e.text.strip() in trained]
+        trained.setdefault(same_text(e.text), e)
+    seen = [(e, trained[same_text(e.text)]) for e in dev if same_text(e.text) in trained]
     if seen:
         where = "; ".join(f"{_where(d)} and {_where(t)}" for d, t in seen[:3])
         warnings.warn(

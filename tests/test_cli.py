@@ -100,6 +100,26 @@ def test_evaluate_reports_its_data_warnings_and_no_others(tmp_path, saved_model,
     assert "elsewhere" not in about["warnings"]
 
 
+def test_evaluate_warns_when_some_examples_were_training_examples(tmp_path, data_file):
+    """Evaluated on part of its training data (not all of it), a model scored 1.0 and nothing
+    said so: only the whole training data was recognised (by its SHA-256)."""
+    model = tmp_path / "m.model"
+    assert invoke("train", data_file, "-o", model, "--test-size", "0").exit_code == 0
+    lines = data_file.read_text(encoding="utf-8").splitlines()
+    new = json.dumps({"text": "腾讯云推出新的云存储服务", "label": "cloud"}, ensure_ascii=False)
+    part = tmp_path / "part.jsonl"
+    part.write_text("\n".join([*lines[:18], new]) + "\n", encoding="utf-8")
+    result = invoke("evaluate", part, "-m", model, "-o", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    said = "18 of 19 examples have a text the model was trained on: the figures on them are "
+    assert f"Warning: {said}optimistic" in " ".join(result.output.split())
+    assert "measure it on held-out data" in " ".join(result.output.split())
+    about = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["about"]
+    assert said in about["warnings"]
+    result = invoke("evaluate", data_file, "-m", model)  # all of it: said once, as before
+    assert "own training data" in result.output and "18 of" not in result.output
+
+
 def test_train_tag_evaluate_info(tmp_path, data_file, article_file, saved_model):
     model = tmp_path / "m.joblib"
     result = invoke("train", data_file, "-o", model, "--test-size", "0.25")
