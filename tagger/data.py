@@ -72,6 +72,8 @@ _EXTENSIONS = {**SUFFIXES, ".ft": "fasttext", ".fasttext": "fasttext"}
 LABEL_FIELDS = ("labels", "label", "category", "categories", "标签", "类别", "分类", "主题")
 """Field or column names tried in this order when --label-field is not given (for the text:
 ``records.TEXT_FIELDS``, also ``data.TEXT_FIELDS``)."""
+NO_TOPIC = "[] (an empty list)"
+"""How a JSON record says it has no topic, as the error messages put it."""
 FASTTEXT_PREFIX = "__label__"
 JOINERS = frozenset(",，、;；|")
 """Characters that, inside one label, suggest several labels joined in the wrong way."""
@@ -352,7 +354,22 @@ def _format_of(path: Path) -> str:
 
 def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
     if isinstance(value, str):
+        if not value.strip():
+            what = "an empty string" if not value else f"blank ({json.dumps(value)})"
+            raise DataError(
+                f"the label is {what}: it names no topic",
+                path=source,
+                line=line,
+                hint=f'name the topic, e.g. "cloud"; for an example with no topic write {NO_TOPIC}',
+            )
         parts = [value]
+    elif value is None:
+        raise DataError(
+            "the labels are null",
+            path=source,
+            line=line,
+            hint=f'write the labels, e.g. ["cloud"]; for an example with no topic write {NO_TOPIC}',
+        )
     elif isinstance(value, list):
         parts = value
     elif isinstance(value, dict) and list(value) == ["choices"]:  # Label Studio JSON-MIN
@@ -368,13 +385,20 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
         )
     labels: list[str] = []
     for part in parts:
-        if not isinstance(part, str) or not part.strip():
-            got = json.dumps(part, ensure_ascii=False) if isinstance(part, str) else json_type(part)
+        if isinstance(part, str) and not part.strip():
+            what = "an empty string" if not part else f"blank ({json.dumps(part)})"
             raise DataError(
-                f"every label must be a non-empty string, got {got}",
+                f"a label in the list is {what}: it names no topic",
                 path=source,
                 line=line,
-                hint='write labels as strings, e.g. ["cloud"]',
+                hint=f"name the topic, or remove it; for an example with no topic write {NO_TOPIC}",
+            )
+        if not isinstance(part, str):
+            raise DataError(
+                f"every label must be a string, got {json_type(part)}",
+                path=source,
+                line=line,
+                hint=f'write labels as strings, e.g. ["cloud"]; for no topic write {NO_TOPIC}',
             )
         check_string(part, f"the label {shorten(part)!r}", source, line)
         if part.strip() not in labels:
