@@ -51,14 +51,15 @@ from .records import (
     SUFFIXES,
     TEXT_FIELDS,
     as_object,
+    check_records,
     check_string,
     column,
     csv_rows,
     field_value,
     first_field,
+    json_items,
     json_lines,
     json_type,
-    json_values,
     pick,
     record_text,
     run_on,
@@ -72,6 +73,7 @@ _EXTENSIONS = {**SUFFIXES, ".ft": "fasttext", ".fasttext": "fasttext"}
 LABEL_FIELDS = ("labels", "label", "category", "categories", "标签", "类别", "分类", "主题")
 """Field or column names tried in this order when --label-field is not given (for the text:
 ``records.TEXT_FIELDS``, also ``data.TEXT_FIELDS``)."""
+RECORD = '{"text": "...", "labels": ["..."]}'  # a record, as a fix shows one
 NO_TOPIC = "[] (an empty list)"
 """How a JSON record says it has no topic, as the error messages put it."""
 FASTTEXT_PREFIX = "__label__"
@@ -185,7 +187,7 @@ def read_examples(
         text = read_text(path, encoding)
         reader = {
             "jsonl": partial(_read_objects, json_lines),
-            "json": partial(_read_objects, json_values),
+            "json": _read_json,
             "csv": _read_csv,
             "tsv": _read_csv,
             "fasttext": _read_fasttext,
@@ -442,7 +444,7 @@ def _from_object(
     label_field: str | None,
     group_fields: Sequence[str] = (),
 ) -> Example | _Skip:
-    obj = as_object(obj, source, line, '{"text": "...", "labels": ["..."]}')
+    obj = as_object(obj, source, line, RECORD)
     if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
         return _from_label_studio(obj, source, line, text_field, group_fields)
     if obj.get("answer") in PRODIGY_SKIPPED and label_field != "answer":
@@ -493,9 +495,29 @@ def _read_objects(
     label_field: str | None,
     group_fields: Sequence[str],
 ) -> Iterator[Example | _Skip]:
-    """The examples of the JSON objects ``parse`` (``json_lines`` or ``json_values``) reads."""
+    """The examples of the JSON objects ``parse`` (``json_lines``) reads."""
     for number, obj in parse([text], source):
         yield _from_object(obj, source, number, text_field, label_field, group_fields)
+
+
+def _read_json(
+    text: str,
+    source: str,
+    text_field: str | None,
+    label_field: str | None,
+    group_fields: Sequence[str],
+) -> Iterator[Example | _Skip]:
+    """The examples of a JSON array of objects (``json_items``); an error about a record that
+    shares its line with others names its number in the array too."""
+    for item in json_items([text], source):
+        obj = item.value
+        if not (isinstance(obj, dict) and isinstance(obj.get("data"), dict)):  # Label Studio
+            check_records(item, source, text_field, RECORD)
+        try:
+            found = _from_object(obj, source, item.line, text_field, label_field, group_fields)
+        except DataError as error:
+            raise error.in_record(item.line, item.record) from None
+        yield found
 
 
 def _read_csv(

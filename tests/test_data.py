@@ -490,3 +490,28 @@ def test_an_empty_label_says_what_is_wrong_and_that_an_empty_list_means_no_topic
     assert "write labels as strings" not in said
     fixed = write(tmp_path / "b.jsonl", '{"text": "云", "labels": []}\n')  # as the hint says
     assert read_examples([fixed])[0].labels == ()
+
+
+def test_a_json_file_of_one_object_that_is_no_record_says_so(tmp_path):
+    """``{"data": [...]}`` said "line 1: no text field": the records are inside it."""
+    path = write(tmp_path / "a.json", '{"data": [{"text": "云", "labels": ["cloud"]}]}')
+    with pytest.raises(DataError) as raised:
+        read_examples([path])
+    said = str(raised.value)
+    assert said.startswith(f"{path}: holds one JSON object (with the field data), not an array")
+    assert 'Fix: the records seem to be its "data" list' in said and "no text field" not in said
+    path.write_text('[{"text": "云", "labels": ["cloud"]}]', encoding="utf-8")  # as it says
+    assert read_examples([path])[0].labels == ("cloud",)
+    path.write_text('{"text": "云", "labels": ["cloud"]}', encoding="utf-8")  # one record: fine
+    assert read_examples([path])[0].labels == ("cloud",)
+
+
+def test_errors_in_a_one_line_json_array_name_the_record(tmp_path):
+    """Every record of a one-line array is on line 1: the errors said only "line 1"."""
+    good = '{"text": "云", "labels": ["cloud"]}'
+    path = write(tmp_path / "a.json", f'[{good}, {good}, {{"text": "芯片", "labels": [""]}}]')
+    with pytest.raises(DataError, match=r"a\.json, line 1, record 3: a label in the list is"):
+        read_examples([path])
+    path.write_text(f'[{good},\n{{"labels": ["x"]}}]', encoding="utf-8")  # a line of its own
+    with pytest.raises(DataError, match=r"a\.json, line 2: no text field"):
+        read_examples([path])
