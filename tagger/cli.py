@@ -164,6 +164,10 @@ class TagFormat(str, Enum):
     csv = "csv"
 
 
+FILE_FORMATS = ("json", "jsonl", "csv")
+"""The formats ``tag`` writes to a file (``--output``), named as their extensions."""
+
+
 class Per(str, Enum):
     segment = "segment"
     article = "article"
@@ -885,11 +889,23 @@ def _tag_format(
 ) -> TagFormat:
     """``tag``'s output format: ``--format``, else the ``-o`` file's extension, else table;
     usage errors (exit status 2) for a table in a file and for options it would ignore."""
-    if format is None:
-        suffix = output.suffix.lower()[1:] if output is not None else ""
-        format = TagFormat(suffix) if suffix in TagFormat.__members__ else TagFormat.table
+    formats = "json (.json), jsonl (.jsonl) or csv (.csv)"
+    if format is None and output is not None:
+        suffix = output.suffix.lower()[1:]
+        if suffix not in FILE_FORMATS:
+            what = (
+                f"from the extension {output.suffix!r}" if output.suffix else "without an extension"
+            )
+            raise typer.BadParameter(
+                f"{output}: cannot tell the output format {what}; tag writes {formats}: "
+                "name the file so, or pass --format json, jsonl or csv"
+            )
+        format = TagFormat(suffix)
+    format = format or TagFormat.table
     if format is TagFormat.table and output is not None:
-        raise typer.BadParameter("use --format json, jsonl or csv with --output")
+        raise typer.BadParameter(
+            f"--format table is for the terminal, not a file: use --format with --output: {formats}"
+        )
     _check_tag_output(format, per, explain, bom)
     return format
 

@@ -209,8 +209,17 @@ def test_tag_output_format_comes_from_the_extension_unless_given(
     assert (tmp_path / "t.CSV").read_text(encoding="utf-8").startswith("source,article,")
     assert invoke(*tag, tmp_path / "t.csv", "-f", "json").exit_code == 0
     assert json.loads((tmp_path / "t.csv").read_text(encoding="utf-8"))[0]["index"] == 0
-    result = invoke(*tag, tmp_path / "t.txt")
-    assert result.exit_code == 2 and "use --format json, jsonl or csv" in result.output
+    for name in ("t.txt", "t.tsv", "t"):  # said "use --format json, jsonl or csv with --output"
+        result = invoke(*tag, tmp_path / name)
+        said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
+        assert result.exit_code == 2 and not (tmp_path / name).exists()
+        suffix = name.partition(".")[2]
+        what = f"from the extension '.{suffix}'" if suffix else "without an extension"
+        assert f"cannot tell the output format {what}" in said, said
+        assert "tag writes json (.json), jsonl (.jsonl) or csv (.csv)" in said
+    result = invoke(*tag, tmp_path / "t.csv", "-f", "table")
+    said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
+    assert result.exit_code == 2 and "--format table is for the terminal, not a file" in said
 
 
 def test_tag_output_is_what_the_library_tags_with_any_jobs(saved_model, tmp_path):
