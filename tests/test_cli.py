@@ -1200,3 +1200,22 @@ def test_a_warning_every_fold_raises_is_printed_once(tmp_path):
     result = invoke("evaluate", data, "--cv", "3", "-j", "1")
     assert result.exit_code == 0, result.output
     assert result.output.count("on every training example") == 1
+
+
+def test_a_taxonomy_error_comes_before_the_data_summary(tmp_path, data_file):
+    """A taxonomy of [cloud] tables (not [labels.cloud]) was an error only after the data's
+    summary had been printed (train) or the data read (evaluate --cv)."""
+    taxonomy = tmp_path / "labels.toml"
+    taxonomy.write_text('[cloud]\ndescription = "云"\nkeywords = ["云计算"]\n', encoding="utf-8")
+    said = "no [labels.NAME] tables. Fix: name each label's table [labels.NAME]: [labels.cloud], not [cloud]"
+    for command in (
+        ("train", data_file, "-o", tmp_path / "m.model", "--taxonomy", taxonomy),
+        ("evaluate", data_file, "--cv", "2", "--taxonomy", taxonomy),
+    ):
+        result = invoke(*command)
+        assert_clean_error(result, f"{taxonomy}: {said}")
+        assert "with several labels" not in result.output  # no summary printed first
+    broken = tmp_path / "bad.jsonl"  # the data is not read first: its error does not show
+    broken.write_text("{oops\n", encoding="utf-8")
+    result = invoke("train", broken, "-o", tmp_path / "m.model", "--taxonomy", taxonomy)
+    assert_clean_error(result, f"{taxonomy}: {said}")
