@@ -17,7 +17,7 @@ import json
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from .modelfile import (
     FORMAT,
     FORMAT_VERSION,
     ModelVersionWarning,
-    read_payload,
+    read_model_parts,
     versions,
     write_model,
 )
@@ -147,7 +147,7 @@ class TaggerModel(LabelDecider):
         with its scoring arrays (see ``tagger.inference``), and its card as JSON beside it."""
         path = Path(path)
         buffer = io.BytesIO()
-        joblib.dump(self, buffer)
+        joblib.dump(replace(self, training_texts=None), buffer)  # kept once: in the arrays
         compact, arrays = CompactModel.from_model(self).to_arrays()
         write_model(path, self.card, compact, arrays, buffer.getvalue())
         with atomic_write(card_path(path)) as handle:
@@ -811,7 +811,7 @@ def load_model(path: str | Path, *, trust: bool = False) -> TaggerModel:
     The file is unpickled only when it is verified (see ``tagger.trust``) or ``trust`` is set;
     otherwise ModelError says how to trust it. Tagging needs only ``modelfile.load_compact``.
     """
-    payload = read_payload(path, trust=trust)
+    payload, arrays = read_model_parts(path, trust=trust)
     try:
         model = joblib.load(io.BytesIO(payload))
     except Exception as exc:
@@ -822,4 +822,5 @@ def load_model(path: str | Path, *, trust: bool = False) -> TaggerModel:
         ) from None
     if not isinstance(model, TaggerModel):
         raise ModelError("the model file is damaged", path=path, hint="train the model again")
+    model.training_texts = arrays.get("training_texts")  # not pickled: see TaggerModel.save
     return model

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
 import re
@@ -9,6 +10,7 @@ from collections import Counter
 from functools import partial
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -34,8 +36,8 @@ from tagger.evaluation import (
     tune_thresholds,
 )
 from tagger.inference import LabelDecider
-from tagger.model import train
-from tagger.modelfile import load_compact
+from tagger.model import load_model, train
+from tagger.modelfile import load_compact, read_payload
 from tagger.tagging import tag
 
 from .conftest import corpus_examples, random_multi_label_examples
@@ -139,6 +141,10 @@ def test_a_model_keeps_hashes_of_its_training_texts_and_old_files_still_load(
     path = tmp_path / "m.model"
     single_model.save(path)
     assert np.array_equal(load_compact(path).training_texts, single_model.training_texts)
+    full = load_model(path)  # from the arrays: the pickle leaves them out, to keep them once
+    assert np.array_equal(full.training_texts, single_model.training_texts)
+    assert joblib.load(io.BytesIO(read_payload(path))).training_texts is None
+    assert single_model.training_texts is not None  # saving left the model as it was
     old = copy.copy(single_model)
     old.training_texts = None  # as models saved before kept none
     old.save(path)
