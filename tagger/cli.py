@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TextIO, TypeVar
 
 import typer
 
@@ -44,6 +44,9 @@ from .terminal import (
     scoring_progress,
     status_line,
 )
+
+if TYPE_CHECKING:
+    from .taxonomy import Taxonomy
 
 app = typer.Typer(
     name="tagger",
@@ -162,6 +165,10 @@ class TagFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+
+
+FILE_FORMATS = ("json", "jsonl", "csv")
+"""The formats ``tag`` writes to a file (``--output``), named as their extensions."""
 
 
 class Per(str, Enum):
@@ -628,6 +635,7 @@ def train_command(
             param_hint="--test-size",
         )
     _check_dev_options(ctx, bool(dev), refit, cv, test_size, group_field)
+    loaded = load_taxonomy(taxonomy) if taxonomy else None  # its errors before the data's
     examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
     held = _read_labeled(dev, data_format, text_field, label_field, encoding) if dev else None
     summary = summarize(examples if held is None else [*examples, *held])
@@ -647,7 +655,7 @@ def train_command(
         model = train(
             examples,
             multi_label=multi_label,
-            taxonomy=load_taxonomy(taxonomy) if taxonomy else None,
+            taxonomy=loaded,
             dev=held,
             refit=refit,
             test_size=test_size,
@@ -885,11 +893,23 @@ def _tag_format(
 ) -> TagFormat:
     """``tag``'s output format: ``--format``, else the ``-o`` file's extension, else table;
     usage errors (exit status 2) for a table in a file and for options it would ignore."""
-    if format is None:
-        suffix = output.suffix.lower()[1:] if output is not None else ""
-        format = TagFormat(suffix) if suffix in TagFormat.__members__ else TagFormat.table
+    formats = "json (.json), jsonl (.jsonl) or csv (.csv)"
+    if format is None and output is not None:
+        suffix = output.suffix.lower()[1:]
+        if suffix not in FILE_FORMATS:
+            what = (
+                f"from the extension {output.suffix!r}" if output.suffix else "without an extension"
+            )
+            raise typer.BadParameter(
+                f"{output}: cannot tell the output format {what}; tag writes {formats}: "
+                "name the file so, or pass --format json, jsonl or csv"
+            )
+        format = TagFormat(suffix)
+    format = format or TagFormat.table
     if format is TagFormat.table and output is not None:
-        raise typer.BadParameter("use --format json, jsonl or csv with --output")
+        raise typer.BadParameter(
+            f"--format table is for the terminal, not a file: use --format with --output: {formats}"
+        )
     _check_tag_output(format, per, explain, bom)
     return format
 
@@ -1288,11 +1308,14 @@ def evaluate_command(
         if result.warnings:
             about["warnings"] = " ".join(result.warnings)
     else:
+        from .taxonomy import load_taxonomy
+
+        loaded = load_taxonomy(taxonomy) if taxonomy else None  # its errors before the data's
         examples = _read_labeled(data, data_format, text_field, label_field, encoding, group_field)
         options = _training_options(
             user_dict, stop_words, hmm, classifier, c, balanced, min_df, jobs, word_ngrams
         )
-        fit, labels = _fresh_trainer(examples, taxonomy, multi_label, options)
+        fit, labels = _fresh_trainer(examples, loaded, multi_label, options)
         folds = cv or 5
         with status_line(f"cross-validating ({folds} folds)...", shown) as status:
             cross = cross_validation(
@@ -1325,28 +1348,26 @@ def _now() -> str:
 
 def _fresh_trainer(
     examples: list[Any],
-    taxonomy: Path | None,
+    taxonomy: Taxonomy | None,
     multi_label: bool | None,
     options: dict[str, Any],
 ) -> tuple[Callable[..., Any], list[str]]:
     """``train`` with the given options and no held-out measuring, and the labels it knows."""
     from .data import summarize
     from .model import default_min_labels, train
-    from .taxonomy import load_taxonomy
 
     texts = [e for e in examples if e.text.strip()]
     summary = summarize(texts)
-    loaded = load_taxonomy(taxonomy) if taxonomy else None
     multi = summary.is_multi_label if multi_label is None else multi_label
     fit = functools.partial(
         train,
         multi_label=multi,
-        taxonomy=loaded,
+        taxonomy=taxonomy,
         test_size=0,
         min_labels=default_min_labels(texts, multi),  # of all the data, as train decides it
         **options,
     )
-    return fit, list(loaded.names) if loaded else sorted(summary.labels)
+    return fit, list(taxonomy.names) if taxonomy else sorted(summary.labels)
 
 
 def _given(ctx: typer.Context, panel: str) -> list[str]:

@@ -28,6 +28,7 @@ names, then Chinese ones: 正文/内容/文本/标题, 标签/类别/分类/主�
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -42,20 +43,23 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .errors import DataError
 from .files import read_text
 from .records import (
     SUFFIXES,
     TEXT_FIELDS,
     as_object,
+    check_records,
     check_string,
     column,
     csv_rows,
     field_value,
     first_field,
+    json_items,
     json_lines,
     json_type,
-    json_values,
     pick,
     record_text,
     run_on,
@@ -69,6 +73,9 @@ _EXTENSIONS = {**SUFFIXES, ".ft": "fasttext", ".fasttext": "fasttext"}
 LABEL_FIELDS = ("labels", "label", "category", "categories", "标签", "类别", "分类", "主题")
 """Field or column names tried in this order when --label-field is not given (for the text:
 ``records.TEXT_FIELDS``, also ``data.TEXT_FIELDS``)."""
+RECORD = '{"text": "...", "labels": ["..."]}'  # a record, as a fix shows one
+NO_TOPIC = "[] (an empty list)"
+"""How a JSON record says it has no topic, as the error messages put it."""
 FASTTEXT_PREFIX = "__label__"
 JOINERS = frozenset(",，、;；|")
 """Characters that, inside one label, suggest several labels joined in the wrong way."""
@@ -180,7 +187,7 @@ def read_examples(
         text = read_text(path, encoding)
         reader = {
             "jsonl": partial(_read_objects, json_lines),
-            "json": partial(_read_objects, json_values),
+            "json": _read_json,
             "csv": _read_csv,
             "tsv": _read_csv,
             "fasttext": _read_fasttext,
@@ -303,6 +310,37 @@ def _where(example: Example) -> str:
     return f"{example.source or '?'}:{example.line}" if example.line else example.source or "?"
 
 
+def same_text(text: str) -> str:
+    """What two examples' texts are compared as when telling whether they are the same text
+    (training and dev data, a split's copies, evaluated and training data): the text with
+    surrounding whitespace stripped.
+
+    >>> same_text(" 云计算市场\\n") == same_text("云计算市场")
+    True
+    """
+    return text.strip()
+
+
+def text_hash(text: str) -> int:
+    """A 64-bit hash of ``text`` compared as ``same_text`` compares texts: BLAKE2b (8 bytes),
+    the same in every process and version of Python, unlike ``hash``."""
+    data = same_text(text).encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+def text_hashes(texts: Iterable[str]) -> np.ndarray:
+    """The sorted, distinct ``text_hash`` of ``texts`` (uint64): what a model keeps of its
+    training texts to tell later which texts it was trained on (8 bytes a text).
+
+    >>> hashes = text_hashes(["云计算", " 云计算", "芯片"])
+    >>> hashes.dtype.name, len(hashes)
+    ('uint64', 2)
+    >>> bool(np.isin(text_hashes(["芯片\\n"]), hashes).all())
+    True
+    """
+    return np.unique(np.fromiter(map(text_hash, texts), dtype=np.uint64))
+
+
 def _format_of(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".txt":
@@ -318,7 +356,22 @@ def _format_of(path: Path) -> str:
 
 def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
     if isinstance(value, str):
+        if not value.strip():
+            what = "an empty string" if not value else f"blank ({json.dumps(value)})"
+            raise DataError(
+                f"the label is {what}: it names no topic",
+                path=source,
+                line=line,
+                hint=f'name the topic, e.g. "cloud"; for an example with no topic write {NO_TOPIC}',
+            )
         parts = [value]
+    elif value is None:
+        raise DataError(
+            "the labels are null",
+            path=source,
+            line=line,
+            hint=f'write the labels, e.g. ["cloud"]; for an example with no topic write {NO_TOPIC}',
+        )
     elif isinstance(value, list):
         parts = value
     elif isinstance(value, dict) and list(value) == ["choices"]:  # Label Studio JSON-MIN
@@ -334,13 +387,20 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
         )
     labels: list[str] = []
     for part in parts:
-        if not isinstance(part, str) or not part.strip():
-            got = json.dumps(part, ensure_ascii=False) if isinstance(part, str) else json_type(part)
+        if isinstance(part, str) and not part.strip():
+            what = "an empty string" if not part else f"blank ({json.dumps(part)})"
             raise DataError(
-                f"every label must be a non-empty string, got {got}",
+                f"a label in the list is {what}: it names no topic",
                 path=source,
                 line=line,
-                hint='write labels as strings, e.g. ["cloud"]',
+                hint=f"name the topic, or remove it; for an example with no topic write {NO_TOPIC}",
+            )
+        if not isinstance(part, str):
+            raise DataError(
+                f"every label must be a string, got {json_type(part)}",
+                path=source,
+                line=line,
+                hint=f'write labels as strings, e.g. ["cloud"]; for no topic write {NO_TOPIC}',
             )
         check_string(part, f"the label {shorten(part)!r}", source, line)
         if part.strip() not in labels:
@@ -384,7 +444,7 @@ def _from_object(
     label_field: str | None,
     group_fields: Sequence[str] = (),
 ) -> Example | _Skip:
-    obj = as_object(obj, source, line, '{"text": "...", "labels": ["..."]}')
+    obj = as_object(obj, source, line, RECORD)
     if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
         return _from_label_studio(obj, source, line, text_field, group_fields)
     if obj.get("answer") in PRODIGY_SKIPPED and label_field != "answer":
@@ -435,9 +495,29 @@ def _read_objects(
     label_field: str | None,
     group_fields: Sequence[str],
 ) -> Iterator[Example | _Skip]:
-    """The examples of the JSON objects ``parse`` (``json_lines`` or ``json_values``) reads."""
+    """The examples of the JSON objects ``parse`` (``json_lines``) reads."""
     for number, obj in parse([text], source):
         yield _from_object(obj, source, number, text_field, label_field, group_fields)
+
+
+def _read_json(
+    text: str,
+    source: str,
+    text_field: str | None,
+    label_field: str | None,
+    group_fields: Sequence[str],
+) -> Iterator[Example | _Skip]:
+    """The examples of a JSON array of objects (``json_items``); an error about a record that
+    shares its line with others names its number in the array too."""
+    for item in json_items([text], source):
+        obj = item.value
+        if not (isinstance(obj, dict) and isinstance(obj.get("data"), dict)):  # Label Studio
+            check_records(item, source, text_field, RECORD)
+        try:
+            found = _from_object(obj, source, item.line, text_field, label_field, group_fields)
+        except DataError as error:
+            raise error.in_record(item.line, item.record) from None
+        yield found
 
 
 def _read_csv(

@@ -4,6 +4,11 @@ Every error says what went wrong, where (file and line when there is one) and ho
 
 >>> str(DataError("missing 'text' field", path="a.jsonl", line=3, hint="add a 'text' key"))
 "a.jsonl, line 3: missing 'text' field. Fix: add a 'text' key"
+
+A JSON array's records that share a line are told apart by their number in the array:
+
+>>> str(DataError("no text field", path="a.json", line=1, record=3))
+'a.json, line 1, record 3: no text field'
 """
 
 from __future__ import annotations
@@ -23,17 +28,29 @@ class TaggerError(Exception):
         path: str | Path | None = None,
         line: int | None = None,
         hint: str | None = None,
+        record: int | None = None,
     ) -> None:
         self.message = message
         self.path = str(path) if path is not None else None
         self.line = line
         self.hint = hint
+        self.record = record  # its number in a JSON array, when records share the line
         super().__init__(str(self))
+
+    def in_record(self, line: int, record: int | None) -> TaggerError:
+        """This error, naming ``record`` (a JSON array's item number) too when it is about
+        ``line`` and another record shares that line (``record`` is not None)."""
+        if record is not None and self.line == line and self.record is None:
+            self.record = record
+            self.args = (str(self),)
+        return self
 
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
             where = self.path if self.line is None else f"{self.path}, line {self.line}"
+            if self.line is not None and self.record is not None:
+                where += f", record {self.record}"
             where += ": "
         text = f"{where}{self.message}"
         if self.hint:

@@ -3,7 +3,8 @@
 >>> from tagger.data import Example
 >>> from tagger.model import train
 >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
->>> evaluate(train(data, test_size=0), data[:2]).accuracy  # not all of its training data
+>>> new = [Example("云计算市场份额下降", ("cloud",)), Example("芯片出口管制收紧", ("chips",))]
+>>> evaluate(train(data, test_size=0), new).accuracy  # texts it was not trained on
 1.0
 """
 
@@ -213,8 +214,9 @@ def evaluate(
     file that is not verified (another user's) for this call, as ``--trust`` does.
 
     ``threshold`` overrides the model's decision thresholds. With ``check_data``, warns
-    (DataWarning) about labels the model does not know, which count as misses, and when
-    ``examples`` are the data the model was trained on (the SHA-256 in its card), and keeps
+    (DataWarning) about labels the model does not know, which count as misses, when
+    ``examples`` are the data the model was trained on (the SHA-256 in its card), and when
+    some of them have a text it was trained on (``TaggerModel.training_texts``), and keeps
     these warnings in the report's ``warnings``; measuring within training (held-out and fold
     models, which may lack a rare label) leaves it out.
     ``progress``, if given, is called with (examples scored, examples to score) as the
@@ -225,7 +227,8 @@ def evaluate(
     >>> from tagger.model import train
     >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
     >>> seen = []
-    >>> _ = evaluate(train(data, test_size=0), data[:3], progress=lambda done, n: seen.append(done))
+    >>> new = [Example("云计算市场份额下降", ("cloud",))] * 3
+    >>> _ = evaluate(train(data, test_size=0), new, progress=lambda done, n: seen.append(done))
     >>> seen
     [0, 3]
     """
@@ -340,7 +343,8 @@ def _data_warnings(
     model: LabelDecider, examples: Sequence[Example], which: str = "the model"
 ) -> list[str]:
     """What to warn about labels ``model`` (``which``, in the messages) does not know and
-    about its own training data."""
+    about its own training data: all of it (its card's SHA-256), or some of its texts (the
+    ``training_texts`` hashes a model keeps; models saved before keep none)."""
     found = []
     known = set(model.labels)
     unknown = Counter(label for e in examples for label in e.labels if label not in known)
@@ -353,6 +357,7 @@ def _data_warnings(
         )
     trained = (getattr(model, "card", None) or {}).get("data") or {}
     dev = trained.get("dev") or {}
+    whole = len(found)  # a message about the whole data follows, if it is training data
     if trained.get("examples") == len(examples) and trained.get("sha256"):
         from .model import data_hash
 
@@ -375,6 +380,18 @@ def _data_warnings(
                 "(train --dev fits the final model on the training and dev data): the figures "
                 "show what it memorised, not how it does on new text; its card holds the "
                 "figures measured on the dev data, or train with --no-refit to keep it unseen"
+            )
+    hashes = getattr(model, "training_texts", None)
+    if hashes is not None and len(found) == whole:
+        from .data import text_hash
+
+        keys = np.fromiter((text_hash(e.text) for e in examples), np.uint64, len(examples))
+        seen = int(np.isin(keys, hashes).sum())
+        if seen:
+            found.append(
+                f"{seen} of {len(examples)} examples have a text {which} was trained on: the "
+                "figures on them are optimistic (it has seen them and may have memorised "
+                "their labels); measure it on held-out data, texts it was not trained on"
             )
     return found
 
@@ -1279,7 +1296,8 @@ def compare(
     >>> from tagger import Example, train
     >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
     >>> model = train(data, test_size=0)
-    >>> compare(model, model, data[:4]).disagree  # not all its training data: no warning
+    >>> new = [Example("云计算市场份额下降", ("cloud",)), Example("芯片出口管制收紧", ("chips",))]
+    >>> compare(model, model, new).disagree  # texts it was not trained on: no warning
     0
     """
     _check_limits(threshold, "max_disagreements", max_disagreements)

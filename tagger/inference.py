@@ -173,6 +173,7 @@ class CompactModel(LabelDecider):
     card: dict[str, Any] = field(default_factory=dict)
     min_labels: int = 0
     calibration: tuple[float, float] = IDENTITY  # of the margins (see ``tagger.calibration``)
+    training_texts: np.ndarray | None = None  # see ``TaggerModel.training_texts``
 
     def scores(self, texts: Sequence[str], batch: int = 1024) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], as ``TaggerModel.scores`` gives."""
@@ -294,6 +295,7 @@ class CompactModel(LabelDecider):
             dict(model.card),
             model.min_labels,
             model.calibration,
+            getattr(model, "training_texts", None),  # None in models pickled before
         )
 
     def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -309,6 +311,8 @@ class CompactModel(LabelDecider):
             "features": features,
         }
         arrays.update(coef=self.coef.astype(np.float32), intercept=self.intercept)
+        if self.training_texts is not None:
+            arrays["training_texts"] = np.asarray(self.training_texts, dtype=np.uint64)
         return config, arrays
 
     @classmethod
@@ -326,4 +330,5 @@ class CompactModel(LabelDecider):
             card,
             int(config["min_labels"]),
             tuple(config.get("calibration", IDENTITY)),  # format 5 files: none
+            arrays.get("training_texts"),  # files saved before: none
         )

@@ -17,7 +17,7 @@ import json
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from sklearn.preprocessing import LabelBinarizer, MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from .calibration import IDENTITY, MIN_PAIRS, margins, platt, sigmoid
-from .data import DataWarning, Example, _where, summarize
+from .data import DataWarning, Example, _where, same_text, summarize, text_hashes
 from .errors import DataError, ModelError
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
@@ -41,7 +41,7 @@ from .modelfile import (
     FORMAT,
     FORMAT_VERSION,
     ModelVersionWarning,
-    read_payload,
+    read_model_parts,
     versions,
     write_model,
 )
@@ -108,6 +108,9 @@ class TaggerModel(LabelDecider):
     card: dict[str, Any] = field(default_factory=dict)
     min_labels: int = 0
     calibration: tuple[float, float] = IDENTITY  # of the SVM's margins (``tagger.calibration``)
+    training_texts: np.ndarray | None = None
+    """``data.text_hashes`` of the texts it was fitted on (taxonomy keywords aside), for
+    ``evaluate`` to tell which evaluated texts it has seen; None for models saved before."""
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order:
@@ -146,7 +149,7 @@ class TaggerModel(LabelDecider):
         with its scoring arrays (see ``tagger.inference``), and its card as JSON beside it."""
         path = Path(path)
         buffer = io.BytesIO()
-        joblib.dump(self, buffer)
+        joblib.dump(replace(self, training_texts=None), buffer)  # kept once: in the arrays
         compact, arrays = CompactModel.from_model(self).to_arrays()
         write_model(path, self.card, compact, arrays, buffer.getvalue())
         with atomic_write(card_path(path)) as handle:
@@ -441,6 +444,7 @@ def train(
     if search is not None:
         metrics["C_search"] = search
     model.card = _card(model, fitted, tokenizer, taxonomy, params, metrics, seed)
+    model.training_texts = text_hashes(e.text for e in fitted)
     if dev is not None:
         model.card["data"].update(
             {
@@ -484,8 +488,8 @@ def _warn_dev(examples: Sequence[Example], dev: Sequence[Example]) -> None:
     measured on them lean optimistic, as a random split's would without its copy check."""
     trained: dict[str, Example] = {}
     for e in examples:
-        trained.setdefault(e.text.strip(), e)
-    seen = [(e, trained[e.text.strip()]) for e in dev if e.text.strip() in trained]
+        trained.setdefault(same_text(e.text), e)
+    seen = [(e, trained[same_text(e.text)]) for e in dev if same_text(e.text) in trained]
     if seen:
         where = "; ".join(f"{_where(d)} and {_where(t)}" for d, t in seen[:3])
         warnings.warn(
@@ -827,7 +831,7 @@ def load_model(path: str | Path, *, trust: bool = False) -> TaggerModel:
     The file is unpickled only when it is verified (see ``tagger.trust``) or ``trust`` is set;
     otherwise ModelError says how to trust it. Tagging needs only ``modelfile.load_compact``.
     """
-    payload = read_payload(path, trust=trust)
+    payload, arrays = read_model_parts(path, trust=trust)
     try:
         model = joblib.load(io.BytesIO(payload))
     except Exception as exc:
@@ -838,4 +842,5 @@ def load_model(path: str | Path, *, trust: bool = False) -> TaggerModel:
         ) from None
     if not isinstance(model, TaggerModel):
         raise ModelError("the model file is damaged", path=path, hint="train the model again")
+    model.training_texts = arrays.get("training_texts")  # not pickled: see TaggerModel.save
     return model

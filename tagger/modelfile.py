@@ -42,6 +42,7 @@ __all__ = [
     "load_compact",
     "read_card",
     "read_header",
+    "read_model_parts",
     "read_payload",
 ]
 
@@ -213,6 +214,30 @@ def _verified(path: Path, trust: bool, depth: int = 0) -> tuple[dict[str, Any], 
 def read_payload(path: str | Path, *, trust: bool = False) -> bytes:
     """The pickled model of a verified file (see ``tagger.trust``)."""
     return _verified(Path(path), trust, depth=1)[2]  # warnings point at load_model's caller
+
+
+UNPICKLED = ("training_texts",)
+"""Arrays of a model that its pickle leaves out, stored once, as arrays (``read_model_parts``)."""
+
+
+def read_model_parts(
+    path: str | Path, *, trust: bool = False
+) -> tuple[bytes, dict[str, np.ndarray]]:
+    """The pickled model of a verified file (as ``read_payload``) and the ``UNPICKLED``
+    arrays the file has (none in files saved before they were kept)."""
+    path = Path(path)
+    _, packed, payload = _verified(path, trust, depth=1)  # warnings at load_model's caller
+    if not packed:  # (load_model never needed them before)
+        return payload, {}
+    try:
+        with np.load(io.BytesIO(packed), allow_pickle=False) as data:
+            return payload, {name: data[name] for name in UNPICKLED if name in data.files}
+    except (ValueError, OSError, EOFError) as exc:
+        raise ModelError(
+            f"the model file is damaged ({type(exc).__name__})",
+            path=path,
+            hint="train the model again",
+        ) from None
 
 
 def load_compact(path: str | Path, *, trust: bool = False) -> CompactModel:

@@ -21,18 +21,21 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import DataError
 
 __all__ = [
     "TEXT_FIELDS",
+    "JsonItem",
     "as_object",
+    "check_records",
     "check_string",
     "column",
     "csv_rows",
     "field_value",
     "first_field",
+    "json_items",
     "json_lines",
     "json_type",
     "json_values",
@@ -99,6 +102,17 @@ def json_lines(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
             raise malformed("JSON", detail, source, number, hint) from None
 
 
+class JsonItem(NamedTuple):
+    """A value ``json_items`` read: the line it starts on, the value, its number in the JSON
+    array (from 1) when another item of the array shares a line with it (else None: the line
+    says which it is), and whether it is the whole text (one value, not in an array)."""
+
+    line: int
+    value: Any
+    record: int | None
+    alone: bool
+
+
 def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
     """(line number, value) for every item of a JSON array, read one item at a time; a text of
     objects one after the other (JSON lines, or one object) gives each of them, and an empty
@@ -106,6 +120,19 @@ def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]
 
     >>> list(json_values(['{"a": 1}\\n{"a": 2}\\n'], "a.json"))
     [(1, {'a': 1}), (2, {'a': 2})]
+    """
+    for item in json_items(chunks, source):
+        yield item.line, item.value
+
+
+def json_items(chunks: Iterable[str], source: str) -> Iterator[JsonItem]:
+    """``json_values``'s values as ``JsonItem``s, which say which item of a line they are and
+    whether the text holds nothing else.
+
+    >>> [(i.line, i.record) for i in json_items(['[{"a": 1}, {"a": 2},\\n {"a": 3}]'], "a.json")]
+    [(1, 1), (1, 2), (2, None)]
+    >>> list(json_items(['{"data": []}'], "a.json"))
+    [JsonItem(line=1, value={'data': []}, record=None, alone=True)]
     """
     pieces = iter(chunks)
     buffer, pos, line = "", 0, 1  # ``line``: the line number at buffer[0]
@@ -153,6 +180,7 @@ def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]
 
     first = skip_space()
     array, after_comma = first == "[", False
+    index, previous_end = 0, 0  # items read, the line the last one ended on
     if array:
         pos += 1
     elif first and first != "{":
@@ -180,17 +208,26 @@ def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]
                 raise error(f"malformed JSON ({exc.msg}, column {column})", exc.pos) from None
             if end < len(buffer) or not more():
                 break
-        yield line_at(pos), value
+        start, ends = line_at(pos), line_at(end)
         pos = end
-        if array:
-            following = skip_space()
-            after_comma = following == ","
-            if after_comma:
-                pos += 1
-            elif not following:
-                raise error("the JSON array is not closed (a ']' is missing)", pos)
-            elif following != "]":
-                raise error("expected ',' or ']' after an array item", pos)
+        if not array:
+            yield JsonItem(start, value, None, index == 0 and not skip_space())
+            index += 1
+            continue
+        following, next_line = skip_space(), 0
+        after_comma = following == ","
+        if after_comma:
+            pos += 1
+            if skip_space() not in ("", "]"):
+                next_line = line_at(pos)
+        elif not following:
+            raise error("the JSON array is not closed (a ']' is missing)", pos)
+        elif following != "]":
+            raise error("expected ',' or ']' after an array item", pos)
+        index += 1
+        shared = start == previous_end or next_line == ends
+        previous_end = ends
+        yield JsonItem(start, value, index if shared else None, False)
 
 
 def csv_rows(
@@ -314,6 +351,35 @@ def pick(obj: dict, keys: Iterable[str]) -> str | None:
     '内容'
     """
     return next((k for k in keys if k in obj), None)
+
+
+def check_records(item: JsonItem, source: str, text_field: str | None, example: str) -> None:
+    """DataError when a JSON text is one object with no text field (``{"data": [...]}``): a
+    wrapper around the records, not an array of them (which said "no text field"); the fix
+    names the field holding a list, if one does, and shows ``example``, a record.
+
+    >>> check_records(JsonItem(1, {"data": []}, None, True), "a.json", None, '{"text": "..."}')
+    Traceback (most recent call last):
+    tagger.errors.DataError: a.json: holds one JSON object (with the field data), not an array of records. Fix: the records seem to be its "data" list: make that list the whole file, [{"text": "..."}, ...], or write one record a line in a .jsonl file
+    """
+    obj = item.value
+    if not item.alone or not isinstance(obj, dict):
+        return
+    if pick(obj, (text_field,) if text_field else TEXT_FIELDS) is not None:
+        return  # one record
+    names = [shorten(str(k), 20) for k in list(obj)[:5]] + (["..."] if len(obj) > 5 else [])
+    what = f"the field{'s' if len(obj) > 1 else ''} {', '.join(names)}" if obj else "no field"
+    listed = next((k for k, v in obj.items() if isinstance(v, list)), None)
+    if listed is None:
+        fix = "write the records as a JSON array, "
+    else:
+        fix = f'the records seem to be its "{shorten(listed, 20)}" list: make that list the '
+        fix += "whole file, "
+    raise DataError(
+        f"holds one JSON object (with {what}), not an array of records",
+        path=source,
+        hint=f"{fix}[{example}, ...], or write one record a line in a .jsonl file",
+    )
 
 
 def record_text(obj: Any, source: str, line: int, text_field: str | None = None) -> str:

@@ -8,7 +8,8 @@ segments, file names) is escaped.
 >>> from tagger.evaluation import evaluate
 >>> from tagger.model import train
 >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
->>> report = evaluate(train(data, test_size=0), data[2:])  # not all of its training data
+>>> new = [Example("云计算市场份额下降", ("cloud",)), Example("芯片出口管制收紧", ("chips",))] * 4
+>>> report = evaluate(train(data, test_size=0), new)  # texts it was not trained on
 >>> "<svg" in render_html(report), "| cloud | 4 |" in render_markdown(report)
 (True, True)
 """

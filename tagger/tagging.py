@@ -32,12 +32,14 @@ from .modelfile import load_compact
 from .parallel import imap
 from .records import (
     SUFFIXES,
+    JsonItem,
+    check_records,
     check_string,
     csv_rows,
     field_value,
+    json_items,
     json_lines,
     json_type,
-    json_values,
     record_text,
     text_column,
 )
@@ -962,16 +964,31 @@ def _record_batches(
     if fmt in ("csv", "tsv"):
         records = _csv_records(chunks, source, "\t" if fmt == "tsv" else ",", reading)
     else:
-        found = json_lines(chunks, source) if fmt == "jsonl" else json_values(chunks, source)
-        records = (
-            Record(
+        records = _json_records(chunks, source, fmt, reading)
+    return _batches(records, size)
+
+
+def _json_records(
+    chunks: Iterable[str], source: str, fmt: str, reading: Reading
+) -> Iterator[Record]:
+    """The records of JSON lines or a JSON array; an error about a record that shares its line
+    with others names its number in the array too."""
+    if fmt == "jsonl":
+        found = (JsonItem(line, obj, None, False) for line, obj in json_lines(chunks, source))
+    else:
+        found = json_items(chunks, source)
+    for item in found:
+        check_records(item, source, reading.text_field, '{"text": "..."}')
+        line, obj = item.line, item.value
+        try:
+            record = Record(
                 line,
                 _record_id(obj, source, line, reading.id_field),
                 record_text(obj, source, line, reading.text_field),
             )
-            for line, obj in found
-        )
-    return _batches(records, size)
+        except DataError as error:
+            raise error.in_record(line, item.record) from None
+        yield record
 
 
 def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:

@@ -72,9 +72,11 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
         raise DataError(f"malformed TOML: {exc}", path=path, hint="fix the TOML syntax") from None
     tables = data.get("labels")
     if not isinstance(tables, dict) or not tables:
-        raise DataError(
-            "no [labels.NAME] tables", path=path, hint="add one [labels.NAME] table per label"
-        )
+        hint = "add one [labels.NAME] table per label"
+        named = [name for name, value in data.items() if isinstance(value, dict)]
+        if named and "labels" not in data:  # [cloud] for [labels.cloud]
+            hint = f"name each label's table [labels.NAME]: [labels.{named[0]}], not [{named[0]}]"
+        raise DataError("no [labels.NAME] tables", path=path, hint=hint)
     labels = []
     for name, table in tables.items():
         keywords = table.get("keywords", []) if isinstance(table, dict) else None

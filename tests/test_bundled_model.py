@@ -105,3 +105,14 @@ def test_rebuilding_from_the_seeds_gives_the_same_scores(bundled):
     assert rebuilt.thresholds == pytest.approx(bundled.thresholds, abs=1e-4)
     probes = [e.text for e in examples[:20]] + ["6G网络标准", "英伟达芯片出口受限"]
     assert np.allclose(rebuilt.scores(probes), bundled.scores(probes), atol=1e-4)
+
+
+def test_bundled_model_knows_its_training_texts(bundled):
+    """Rebuilt with ``make model`` to keep them: evaluating it on some seed segments says so."""
+    from tagger.data import text_hashes
+    from tagger.evaluation import evaluate
+
+    examples = read_examples([SEEDS / "segments.jsonl"])
+    assert np.array_equal(bundled.training_texts, text_hashes(e.text for e in examples))
+    with pytest.warns(UserWarning, match=r"^30 of 30 examples have a text the model was"):
+        evaluate(ROOT / "models" / "default.joblib", examples[:30])

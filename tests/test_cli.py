@@ -100,6 +100,27 @@ def test_evaluate_reports_its_data_warnings_and_no_others(tmp_path, saved_model,
     assert "elsewhere" not in about["warnings"]
 
 
+@pytest.mark.filterwarnings("default::tagger.data.DataWarning")  # ignored in the others
+def test_evaluate_warns_when_some_examples_were_training_examples(tmp_path, data_file):
+    """Evaluated on part of its training data (not all of it), a model scored 1.0 and nothing
+    said so: only the whole training data was recognised (by its SHA-256)."""
+    model = tmp_path / "m.model"
+    assert invoke("train", data_file, "-o", model, "--test-size", "0").exit_code == 0
+    lines = data_file.read_text(encoding="utf-8").splitlines()
+    new = json.dumps({"text": "腾讯云推出新的云存储服务", "label": "cloud"}, ensure_ascii=False)
+    part = tmp_path / "part.jsonl"
+    part.write_text("\n".join([*lines[:18], new]) + "\n", encoding="utf-8")
+    result = invoke("evaluate", part, "-m", model, "-o", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    said = "18 of 19 examples have a text the model was trained on: the figures on them are "
+    assert f"Warning: {said}optimistic" in " ".join(result.output.split())
+    assert "measure it on held-out data" in " ".join(result.output.split())
+    about = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["about"]
+    assert said in about["warnings"]
+    result = invoke("evaluate", data_file, "-m", model)  # all of it: said once, as before
+    assert "own training data" in result.output and "18 of" not in result.output
+
+
 def test_train_tag_evaluate_info(tmp_path, data_file, article_file, saved_model):
     model = tmp_path / "m.joblib"
     result = invoke("train", data_file, "-o", model, "--test-size", "0.25")
@@ -189,8 +210,17 @@ def test_tag_output_format_comes_from_the_extension_unless_given(
     assert (tmp_path / "t.CSV").read_text(encoding="utf-8").startswith("source,article,")
     assert invoke(*tag, tmp_path / "t.csv", "-f", "json").exit_code == 0
     assert json.loads((tmp_path / "t.csv").read_text(encoding="utf-8"))[0]["index"] == 0
-    result = invoke(*tag, tmp_path / "t.txt")
-    assert result.exit_code == 2 and "use --format json, jsonl or csv" in result.output
+    for name in ("t.txt", "t.tsv", "t"):  # said "use --format json, jsonl or csv with --output"
+        result = invoke(*tag, tmp_path / name)
+        said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
+        assert result.exit_code == 2 and not (tmp_path / name).exists()
+        suffix = name.partition(".")[2]
+        what = f"from the extension '.{suffix}'" if suffix else "without an extension"
+        assert f"cannot tell the output format {what}" in said, said
+        assert "tag writes json (.json), jsonl (.jsonl) or csv (.csv)" in said
+    result = invoke(*tag, tmp_path / "t.csv", "-f", "table")
+    said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
+    assert result.exit_code == 2 and "--format table is for the terminal, not a file" in said
 
 
 def test_tag_output_is_what_the_library_tags_with_any_jobs(saved_model, tmp_path):
@@ -1208,3 +1238,22 @@ def test_reports_with_no_terminal_to_fit_keep_long_label_names_whole(tmp_path, m
     )
     summary = invoke("train", data, "-o", model).stderr  # the data summary's table (stderr)
     assert longer in summary.split("with several labels")[0]
+
+
+def test_a_taxonomy_error_comes_before_the_data_summary(tmp_path, data_file):
+    """A taxonomy of [cloud] tables (not [labels.cloud]) was an error only after the data's
+    summary had been printed (train) or the data read (evaluate --cv)."""
+    taxonomy = tmp_path / "labels.toml"
+    taxonomy.write_text('[cloud]\ndescription = "云"\nkeywords = ["云计算"]\n', encoding="utf-8")
+    said = "no [labels.NAME] tables. Fix: name each label's table [labels.NAME]: [labels.cloud], not [cloud]"
+    for command in (
+        ("train", data_file, "-o", tmp_path / "m.model", "--taxonomy", taxonomy),
+        ("evaluate", data_file, "--cv", "2", "--taxonomy", taxonomy),
+    ):
+        result = invoke(*command)
+        assert_clean_error(result, f"{taxonomy}: {said}")
+        assert "with several labels" not in result.output  # no summary printed first
+    broken = tmp_path / "bad.jsonl"  # the data is not read first: its error does not show
+    broken.write_text("{oops\n", encoding="utf-8")
+    result = invoke("train", broken, "-o", tmp_path / "m.model", "--taxonomy", taxonomy)
+    assert_clean_error(result, f"{taxonomy}: {said}")

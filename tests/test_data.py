@@ -242,7 +242,7 @@ def test_malformed_jsonl_names_file_and_line(tmp_path):
     [
         ('{"labels": ["cloud"]}', "no text field"),
         ('{"text": "云"}', "no label field"),
-        ('{"text": "云", "labels": [1]}', "every label must be a non-empty string"),
+        ('{"text": "云", "labels": [1]}', "every label must be a string, got number"),
         ('{"text": "云", "labels": 3}', "labels must be a string or a list"),
         ('{"text": 5, "labels": ["x"]}', "the 'text' field must be a string"),
         ('["云", "cloud"]', "expected a JSON object"),
@@ -450,7 +450,7 @@ def test_odd_label_studio_tasks_give_no_labels_or_a_clear_error(tmp_path, task):
     try:
         examples = read_examples([path])
     except DataError as error:
-        assert "every label must be a non-empty string" in str(error)
+        assert "every label must be a string, got number" in str(error)
     else:
         assert examples[0].labels == ()
 
@@ -465,3 +465,53 @@ def test_summarize_takes_any_iterable_of_examples():
     examples = [Example("云计算", ("cloud",)), Example("芯片", ("chips",)), Example("云计算", ())]
     assert summarize(e for e in examples) == summarize(examples)  # was TypeError: no len()
     assert summarize(iter(examples)).conflicting_duplicates == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"text": "云", "label": ""}', "the label is an empty string: it names no topic"),
+        ('{"text": "云", "label": "  "}', 'the label is blank ("  "): it names no topic'),
+        ('{"text": "云", "labels": null}', "the labels are null"),
+        ('{"text": "云", "labels": ["cloud", ""]}', "a label in the list is an empty string"),
+    ],
+)
+def test_an_empty_label_says_what_is_wrong_and_that_an_empty_list_means_no_topic(
+    tmp_path, line, message
+):
+    """``"label": ""`` said "every label must be a non-empty string ... Fix: write labels as
+    strings" (it was a string), and no message said how to write "no topic"."""
+    path = write(tmp_path / "a.jsonl", line + "\n")
+    with pytest.raises(DataError) as raised:
+        read_examples([path])
+    said = str(raised.value)
+    assert said.startswith(f"{path}, line 1: {message}")
+    assert "for an example with no topic write [] (an empty list)" in said
+    assert "write labels as strings" not in said
+    fixed = write(tmp_path / "b.jsonl", '{"text": "云", "labels": []}\n')  # as the hint says
+    assert read_examples([fixed])[0].labels == ()
+
+
+def test_a_json_file_of_one_object_that_is_no_record_says_so(tmp_path):
+    """``{"data": [...]}`` said "line 1: no text field": the records are inside it."""
+    path = write(tmp_path / "a.json", '{"data": [{"text": "云", "labels": ["cloud"]}]}')
+    with pytest.raises(DataError) as raised:
+        read_examples([path])
+    said = str(raised.value)
+    assert said.startswith(f"{path}: holds one JSON object (with the field data), not an array")
+    assert 'Fix: the records seem to be its "data" list' in said and "no text field" not in said
+    path.write_text('[{"text": "云", "labels": ["cloud"]}]', encoding="utf-8")  # as it says
+    assert read_examples([path])[0].labels == ("cloud",)
+    path.write_text('{"text": "云", "labels": ["cloud"]}', encoding="utf-8")  # one record: fine
+    assert read_examples([path])[0].labels == ("cloud",)
+
+
+def test_errors_in_a_one_line_json_array_name_the_record(tmp_path):
+    """Every record of a one-line array is on line 1: the errors said only "line 1"."""
+    good = '{"text": "云", "labels": ["cloud"]}'
+    path = write(tmp_path / "a.json", f'[{good}, {good}, {{"text": "芯片", "labels": [""]}}]')
+    with pytest.raises(DataError, match=r"a\.json, line 1, record 3: a label in the list is"):
+        read_examples([path])
+    path.write_text(f'[{good},\n{{"labels": ["x"]}}]', encoding="utf-8")  # a line of its own
+    with pytest.raises(DataError, match=r"a\.json, line 2: no text field"):
+        read_examples([path])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+import io
 import json
 import os
 import re
@@ -8,6 +10,7 @@ from collections import Counter
 from functools import partial
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -33,7 +36,8 @@ from tagger.evaluation import (
     tune_thresholds,
 )
 from tagger.inference import LabelDecider
-from tagger.model import train
+from tagger.model import load_model, train
+from tagger.modelfile import load_compact, read_payload
 from tagger.tagging import tag
 
 from .conftest import corpus_examples, random_multi_label_examples
@@ -120,9 +124,37 @@ def test_labels_the_data_lacks_have_no_recall_and_stay_out_of_macro_averages(sin
 def test_measuring_a_model_on_its_own_training_data_warns(single_model):
     with pytest.warns(DataWarning, match=r"the data is the model's own training data"):
         evaluate(single_model, corpus_examples()[::-1])  # in any order
-    with warnings.catch_warnings():
+    some = corpus_examples()[1:] + TEST  # some of its training data: how many is said
+    said = f"{len(some) - len(TEST)} of {len(some)} examples have a text the model was trained on"
+    with pytest.warns(DataWarning, match=said + r": the figures on them are optimistic"):
+        assert evaluate(single_model, some).warnings[0].startswith(said)
+    assert evaluate(single_model, TEST).warnings == []  # none of it: nothing to say
+
+
+def test_a_model_keeps_hashes_of_its_training_texts_and_old_files_still_load(
+    single_model, tmp_path
+):
+    texts = {e.text.strip() for e in corpus_examples()}
+    assert single_model.training_texts.dtype == np.uint64
+    assert len(single_model.training_texts) == len(texts)  # 8 bytes a distinct text
+    assert np.all(np.diff(single_model.training_texts.astype(np.float64)) >= 0)  # sorted
+    path = tmp_path / "m.model"
+    single_model.save(path)
+    assert np.array_equal(load_compact(path).training_texts, single_model.training_texts)
+    full = load_model(path)  # from the arrays: the pickle leaves them out, to keep them once
+    assert np.array_equal(full.training_texts, single_model.training_texts)
+    assert joblib.load(io.BytesIO(read_payload(path))).training_texts is None
+    assert single_model.training_texts is not None  # saving left the model as it was
+    old = copy.copy(single_model)
+    old.training_texts = None  # as models saved before kept none
+    old.save(path)
+    compact = load_compact(path)
+    assert compact.training_texts is None
+    with warnings.catch_warnings():  # then only the whole training data is told, as before
         warnings.simplefilter("error")
-        evaluate(single_model, corpus_examples()[1:])
+        evaluate(compact, corpus_examples()[1:])
+    with pytest.warns(DataWarning, match="the model's own training data"):
+        evaluate(compact, corpus_examples())
 
 
 def test_evaluate_keeps_the_data_warnings_it_raises_in_the_report(single_model):
@@ -146,7 +178,7 @@ def test_evaluate_keeps_the_data_warnings_it_raises_in_the_report(single_model):
 
 def test_compare_warns_naming_the_model_a_warning_is_about(single_model):
     other = train(corpus_examples()[::2] + [Example("股市小幅上涨", ("stocks",))] * 2, test_size=0)
-    data = [*corpus_examples(), Example("股市小幅上涨，消费板块领涨", ("stocks",))]
+    data = [*TEST, Example("股市小幅上涨，消费板块领涨", ("stocks",))]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = compare(single_model, other, data)
@@ -159,6 +191,8 @@ def test_compare_warns_naming_the_model_a_warning_is_about(single_model):
     assert f"- warning: {said[0]}" in render_comparison_markdown(result)
     with pytest.warns(DataWarning, match=r"the data is model B's own training data"):
         compare(other, single_model, corpus_examples())
+    with pytest.warns(DataWarning, match=r"^1 of 2 examples have a text model B was trained on"):
+        compare(single_model, other, [corpus_examples()[0], TEST[0]])
 
 
 class _Watched(LabelDecider):

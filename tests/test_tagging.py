@@ -505,6 +505,8 @@ def test_a_json_array_is_read_item_by_item(single_model, tmp_path, monkeypatch):
         ("a.json", '[{"id": 1, "text": "云"},\n {"id": 2, "text": 5}]', "line 2: the 'text' field"),
         ("a.json", '[{"id": 1, "text": "云"},\n {"text": "x"', "line 2: malformed JSON"),
         ("a.json", '[{"text": "云"}\n', "line 2: the JSON array is not closed"),
+        ("a.json", '[{"text": "云"}, {"text": 5}]', "line 1, record 2: the 'text' field"),
+        ("a.json", '[{"text": "云"},\n{"id": 2}]', "line 2: no text field"),  # its own line
         ("a.csv", "id,body\n1,云\n", "line 1: no text column"),
         ("a.csv", 'id,text\n1,云\n2,"芯片\n3,x\n', "line 3: malformed CSV"),
         ("a.csv", "id,text\n1,云,x\n", "line 2: expected 2 columns, found 3"),
@@ -517,6 +519,13 @@ def test_a_bad_record_is_an_error_naming_its_line(single_model, tmp_path, name, 
     with pytest.raises(DataError, match=f"{name}, {expected}") as raised:
         list(tag_paths([path], single_model, on_error=errors.append))  # stops the run
     assert errors == [] and "Fix: " in str(raised.value)
+
+
+def test_a_json_file_of_one_object_to_tag_that_is_no_record_says_so(single_model, tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text('{"data": [{"text": "云"}]}', encoding="utf-8")
+    with pytest.raises(DataError, match=r"a\.json: holds one JSON object .* not an array of"):
+        list(tag_paths([path], single_model))
 
 
 def test_a_missing_or_bad_id_field_is_an_error(single_model, tmp_path):
