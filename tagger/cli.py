@@ -262,7 +262,10 @@ Trust = Annotated[
     bool,
     typer.Option("--trust", help="Load the model even if it cannot be verified (it can run code)."),
 ]
-TextField = Annotated[str | None, typer.Option(help="Name of the text field or column.")]
+TextField = Annotated[
+    str | None,
+    typer.Option(help="Name of the text field or column (data.text: a field of a JSON object)."),
+]
 Quiet = Annotated[
     bool,
     typer.Option(
@@ -272,7 +275,10 @@ Quiet = Annotated[
         "TAGGER_NO_PROGRESS=1 turns it off too).",
     ),
 ]
-LabelField = Annotated[str | None, typer.Option(help="Name of the label field or column.")]
+LabelField = Annotated[
+    str | None,
+    typer.Option(help="Name of the label field or column (meta.topics: a field of a JSON object)."),
+]
 
 TRAINING = "Training options (train; evaluate --cv)"
 RECORDS = "Records (JSONL, JSON, CSV, TSV inputs)"
@@ -826,7 +832,8 @@ def tag_command(
         str | None,
         typer.Option(
             help="The records' text field or column (default: the first of "
-            f"{', '.join(TEXT_FIELDS)}).",
+            f"{', '.join(TEXT_FIELDS)}, else that of 'data', as in Label Studio tasks); "
+            "data.text names a field of a JSON object.",
             rich_help_panel=RECORDS,
         ),
     ] = None,
@@ -834,7 +841,7 @@ def tag_command(
         str | None,
         typer.Option(
             help="The records' id field or column, output as 'id' (default: 'id' if there, "
-            "else the line the record starts on).",
+            "else the line the record starts on); meta.doc_id names a field of a JSON object.",
             rich_help_panel=RECORDS,
         ),
     ] = None,

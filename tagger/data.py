@@ -48,6 +48,7 @@ import numpy as np
 from .errors import DataError
 from .files import read_text
 from .records import (
+    MISSING,
     SUFFIXES,
     TEXT_FIELDS,
     as_object,
@@ -56,10 +57,12 @@ from .records import (
     column,
     csv_rows,
     field_value,
+    find_text,
     first_field,
     json_items,
     json_lines,
     json_type,
+    lookup,
     pick,
     record_text,
     run_on,
@@ -445,16 +448,25 @@ def _from_object(
     group_fields: Sequence[str] = (),
 ) -> Example | _Skip:
     obj = as_object(obj, source, line, RECORD)
-    if isinstance(obj.get("data"), dict) and "annotations" in obj:  # Label Studio task
+    label_keys = (label_field,) if label_field else (*LABEL_FIELDS, "cats", "accept")
+    if isinstance(obj.get("data"), dict) and (
+        "annotations" in obj or _to_annotate(obj, text_field, label_keys)
+    ):
         return _from_label_studio(obj, source, line, text_field, group_fields)
     if obj.get("answer") in PRODIGY_SKIPPED and label_field != "answer":
         return _Skip.REJECTED  # Prodigy: the annotator said the label (or choice) is wrong
     text = record_text(obj, source, line, text_field)
-    label_keys = (label_field,) if label_field else (*LABEL_FIELDS, "cats", "accept")
     hint = 'add "labels": [...] (an empty list for no topic) or name yours with --label-field'
     label_key = first_field(obj, label_keys, "label", source, line, hint)
     group = _group(obj, group_fields, source, line)
-    return Example(text, _labels(obj[label_key], source, line), source, line, group)
+    return Example(text, _labels(lookup(obj, label_key), source, line), source, line, group)
+
+
+def _to_annotate(obj: dict, text_field: str | None, label_keys: Sequence[str]) -> bool:
+    """Whether ``obj`` is a Label Studio task to annotate (``{"id": 1, "data": {"text": ...}}``,
+    no annotations yet): its text is in ``data`` and it has no label field."""
+    found = find_text(obj, text_field)
+    return found is not None and found[0].startswith("data.") and pick(obj, label_keys) is None
 
 
 def _group(obj: dict, group_fields: Sequence[str], source: str, line: int) -> str:
@@ -469,12 +481,14 @@ def _from_label_studio(
     """The task's text with the choices of its first annotation that was not cancelled (none
     chosen: no topic), or _Skip.UNANNOTATED when there is no such annotation. Groups come from ``data``."""
     data = obj["data"]
-    key = pick(data, (text_field,) if text_field else TEXT_FIELDS)
-    if key is None or not isinstance(data[key], str):
+    key = pick(data, (text_field,) if text_field else TEXT_FIELDS)  # a field of ``data``
+    text = lookup(data, key) if key else (lookup(obj, text_field) if text_field else MISSING)
+    if not isinstance(text, str):  # (--text-field data.text is a path from the task)
         raise DataError("Label Studio task without a text in 'data'", path=source, line=line)
-    check_string(data[key], "the text", source, line)
+    check_string(text, "the text", source, line)
     group = _group(data, group_fields, source, line)
-    annotations = obj["annotations"] if isinstance(obj["annotations"], list) else []
+    annotations = obj.get("annotations")
+    annotations = annotations if isinstance(annotations, list) else []
     done = [a for a in annotations if not (isinstance(a, dict) and a.get("was_cancelled"))]
     if not done:
         return _Skip.UNANNOTATED
@@ -484,7 +498,7 @@ def _from_label_studio(
         value = result.get("value") if isinstance(result, dict) else None
         found = value.get("choices") if isinstance(value, dict) else None
         choices.extend(found if isinstance(found, list) else [])
-    return Example(data[key], _labels(choices, source, line), source, line, group)
+    return Example(text, _labels(choices, source, line), source, line, group)
 
 
 def _read_objects(

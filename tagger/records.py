@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from .errors import DataError
 
 __all__ = [
+    "MISSING",
     "TEXT_FIELDS",
     "JsonItem",
     "as_object",
@@ -34,12 +35,14 @@ __all__ = [
     "column",
     "csv_rows",
     "field_value",
+    "find_text",
     "first_field",
     "json_items",
     "json_lines",
     "json_type",
     "json_values",
     "lines",
+    "lookup",
     "malformed",
     "pick",
     "record_text",
@@ -53,6 +56,9 @@ SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv
 TEXT_FIELDS = ("text", "content", "sentence", "正文", "内容", "文本", "title", "标题")
 """Field or column names tried in this order for a record's text when none is named: body
 fields, English then Chinese, before titles (a record with a title and a body is its body)."""
+
+MISSING: Any = object()
+"""What ``lookup`` gives for a field a record does not have."""
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 _JSON = json.JSONDecoder()
@@ -328,29 +334,75 @@ def first_field(
     return key
 
 
-def field_value(obj: dict, key: str, what: str, source: str, line: int, hint: str) -> Any:
-    """``obj[key]``; DataError naming the fields ``obj`` has when it has no ``key``.
+def lookup(obj: dict, name: str) -> Any:
+    """``obj``'s field ``name``: the key ``name`` when ``obj`` has it, else a dotted path
+    through nested objects (``data.text`` is ``obj["data"]["text"]``, and a key holding a dot
+    is still found whole at any depth); ``MISSING`` when there is neither.
 
-    >>> field_value({"id": 7}, "id", "id", "a.jsonl", 1, "")
-    7
+    >>> lookup({"data": {"text": "云"}}, "data.text"), lookup({"a.b": 1, "a": {"b": 2}}, "a.b")
+    ('云', 1)
+    >>> lookup({"meta": {"doc.id": 7}}, "meta.doc.id"), lookup({"data": "x"}, "data.text") is MISSING
+    (7, True)
     """
-    if key not in obj:
+    if name in obj:
+        return obj[name]
+    head, dot, rest = name.partition(".")
+    while dot:
+        inner = obj.get(head)
+        if isinstance(inner, dict):
+            found = lookup(inner, rest)
+            if found is not MISSING:
+                return found
+        more, dot, rest = rest.partition(".")
+        head += "." + more
+    return MISSING
+
+
+def find_text(obj: dict, text_field: str | None = None) -> tuple[str, Any] | None:
+    """The name (a dotted path when nested) and the value of a record's text field:
+    ``text_field``, else the first of ``TEXT_FIELDS`` it has; a record without it whose
+    ``data`` is an object (a Label Studio task) has its text there, as ``data.text``. None
+    when the record has no text field.
+
+    >>> find_text({"id": 1, "data": {"text": "云"}})
+    ('data.text', '云')
+    >>> find_text({"data": {"body": "云"}}, "body"), find_text({"data": {"body": "云"}}, "data.body")
+    (('data.body', '云'), ('data.body', '云'))
+    """
+    keys = (text_field,) if text_field else TEXT_FIELDS
+    key = pick(obj, keys)
+    if key is not None:
+        return key, lookup(obj, key)
+    data = obj.get("data")
+    key = pick(data, keys) if isinstance(data, dict) else None
+    return None if key is None else (f"data.{key}", lookup(data, key))
+
+
+def field_value(obj: dict, key: str, what: str, source: str, line: int, hint: str) -> Any:
+    """``lookup(obj, key)``; DataError naming the fields ``obj`` has when it has no ``key``.
+
+    >>> field_value({"id": 7}, "id", "id", "a.jsonl", 1, ""), field_value({"m": {"id": 8}}, "m.id", "id", "", 1, "")
+    (7, 8)
+    """
+    value = lookup(obj, key)
+    if value is MISSING:
         raise DataError(
-            f"no {what} field {key!r} (the record has {', '.join(obj) or 'no fields'})",
+            f"no {what} field {key!r} (the record has {', '.join(map(str, obj)) or 'no fields'})",
             path=source,
             line=line,
             hint=hint,
         )
-    return obj[key]
+    return value
 
 
 def pick(obj: dict, keys: Iterable[str]) -> str | None:
-    """The first of ``keys`` that ``obj`` has, else None.
+    """The first of ``keys`` that ``obj`` has (as ``lookup`` finds them: a key, else a dotted
+    path), else None.
 
-    >>> pick({"body": "x", "内容": "y"}, ("text", "内容", "body"))
-    '内容'
+    >>> pick({"body": "x", "内容": "y"}, ("text", "内容", "body")), pick({"m": {"t": 1}}, ["m.t"])
+    ('内容', 'm.t')
     """
-    return next((k for k in keys if k in obj), None)
+    return next((k for k in keys if lookup(obj, k) is not MISSING), None)
 
 
 def check_records(item: JsonItem, source: str, text_field: str | None, example: str) -> None:
@@ -365,7 +417,7 @@ def check_records(item: JsonItem, source: str, text_field: str | None, example: 
     obj = item.value
     if not item.alone or not isinstance(obj, dict):
         return
-    if pick(obj, (text_field,) if text_field else TEXT_FIELDS) is not None:
+    if find_text(obj, text_field) is not None:
         return  # one record
     names = [shorten(str(k), 20) for k in list(obj)[:5]] + (["..."] if len(obj) > 5 else [])
     what = f"the field{'s' if len(obj) > 1 else ''} {', '.join(names)}" if obj else "no field"
@@ -383,19 +435,26 @@ def check_records(item: JsonItem, source: str, text_field: str | None, example: 
 
 
 def record_text(obj: Any, source: str, line: int, text_field: str | None = None) -> str:
-    """The text of one record: its ``text_field``, else the first of ``TEXT_FIELDS`` it has.
+    """The text of one record (``find_text``): its ``text_field``, else the first of
+    ``TEXT_FIELDS`` it has, else that of its ``data`` (a Label Studio task).
 
     Raises DataError naming ``source`` and ``line`` when the record is not an object, has no
     such field, or its value is not a string.
 
     >>> record_text({"id": 7, "content": "云计算"}, "a.jsonl", 1)
     '云计算'
+    >>> record_text({"id": 7, "meta": {"body": "芯片"}}, "a.jsonl", 1, "meta.body")
+    '芯片'
     """
     obj = as_object(obj, source, line)
-    keys = (text_field,) if text_field else TEXT_FIELDS
-    hint = 'add a "text" field or name yours with --text-field'
-    text_key = first_field(obj, keys, "text", source, line, hint)
-    text = obj[text_key]
+    found = find_text(obj, text_field)
+    if found is None:
+        keys = (text_field,) if text_field else TEXT_FIELDS
+        hint = 'add a "text" field or name yours with --text-field'
+        raise DataError(
+            f"no text field (looked for {', '.join(keys)})", path=source, line=line, hint=hint
+        )
+    text_key, text = found
     if not isinstance(text, str):
         raise DataError(
             f"the {text_key!r} field must be a string, not {json_type(text)}",

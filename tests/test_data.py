@@ -515,3 +515,22 @@ def test_errors_in_a_one_line_json_array_name_the_record(tmp_path):
     path.write_text(f'[{good},\n{{"labels": ["x"]}}]', encoding="utf-8")  # a line of its own
     with pytest.raises(DataError, match=r"a\.json, line 2: no text field"):
         read_examples([path])
+
+
+def test_dotted_fields_reach_nested_ones_and_tasks_to_annotate_are_skipped(tmp_path):
+    records = [
+        {"id": 1, "data": {"body": "云计算"}, "meta": {"topics": ["cloud"]}},
+        {"id": 2, "data": {"body": "芯片"}, "meta": {"topics": []}},
+    ]
+    path = write(tmp_path / "a.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    examples = read_examples([path], text_field="data.body", label_field="meta.topics")
+    assert [(e.text, e.labels) for e in examples] == [("云计算", ("cloud",)), ("芯片", ())]
+    dotted = write(tmp_path / "b.jsonl", '{"a.b": "云", "a": {"b": "芯"}, "labels": []}\n')
+    assert read_examples([dotted], text_field="a.b")[0].text == "云"  # the key itself first
+    annotated = {"data": {"text": "云计算"}, "annotations": [{"result": []}]}
+    tasks = [{"id": 1, "data": {"text": "芯片"}}, annotated]  # Label Studio: one to annotate
+    export = write(tmp_path / "export.json", json.dumps(tasks, ensure_ascii=False))
+    for text_field in (None, "text", "data.text"):
+        with pytest.warns(DataWarning, match=r"skipped 1 Label Studio task\(s\) that nobody"):
+            examples = read_examples([export], text_field=text_field)
+        assert [(e.text, e.labels) for e in examples] == [("云计算", ())]

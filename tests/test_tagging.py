@@ -670,3 +670,25 @@ def test_read_article_gives_the_text_the_offsets_index(single_model, tmp_path, m
         tagging.read_article(page, input_format="jsonl")
     with pytest.raises(DataError, match="no such file"):
         tagging.read_article(tmp_path / "missing.txt")
+
+
+def test_label_studio_tasks_and_dotted_fields_are_records(single_model, tmp_path):
+    tasks = [
+        {"id": 11, "data": {"text": "阿里云下调价格"}, "meta": {"doc": {"id": "a"}}},
+        {"id": 12, "data": {"text": "芯片出口管制"}, "meta": {"doc": {"id": "b"}}},
+    ]
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    texts = [t["data"]["text"] for t in tasks]
+    for options in ({}, {"text_field": "data.text"}):  # Label Studio's layout by default
+        articles = list(tag_paths([path], single_model, **options))
+        assert [(a.id, a.segments[0].text) for a in articles] == [(11, texts[0]), (12, texts[1])]
+    nested = tag_paths([path], single_model, text_field="data.text", id_field="meta.doc.id")
+    assert [a.id for a in nested] == ["a", "b"]
+    jsonl = write_jsonl(
+        tmp_path / "dots.jsonl", [{"data.text": "云计算", "data": {"text": "芯片"}}]
+    )
+    [article] = tag_paths([jsonl], single_model, text_field="data.text")
+    assert article.segments[0].text == "云计算"  # a key with a dot in its name comes first
+    with pytest.raises(DataError, match=r"record 1: no id field 'meta.doc.key'"):
+        list(tag_paths([path], single_model, id_field="meta.doc.key"))
