@@ -1399,8 +1399,8 @@ def _render_evaluation(
     curve: Any,
 ) -> None:
     """``evaluate``'s outputs: the --report page; with -f markdown or json the text report,
-    to -o or stdout; else the table, and beside it an -o file (Markdown for a .md file, else
-    JSON)."""
+    to -o or stdout; else an -o file (Markdown for a .md file, else JSON) and the table. The
+    files come first: a stdout closed early (``| head``) ends the run without them otherwise."""
     from .report import render_html, render_json, render_markdown
 
     extras = {"about": about, "cross_validation": cross, "learning_curve": curve}
@@ -1412,15 +1412,15 @@ def _render_evaluation(
     if format is ReportFormat.json:
         _emit(render_json(result, **extras), output)
         return
+    if output is not None and _markdown_file(output):  # beside the table
+        _emit(render_markdown(result, **extras), output)
+    elif output is not None:
+        _emit(render_json(result, **extras), output)
     if cross is not None:
         print_cross_validation(cross.summary, result.multi_label)
     print_report(result, mistakes)
     if curve is not None:
         print_learning_curve(curve)
-    if output is not None and _markdown_file(output):  # beside the table
-        _emit(render_markdown(result, **extras), output)
-    elif output is not None:
-        _emit(render_json(result, **extras), output)
 
 
 def _markdown_file(path: Path) -> bool:
@@ -1494,20 +1494,20 @@ def _render_comparison(
     about: dict[str, str],
 ) -> None:
     """``compare``'s outputs, as ``evaluate``'s: the --report page; with -f markdown or json
-    the text report, to -o or stdout; else the table, and beside it an -o file (Markdown for a
-    .md file, else JSON)."""
+    the text report, to -o or stdout; else an -o file (Markdown for a .md file, else JSON) and
+    the table, printed last so that a stdout closed early cannot keep the files unwritten."""
     from .report import render_comparison_html, render_comparison_json, render_comparison_markdown
 
     if report is not None:
         _emit(render_comparison_html(result, names, about=about), report)
-    if format is ReportFormat.table:
-        print_comparison(result, names, disagreements)
     if format is ReportFormat.markdown or (
         format is ReportFormat.table and output is not None and _markdown_file(output)
     ):
         _emit(render_comparison_markdown(result, names, disagreements, about), output)
     elif format is ReportFormat.json or output is not None:
         _emit(render_comparison_json(result, names, about), output)
+    if format is ReportFormat.table:
+        print_comparison(result, names, disagreements)
 
 
 @app.command("info")

@@ -239,3 +239,31 @@ def test_a_closed_stdout_ends_the_run_quietly(tmp_path, saved_model, format):
     stderr = child.stderr.read()
     child.wait(timeout=60)
     assert (child.returncode, stderr) == (128 + signal.SIGPIPE, b"")
+
+
+@pytest.mark.parametrize("command", ["evaluate", "compare"])
+def test_a_closed_stdout_still_gets_the_files_asked_for(tmp_path, saved_model, command):
+    data = tmp_path / "d.jsonl"
+    data.write_text(
+        "".join(
+            json.dumps({"text": t, "label": k}, ensure_ascii=False) + "\n"
+            for k, ts in CORPUS.items()
+            for t in ts[:2]
+        ),
+        encoding="utf-8",
+    )
+    models = ["-m", saved_model] if command == "evaluate" else [saved_model, saved_model]
+    inputs = [data] if command == "evaluate" else ["-d", data]
+    files = ["--report", tmp_path / "r.html", "-o", tmp_path / "r.json"]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tagger", command, *map(str, [*inputs, *models, *files])],
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    child.stdout.close()  # `| head -0`: the table has nowhere to go
+    stderr = child.stderr.read()
+    child.wait(timeout=60)
+    assert child.returncode == 128 + signal.SIGPIPE, stderr
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))  # written whole
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
