@@ -54,6 +54,17 @@ class _Console(Console):
             return ConsoleDimensions(PIPED_WIDTH, size.height)
         return size
 
+    def on_broken_pipe(self) -> None:
+        """stderr closed early (``2>&1 | head``): the rest of the messages is dropped (the
+        file descriptor points at the null device, so flushing cannot fail again) and the run
+        goes on, so that the model or files it was asked for are still written (rich exits
+        with status 1, which stopped ``train`` at its data summary)."""
+        self.quiet = True
+        with contextlib.suppress(OSError, ValueError):  # no file descriptor (a test's runner)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self.file.fileno())
+            os.close(null)
+
 
 class _Stdout(_Console):
     """A closed stdout raises BrokenPipeError (rich exits with status 1), which

@@ -267,3 +267,26 @@ def test_a_closed_stdout_still_gets_the_files_asked_for(tmp_path, saved_model, c
     assert child.returncode == 128 + signal.SIGPIPE, stderr
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))  # written whole
     assert (tmp_path / "r.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
+def test_a_closed_stderr_does_not_stop_training_before_the_model_is_saved(tmp_path):
+    data = tmp_path / "d.jsonl"
+    data.write_text(
+        "".join(
+            json.dumps({"text": t, "label": k}, ensure_ascii=False) + "\n"
+            for k, ts in CORPUS.items()
+            for t in ts
+        ),
+        encoding="utf-8",
+    )
+    target = tmp_path / "m.joblib"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tagger", "train", str(data), "-o", str(target)],
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    child.stderr.close()  # `2>&1 | head -1` after the first line of the data summary
+    child.wait(timeout=120)
+    assert child.returncode == 0  # was 1 (rich's exit at the summary), with no model saved
+    assert load_model(target).labels == sorted(CORPUS)
