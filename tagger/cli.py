@@ -1555,7 +1555,15 @@ def trust_command(
     from .trust import home, trust_file
 
     card = read_header(model)[0].get("card", {})
-    sha = trust_file(model)
+    sha, already = trust_file(model)
     labels = ", ".join(card.get("labels", {}))
+    if already is not None:
+        why = {
+            "signed": "it was saved by tagger for this user (its signature verifies)",
+            "bundled": "it is the model that ships with tagger",
+            "listed": f"its sha256 {sha[:16]}... is recorded in {home() / 'trusted.txt'}",
+        }[already]
+        err.print(f"{model} is already trusted: {why}. Nothing to do.", highlight=False)
+        return
     err.print(f"Trusted {model} (sha256 {sha[:16]}..., labels: {labels or '?'}).", highlight=False)
     err.print(f"Recorded in {home() / 'trusted.txt'}.", highlight=False)

@@ -38,6 +38,7 @@ __all__ = [
     "FORMAT",
     "DamagedModelWarning",
     "ModelVersionWarning",
+    "intact_origin",
     "intact_sha256",
     "load_compact",
     "read_card",
@@ -177,6 +178,18 @@ def intact_sha256(path: str | Path) -> str:
     """The SHA-256 of a model file whose parts match the SHA-256s its header records, or a
     ModelError saying it is damaged. Nothing is unpickled."""
     return hashlib.sha256(_intact(Path(path))[1]).hexdigest()
+
+
+def intact_origin(path: str | Path) -> tuple[str, str | None]:
+    """``intact_sha256`` and why tagger already loads the file: "signed" (saved by tagger
+    for this user), "bundled" (ships with tagger), "listed" (recorded by ``tagger trust``),
+    or None (it needs trust). Nothing is unpickled."""
+    header, data, _, _ = _intact(Path(path))
+    sha = hashlib.sha256(data).hexdigest()
+    known = _trust.known_as(sha)
+    if known != "bundled" and _trust.verify(_signed_part(header), str(header.get("signature", ""))):
+        return sha, "signed"
+    return sha, known
 
 
 def _intact(path: Path) -> tuple[dict[str, Any], bytes, bytes, bytes]:

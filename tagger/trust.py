@@ -26,11 +26,22 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import ModelError, OutputError
 from .files import atomic_write
 
-__all__ = ["bundled_hashes", "file_sha256", "home", "is_trusted", "sign", "trust_file", "verify"]
+__all__ = [
+    "Trusted",
+    "bundled_hashes",
+    "file_sha256",
+    "home",
+    "is_trusted",
+    "known_as",
+    "sign",
+    "trust_file",
+    "verify",
+]
 
 HOME_ENV = "TAGGER_HOME"
 BUNDLED = Path(__file__).with_name("bundled.sha256")
@@ -129,17 +140,39 @@ def _trusted() -> set[str]:
 
 def is_trusted(sha256: str) -> bool:
     """Whether a file with this SHA-256 ships with tagger or was trusted by the user."""
-    return sha256 in bundled_hashes() or sha256 in _trusted()
+    return known_as(sha256) is not None
 
 
-def trust_file(path: str | Path) -> str:
-    """Record the SHA-256 of the model file ``path`` as trusted; returns it. A damaged file
-    (see ``modelfile.intact_sha256``) is refused with a ModelError."""
-    from .modelfile import intact_sha256  # modelfile imports this module
+def known_as(sha256: str) -> str | None:
+    """ "bundled" when a file with this SHA-256 ships with tagger, "listed" when the user
+    trusted it (``trusted.txt``), else None.
 
-    sha = intact_sha256(path)
-    lines = _trusted_lines()
-    if not any(line.split()[:1] == [sha] for line in lines):
+    >>> known_as("0" * 64) is None
+    True
+    """
+    if sha256 in bundled_hashes():
+        return "bundled"
+    return "listed" if sha256 in _trusted() else None
+
+
+class Trusted(NamedTuple):
+    """What ``trust_file`` did: the file's SHA-256, and why it was already trusted (nothing
+    recorded): "signed" (saved by tagger for this user), "bundled" or "listed" (recorded
+    before), or None when it is recorded now."""
+
+    sha256: str
+    already: str | None
+
+
+def trust_file(path: str | Path) -> Trusted:
+    """Record the SHA-256 of the model file ``path`` as trusted, unless tagger already loads
+    it (see ``Trusted``). A damaged file (see ``modelfile.intact_sha256``) is refused with a
+    ModelError."""
+    from .modelfile import intact_origin  # modelfile imports this module
+
+    sha, already = intact_origin(path)
+    if already is None:
+        lines = _trusted_lines()
         lines.append(f"{sha}  {Path(path).resolve()}")
         try:
             with atomic_write(home() / "trusted.txt") as handle:
@@ -150,4 +183,4 @@ def trust_file(path: str | Path) -> str:
                 path=error.path,
                 hint=f"set {HOME_ENV} to a directory you can write to",
             ) from None
-    return sha
+    return Trusted(sha, already)

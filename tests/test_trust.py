@@ -27,7 +27,7 @@ from tagger.modelfile import (
     read_header,
 )
 from tagger.tagging import render_paths, tag, tag_paths, tag_texts
-from tagger.trust import bundled_hashes, file_sha256, home
+from tagger.trust import bundled_hashes, file_sha256, home, trust_file
 
 from .conftest import ROOT
 
@@ -194,3 +194,24 @@ def test_a_damaged_signing_key_is_a_model_error(single_model, tmp_path, monkeypa
     (home() / "key").write_text("not hex\n", encoding="ascii")  # was ValueError from fromhex
     with pytest.raises(ModelError, match=r"key: cannot read the key .* \(damaged\)"):
         load_compact(path)
+
+
+def test_trusting_a_model_already_trusted_says_so(single_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("TAGGER_HOME", str(tmp_path / "me"))
+    path = single_model.save(tmp_path / "m.joblib")
+    result = CliRunner().invoke(app, ["trust", str(path)])  # signed with this user's key
+    assert result.exit_code == 0, result.output
+    assert "already trusted: it was saved by tagger for this user" in result.output
+    assert not (home() / "trusted.txt").exists()  # nothing to record
+    monkeypatch.setenv("TAGGER_HOME", str(tmp_path / "colleague"))
+    first = CliRunner().invoke(app, ["trust", str(path)])
+    assert first.exit_code == 0 and f"Trusted {path}" in first.output, first.output
+    listed = (home() / "trusted.txt").read_text("utf-8")
+    again = CliRunner().invoke(app, ["trust", str(path)])
+    assert again.exit_code == 0, again.output
+    assert "Trusted" not in again.output and f"{path} is already trusted" in again.output
+    assert file_sha256(path)[:16] in again.output
+    assert (home() / "trusted.txt").read_text("utf-8") == listed
+    assert trust_file(path) == (file_sha256(path), "listed")
+    bundled = ROOT / "models" / "default.joblib"
+    assert trust_file(bundled) == (file_sha256(bundled), "bundled")
