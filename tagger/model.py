@@ -41,6 +41,7 @@ from .modelfile import (
     FORMAT,
     FORMAT_VERSION,
     ModelVersionWarning,
+    check_replaceable,
     read_model_parts,
     versions,
     write_model,
@@ -146,8 +147,24 @@ class TaggerModel(LabelDecider):
 
     def save(self, path: str | Path) -> Path:
         """Write the model atomically to ``path``, signed for this user (see ``tagger.trust``),
-        with its scoring arrays (see ``tagger.inference``), and its card as JSON beside it."""
+        with its scoring arrays (see ``tagger.inference``), and its card as JSON beside it;
+        returns ``path``. A file at ``path`` that is not a model (an article, a data file: the
+        path mistyped) is not replaced: OutputError, before anything is written, as
+        ``tagger train -o`` refuses it.
+
+        >>> import pathlib, tempfile
+        >>> from tagger.data import Example
+        >>> model = train([Example("云计算", ("cloud",)), Example("芯片", ("chips",))] * 3, test_size=0)
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> model.save(folder / "my.joblib").name
+        'my.joblib'
+        >>> _ = (folder / "data.jsonl").write_text('{"text": "云计算", "labels": ["cloud"]}\\n', encoding="utf-8")
+        >>> model.save(folder / "data.jsonl")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        tagger.errors.OutputError: ...data.jsonl: is a file that is not a tagger model; saving the model would replace it. Fix: save it to another path, or delete this one first
+        """
         path = Path(path)
+        check_replaceable(path, hint="save it to another path, or delete this one first")
         buffer = io.BytesIO()
         joblib.dump(replace(self, training_texts=None), buffer)  # kept once: in the arrays
         compact, arrays = CompactModel.from_model(self).to_arrays()

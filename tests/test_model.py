@@ -12,7 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.multiclass import OneVsRestClassifier
 
 from tagger.data import DataWarning, Example
-from tagger.errors import DataError, ModelError
+from tagger.errors import DataError, ModelError, OutputError
 from tagger.model import (
     ModelVersionWarning,
     card_path,
@@ -21,7 +21,7 @@ from tagger.model import (
     load_model,
     train,
 )
-from tagger.modelfile import load_compact
+from tagger.modelfile import MAGIC, load_compact
 
 from .conftest import corpus_examples, random_multi_label_examples
 
@@ -125,7 +125,7 @@ def test_round_trip_gives_identical_predictions(single_model, tmp_path):
 
 def test_saving_is_atomic(single_model, tmp_path, monkeypatch):
     path = tmp_path / "m.joblib"
-    path.write_bytes(b"previous model")
+    path.write_bytes(MAGIC + b"previous model")
 
     def broken_dump(*args, **kwargs):
         raise OSError("disk full")
@@ -133,8 +133,22 @@ def test_saving_is_atomic(single_model, tmp_path, monkeypatch):
     monkeypatch.setattr(joblib, "dump", broken_dump)
     with pytest.raises(OSError, match="disk full"):
         single_model.save(path)
-    assert path.read_bytes() == b"previous model"
+    assert path.read_bytes() == MAGIC + b"previous model"
     assert [p.name for p in tmp_path.iterdir()] == ["m.joblib"]
+
+
+def test_saving_does_not_replace_a_file_that_is_not_a_model(single_model, tmp_path):
+    """TaggerModel.save replaced any file (tagger train -o refused it): a mistyped path, such
+    as the data file, was lost. Now refused before anything is written; a model is replaced."""
+    data = tmp_path / "train.jsonl"
+    data.write_text('{"text": "云计算", "labels": ["cloud"]}\n', encoding="utf-8")
+    with pytest.raises(OutputError, match=r"train.jsonl: is a file that is not a tagger model"):
+        single_model.save(data)
+    assert data.read_text(encoding="utf-8") == '{"text": "云计算", "labels": ["cloud"]}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train.jsonl"]  # no card either
+    model = single_model.save(tmp_path / "m.joblib")
+    assert single_model.save(model) == model  # a model is replaced
+    assert load_model(model).labels == single_model.labels
 
 
 def test_loading_something_else_is_a_clear_error(tmp_path):
