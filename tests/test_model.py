@@ -13,6 +13,7 @@ from sklearn.multiclass import OneVsRestClassifier
 
 from tagger.data import DataWarning, Example
 from tagger.errors import DataError, ModelError, OutputError
+from tagger.inference import CompactModel
 from tagger.model import (
     ModelVersionWarning,
     card_path,
@@ -52,6 +53,26 @@ def test_top_k_and_threshold(single_model):
     ranked = single_model.predict(PROBES[:1], top_k=3, threshold=0)[0]
     assert len(ranked) == 3
     assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+
+
+def test_predict_refuses_a_top_k_or_threshold_it_cannot_use(single_model):
+    """predict (and decide) took any top_k and threshold: top_k=0 and threshold=50 (meant as
+    50%) chose no label, threshold=-1 every one, without a word; tag refused them."""
+    compact = CompactModel.from_model(single_model)
+    for model in (single_model, compact):
+        for options, error in (
+            ({"top_k": 0}, r"top_k must be at least 1, not 0"),
+            ({"threshold": 50}, r"threshold must be from 0 to 1, not 50"),
+            ({"threshold": -1}, r"threshold must be from 0 to 1, not -1"),
+            ({"threshold": float("nan")}, r"threshold must be from 0 to 1, not nan"),
+        ):
+            with pytest.raises(ValueError, match=error):
+                model.predict(PROBES, **options)
+            with pytest.raises(ValueError, match=error):
+                model.decide(model.scores(PROBES), **options)
+        with pytest.raises(TypeError, match="top_k must be an integer, not float"):
+            model.predict(PROBES, top_k=1.5)
+        assert model.predict(PROBES, top_k=1, threshold=0) == model.predict(PROBES, top_k=1)
 
 
 def test_multi_label_model_gives_several_or_no_labels(multi_model):
