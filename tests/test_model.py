@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.multiclass import OneVsRestClassifier
 
+from tagger import model as model_module
 from tagger.data import DataWarning, Example
 from tagger.errors import DataError, ModelError, OutputError
 from tagger.inference import CompactModel
@@ -73,6 +74,36 @@ def test_predict_refuses_a_top_k_or_threshold_it_cannot_use(single_model):
         with pytest.raises(TypeError, match="top_k must be an integer, not float"):
             model.predict(PROBES, top_k=1.5)
         assert model.predict(PROBES, top_k=1, threshold=0) == model.predict(PROBES, top_k=1)
+
+
+def test_train_refuses_options_it_cannot_use_before_any_work(monkeypatch):
+    """c=0.5 (tagger train's --c) was a TypeError naming build_pipeline, raised by the first
+    fit after the data summary; C=0, class_weight="bal", seed="x" tracebacks from inside
+    scikit-learn; min_labels=-1 was taken. Now refused before anything is fitted."""
+    data = corpus_examples()
+    fitted = []
+    monkeypatch.setattr(model_module, "_fit", lambda *a, **k: fitted.append(1))
+    for options, kind, error in (
+        ({"c": 0.5}, TypeError, r"unexpected keyword argument 'c': did you mean C \("),
+        ({"jobs": 2}, TypeError, r"unexpected keyword argument 'jobs': did you mean n_jobs"),
+        ({"colour": 1}, TypeError, r"'colour': train takes these of build_pipeline: C, "),
+        ({"C": 0}, ValueError, r"C must be a positive number or 'auto', not 0"),
+        ({"C": -1.5}, ValueError, r"C must be a positive number or 'auto', not -1.5"),
+        ({"C": "0.5"}, ValueError, r"C must be a positive number or 'auto', not '0.5'"),
+        ({"C": [1]}, TypeError, r"C must be a number or 'auto', not list"),
+        ({"class_weight": "bal"}, ValueError, r"class_weight must be None, 'balanced' or a dict"),
+        ({"seed": "x"}, TypeError, r"seed must be an integer, not str"),
+        ({"test_size": "0.2"}, TypeError, r"test_size must be a number, not str"),
+        ({"min_labels": -1}, ValueError, r"min_labels must be at least 0, not -1"),
+        (
+            {"multi_label": True, "thresholds": "per-label", "target_precision": 2},
+            ValueError,
+            r"target_precision must be from 0 to 1, not 2",
+        ),
+    ):
+        with pytest.raises(kind, match=error):
+            train(data, **options)
+    assert fitted == []
 
 
 def test_multi_label_model_gives_several_or_no_labels(multi_model):
