@@ -131,13 +131,22 @@ class LabelDecider:
         >>> model = CompactModel.from_model(train(data, test_size=0))
         >>> [label for label, _ in model.predict(["云计算"], top_k=2)[0]]
         ['cloud']
+
+        ``top_k`` below 1, or a ``threshold`` outside [0, 1] (50 meant as 50%), is a
+        ``ValueError``, as for ``tag``: they chose no label (or every one) without a word.
+
+        >>> model.predict(["云计算"], threshold=50)
+        Traceback (most recent call last):
+        ValueError: threshold must be from 0 to 1, not 50
         """
+        _check_decision(top_k, threshold)
         return self.decide(self.scores(texts), top_k, threshold)
 
     def decide(
         self, scores: np.ndarray, top_k: int | None = None, threshold: float | None = None
     ) -> list[list[tuple[str, float]]]:
         """Turn a score array from ``scores`` into chosen labels (see ``predict``)."""
+        _check_decision(top_k, threshold)
         if threshold is not None:
             cut = np.full(len(self.labels), threshold)
         elif self.multi_label:
@@ -157,6 +166,15 @@ class LabelDecider:
             kept = keep.tolist()
             chosen.append(list(zip([self.labels[i] for i in kept], scores[r, kept].tolist())))
         return chosen
+
+
+def _check_decision(top_k: Any, threshold: Any) -> None:
+    """TypeError or ValueError for a ``top_k`` (None, or an integer from 1) or a ``threshold``
+    (None, or from 0 to 1) that ``predict`` cannot use."""
+    if top_k is not None:
+        check_number("top_k", top_k, 1, None, (int, np.integer))
+    if threshold is not None:
+        check_number("threshold", threshold, 0, 1)
 
 
 @dataclass

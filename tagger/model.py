@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from .modelfile import (
     FORMAT,
     FORMAT_VERSION,
     ModelVersionWarning,
+    check_replaceable,
     read_model_parts,
     versions,
     write_model,
@@ -146,8 +148,24 @@ class TaggerModel(LabelDecider):
 
     def save(self, path: str | Path) -> Path:
         """Write the model atomically to ``path``, signed for this user (see ``tagger.trust``),
-        with its scoring arrays (see ``tagger.inference``), and its card as JSON beside it."""
+        with its scoring arrays (see ``tagger.inference``), and its card as JSON beside it;
+        returns ``path``. A file at ``path`` that is not a model (an article, a data file: the
+        path mistyped) is not replaced: OutputError, before anything is written, as
+        ``tagger train -o`` refuses it.
+
+        >>> import pathlib, tempfile
+        >>> from tagger.data import Example
+        >>> model = train([Example("云计算", ("cloud",)), Example("芯片", ("chips",))] * 3, test_size=0)
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> model.save(folder / "my.joblib").name
+        'my.joblib'
+        >>> _ = (folder / "data.jsonl").write_text('{"text": "云计算", "labels": ["cloud"]}\\n', encoding="utf-8")
+        >>> model.save(folder / "data.jsonl")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        tagger.errors.OutputError: ...data.jsonl: is a file that is not a tagger model; saving the model would replace it. Fix: save it to another path, or delete this one first
+        """
         path = Path(path)
+        check_replaceable(path, hint="save it to another path, or delete this one first")
         buffer = io.BytesIO()
         joblib.dump(replace(self, training_texts=None), buffer)  # kept once: in the arrays
         compact, arrays = CompactModel.from_model(self).to_arrays()
@@ -277,7 +295,9 @@ def train(
     ``default_c(multi_label)``, and ``C="auto"`` picks C from ``C_GRID`` by its figures on
     held-out data. Warns (DataWarning) about dev texts also in ``examples`` and dev labels
     ``examples`` lack. Raises DataError for unusable data, ValueError for ``dev`` with ``cv``
-    or ``test_size``.
+    or ``test_size``, and, before any work, TypeError for a keyword ``build_pipeline`` does
+    not take (``c`` for ``C``) and TypeError or ValueError for an option it cannot use (``C``
+    not positive, ``seed`` not an integer, ``target_precision`` outside (0, 1]).
 
     >>> from tagger.data import Example
     >>> data = [Example("云计算", ("cloud",)), Example("芯片", ("chips",))] * 3
@@ -296,10 +316,20 @@ def train(
         labeled_examples,
     )
 
+    _check_params(params)
     if thresholds not in ("global", "per-label"):
         raise ValueError(f"thresholds must be 'global' or 'per-label', not {thresholds!r}")
-    if test_size is not None and not 0 <= test_size < 1:
-        raise ValueError(f"test_size must be at least 0 and below 1, not {test_size}")
+    if test_size is not None:
+        check_number("test_size", test_size, 0, None)
+        if not test_size < 1:
+            raise ValueError(f"test_size must be at least 0 and below 1, not {test_size}")
+    check_number("seed", seed, 0, 2**32 - 1, (int, np.integer))
+    if target_precision is not None:
+        check_number("target_precision", target_precision, 0, 1)
+        if not target_precision > 0:
+            raise ValueError(f"target_precision must be above 0, at most 1, not {target_precision}")
+    if min_labels is not None:
+        check_number("min_labels", min_labels, 0, None, (int, np.integer))
     if cv is not None:  # 1 fold said the data had too few texts; 0 was a held-out split
         check_number("cv", cv, 2, None, (int, np.integer))
     if dev is not None and (cv is not None or test_size is not None):
@@ -558,6 +588,47 @@ def _calibrate(
         "a": found[0],
         "b": found[1],
     }
+
+
+_MISTAKEN = {
+    "c": "C (the --c of tagger train)",
+    "jobs": "n_jobs",
+    "balanced": 'class_weight="balanced"',
+    "user_dict": "tokenizer=JiebaTokenizer.from_files(user_dict, stop_words, hmm)",
+    "stop_words": "tokenizer=JiebaTokenizer.from_files(user_dict, stop_words, hmm)",
+    "hmm": "tokenizer=JiebaTokenizer(hmm=True)",
+}
+"""Keywords ``train`` is given for an option of ``build_pipeline`` or of the tokenizer, as
+``tagger train``'s options name them."""
+
+
+def _check_params(params: dict[str, Any]) -> None:
+    """TypeError for a keyword ``build_pipeline`` does not take (``c`` for ``C``: it was raised
+    by the first fit, after the data summary, naming ``build_pipeline``), TypeError or
+    ValueError for a ``C`` (a positive number or ``"auto"``) or a ``class_weight`` (None,
+    ``"balanced"`` or a dict) that scikit-learn refused from inside a fit.
+
+    >>> _check_params({"c": 0.5})
+    Traceback (most recent call last):
+    TypeError: train() got an unexpected keyword argument 'c': did you mean C (the --c of tagger train)?
+    """
+    known = set(inspect.signature(build_pipeline).parameters) - {"tokenizer", "multi_label"}
+    for name in params:
+        if name not in known:
+            instead = _MISTAKEN.get(name) or ", ".join(sorted(known, key=str.lower))
+            said = "did you mean" if name in _MISTAKEN else "train takes these of build_pipeline:"
+            raise TypeError(
+                f"train() got an unexpected keyword argument {name!r}: {said} {instead}?"
+            )
+    c = params.get("C")
+    if c is not None and not (isinstance(c, str) and c == "auto"):
+        if not isinstance(c, (str, Real)) or isinstance(c, bool):
+            raise TypeError(f"C must be a number or 'auto', not {type(c).__name__}")
+        if isinstance(c, str) or not 0 < c < float("inf"):  # NaN too
+            raise ValueError(f"C must be a positive number or 'auto', not {c!r}")
+    weight = params.get("class_weight")
+    if weight is not None and weight != "balanced" and not isinstance(weight, dict):
+        raise ValueError(f"class_weight must be None, 'balanced' or a dict, not {weight!r}")
 
 
 def _check_threshold_options(

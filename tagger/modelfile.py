@@ -109,11 +109,13 @@ def _signed_part(header: dict[str, Any]) -> bytes:
     return json.dumps(fields, sort_keys=True).encode("ascii")
 
 
-def check_replaceable(path: str | Path) -> None:
+def check_replaceable(
+    path: str | Path, hint: str = "name another file with -o, or delete this one first"
+) -> None:
     """Raise OutputError when saving a model to ``path`` would replace a file that is not a
     model (an article, a data file, a report: ``-o`` mistyped), so that nothing is lost; a
     model file (of this format or an older one, a joblib pickle), an empty file or none is
-    fine to replace.
+    fine to replace. ``hint`` is the error's "Fix:".
 
     >>> import pathlib, tempfile
     >>> article = pathlib.Path(tempfile.mkdtemp(), "news.txt")
@@ -131,7 +133,7 @@ def check_replaceable(path: str | Path) -> None:
         raise OutputError(
             "is a file that is not a tagger model; saving the model would replace it",
             path=path,
-            hint="name another file with -o, or delete this one first",
+            hint=hint,
         )
 
 

@@ -73,16 +73,42 @@ def _key(create: bool) -> bytes | None:
         ) from None
     if not create:
         return None
-    key = secrets.token_bytes(32)
     try:
-        with atomic_write(path, permissions=0o600) as handle:
-            handle.write(key.hex() + "\n")
+        key = _create_key(path)
     except OutputError as error:
         raise OutputError(
             f"cannot create the key model files are signed with: {error.message}",
             path=path,
             hint=f"set {HOME_ENV} to a directory you can write to",
         ) from None
+    return key if key is not None else _key(create=True)  # theirs (made again if gone)
+
+
+def _create_key(path: Path) -> bytes | None:
+    """A new key written to ``path``, or None when another thread or process created one first
+    (then that one is this user's key). The key is written whole to a file of its own, then
+    linked as ``path``, which fails if ``path`` exists: replacing it, as an atomic write does,
+    left the models the other one had just signed unloadable (first saves at once: a pool of
+    workers in a fresh container). A reader never sees a key half written."""
+    key = secrets.token_bytes(32)
+    mine = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    with atomic_write(mine, permissions=0o600) as handle:
+        handle.write(key.hex() + "\n")
+    try:
+        os.link(mine, path)
+    except FileExistsError:
+        return None
+    except OSError:  # a file system without hard links: replaced, as before
+        try:
+            os.replace(mine, path)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write this file ({exc.strerror or exc})", path=path
+            ) from None
+        return key
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(mine)
     return key
 
 

@@ -11,8 +11,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.multiclass import OneVsRestClassifier
 
+from tagger import model as model_module
 from tagger.data import DataWarning, Example
-from tagger.errors import DataError, ModelError
+from tagger.errors import DataError, ModelError, OutputError
+from tagger.inference import CompactModel
 from tagger.model import (
     ModelVersionWarning,
     card_path,
@@ -21,7 +23,7 @@ from tagger.model import (
     load_model,
     train,
 )
-from tagger.modelfile import load_compact
+from tagger.modelfile import MAGIC, load_compact
 
 from .conftest import corpus_examples, random_multi_label_examples
 
@@ -52,6 +54,56 @@ def test_top_k_and_threshold(single_model):
     ranked = single_model.predict(PROBES[:1], top_k=3, threshold=0)[0]
     assert len(ranked) == 3
     assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+
+
+def test_predict_refuses_a_top_k_or_threshold_it_cannot_use(single_model):
+    """predict (and decide) took any top_k and threshold: top_k=0 and threshold=50 (meant as
+    50%) chose no label, threshold=-1 every one, without a word; tag refused them."""
+    compact = CompactModel.from_model(single_model)
+    for model in (single_model, compact):
+        for options, error in (
+            ({"top_k": 0}, r"top_k must be at least 1, not 0"),
+            ({"threshold": 50}, r"threshold must be from 0 to 1, not 50"),
+            ({"threshold": -1}, r"threshold must be from 0 to 1, not -1"),
+            ({"threshold": float("nan")}, r"threshold must be from 0 to 1, not nan"),
+        ):
+            with pytest.raises(ValueError, match=error):
+                model.predict(PROBES, **options)
+            with pytest.raises(ValueError, match=error):
+                model.decide(model.scores(PROBES), **options)
+        with pytest.raises(TypeError, match="top_k must be an integer, not float"):
+            model.predict(PROBES, top_k=1.5)
+        assert model.predict(PROBES, top_k=1, threshold=0) == model.predict(PROBES, top_k=1)
+
+
+def test_train_refuses_options_it_cannot_use_before_any_work(monkeypatch):
+    """c=0.5 (tagger train's --c) was a TypeError naming build_pipeline, raised by the first
+    fit after the data summary; C=0, class_weight="bal", seed="x" tracebacks from inside
+    scikit-learn; min_labels=-1 was taken. Now refused before anything is fitted."""
+    data = corpus_examples()
+    fitted = []
+    monkeypatch.setattr(model_module, "_fit", lambda *a, **k: fitted.append(1))
+    for options, kind, error in (
+        ({"c": 0.5}, TypeError, r"unexpected keyword argument 'c': did you mean C \("),
+        ({"jobs": 2}, TypeError, r"unexpected keyword argument 'jobs': did you mean n_jobs"),
+        ({"colour": 1}, TypeError, r"'colour': train takes these of build_pipeline: C, "),
+        ({"C": 0}, ValueError, r"C must be a positive number or 'auto', not 0"),
+        ({"C": -1.5}, ValueError, r"C must be a positive number or 'auto', not -1.5"),
+        ({"C": "0.5"}, ValueError, r"C must be a positive number or 'auto', not '0.5'"),
+        ({"C": [1]}, TypeError, r"C must be a number or 'auto', not list"),
+        ({"class_weight": "bal"}, ValueError, r"class_weight must be None, 'balanced' or a dict"),
+        ({"seed": "x"}, TypeError, r"seed must be an integer, not str"),
+        ({"test_size": "0.2"}, TypeError, r"test_size must be a number, not str"),
+        ({"min_labels": -1}, ValueError, r"min_labels must be at least 0, not -1"),
+        (
+            {"multi_label": True, "thresholds": "per-label", "target_precision": 2},
+            ValueError,
+            r"target_precision must be from 0 to 1, not 2",
+        ),
+    ):
+        with pytest.raises(kind, match=error):
+            train(data, **options)
+    assert fitted == []
 
 
 def test_multi_label_model_gives_several_or_no_labels(multi_model):
@@ -125,7 +177,7 @@ def test_round_trip_gives_identical_predictions(single_model, tmp_path):
 
 def test_saving_is_atomic(single_model, tmp_path, monkeypatch):
     path = tmp_path / "m.joblib"
-    path.write_bytes(b"previous model")
+    path.write_bytes(MAGIC + b"previous model")
 
     def broken_dump(*args, **kwargs):
         raise OSError("disk full")
@@ -133,8 +185,22 @@ def test_saving_is_atomic(single_model, tmp_path, monkeypatch):
     monkeypatch.setattr(joblib, "dump", broken_dump)
     with pytest.raises(OSError, match="disk full"):
         single_model.save(path)
-    assert path.read_bytes() == b"previous model"
+    assert path.read_bytes() == MAGIC + b"previous model"
     assert [p.name for p in tmp_path.iterdir()] == ["m.joblib"]
+
+
+def test_saving_does_not_replace_a_file_that_is_not_a_model(single_model, tmp_path):
+    """TaggerModel.save replaced any file (tagger train -o refused it): a mistyped path, such
+    as the data file, was lost. Now refused before anything is written; a model is replaced."""
+    data = tmp_path / "train.jsonl"
+    data.write_text('{"text": "云计算", "labels": ["cloud"]}\n', encoding="utf-8")
+    with pytest.raises(OutputError, match=r"train.jsonl: is a file that is not a tagger model"):
+        single_model.save(data)
+    assert data.read_text(encoding="utf-8") == '{"text": "云计算", "labels": ["cloud"]}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train.jsonl"]  # no card either
+    model = single_model.save(tmp_path / "m.joblib")
+    assert single_model.save(model) == model  # a model is replaced
+    assert load_model(model).labels == single_model.labels
 
 
 def test_loading_something_else_is_a_clear_error(tmp_path):

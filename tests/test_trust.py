@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import secrets
 import stat
 
 import numpy as np
@@ -215,3 +216,26 @@ def test_trusting_a_model_already_trusted_says_so(single_model, tmp_path, monkey
     assert trust_file(path) == (file_sha256(path), "listed")
     bundled = ROOT / "models" / "default.joblib"
     assert trust_file(bundled) == (file_sha256(bundled), "bundled")
+
+
+def test_a_key_created_meanwhile_is_kept_not_replaced(single_model, tmp_path, monkeypatch):
+    """Several first saves at once (threads, or a pool's workers, in a fresh container) each
+    created a key and replaced the key file with it: the models signed with the keys replaced
+    no longer loaded ("refusing to load"). Here another process creates the key while this one
+    makes its own: this save uses that key, and a model signed with it still loads."""
+    monkeypatch.setenv("TAGGER_HOME", str(tmp_path / "home"))
+    theirs = tmp_path / "theirs.joblib"
+    own = tmp_path / "own.joblib"
+    made = secrets.token_bytes
+
+    def meanwhile(n):  # the other process saves its first model between our look and write
+        if not (tmp_path / "home" / "key").exists():
+            monkeypatch.setattr(secrets, "token_bytes", made)
+            single_model.save(theirs)
+        return made(n)
+
+    monkeypatch.setattr(secrets, "token_bytes", meanwhile)
+    single_model.save(own)
+    for path in (theirs, own):
+        assert load_model(path).labels == single_model.labels
+    assert [p.name for p in (tmp_path / "home").iterdir()] == ["key"]  # no file left behind
