@@ -16,6 +16,7 @@ import os
 import re
 import stat
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
@@ -178,7 +179,34 @@ def resolve_model(model: LabelDecider | str | Path | None, *, trust: bool = Fals
             path=path,
             hint=f"pass --model, set {MODEL_ENV}, or build it with 'make model'",
         )
-    return load_compact(path, trust=trust)
+    return _load(path, trust)
+
+
+_last: dict[tuple[Any, ...], CompactModel] = {}  # the model file loaded last, by its identity
+_last_lock = threading.Lock()
+
+
+def _load(path: Path, trust: bool) -> CompactModel:
+    """``load_compact(path)``, kept while the file, the trust asked for and the tagger home
+    (whose key and list verify it) stay the same: ``tag(text)`` in a loop loaded and verified
+    the bundled model on every call (about 20 ms, 50 times the tagging of a short text). Only
+    the last model is kept, so a model used once does not stay in memory beside the next."""
+    from .trust import home
+
+    try:
+        info = path.stat()
+    except OSError:
+        return load_compact(path, trust=trust)  # which says what is wrong
+    key = (str(path.resolve()), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    key += (trust, str(home()))
+    with _last_lock:
+        if key in _last:
+            return _last[key]
+    model = load_compact(path, trust=trust)
+    with _last_lock:
+        _last.clear()
+        _last[key] = model
+    return model
 
 
 def tag(

@@ -692,3 +692,27 @@ def test_label_studio_tasks_and_dotted_fields_are_records(single_model, tmp_path
     assert article.segments[0].text == "云计算"  # a key with a dot in its name comes first
     with pytest.raises(DataError, match=r"record 1: no id field 'meta.doc.key'"):
         list(tag_paths([path], single_model, id_field="meta.doc.key"))
+
+
+def test_a_model_file_is_loaded_once_while_it_stays_the_same(saved_model, tmp_path, monkeypatch):
+    # tag(text, path) in a loop loaded and verified the file on every call (~20 ms each)
+    loads = []
+    real = tagging.load_compact
+    monkeypatch.setattr(tagging, "load_compact", lambda p, **kw: loads.append(p) or real(p, **kw))
+    monkeypatch.setattr(tagging, "_last", {})
+    model = tmp_path / "m.joblib"
+    model.write_bytes(saved_model.read_bytes())
+    first = tagging.tag("阿里云下调云服务器价格。", model)
+    for _ in range(3):
+        assert tagging.tag("阿里云下调云服务器价格。", model) == first
+    assert len(loads) == 1
+    os.utime(model, ns=(0, 0))  # the file changed (here only its time): read again
+    tagging.tag("阿里云下调云服务器价格。", model)
+    assert len(loads) == 2
+    other = tmp_path / "other.joblib"
+    other.write_bytes(saved_model.read_bytes())
+    tagging.tag("阿里云下调云服务器价格。", other)  # another model: only the last one is kept
+    assert len(loads) == 3 and len(tagging._last) == 1
+    model.unlink()
+    with pytest.raises(tagging.ModelError):  # gone: an error, not the copy in memory
+        tagging.tag("阿里云下调云服务器价格。", model)
