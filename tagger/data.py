@@ -114,8 +114,13 @@ class Example:
 
     def __post_init__(self) -> None:
         """A single label as a str is ``(label,)``; other label iterables become tuples (a
-        set's sorted, for an order that does not depend on hashing). A label that is empty or
-        only whitespace is a ``ValueError``."""
+        set's sorted, for an order that does not depend on hashing), each label stripped of
+        surrounding whitespace and given once, as ``read_examples`` reads labels. A label
+        that is empty or only whitespace is a ``ValueError``.
+
+        >>> Example("云计算", [" cloud ", "cloud", "policy"]).labels
+        ('cloud', 'policy')
+        """
         if not isinstance(self.text, str):
             raise TypeError(f"Example text must be a str, not {type(self.text).__name__}")
         labels: Any = self.labels
@@ -135,6 +140,7 @@ class Example:
             raise TypeError(f"Example labels must be str, not {type(wrong).__name__}")
         if any(not label.strip() for label in labels):
             raise ValueError(f"Example labels must not be empty or only whitespace: {labels!r}")
+        labels = tuple(dict.fromkeys(label.strip() for label in labels))  # as files are read
         object.__setattr__(self, "labels", labels)
 
 
