@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -363,16 +363,21 @@ def _format_of(path: Path) -> str:
     return _EXTENSIONS[suffix]
 
 
+def _blank(which: str, label: str, source: str, line: int, fix: str) -> NoReturn:
+    """DataError: ``which`` (a label) is empty or blank, and how to say "no topic"."""
+    what = "an empty string" if not label else f"blank ({json.dumps(label)})"
+    raise DataError(
+        f"{which} is {what}: it names no topic",
+        path=source,
+        line=line,
+        hint=f"{fix}; for an example with no topic write {NO_TOPIC}",
+    )
+
+
 def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
     if isinstance(value, str):
         if not value.strip():
-            what = "an empty string" if not value else f"blank ({json.dumps(value)})"
-            raise DataError(
-                f"the label is {what}: it names no topic",
-                path=source,
-                line=line,
-                hint=f'name the topic, e.g. "cloud"; for an example with no topic write {NO_TOPIC}',
-            )
+            _blank("the label", value, source, line, 'name the topic, e.g. "cloud"')
         parts = [value]
     elif value is None:
         raise DataError(
@@ -397,13 +402,7 @@ def _labels(value: Any, source: str, line: int) -> tuple[str, ...]:
     labels: list[str] = []
     for part in parts:
         if isinstance(part, str) and not part.strip():
-            what = "an empty string" if not part else f"blank ({json.dumps(part)})"
-            raise DataError(
-                f"a label in the list is {what}: it names no topic",
-                path=source,
-                line=line,
-                hint=f"name the topic, or remove it; for an example with no topic write {NO_TOPIC}",
-            )
+            _blank("a label in the list", part, source, line, "name the topic, or remove it")
         if not isinstance(part, str):
             raise DataError(
                 f"every label must be a string, got {json_type(part)}",

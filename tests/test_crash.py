@@ -44,19 +44,22 @@ app(sys.argv[2:], prog_name="tagger")
 """
 
 
+def _write_corpus(path):
+    """The test corpus as JSON lines, a training data file."""
+    lines = (
+        json.dumps({"text": t, "label": k}, ensure_ascii=False) + "\n"
+        for k, ts in CORPUS.items()
+        for t in ts
+    )
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def test_killing_a_training_run_during_save_keeps_the_previous_model(tmp_path, saved_model):
     target = tmp_path / "m.joblib"
     target.write_bytes(saved_model.read_bytes())
     before = target.read_bytes()
     data = tmp_path / "d.jsonl"
-    data.write_text(
-        "".join(
-            json.dumps({"text": t, "label": k}, ensure_ascii=False) + "\n"
-            for k, ts in CORPUS.items()
-            for t in ts
-        ),
-        encoding="utf-8",
-    )
+    _write_corpus(data)
     signal_file = tmp_path / "writing"
     child = subprocess.Popen(
         [
@@ -271,14 +274,7 @@ def test_a_closed_stdout_still_gets_the_files_asked_for(tmp_path, saved_model, c
 
 def test_a_closed_stderr_does_not_stop_training_before_the_model_is_saved(tmp_path):
     data = tmp_path / "d.jsonl"
-    data.write_text(
-        "".join(
-            json.dumps({"text": t, "label": k}, ensure_ascii=False) + "\n"
-            for k, ts in CORPUS.items()
-            for t in ts
-        ),
-        encoding="utf-8",
-    )
+    _write_corpus(data)
     target = tmp_path / "m.joblib"
     child = subprocess.Popen(
         [sys.executable, "-m", "tagger", "train", str(data), "-o", str(target)],
