@@ -35,11 +35,10 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -195,7 +194,7 @@ def read_examples(
             )
         text = read_text(path, encoding)
         reader = {
-            "jsonl": partial(_read_objects, json_lines),
+            "jsonl": _read_jsonl,
             "json": _read_json,
             "csv": _read_csv,
             "tsv": _read_csv,
@@ -506,16 +505,15 @@ def _from_label_studio(
     return Example(text, _labels(choices, source, line), source, line, group)
 
 
-def _read_objects(
-    parse: Callable[[Iterable[str], str], Iterator[tuple[int, Any]]],
+def _read_jsonl(
     text: str,
     source: str,
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
 ) -> Iterator[Example | _Skip]:
-    """The examples of the JSON objects ``parse`` (``json_lines``) reads."""
-    for number, obj in parse([text], source):
+    """The examples of JSON lines, an object a line."""
+    for number, obj in json_lines([text], source):
         yield _from_object(obj, source, number, text_field, label_field, group_fields)
 
 
