@@ -330,7 +330,7 @@ def print_metrics(card: dict[str, Any], console: Console = err) -> None:
         _print_figures(metrics, console, card.get("thresholds") or {}, card.get("multi_label"))
     if "C_search" in metrics:
         search = metrics["C_search"]
-        held = search.get("examples")  # not in cards of tagger 0.x before it
+        held = search.get("examples")  # none in cards saved before it was recorded
         on = "held-out data" if held is None else f"{held} held-out examples"
         rough = ""
         if held is not None and held < ROUGH_C:  # one text moves a figure by 2% or more
