@@ -255,9 +255,17 @@ class CompactModel(LabelDecider):
         >>> from tagger.data import Example
         >>> from tagger.model import train
         >>> data = [Example("云计算市场增长", ("cloud",)), Example("芯片出口管制", ("chips",))] * 3
-        >>> [t for t, _ in CompactModel.from_model(train(data, test_size=0)).top_terms(2)["chips"]]
+        >>> compact = CompactModel.from_model(train(data, test_size=0))
+        >>> [t for t, _ in compact.top_terms(2)["chips"]]
         ['芯片', '出口']
+
+        A ``top`` below 0, or one that is no integer, is an error:
+
+        >>> compact.top_terms(-1)
+        Traceback (most recent call last):
+        ValueError: top must be at least 0, not -1
         """
+        check_number("top", top, 0, None, (int, np.integer))
         found = {}
         for label in self.labels:
             index, sign = self._row(label)
