@@ -282,14 +282,38 @@ def _some(items: Sequence[str], separator: str, shown: int = 5) -> str:
     return separator.join(items[:shown]) + more
 
 
+def labeled_examples(examples: Any, caller: str) -> list[Example]:
+    """``examples`` as a list, or TypeError if they are not ``Example`` objects (plain texts,
+    say), naming ``caller``.
+
+    >>> labeled_examples(["云计算"], "train")
+    Traceback (most recent call last):
+    TypeError: train needs labeled examples (tagger.data.Example objects, as read_examples returns), not str
+    """
+    if isinstance(examples, (str, bytes)) or not isinstance(examples, Iterable):
+        wrong = type(examples).__name__
+    else:
+        examples = list(examples)
+        wrong = next((type(e).__name__ for e in examples if not isinstance(e, Example)), "")
+    if wrong:
+        raise TypeError(
+            f"{caller} needs labeled examples (tagger.data.Example objects, as read_examples "
+            f"returns), not {wrong}"
+        )
+    return examples
+
+
 def summarize(examples: Iterable[Example]) -> DataSummary:
     """Examples per label, multi-label and unlabeled counts, duplicates and conflicts, of a
     list or any iterable of examples (as ``train`` and ``evaluate`` take them).
 
     >>> summarize([Example("a", ("x",)), Example("a", ("y",))]).conflicting_duplicates
     1
+    >>> summarize("abc")
+    Traceback (most recent call last):
+    TypeError: summarize needs labeled examples (tagger.data.Example objects, as read_examples returns), not str
     """
-    examples = list(examples)  # a generator: counted once, not 'has no len()'
+    examples = labeled_examples(examples, "summarize")  # a generator: listed, counted once
     labels = Counter(label for e in examples for label in e.labels)
     first: dict[str, Example] = {}
     variants: dict[str, set[frozenset[str]]] = {}  # label sets of the texts met again

@@ -15,7 +15,7 @@ import os
 import statistics
 import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 
-from .data import DataWarning, Example
+from .data import DataWarning, Example, labeled_examples
 from .errors import DataError
 from .inference import LabelDecider, check_number, chosen_mask
 
@@ -316,27 +316,6 @@ def scoring_model(model: Any, caller: str, *, trust: bool = False) -> LabelDecid
             f"{type(model).__name__}"
         )
     return model
-
-
-def labeled_examples(examples: Any, caller: str) -> list[Example]:
-    """``examples`` as a list, or TypeError if they are not ``Example`` objects (plain texts,
-    say), naming ``caller``.
-
-    >>> labeled_examples(["云计算"], "train")
-    Traceback (most recent call last):
-    TypeError: train needs labeled examples (tagger.data.Example objects, as read_examples returns), not str
-    """
-    if isinstance(examples, (str, bytes)) or not isinstance(examples, Iterable):
-        wrong = type(examples).__name__
-    else:
-        examples = list(examples)
-        wrong = next((type(e).__name__ for e in examples if not isinstance(e, Example)), "")
-    if wrong:
-        raise TypeError(
-            f"{caller} needs labeled examples (tagger.data.Example objects, as read_examples "
-            f"returns), not {wrong}"
-        )
-    return examples
 
 
 def _data_warnings(
