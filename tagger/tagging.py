@@ -166,6 +166,8 @@ def resolve_model(model: LabelDecider | str | Path | None, *, trust: bool = Fals
     None for the default model."""
     if isinstance(model, LabelDecider):
         return model
+    if model is not None and not isinstance(model, (str, os.PathLike)):
+        raise TypeError(f"model must be a model, a str or a Path, not {type(model).__name__}")
     path = Path(model) if model is not None else default_model_path()
     if model is None and not path.is_file() and os.environ.get(MODEL_ENV):
         raise ModelError(
@@ -240,7 +242,7 @@ def tag(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    _check_tag_options(model, top_k, threshold, min_share, explain)
+    _check_tag_options(top_k, threshold, min_share, explain)
     model = resolve_model(model, trust=trust)
     articles = segment(text, **segment_options)
     tagged = _tag_segments(articles, model, top_k, threshold, explain)
@@ -278,7 +280,7 @@ def tag_texts(
     """
     texts = check_texts(texts)
     ids = range(len(texts)) if ids is None else _check_ids(ids, len(texts))
-    _check_tag_options(model, top_k, threshold, min_share, explain)
+    _check_tag_options(top_k, threshold, min_share, explain)
     model = resolve_model(model, trust=trust)
     options = {
         **segment_options,
@@ -340,12 +342,8 @@ def _tag_segments(
     return [[next(tagged) for _ in article.segments] for article in articles]
 
 
-def _check_tag_options(
-    model: Any, top_k: Any, threshold: Any, min_share: Any, explain: Any
-) -> None:
+def _check_tag_options(top_k: Any, threshold: Any, min_share: Any, explain: Any) -> None:
     """Raise ``TypeError`` or ``ValueError`` for an option of ``tag`` it cannot use."""
-    if model is not None and not isinstance(model, (LabelDecider, str, os.PathLike)):
-        raise TypeError(f"model must be a model, a str or a Path, not {type(model).__name__}")
     if top_k is not None:
         check_number("top_k", top_k, 1, None, (int, np.integer))
     if threshold is not None:
@@ -521,7 +519,23 @@ def render_paths(
     >>> _ = path.write_text("云计算市场迎来变局\\n\\n阿里云下调云服务器价格。", encoding="utf-8")
     >>> [(index, title) for _, index, title in render_paths([path], lambda a: a.title)]
     [(0, '云计算市场迎来变局')]
+
+    ``render`` comes before ``model``; a model in its place is a TypeError, raised before any
+    input is read:
+
+    >>> next(render_paths([path], "model.joblib"))
+    Traceback (most recent call last):
+    TypeError: render must be a function of a TaggedArticle, not str: render_paths takes (paths, render, model), so pass the model as model=...
     """
+    if not callable(render):
+        raise TypeError(
+            f"render must be a function of a TaggedArticle, not {type(render).__name__}"
+            + (
+                ": render_paths takes (paths, render, model), so pass the model as model=..."
+                if isinstance(render, (LabelDecider, str, os.PathLike))
+                else ""
+            )
+        )
     reading = Reading(encoding, on_error, input_format, text_field, id_field)
     yield from _tagged(paths, model, render, reading, jobs, options, progress, trust)
 
