@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, check_path
 from .files import read_text
 from .records import (
     MISSING,
@@ -182,9 +182,12 @@ def read_examples(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]  # one file, not the characters of its name
+    elif isinstance(paths, bytes) or not isinstance(paths, Iterable):  # bytes: its ints
+        raise TypeError(f"paths must be a file path or a list of them, not {type(paths).__name__}")
     examples: list[Example] = []
     first = 0  # where the examples of the file being read start
-    for path in paths:
+    for i, path in enumerate(paths):
+        check_path(f"paths[{i}]", path)
         path = Path(path)
         fmt = format or _format_of(path)
         if fmt not in FORMATS:

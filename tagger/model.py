@@ -34,7 +34,7 @@ from sklearn.svm import LinearSVC
 
 from .calibration import IDENTITY, MIN_PAIRS, margins, platt, sigmoid
 from .data import DataWarning, Example, _where, same_text, summarize, text_hashes
-from .errors import DataError, ModelError
+from .errors import DataError, ModelError, check_path
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
 from .inference import CompactModel, LabelDecider, check_number, check_texts, constant_margin
@@ -902,6 +902,7 @@ def load_model(path: str | Path, *, trust: bool = False) -> TaggerModel:
     The file is unpickled only when it is verified (see ``tagger.trust``) or ``trust`` is set;
     otherwise ModelError says how to trust it. Tagging needs only ``modelfile.load_compact``.
     """
+    check_path("path", path)
     payload, arrays = read_model_parts(path, trust=trust)
     try:
         model = joblib.load(io.BytesIO(payload))

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import __version__
 from . import trust as _trust
-from .errors import ModelError, OutputError
+from .errors import ModelError, OutputError, check_path
 from .files import atomic_write
 
 if TYPE_CHECKING:
@@ -262,6 +262,7 @@ def load_compact(path: str | Path, *, trust: bool = False) -> CompactModel:
     (see ``tagger.trust``; ``trust=True`` trusts it for this call)."""
     from .inference import CompactModel
 
+    check_path("path", path)
     path = Path(path)
     header, packed, _ = _verified(path, trust)
     try:

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TypeVar
 import numpy as np
 
 from .data import DataWarning
-from .errors import DataError, ModelError, TaggerError
+from .errors import DataError, ModelError, TaggerError, check_path
 from .files import check_decodes, decode, iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider, check_number, check_texts
 from .modelfile import load_compact
@@ -821,6 +821,7 @@ def read_article(
     >>> read_article(page)
     '云计算\\n\\n阿里云下调价格。\\n'
     """
+    check_path("source", source)
     if input_format not in ("auto", *ARTICLE_FORMATS):
         raise ValueError(f"input_format must be auto, text or html, not {input_format!r}")
     source = "-" if str(source) == "-" else Path(source)
