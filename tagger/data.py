@@ -179,6 +179,12 @@ def read_examples(
     instance ``source,article``), so that splits keep a group together.
     Raises DataError naming the file and line for anything malformed; warns (DataWarning)
     about records skipped: Label Studio tasks nobody annotated, Prodigy answers reject/ignore.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "news.csv"
+    >>> _ = path.write_text("text,label\\n芯片出口管制,semiconductors|policy\\n阿里云降价,cloud\\n", encoding="utf-8")
+    >>> [(e.text, e.labels, e.line) for e in read_examples(path)]
+    [('芯片出口管制', ('semiconductors', 'policy'), 2), ('阿里云降价', ('cloud',), 3)]
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]  # one file, not the characters of its name

@@ -97,7 +97,11 @@ class TaggedSegment:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape of a segment (``evidence`` only when asked for): a copy,
-        so that changing it leaves the segment as it is."""
+        so that changing it leaves the segment as it is.
+
+        >>> TaggedSegment(0, 5, "阿里云降价", ["cloud"], {"cloud": 0.91}).to_dict()
+        {'start': 0, 'end': 5, 'text': '阿里云降价', 'labels': ['cloud'], 'scores': {'cloud': 0.91}}
+        """
         found: dict[str, Any] = {
             "start": self.start,
             "end": self.end,
@@ -153,7 +157,17 @@ class TaggedArticle:
 
 def default_model_path() -> Path:
     """``$TAGGER_MODEL`` if set, else the bundled model: the copy an installed wheel holds in
-    ``tagger/_models/``, or ``models/default.joblib`` of the source tree (an editable install)."""
+    ``tagger/_models/``, or ``models/default.joblib`` of the source tree (an editable install).
+
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"TAGGER_MODEL": ""}):
+    ...     default_model_path().name
+    'default.joblib'
+    >>> with mock.patch.dict(os.environ, {"TAGGER_MODEL": "my.joblib"}):
+    ...     str(default_model_path())
+    'my.joblib'
+    """
     if os.environ.get(MODEL_ENV):
         return Path(os.environ[MODEL_ENV])
     package = Path(__file__).resolve().parent
@@ -484,6 +498,13 @@ def tag_paths(
     ``progress``, if given, is called with a ``TagProgress`` (how many inputs, bytes and
     articles are done) before the first article, as the results of each chunk arrive (in
     order, in this process, whatever ``jobs``) and once all are done. ``trust`` is ``tag``'s.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("美国升级芯片出口管制。", encoding="utf-8")
+    >>> _ = (folder / "b.txt").write_text("阿里云下调云服务器价格。", encoding="utf-8")
+    >>> [(pathlib.Path(a.source).name, a.topics[0].label) for a in tag_paths(folder)]
+    [('a.txt', 'semiconductors'), ('b.txt', 'cloud')]
     """
     reading = Reading(encoding, on_error, input_format, text_field, id_field)
     for _, index, article in _tagged(paths, model, None, reading, jobs, options, progress, trust):

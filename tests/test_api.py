@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import pytest
@@ -109,3 +110,19 @@ def test_type_checkers_see_every_public_name_with_its_type():
 def test_functions_that_read_a_file_name_the_argument_that_is_no_path(call, message):
     with pytest.raises(TypeError, match=message):
         call()
+
+
+def test_every_public_function_and_method_has_a_docstring_example():
+    missing = []
+    for name in tagger.__all__:
+        obj = getattr(tagger, name)
+        if inspect.isclass(obj) and not issubclass(obj, BaseException):
+            methods = {
+                f"{name}.{attr}": value
+                for attr, value in vars(obj).items()
+                if not attr.startswith("_") and inspect.isfunction(value)
+            }
+        else:
+            methods = {name: obj} if inspect.isfunction(obj) else {}
+        missing += [where for where, f in methods.items() if ">>>" not in (f.__doc__ or "")]
+    assert not missing  # was load_model, tag_paths, Comparison.to_dict (no docstring) and more
