@@ -44,7 +44,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, check_path
 from .files import read_text
 from .records import (
     MISSING,
@@ -178,12 +178,21 @@ def read_examples(
     instance ``source,article``), so that splits keep a group together.
     Raises DataError naming the file and line for anything malformed; warns (DataWarning)
     about records skipped: Label Studio tasks nobody annotated, Prodigy answers reject/ignore.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "news.csv"
+    >>> _ = path.write_text("text,label\\n芯片出口管制,semiconductors|policy\\n阿里云降价,cloud\\n", encoding="utf-8")
+    >>> [(e.text, e.labels, e.line) for e in read_examples(path)]
+    [('芯片出口管制', ('semiconductors', 'policy'), 2), ('阿里云降价', ('cloud',), 3)]
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]  # one file, not the characters of its name
+    elif isinstance(paths, bytes) or not isinstance(paths, Iterable):  # bytes: its ints
+        raise TypeError(f"paths must be a file path or a list of them, not {type(paths).__name__}")
     examples: list[Example] = []
     first = 0  # where the examples of the file being read start
-    for path in paths:
+    for i, path in enumerate(paths):
+        check_path(f"paths[{i}]", path)
         path = Path(path)
         fmt = format or _format_of(path)
         if fmt not in FORMATS:
@@ -281,14 +290,38 @@ def _some(items: Sequence[str], separator: str, shown: int = 5) -> str:
     return separator.join(items[:shown]) + more
 
 
+def labeled_examples(examples: Any, caller: str) -> list[Example]:
+    """``examples`` as a list, or TypeError if they are not ``Example`` objects (plain texts,
+    say), naming ``caller``.
+
+    >>> labeled_examples(["云计算"], "train")
+    Traceback (most recent call last):
+    TypeError: train needs labeled examples (tagger.data.Example objects, as read_examples returns), not str
+    """
+    if isinstance(examples, (str, bytes)) or not isinstance(examples, Iterable):
+        wrong = type(examples).__name__
+    else:
+        examples = list(examples)
+        wrong = next((type(e).__name__ for e in examples if not isinstance(e, Example)), "")
+    if wrong:
+        raise TypeError(
+            f"{caller} needs labeled examples (tagger.data.Example objects, as read_examples "
+            f"returns), not {wrong}"
+        )
+    return examples
+
+
 def summarize(examples: Iterable[Example]) -> DataSummary:
     """Examples per label, multi-label and unlabeled counts, duplicates and conflicts, of a
     list or any iterable of examples (as ``train`` and ``evaluate`` take them).
 
     >>> summarize([Example("a", ("x",)), Example("a", ("y",))]).conflicting_duplicates
     1
+    >>> summarize("abc")
+    Traceback (most recent call last):
+    TypeError: summarize needs labeled examples (tagger.data.Example objects, as read_examples returns), not str
     """
-    examples = list(examples)  # a generator: counted once, not 'has no len()'
+    examples = labeled_examples(examples, "summarize")  # a generator: listed, counted once
     labels = Counter(label for e in examples for label in e.labels)
     first: dict[str, Example] = {}
     variants: dict[str, set[frozenset[str]]] = {}  # label sets of the texts met again

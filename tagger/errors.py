@@ -13,6 +13,7 @@ A JSON array's records that share a line are told apart by their number in the a
 
 from __future__ import annotations
 
+import os
 from numbers import Real
 from pathlib import Path
 from typing import Any
@@ -91,3 +92,16 @@ def check_number(
     if not (low <= value and (high is None or value <= high)):  # NaN too
         bounds = f"at least {low}" if high is None else f"from {low} to {high}"
         raise ValueError(f"{name} must be {bounds}, not {value!r}")
+
+
+def check_path(name: str, value: Any) -> None:
+    """``TypeError`` unless ``value`` is a file path (a ``str`` or an ``os.PathLike`` such as
+    ``Path``): how the functions that read a file check it, where pathlib's own error names
+    neither the argument nor, for bytes, the path (it said "int", a byte of the name).
+
+    >>> check_path("path", None)
+    Traceback (most recent call last):
+    TypeError: path must be a file path (a str or a Path), not NoneType
+    """
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (a str or a Path), not {type(value).__name__}")

@@ -15,7 +15,7 @@ import os
 import statistics
 import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 
-from .data import DataWarning, Example
+from .data import DataWarning, Example, labeled_examples
 from .errors import DataError
 from .inference import LabelDecider, check_number, chosen_mask
 
@@ -122,7 +122,11 @@ class EvaluationReport:
     ``Comparison.warnings``); not in ``to_dict``."""
 
     def headline(self) -> dict[str, Any]:
-        """The summary figures, as stored in a model card."""
+        """The summary figures, as stored in a model card.
+
+        >>> EvaluationReport(4, False, 0.75, 0.75, 0.75, 0.75, 0.5, 0.5, 0.5, {}).headline()
+        {'examples': 4, 'accuracy': 0.75, 'micro_precision': 0.75, 'micro_recall': 0.75, 'micro_f1': 0.75, 'macro_precision': 0.5, 'macro_recall': 0.5, 'macro_f1': 0.5}
+        """
         return {"examples": self.examples, **{k: getattr(self, k) for k in HEADLINE}}
 
     def reliability(self) -> list[dict[str, float]]:
@@ -193,7 +197,13 @@ class EvaluationReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report's fields but ``warnings`` (the reports give those with what was measured,
-        under ``about``)."""
+        under ``about``), as plain data that ``json.dumps`` takes.
+
+        >>> report = EvaluationReport(4, False, *[1.0] * 7, {}, warnings=["seen in training"])
+        >>> document = report.to_dict()
+        >>> document["accuracy"], document["mistakes"], "warnings" in document
+        (1.0, [], False)
+        """
         document = asdict(self)
         del document["warnings"]
         return document
@@ -316,27 +326,6 @@ def scoring_model(model: Any, caller: str, *, trust: bool = False) -> LabelDecid
             f"{type(model).__name__}"
         )
     return model
-
-
-def labeled_examples(examples: Any, caller: str) -> list[Example]:
-    """``examples`` as a list, or TypeError if they are not ``Example`` objects (plain texts,
-    say), naming ``caller``.
-
-    >>> labeled_examples(["云计算"], "train")
-    Traceback (most recent call last):
-    TypeError: train needs labeled examples (tagger.data.Example objects, as read_examples returns), not str
-    """
-    if isinstance(examples, (str, bytes)) or not isinstance(examples, Iterable):
-        wrong = type(examples).__name__
-    else:
-        examples = list(examples)
-        wrong = next((type(e).__name__ for e in examples if not isinstance(e, Example)), "")
-    if wrong:
-        raise TypeError(
-            f"{caller} needs labeled examples (tagger.data.Example objects, as read_examples "
-            f"returns), not {wrong}"
-        )
-    return examples
 
 
 def _data_warnings(
@@ -1268,6 +1257,21 @@ class Comparison:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The comparison's fields as plain data that ``json.dumps`` takes; the two reports as
+        their ``to_dict`` gives them (so without their warnings: the comparison's own
+        ``warnings``, naming model A or B, are kept).
+
+        >>> from tagger import Example, train
+        >>> data = [Example("云计算市场份额增长", ("cloud",)), Example("芯片出口管制升级", ("chips",))] * 5
+        >>> model = train(data, test_size=0)
+        >>> new = [Example("云计算市场份额下降", ("cloud",)), Example("芯片出口管制收紧", ("chips",))]
+        >>> comparison = compare(model, model, new, resamples=100)
+        >>> document = comparison.to_dict()
+        >>> sorted(document)
+        ['a', 'a_only', 'b', 'b_only', 'disagree', 'disagreements', 'significance', 'warnings']
+        >>> document["a"] == comparison.a.to_dict(), document["significance"]["resamples"]
+        (True, 100)
+        """
         document = asdict(self)
         document["a"], document["b"] = self.a.to_dict(), self.b.to_dict()
         return document

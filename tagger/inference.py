@@ -228,8 +228,29 @@ class CompactModel(LabelDecider):
         >>> compact = CompactModel.from_model(train(data, test_size=0))
         >>> [term for term, _ in compact.evidence(["云计算芯片"], [["cloud"]], top=3)[0]["cloud"]]
         ['云', '计算', '云 计算']
+
+        ``labels`` gives a list of the model's labels for each text:
+
+        >>> compact.evidence(["云计算芯片"], [["clouds"]])
+        Traceback (most recent call last):
+        ValueError: labels[0]: no label 'clouds' in the model; its labels: chips, cloud
         """
-        features = self.space.transform(list(texts))
+        texts = check_texts(texts)
+        check_number("top", top, 0, None, (int, np.integer))
+        labels = [] if isinstance(labels, (str, bytes)) else list(labels)
+        if len(labels) != len(texts):
+            raise ValueError(f"labels must be one list of labels a text ({len(texts)} texts)")
+        known = set(self.labels)
+        for i, wanted in enumerate(labels):
+            if isinstance(wanted, (str, bytes)):
+                raise TypeError(f"labels[{i}] must be a list of labels, not one str: pass [label]")
+            for label in wanted:
+                if label not in known:
+                    raise ValueError(
+                        f"labels[{i}]: no label {label!r} in the model; "
+                        f"its labels: {', '.join(self.labels)}"
+                    )
+        features = self.space.transform(texts)
         found = []
         for r, wanted in enumerate(labels):
             row = slice(features.indptr[r], features.indptr[r + 1])
@@ -255,9 +276,17 @@ class CompactModel(LabelDecider):
         >>> from tagger.data import Example
         >>> from tagger.model import train
         >>> data = [Example("云计算市场增长", ("cloud",)), Example("芯片出口管制", ("chips",))] * 3
-        >>> [t for t, _ in CompactModel.from_model(train(data, test_size=0)).top_terms(2)["chips"]]
+        >>> compact = CompactModel.from_model(train(data, test_size=0))
+        >>> [t for t, _ in compact.top_terms(2)["chips"]]
         ['芯片', '出口']
+
+        A ``top`` below 0, or one that is no integer, is an error:
+
+        >>> compact.top_terms(-1)
+        Traceback (most recent call last):
+        ValueError: top must be at least 0, not -1
         """
+        check_number("top", top, 0, None, (int, np.integer))
         found = {}
         for label in self.labels:
             index, sign = self._row(label)

@@ -34,7 +34,7 @@ from sklearn.svm import LinearSVC
 
 from .calibration import IDENTITY, MIN_PAIRS, margins, platt, sigmoid
 from .data import DataWarning, Example, _where, same_text, summarize, text_hashes
-from .errors import DataError, ModelError
+from .errors import DataError, ModelError, check_path
 from .features import Analyzer, FeatureSpace
 from .files import atomic_write
 from .inference import CompactModel, LabelDecider, check_number, check_texts, constant_margin
@@ -118,7 +118,16 @@ class TaggerModel(LabelDecider):
         """A (texts x labels) array of scores in [0, 1], columns in ``self.labels`` order:
         probabilities for logistic regression, the sigmoid of the margin for the linear SVM
         (0.5 on the decision boundary), calibrated on held-out data when ``train`` had some.
-        ``texts`` is a list (any iterable of str), not one str (see ``check_texts``)."""
+        ``texts`` is a list (any iterable of str), not one str (see ``check_texts``).
+
+        >>> from tagger.data import Example
+        >>> model = train([Example("云计算市场", ("cloud",)), Example("芯片出口", ("chips",))] * 3, test_size=0)
+        >>> scores = model.scores(["云计算", "芯片", "天气"])
+        >>> scores.shape, model.labels
+        ((3, 2), ['chips', 'cloud'])
+        >>> [model.labels[i] for i in scores[:2].argmax(axis=1)]
+        ['cloud', 'chips']
+        """
         texts = check_texts(texts)
         if not len(texts):
             return np.zeros((0, len(self.labels)))
@@ -901,7 +910,13 @@ def load_model(path: str | Path, *, trust: bool = False) -> TaggerModel:
 
     The file is unpickled only when it is verified (see ``tagger.trust``) or ``trust`` is set;
     otherwise ModelError says how to trust it. Tagging needs only ``modelfile.load_compact``.
+
+    >>> from tagger.tagging import default_model_path
+    >>> model = load_model(default_model_path())  # the bundled model: trusted by its SHA-256
+    >>> [label for label, _ in model.predict(["美国升级芯片出口管制。"])[0]]
+    ['semiconductors']
     """
+    check_path("path", path)
     payload, arrays = read_model_parts(path, trust=trust)
     try:
         model = joblib.load(io.BytesIO(payload))

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import __version__
 from . import trust as _trust
-from .errors import ModelError, OutputError
+from .errors import ModelError, OutputError, check_path
 from .files import atomic_write
 
 if TYPE_CHECKING:
@@ -259,9 +259,16 @@ def load_compact(path: str | Path, *, trust: bool = False) -> CompactModel:
     """The scoring arrays of a verified model file as a ``CompactModel``; nothing unpickled.
 
     Raises ModelError for a file that is missing, not a tagger model, damaged, or not trusted
-    (see ``tagger.trust``; ``trust=True`` trusts it for this call)."""
+    (see ``tagger.trust``; ``trust=True`` trusts it for this call).
+
+    >>> from tagger.tagging import default_model_path
+    >>> compact = load_compact(default_model_path())  # the bundled model
+    >>> compact.predict(["阿里云下调云服务器价格。"], top_k=1)[0][0][0]
+    'cloud'
+    """
     from .inference import CompactModel
 
+    check_path("path", path)
     path = Path(path)
     header, packed, _ = _verified(path, trust)
     try:

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TypeVar
 import numpy as np
 
 from .data import DataWarning
-from .errors import DataError, ModelError, TaggerError
+from .errors import DataError, ModelError, TaggerError, check_path
 from .files import check_decodes, decode, iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider, check_number, check_texts
 from .modelfile import load_compact
@@ -97,7 +97,11 @@ class TaggedSegment:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape of a segment (``evidence`` only when asked for): a copy,
-        so that changing it leaves the segment as it is."""
+        so that changing it leaves the segment as it is.
+
+        >>> TaggedSegment(0, 5, "阿里云降价", ["cloud"], {"cloud": 0.91}).to_dict()
+        {'start': 0, 'end': 5, 'text': '阿里云降价', 'labels': ['cloud'], 'scores': {'cloud': 0.91}}
+        """
         found: dict[str, Any] = {
             "start": self.start,
             "end": self.end,
@@ -153,7 +157,17 @@ class TaggedArticle:
 
 def default_model_path() -> Path:
     """``$TAGGER_MODEL`` if set, else the bundled model: the copy an installed wheel holds in
-    ``tagger/_models/``, or ``models/default.joblib`` of the source tree (an editable install)."""
+    ``tagger/_models/``, or ``models/default.joblib`` of the source tree (an editable install).
+
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"TAGGER_MODEL": ""}):
+    ...     default_model_path().name
+    'default.joblib'
+    >>> with mock.patch.dict(os.environ, {"TAGGER_MODEL": "my.joblib"}):
+    ...     str(default_model_path())
+    'my.joblib'
+    """
     if os.environ.get(MODEL_ENV):
         return Path(os.environ[MODEL_ENV])
     package = Path(__file__).resolve().parent
@@ -166,6 +180,8 @@ def resolve_model(model: LabelDecider | str | Path | None, *, trust: bool = Fals
     None for the default model."""
     if isinstance(model, LabelDecider):
         return model
+    if model is not None and not isinstance(model, (str, os.PathLike)):
+        raise TypeError(f"model must be a model, a str or a Path, not {type(model).__name__}")
     path = Path(model) if model is not None else default_model_path()
     if model is None and not path.is_file() and os.environ.get(MODEL_ENV):
         raise ModelError(
@@ -240,7 +256,7 @@ def tag(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    _check_tag_options(model, top_k, threshold, min_share, explain)
+    _check_tag_options(top_k, threshold, min_share, explain)
     model = resolve_model(model, trust=trust)
     articles = segment(text, **segment_options)
     tagged = _tag_segments(articles, model, top_k, threshold, explain)
@@ -278,7 +294,7 @@ def tag_texts(
     """
     texts = check_texts(texts)
     ids = range(len(texts)) if ids is None else _check_ids(ids, len(texts))
-    _check_tag_options(model, top_k, threshold, min_share, explain)
+    _check_tag_options(top_k, threshold, min_share, explain)
     model = resolve_model(model, trust=trust)
     options = {
         **segment_options,
@@ -340,12 +356,8 @@ def _tag_segments(
     return [[next(tagged) for _ in article.segments] for article in articles]
 
 
-def _check_tag_options(
-    model: Any, top_k: Any, threshold: Any, min_share: Any, explain: Any
-) -> None:
+def _check_tag_options(top_k: Any, threshold: Any, min_share: Any, explain: Any) -> None:
     """Raise ``TypeError`` or ``ValueError`` for an option of ``tag`` it cannot use."""
-    if model is not None and not isinstance(model, (LabelDecider, str, os.PathLike)):
-        raise TypeError(f"model must be a model, a str or a Path, not {type(model).__name__}")
     if top_k is not None:
         check_number("top_k", top_k, 1, None, (int, np.integer))
     if threshold is not None:
@@ -486,6 +498,13 @@ def tag_paths(
     ``progress``, if given, is called with a ``TagProgress`` (how many inputs, bytes and
     articles are done) before the first article, as the results of each chunk arrive (in
     order, in this process, whatever ``jobs``) and once all are done. ``trust`` is ``tag``'s.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("美国升级芯片出口管制。", encoding="utf-8")
+    >>> _ = (folder / "b.txt").write_text("阿里云下调云服务器价格。", encoding="utf-8")
+    >>> [(pathlib.Path(a.source).name, a.topics[0].label) for a in tag_paths(folder)]
+    [('a.txt', 'semiconductors'), ('b.txt', 'cloud')]
     """
     reading = Reading(encoding, on_error, input_format, text_field, id_field)
     for _, index, article in _tagged(paths, model, None, reading, jobs, options, progress, trust):
@@ -521,7 +540,23 @@ def render_paths(
     >>> _ = path.write_text("云计算市场迎来变局\\n\\n阿里云下调云服务器价格。", encoding="utf-8")
     >>> [(index, title) for _, index, title in render_paths([path], lambda a: a.title)]
     [(0, '云计算市场迎来变局')]
+
+    ``render`` comes before ``model``; a model in its place is a TypeError, raised before any
+    input is read:
+
+    >>> next(render_paths([path], "model.joblib"))
+    Traceback (most recent call last):
+    TypeError: render must be a function of a TaggedArticle, not str: render_paths takes (paths, render, model), so pass the model as model=...
     """
+    if not callable(render):
+        raise TypeError(
+            f"render must be a function of a TaggedArticle, not {type(render).__name__}"
+            + (
+                ": render_paths takes (paths, render, model), so pass the model as model=..."
+                if isinstance(render, (LabelDecider, str, os.PathLike))
+                else ""
+            )
+        )
     reading = Reading(encoding, on_error, input_format, text_field, id_field)
     yield from _tagged(paths, model, render, reading, jobs, options, progress, trust)
 
@@ -807,6 +842,7 @@ def read_article(
     >>> read_article(page)
     '云计算\\n\\n阿里云下调价格。\\n'
     """
+    check_path("source", source)
     if input_format not in ("auto", *ARTICLE_FORMATS):
         raise ValueError(f"input_format must be auto, text or html, not {input_format!r}")
     source = "-" if str(source) == "-" else Path(source)

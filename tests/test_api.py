@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import pytest
@@ -92,3 +93,36 @@ def test_type_checkers_see_every_public_name_with_its_type():
     ]
     assert names == sorted(tagger._EXPORTS)
     assert inspect.signature(tagger.load_compact).return_annotation == "CompactModel"  # was Any
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: tagger.read_examples(b"data.jsonl"), "paths must be a file path or a list"),
+        (lambda: tagger.read_examples(None), "paths must be a file path or a list of them, not"),
+        (lambda: tagger.read_examples([None]), r"paths\[0\] must be a file path .* not NoneType"),
+        (lambda: tagger.load_model(None), "path must be a file path .* not NoneType"),
+        (lambda: tagger.load_compact(3), "path must be a file path .* not int"),
+        (lambda: tagger.read_article(None), "source must be a file path .* not NoneType"),
+    ],
+    ids=["bytes", "None", "None in a list", "load_model", "load_compact", "read_article"],
+)
+def test_functions_that_read_a_file_name_the_argument_that_is_no_path(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_every_public_function_and_method_has_a_docstring_example():
+    missing = []
+    for name in tagger.__all__:
+        obj = getattr(tagger, name)
+        if inspect.isclass(obj) and not issubclass(obj, BaseException):
+            methods = {
+                f"{name}.{attr}": value
+                for attr, value in vars(obj).items()
+                if not attr.startswith("_") and inspect.isfunction(value)
+            }
+        else:
+            methods = {name: obj} if inspect.isfunction(obj) else {}
+        missing += [where for where, f in methods.items() if ">>>" not in (f.__doc__ or "")]
+    assert not missing  # was load_model, tag_paths, Comparison.to_dict (no docstring) and more

@@ -467,6 +467,12 @@ def test_summarize_takes_any_iterable_of_examples():
     assert summarize(iter(examples)).conflicting_duplicates == 1
 
 
+@pytest.mark.parametrize("wrong", ["abc", ["云计算"], None], ids=["str", "texts", "None"])
+def test_summarize_refuses_what_is_no_list_of_examples_as_train_does(wrong):
+    with pytest.raises(TypeError, match=r"summarize needs labeled examples .* not (str|NoneType)"):
+        summarize(wrong)
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [

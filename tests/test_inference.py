@@ -144,3 +144,30 @@ def test_evidence_and_top_terms_of_a_binary_model_read_its_one_row_both_ways():
     assert not {t for t, _ in found["chips"]} & {t for t, _ in found["cloud"]}
     top = compact.top_terms(3)
     assert "芯片" in dict(top["chips"]) and "芯片" not in dict(top["cloud"])
+
+
+@pytest.mark.parametrize(
+    ("top", "error", "message"),
+    [
+        (-1, ValueError, "top must be at least 0, not -1"),
+        (2.5, TypeError, "top must be an integer"),
+    ],
+)
+def test_top_terms_refuses_a_count_below_0_or_no_integer(single_model, top, error, message):
+    with pytest.raises(error, match=message):
+        CompactModel.from_model(single_model).top_terms(top)
+
+
+def test_evidence_names_an_unknown_label_and_refuses_one_str(single_model):
+    compact = CompactModel.from_model(single_model)
+    with pytest.raises(ValueError, match=r"no label 'nolabel' in the model; its labels: .*cloud"):
+        compact.evidence(["云计算"], [["cloud", "nolabel"]])
+    with pytest.raises(TypeError, match="texts must be a list of texts, not one str"):
+        compact.evidence("云计算", [["cloud"]])
+    with pytest.raises(TypeError, match=r"labels\[0\] must be a list of labels, not one str"):
+        compact.evidence(["云计算"], ["cloud"])
+    with pytest.raises(ValueError, match=r"one list of labels a text \(2 texts\)"):
+        compact.evidence(["云计算", "芯片"], [["cloud"]])
+    with pytest.raises(ValueError, match="top must be at least 0, not -1"):
+        compact.evidence(["云计算"], [["cloud"]], top=-1)
+    assert compact.evidence(["云计算"], [["cloud"]])[0]["cloud"]

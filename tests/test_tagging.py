@@ -82,6 +82,14 @@ def test_tag_paths_takes_one_path_as_one_input(single_model, tmp_path, monkeypat
     assert titles == [a["title"] for a in listed]
 
 
+def test_render_paths_checks_render_and_model_before_tagging(single_model, tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    with pytest.raises(TypeError, match=r"render must be a function .* pass the model as model="):
+        next(render_paths([tmp_path], single_model))  # was "object is not callable" from tagging
+    with pytest.raises(TypeError, match="model must be a model, a str or a Path, not int"):
+        next(render_paths([tmp_path], lambda a: a.title, 3))
+
+
 def test_tag_paths_checks_jobs(single_model, tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     for jobs, error, message in [
