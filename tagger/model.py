@@ -162,7 +162,8 @@ class TaggerModel(LabelDecider):
         path mistyped) is not replaced: OutputError, before anything is written, as
         ``tagger train -o`` refuses it.
 
-        >>> import pathlib, tempfile
+        >>> import os, pathlib, tempfile
+        >>> _ = os.environ.setdefault("TAGGER_HOME", tempfile.mkdtemp())  # a key not yours
         >>> from tagger.data import Example
         >>> model = train([Example("云计算", ("cloud",)), Example("芯片", ("chips",))] * 3, test_size=0)
         >>> folder = pathlib.Path(tempfile.mkdtemp())
