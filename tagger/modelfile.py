@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import warnings
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,12 +40,10 @@ __all__ = [
     "DamagedModelWarning",
     "ModelVersionWarning",
     "intact_origin",
-    "intact_sha256",
     "load_compact",
     "read_card",
     "read_header",
     "read_model_parts",
-    "read_payload",
 ]
 
 FORMAT = "tagger-model"
@@ -176,16 +175,11 @@ def read_card(path: str | Path) -> dict[str, Any]:
     return card
 
 
-def intact_sha256(path: str | Path) -> str:
-    """The SHA-256 of a model file whose parts match the SHA-256s its header records, or a
-    ModelError saying it is damaged. Nothing is unpickled."""
-    return hashlib.sha256(_intact(Path(path))[1]).hexdigest()
-
-
 def intact_origin(path: str | Path) -> tuple[str, str | None]:
-    """``intact_sha256`` and why tagger already loads the file: "signed" (saved by tagger
-    for this user), "bundled" (ships with tagger), "listed" (recorded by ``tagger trust``),
-    or None (it needs trust). Nothing is unpickled."""
+    """The SHA-256 of a model file whose parts match the SHA-256s its header records (else a
+    ModelError saying it is damaged), and why tagger already loads the file: "signed" (saved
+    by tagger for this user), "bundled" (ships with tagger), "listed" (recorded by ``tagger
+    trust``), or None (it needs trust). Nothing is unpickled."""
     header, data, _, _ = _intact(Path(path))
     sha = hashlib.sha256(data).hexdigest()
     known = _trust.known_as(sha)
@@ -226,11 +220,6 @@ def _verified(path: Path, trust: bool, depth: int = 0) -> tuple[dict[str, Any], 
     return header, packed, payload
 
 
-def read_payload(path: str | Path, *, trust: bool = False) -> bytes:
-    """The pickled model of a verified file (see ``tagger.trust``)."""
-    return _verified(Path(path), trust, depth=1)[2]  # warnings point at load_model's caller
-
-
 UNPICKLED = ("training_texts",)
 """Arrays of a model that its pickle leaves out, stored once, as arrays (``read_model_parts``)."""
 
@@ -238,21 +227,29 @@ UNPICKLED = ("training_texts",)
 def read_model_parts(
     path: str | Path, *, trust: bool = False
 ) -> tuple[bytes, dict[str, np.ndarray]]:
-    """The pickled model of a verified file (as ``read_payload``) and the ``UNPICKLED``
-    arrays the file has (none in files saved before they were kept)."""
+    """The pickled model of a verified file and the ``UNPICKLED`` arrays the file has (none
+    in files saved before they were kept)."""
     path = Path(path)
     _, packed, payload = _verified(path, trust, depth=1)  # warnings at load_model's caller
-    if not packed:  # (load_model never needed them before)
-        return payload, {}
+    return payload, _unpacked(packed, path, UNPICKLED) if packed else {}
+
+
+def _unpacked(
+    packed: bytes, path: Path, names: Sequence[str] | None = None
+) -> dict[str, np.ndarray]:
+    """The arrays of a model file (those of ``names`` it has, or all), or a ModelError saying
+    it is damaged."""
     try:
         with np.load(io.BytesIO(packed), allow_pickle=False) as data:
-            return payload, {name: data[name] for name in UNPICKLED if name in data.files}
+            return {n: data[n] for n in data.files if names is None or n in names}
     except (ValueError, OSError, EOFError) as exc:
-        raise ModelError(
-            f"the model file is damaged ({type(exc).__name__})",
-            path=path,
-            hint="train the model again",
-        ) from None
+        raise _damaged(path, exc) from None
+
+
+def _damaged(path: Path, exc: Exception) -> ModelError:
+    return ModelError(
+        f"the model file is damaged ({type(exc).__name__})", path=path, hint="train the model again"
+    )
 
 
 def load_compact(path: str | Path, *, trust: bool = False) -> CompactModel:
@@ -271,16 +268,11 @@ def load_compact(path: str | Path, *, trust: bool = False) -> CompactModel:
     check_path("path", path)
     path = Path(path)
     header, packed, _ = _verified(path, trust)
+    arrays = _unpacked(packed, path)
     try:
-        with np.load(io.BytesIO(packed), allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
         return CompactModel.from_arrays(header["compact"], arrays, header.get("card", {}))
     except (KeyError, ValueError, TypeError, OSError) as exc:
-        raise ModelError(
-            f"the model file is damaged ({type(exc).__name__})",
-            path=path,
-            hint="train the model again",
-        ) from None
+        raise _damaged(path, exc) from None
 
 
 def _warn_versions(path: Path, saved: dict[str, str], stacklevel: int) -> None:

@@ -192,7 +192,7 @@ class Trusted(NamedTuple):
 
 def trust_file(path: str | Path) -> Trusted:
     """Record the SHA-256 of the model file ``path`` as trusted, unless tagger already loads
-    it (see ``Trusted``). A damaged file (see ``modelfile.intact_sha256``) is refused with a
+    it (see ``Trusted``). A damaged file (see ``modelfile.intact_origin``) is refused with a
     ModelError."""
     from .modelfile import intact_origin  # modelfile imports this module
 

@@ -37,7 +37,7 @@ from tagger.evaluation import (
 )
 from tagger.inference import LabelDecider
 from tagger.model import load_model, train
-from tagger.modelfile import load_compact, read_payload
+from tagger.modelfile import load_compact, read_model_parts
 from tagger.tagging import tag
 
 from .conftest import corpus_examples, random_multi_label_examples
@@ -143,7 +143,7 @@ def test_a_model_keeps_hashes_of_its_training_texts_and_old_files_still_load(
     assert np.array_equal(load_compact(path).training_texts, single_model.training_texts)
     full = load_model(path)  # from the arrays: the pickle leaves them out, to keep them once
     assert np.array_equal(full.training_texts, single_model.training_texts)
-    assert joblib.load(io.BytesIO(read_payload(path))).training_texts is None
+    assert joblib.load(io.BytesIO(read_model_parts(path)[0])).training_texts is None
     assert single_model.training_texts is not None  # saving left the model as it was
     old = copy.copy(single_model)
     old.training_texts = None  # as models saved before kept none
