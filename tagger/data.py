@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -58,8 +59,7 @@ from .records import (
     field_value,
     find_text,
     first_field,
-    json_items,
-    json_lines,
+    json_records,
     json_type,
     lookup,
     pick,
@@ -203,8 +203,8 @@ def read_examples(
             )
         text = read_text(path, encoding)
         reader = {
-            "jsonl": _read_jsonl,
-            "json": _read_json,
+            "jsonl": partial(_read_objects, "jsonl"),
+            "json": partial(_read_objects, "json"),
             "csv": _read_csv,
             "tsv": _read_csv,
             "fasttext": _read_fasttext,
@@ -538,28 +538,18 @@ def _from_label_studio(
     return Example(text, _labels(choices, source, line), source, line, group)
 
 
-def _read_jsonl(
+def _read_objects(
+    fmt: str,
     text: str,
     source: str,
     text_field: str | None,
     label_field: str | None,
     group_fields: Sequence[str],
 ) -> Iterator[Example | _Skip]:
-    """The examples of JSON lines, an object a line."""
-    for number, obj in json_lines([text], source):
-        yield _from_object(obj, source, number, text_field, label_field, group_fields)
-
-
-def _read_json(
-    text: str,
-    source: str,
-    text_field: str | None,
-    label_field: str | None,
-    group_fields: Sequence[str],
-) -> Iterator[Example | _Skip]:
-    """The examples of a JSON array of objects (``json_items``); an error about a record that
-    shares its line with others names its number in the array too."""
-    for item in json_items([text], source):
+    """The examples of JSON lines or a JSON array of objects (``fmt``: see ``json_records``);
+    an error about a record that shares its line with others names its number in the array
+    too."""
+    for item in json_records([text], source, fmt):
         obj = item.value
         if not (isinstance(obj, dict) and isinstance(obj.get("data"), dict)):  # Label Studio
             check_records(item, source, text_field, RECORD)

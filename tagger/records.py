@@ -2,12 +2,12 @@
 line it starts on.
 
 The parsers take the text as an iterable of pieces (a file read in chunks, or ``[text]`` for
-a whole file) and stream (line, value) pairs or (first line, last line, row), so memory stays
-bounded by a record, not the file. Anything malformed is a ``DataError`` naming the source,
-the line and a fix. ``record_text`` and ``text_column`` find a record's text the same way for
+a whole file) and stream (line, value) pairs (``JsonItem``s for JSON arrays) or (first line,
+last line, row), so memory stays bounded by a record, not the file. Anything malformed is a
+``DataError`` naming the source, the line and a fix. ``record_text`` and ``text_column`` find a record's text the same way for
 training data (``data``) and for articles to tag (``tagging``).
 
->>> list(json_values(['[{"text": "云计算"},\\n {"te', 'xt": "芯片"}]'], "a.json"))
+>>> [(i.line, i.value) for i in json_items(['[{"text": "云计算"},\\n {"te', 'xt": "芯片"}]'], "a.json")]
 [(1, {'text': '云计算'}), (2, {'text': '芯片'})]
 >>> list(csv_rows(["id,text\\n1,云\\n"], "a.csv"))
 [(1, 1, ['id', 'text']), (2, 2, ['1', '云'])]
@@ -39,8 +39,8 @@ __all__ = [
     "first_field",
     "json_items",
     "json_lines",
+    "json_records",
     "json_type",
-    "json_values",
     "lines",
     "lookup",
     "malformed",
@@ -119,22 +119,26 @@ class JsonItem(NamedTuple):
     alone: bool
 
 
-def json_values(chunks: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
-    """(line number, value) for every item of a JSON array, read one item at a time; a text of
-    objects one after the other (JSON lines, or one object) gives each of them, and an empty
-    text none.
+def json_records(chunks: Iterable[str], source: str, fmt: str) -> Iterator[JsonItem]:
+    """The values of JSON lines (``fmt`` ``jsonl``: ``json_lines``) or of a JSON array
+    (``json``: ``json_items``), as ``JsonItem``s.
 
-    >>> list(json_values(['{"a": 1}\\n{"a": 2}\\n'], "a.json"))
+    >>> [(i.line, i.value) for i in json_records(['{"a": 1}\\n{"a": 2}\\n'], "a.jsonl", "jsonl")]
     [(1, {'a': 1}), (2, {'a': 2})]
     """
-    for item in json_items(chunks, source):
-        yield item.line, item.value
+    if fmt == "jsonl":
+        return (JsonItem(line, obj, None, False) for line, obj in json_lines(chunks, source))
+    return json_items(chunks, source)
 
 
 def json_items(chunks: Iterable[str], source: str) -> Iterator[JsonItem]:
-    """``json_values``'s values as ``JsonItem``s, which say which item of a line they are and
-    whether the text holds nothing else.
+    """Every item of a JSON array, read one item at a time, as a ``JsonItem``: the line it
+    starts on, which item of a line it is and whether the text holds nothing else; a text of
+    objects one after the other (JSON lines, or one object) gives each of them, and an empty
+    text none.
 
+    >>> [(i.line, i.value) for i in json_items(['{"a": 1}\\n{"a": 2}\\n'], "a.json")]
+    [(1, {'a': 1}), (2, {'a': 2})]
     >>> [(i.line, i.record) for i in json_items(['[{"a": 1}, {"a": 2},\\n {"a": 3}]'], "a.json")]
     [(1, 1), (1, 2), (2, None)]
     >>> list(json_items(['{"data": []}'], "a.json"))

@@ -33,13 +33,11 @@ from .modelfile import load_compact
 from .parallel import imap
 from .records import (
     SUFFIXES,
-    JsonItem,
     check_records,
     check_string,
     csv_rows,
     field_value,
-    json_items,
-    json_lines,
+    json_records,
     json_type,
     record_text,
     text_column,
@@ -1037,11 +1035,7 @@ def _json_records(
 ) -> Iterator[Record]:
     """The records of JSON lines or a JSON array; an error about a record that shares its line
     with others names its number in the array too."""
-    if fmt == "jsonl":
-        found = (JsonItem(line, obj, None, False) for line, obj in json_lines(chunks, source))
-    else:
-        found = json_items(chunks, source)
-    for item in found:
+    for item in json_records(chunks, source, fmt):
         check_records(item, source, reading.text_field, '{"text": "..."}')
         line, obj = item.line, item.value
         try:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tagger import tagging
 from tagger.data import read_examples
 from tagger.errors import DataError
-from tagger.records import csv_rows, json_lines, json_values, lines
+from tagger.records import csv_rows, json_items, json_lines, lines
 
 RECORDS = [
     {"id": 1, "text": "阿里云下调云服务器价格", "labels": ["cloud"]},
@@ -68,7 +68,7 @@ def pieces(text: str, cuts: list[int]) -> list[str]:
 @given(cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=12))
 def test_chunks_cut_anywhere_give_what_the_whole_text_gives(cuts):
     for name, text in FILES.items():
-        parse = {"jsonl": json_lines, "json": json_values}.get(name.split(".")[1])
+        parse = {"jsonl": json_lines, "json": json_items}.get(name.split(".")[1])
         if parse is None:
             delimiter = "\t" if name.endswith(".tsv") else ","
             parse = lambda chunks, source, d=delimiter: csv_rows(chunks, source, d)  # noqa: E731
@@ -94,11 +94,11 @@ def test_lines_split_as_universal_newlines_do():
 )
 def test_malformed_json_arrays(text, message):
     with pytest.raises(DataError, match=rf"a.json, {message}.*Fix: fix the JSON"):
-        list(json_values([text], "a.json"))
+        list(json_items([text], "a.json"))
 
 
 def test_an_empty_json_file_holds_no_records():
-    assert list(json_values(["  \n"], "a.json")) == []
+    assert list(json_items(["  \n"], "a.json")) == []
 
 
 def test_csv_strict_or_not():
@@ -113,12 +113,12 @@ def test_json_error_columns_count_from_the_line_start_whatever_the_pieces():
     for size in (1, 3, 7, 40, len(text)):  # the buffer refilled within the line, or never
         chunks = [text[i : i + size] for i in range(0, len(text), size)]
         with pytest.raises(DataError, match=r"line 1: malformed JSON \(.*, column 35\)"):
-            list(json_values(chunks, "a.json"))
+            list(json_items(chunks, "a.json"))
     text = '[{"id": 0,\n  "text": "x" "y"}]'
     for size in (1, 4, len(text)):  # after a line break in the item, counted from it
         chunks = [text[i : i + size] for i in range(0, len(text), size)]
         with pytest.raises(DataError, match=r"line 2: malformed JSON \(.*, column 15\)"):
-            list(json_values(chunks, "a.json"))
+            list(json_items(chunks, "a.json"))
 
 
 def test_a_csv_field_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
