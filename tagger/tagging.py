@@ -43,6 +43,7 @@ from .records import (
     text_column,
 )
 from .segmenting import Article, Part, regroup, segment, visible_chars
+from .trust import home
 from .webpage import SUFFIXES as HTML_SUFFIXES
 from .webpage import decode_page, page_text, starts_like_page
 
@@ -205,8 +206,6 @@ def _load(path: Path, trust: bool) -> CompactModel:
     (whose key and list verify it) stay the same: ``tag(text)`` in a loop loaded and verified
     the bundled model on every call (about 20 ms, 50 times the tagging of a short text). Only
     the last model is kept, so a model used once does not stay in memory beside the next."""
-    from .trust import home
-
     try:
         info = path.stat()
     except OSError:
