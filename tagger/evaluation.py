@@ -30,7 +30,7 @@ from sklearn.model_selection import (
 
 from .data import DataWarning, Example, labeled_examples
 from .errors import DataError
-from .inference import LabelDecider, check_number, chosen_mask
+from .inference import LabelDecider, check_decision, check_number, chosen_mask
 
 if TYPE_CHECKING:
     from .model import TaggerModel
@@ -307,8 +307,7 @@ def _check_limits(threshold: Any, name: str, most: Any) -> None:
     """TypeError or ValueError for a ``threshold`` (None, or from 0 to 1) or a count of items
     to keep (an integer from 0) that ``evaluate`` or ``compare`` cannot use: a threshold of 2
     chose no label and read as accuracy 0, ``max_mistakes=-1`` kept all mistakes but one."""
-    if threshold is not None:
-        check_number("threshold", threshold, 0, 1)
+    check_decision(None, threshold)
     check_number(name, most, 0, None, (int, np.integer))
 
 

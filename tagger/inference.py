@@ -30,6 +30,7 @@ __all__ = [
     "CONSTANT_MARGIN",
     "CompactModel",
     "LabelDecider",
+    "check_decision",
     "check_number",
     "check_texts",
     "chosen_mask",
@@ -139,14 +140,14 @@ class LabelDecider:
         Traceback (most recent call last):
         ValueError: threshold must be from 0 to 1, not 50
         """
-        _check_decision(top_k, threshold)
+        check_decision(top_k, threshold)
         return self.decide(self.scores(texts), top_k, threshold)
 
     def decide(
         self, scores: np.ndarray, top_k: int | None = None, threshold: float | None = None
     ) -> list[list[tuple[str, float]]]:
         """Turn a score array from ``scores`` into chosen labels (see ``predict``)."""
-        _check_decision(top_k, threshold)
+        check_decision(top_k, threshold)
         if threshold is not None:
             cut = np.full(len(self.labels), threshold)
         elif self.multi_label:
@@ -168,7 +169,7 @@ class LabelDecider:
         return chosen
 
 
-def _check_decision(top_k: Any, threshold: Any) -> None:
+def check_decision(top_k: Any, threshold: Any) -> None:
     """TypeError or ValueError for a ``top_k`` (None, or an integer from 1) or a ``threshold``
     (None, or from 0 to 1) that ``predict`` cannot use."""
     if top_k is not None:

@@ -28,7 +28,7 @@ import numpy as np
 from .data import DataWarning
 from .errors import DataError, ModelError, TaggerError, check_path
 from .files import check_decodes, decode, iter_text_chunks, open_binary
-from .inference import CompactModel, LabelDecider, check_number, check_texts
+from .inference import CompactModel, LabelDecider, check_decision, check_number, check_texts
 from .modelfile import load_compact
 from .parallel import imap
 from .records import (
@@ -355,10 +355,7 @@ def _tag_segments(
 
 def _check_tag_options(top_k: Any, threshold: Any, min_share: Any, explain: Any) -> None:
     """Raise ``TypeError`` or ``ValueError`` for an option of ``tag`` it cannot use."""
-    if top_k is not None:
-        check_number("top_k", top_k, 1, None, (int, np.integer))
-    if threshold is not None:
-        check_number("threshold", threshold, 0, 1)
+    check_decision(top_k, threshold)
     check_number("min_share", min_share, 0, 1)
     check_number("explain", explain, 0, None, (int, np.integer))
 
