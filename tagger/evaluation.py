@@ -28,7 +28,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 
-from .data import DataWarning, Example, labeled_examples
+from .data import DataWarning, Example, labeled_examples, same_text
 from .errors import DataError
 from .inference import LabelDecider, check_decision, check_number, chosen_mask
 
@@ -555,7 +555,7 @@ def _groups(examples: Sequence[Example]) -> list[str] | None:
 
     first: dict[str, str] = {}
     for e in examples:
-        merged[root(e.group)] = root(first.setdefault(e.text.strip(), e.group))
+        merged[root(e.group)] = root(first.setdefault(same_text(e.text), e.group))
     return [root(g) for g in groups]
 
 
@@ -571,7 +571,7 @@ def _texts(examples: Sequence[Example]) -> list[list[int]]:
     """
     copies: dict[str, list[int]] = {}
     for i, e in enumerate(examples):
-        copies.setdefault(e.text.strip(), []).append(i)
+        copies.setdefault(same_text(e.text), []).append(i)
     return list(copies.values())
 
 
