@@ -332,10 +332,14 @@ def first_field(
     """
     key = pick(obj, keys)
     if key is None:
-        raise DataError(
-            f"no {what} field (looked for {', '.join(keys)})", path=source, line=line, hint=hint
-        )
+        raise _no_field(what, keys, source, line, hint)
     return key
+
+
+def _no_field(what: str, keys: Sequence[str], source: str, line: int, hint: str) -> DataError:
+    return DataError(
+        f"no {what} field (looked for {', '.join(keys)})", path=source, line=line, hint=hint
+    )
 
 
 def lookup(obj: dict, name: str) -> Any:
@@ -455,9 +459,7 @@ def record_text(obj: Any, source: str, line: int, text_field: str | None = None)
     if found is None:
         keys = (text_field,) if text_field else TEXT_FIELDS
         hint = 'add a "text" field or name yours with --text-field'
-        raise DataError(
-            f"no text field (looked for {', '.join(keys)})", path=source, line=line, hint=hint
-        )
+        raise _no_field("text", keys, source, line, hint)
     text_key, text = found
     if not isinstance(text, str):
         raise DataError(
