@@ -346,6 +346,32 @@ class CompactModel(LabelDecider):
             getattr(model, "training_texts", None),  # None in models pickled before
         )
 
+    def restore(self, model: Any) -> None:
+        """Put back into ``model`` (a ``TaggerModel`` unpickled from its file) what its pickle
+        leaves out and these arrays hold: the feature space, the coefficients (as float64, the
+        values the file's float32 keeps) and the training texts' hashes. What the pickle has
+        (files saved before it left them out) is kept.
+
+        >>> from tagger.model import _without_arrays, train
+        >>> from tagger.data import Example
+        >>> model = train([Example("云计算", ("cloud",)), Example("芯片", ("chips",))] * 3, test_size=0)
+        >>> bare = _without_arrays(model)
+        >>> bare.pipeline[-1].estimators_[0].coef_ is None
+        True
+        >>> CompactModel.from_model(model).restore(bare)
+        >>> bare.predict(["芯片"]) == model.predict(["芯片"])
+        True
+        """
+        features, classifier = model.pipeline[0], model.pipeline[-1]
+        if getattr(features, "space_", None) is None:
+            features.space_ = self.space
+        for i, estimator in enumerate(getattr(classifier, "estimators_", [classifier])):
+            if hasattr(estimator, "coef_") and estimator.coef_ is None:
+                rows = self.coef if estimator is classifier else self.coef[i : i + 1]
+                estimator.coef_ = rows.astype(np.float64)
+        if getattr(model, "training_texts", None) is None:
+            model.training_texts = self.training_texts
+
     def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """A JSON-able description and named arrays, to store without pickling."""
         features, arrays = self.space.to_arrays()

@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import warnings
-from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,8 +46,11 @@ __all__ = [
 ]
 
 FORMAT = "tagger-model"
-FORMAT_VERSION = 6  # 6: calibrated scores (format 5 files are read as uncalibrated)
-READS = (5, 6)
+FORMAT_VERSION = 7
+"""6: calibrated scores (format 5 files are read as uncalibrated); 7: the pickle leaves out
+the feature space and coefficients, which the arrays hold (``TaggerModel.save``), so taggers
+that read 6 and would load a model without them refuse the file."""
+READS = (5, 6, 7)
 MAGIC = b"TAGGER-MODEL\n"
 MAX_HEADER = 64 << 20
 
@@ -220,30 +222,12 @@ def _verified(path: Path, trust: bool, depth: int = 0) -> tuple[dict[str, Any], 
     return header, packed, payload
 
 
-UNPICKLED = ("training_texts",)
-"""Arrays of a model that its pickle leaves out, stored once, as arrays (``read_model_parts``)."""
-
-
-def read_model_parts(
-    path: str | Path, *, trust: bool = False
-) -> tuple[bytes, dict[str, np.ndarray]]:
-    """The pickled model of a verified file and the ``UNPICKLED`` arrays the file has (none
-    in files saved before they were kept)."""
+def read_model_parts(path: str | Path, *, trust: bool = False) -> tuple[bytes, CompactModel | None]:
+    """The pickled model of a verified file and its arrays as a ``CompactModel`` (None for a
+    file without arrays), from which ``load_model`` puts back what the pickle leaves out."""
     path = Path(path)
-    _, packed, payload = _verified(path, trust, depth=1)  # warnings at load_model's caller
-    return payload, _unpacked(packed, path, UNPICKLED) if packed else {}
-
-
-def _unpacked(
-    packed: bytes, path: Path, names: Sequence[str] | None = None
-) -> dict[str, np.ndarray]:
-    """The arrays of a model file (those of ``names`` it has, or all), or a ModelError saying
-    it is damaged."""
-    try:
-        with np.load(io.BytesIO(packed), allow_pickle=False) as data:
-            return {n: data[n] for n in data.files if names is None or n in names}
-    except (ValueError, OSError, EOFError) as exc:
-        raise _damaged(path, exc) from None
+    header, packed, payload = _verified(path, trust, depth=1)  # warnings at load_model's caller
+    return payload, _compact(header, packed, path) if packed else None
 
 
 def _damaged(path: Path, exc: Exception) -> ModelError:
@@ -263,15 +247,20 @@ def load_compact(path: str | Path, *, trust: bool = False) -> CompactModel:
     >>> compact.predict(["阿里云下调云服务器价格。"], top_k=1)[0][0][0]
     'cloud'
     """
-    from .inference import CompactModel
-
     check_path("path", path)
     path = Path(path)
     header, packed, _ = _verified(path, trust)
-    arrays = _unpacked(packed, path)
+    return _compact(header, packed, path)
+
+
+def _compact(header: dict[str, Any], packed: bytes, path: Path) -> CompactModel:
+    from .inference import CompactModel
+
     try:
+        with np.load(io.BytesIO(packed), allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
         return CompactModel.from_arrays(header["compact"], arrays, header.get("card", {}))
-    except (KeyError, ValueError, TypeError, OSError) as exc:
+    except (KeyError, ValueError, TypeError, OSError, EOFError) as exc:
         raise _damaged(path, exc) from None
 
 

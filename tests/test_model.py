@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import pickle
 import warnings
 
@@ -23,7 +24,7 @@ from tagger.model import (
     load_model,
     train,
 )
-from tagger.modelfile import MAGIC, load_compact
+from tagger.modelfile import MAGIC, load_compact, read_model_parts
 
 from .conftest import corpus_examples, random_multi_label_examples
 
@@ -173,6 +174,39 @@ def test_round_trip_gives_identical_predictions(single_model, tmp_path):
     assert np.array_equal(loaded.scores(PROBES), single_model.scores(PROBES))
     assert loaded.card == single_model.card
     assert card_path(path).is_file()
+
+
+@pytest.mark.parametrize(
+    ("classifier", "multi_label"), [("svm", False), ("svm", True), ("logreg", False)]
+)
+def test_a_model_file_keeps_the_coefficients_once(classifier, multi_label, tmp_path):
+    """The pickle held the feature space and float64 coefficients the file's arrays hold too
+    (CSLDCP's model: 405 MiB, two thirds of it coefficients twice). Now the pickle leaves
+    them out, load_model puts them back from the arrays, and the scores are the same."""
+    examples = random_multi_label_examples() if multi_label else corpus_examples()
+    model = train(examples, test_size=0, classifier=classifier)
+    path = model.save(tmp_path / "m.joblib")
+    pickled = joblib.load(io.BytesIO(read_model_parts(path)[0]))
+    assert pickled.pipeline[0].space_ is None
+    classifier_ = pickled.pipeline[-1]
+    fitted = getattr(classifier_, "estimators_", [classifier_])
+    assert fitted and all(getattr(e, "coef_", None) is None for e in fitted)
+    assert model.pipeline[0].space_ is not None  # saving left the model as it was
+    loaded = load_model(path)
+    texts = [e.text for e in examples[:6]] + PROBES
+    assert np.array_equal(loaded.scores(texts), model.scores(texts))
+    assert np.array_equal(
+        loaded.pipeline[-1].predict(loaded.pipeline[0].transform(texts)),
+        model.pipeline.predict(texts),
+    )
+
+
+def test_files_whose_pickle_has_the_coefficients_still_load(single_model, tmp_path, monkeypatch):
+    """Files saved before the pickle left the arrays out load as they did."""
+    monkeypatch.setattr(model_module, "_without_arrays", lambda m: m)
+    path = single_model.save(tmp_path / "old.joblib")
+    assert joblib.load(io.BytesIO(read_model_parts(path)[0])).pipeline[0].space_ is not None
+    assert np.array_equal(load_model(path).scores(PROBES), single_model.scores(PROBES))
 
 
 def test_saving_is_atomic(single_model, tmp_path, monkeypatch):
