@@ -212,6 +212,7 @@ class CompactModel(LabelDecider):
         return probs
 
     def __post_init__(self) -> None:
+        # no copy when ``coef`` is the view ``from_arrays`` gives of a file's coef_by_feature
         self._coef_t = np.ascontiguousarray(self.coef.T, dtype=np.float32)
 
     def evidence(
@@ -384,7 +385,8 @@ class CompactModel(LabelDecider):
             "calibration": list(self.calibration),
             "features": features,
         }
-        arrays.update(coef=self.coef.astype(np.float32), intercept=self.intercept)
+        # by feature (features x labels): the layout ``scores`` multiplies by, read as it is
+        arrays.update(coef_by_feature=self._coef_t, intercept=self.intercept)
         if self.training_texts is not None:
             arrays["training_texts"] = np.asarray(self.training_texts, dtype=np.uint64)
         return config, arrays
@@ -398,7 +400,7 @@ class CompactModel(LabelDecider):
             bool(config["multi_label"]),
             dict(config["thresholds"]),
             FeatureSpace.from_arrays(config["features"], arrays),
-            arrays["coef"],
+            arrays["coef_by_feature"].T if "coef_by_feature" in arrays else arrays["coef"],
             arrays["intercept"],
             bool(config["softmax"]),
             card,
