@@ -699,14 +699,22 @@ def _inputs(
     """Every input to tag with its size in bytes (None: not known, as for ``-`` or a pipe),
     or the error listing an argument gave, in order. A file reached again (named twice, by
     another name, or in a folder given too) is left out, and so is ``-`` given again: each is
-    tagged once, under its first name."""
+    tagged once, under its first name. So is the error of a folder that cannot be read (or a
+    broken link) reached again: it is reported once."""
     found: list[tuple[Path | str | TaggerError, int | None]] = []
     seen: set[object] = set()
+
+    def failed(error: TaggerError) -> None:
+        key = (_identity(error.path)[0] if error.path else None, type(error), error.message)
+        if key not in seen:
+            seen.add(key)
+            found.append((error, 0))
+
     for path in paths:
         try:  # a folder's unreadable subfolders are reported, in place of their files
-            sources = iter_sources(path, lambda error: found.append((error, 0)))
+            sources = iter_sources(path, failed)
         except TaggerError as error:
-            found.append((error, 0))
+            failed(error)
             continue
         for source in sources:
             key, size = _identity(source)

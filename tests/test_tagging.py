@@ -174,6 +174,22 @@ def test_an_unreadable_subfolder_is_reported_not_skipped(single_model, tmp_path,
     assert found[0].path == str(tmp_path / "locked")
 
 
+def test_an_unreadable_folder_reached_twice_is_reported_once(single_model, tmp_path, monkeypatch):
+    # `tagger tag news news` or `news news/locked` said the same error twice: 2 inputs failed
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    _unreadable(monkeypatch, tmp_path / "locked")
+    errors = []
+    again = [tmp_path, tmp_path, tmp_path / "locked"]
+    articles = list(tag_paths(again, single_model, on_error=errors.append))
+    assert [a.source for a in articles] == [str(tmp_path / "a.txt")]
+    assert sorted(error.path for error in errors) == [
+        str(tmp_path / "gone.txt"),
+        str(tmp_path / "locked"),
+    ]
+
+
 def test_a_link_to_a_file_that_is_gone_is_reported_not_skipped(single_model, tmp_path):
     # a folder's link whose target was gone (an unmounted share) was left out silently
     news = tmp_path / "news"
