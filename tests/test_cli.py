@@ -503,6 +503,24 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     assert out.read_text(encoding="utf-8") == "KEEP\n"
 
 
+def test_a_folder_with_a_link_to_a_folder_elsewhere_says_what_is_not_tagged(tmp_path, saved_model):
+    news, elsewhere = tmp_path / "news", tmp_path / "elsewhere"
+    news.mkdir()
+    elsewhere.mkdir()
+    (news / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (elsewhere / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (news / "archive").symlink_to(elsewhere)
+    result = invoke("tag", news, "-m", saved_model, "-f", "jsonl")
+    assert result.exit_code == 0
+    assert result.output.count("Warning: 1 symbolic link(s) to folders not followed") == 1
+    assert f"Fix: to tag them, pass the linked folders too (e.g. {news / 'archive'})" in (
+        result.output
+    )
+    result = invoke("tag", news, news / "archive", "-m", saved_model, "-f", "jsonl")
+    assert result.exit_code == 0 and "Warning" not in result.output
+    assert str(news / "archive" / "b.txt") in result.output
+
+
 def test_a_folder_with_an_unreadable_subfolder_fails_the_run(tmp_path, saved_model, monkeypatch):
     # the subfolder's files were skipped silently, exit status 0: a nightly job lost them
     news = tmp_path / "news"
