@@ -501,6 +501,10 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     result = invoke("tag", tmp_path / "missing.txt", "-m", saved_model, "-o", out)
     assert_clean_error(result, f"{out} was left as it was.")
     assert out.read_text(encoding="utf-8") == "KEEP\n"
+    new = tmp_path / "reports" / "2026" / "out.jsonl"  # its folders were made, and left
+    result = invoke("tag", tmp_path / "missing.txt", "-m", saved_model, "-o", new)
+    assert_clean_error(result, f"{new} was not written.")
+    assert not (tmp_path / "reports").exists()
 
 
 def test_a_folder_with_a_link_to_a_folder_elsewhere_says_what_is_not_tagged(tmp_path, saved_model):
