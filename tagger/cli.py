@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TextIO, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
 from .errors import DataError, OutputError, TaggerError
@@ -48,7 +49,36 @@ from .terminal import (
 if TYPE_CHECKING:
     from .taxonomy import Taxonomy
 
+
+class _Commands(TyperGroup):
+    """The command group: a stdout closed while the help is printed (``tagger tag --help |
+    head -1``) ends the run as it ends a command (exit status 141, nothing printed), where
+    the help's rich console exits with status 1 (``Console.on_broken_pipe``)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:  # tagger --help
+        with _quiet_on_closed_stdout():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:  # tagger COMMAND --help, then the command
+        with _quiet_on_closed_stdout():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _quiet_on_closed_stdout() -> Iterator[None]:
+    """A BrokenPipeError, or rich's exit on one, ends the run with ``_pipe_closed``."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise _pipe_closed() from None
+    except SystemExit as stop:  # rich's, raised while it handles the BrokenPipeError
+        if not isinstance(stop.__context__, BrokenPipeError):
+            raise
+        raise _pipe_closed() from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="tagger",
     help="Tag Chinese news segments with topics: train, tag, evaluate.",
     no_args_is_help=True,
@@ -98,8 +128,7 @@ def handles_errors(command: F) -> F:
                 err.print("Hangup." if stop.signum == signal.SIGHUP else "Terminated.")
             raise typer.Exit(128 + stop.signum) from None
         except BrokenPipeError:  # stdout closed early (| head): stop quietly, as cat does
-            _discard_stdout()
-            raise typer.Exit(128 + signal.SIGPIPE) from None
+            raise _pipe_closed() from None
         except OSError as error:  # stdout on a full disk (files: atomic_write says which)
             from .files import no_room
 
@@ -134,6 +163,13 @@ class _Terminated(BaseException):
 
 def _terminate(signum: int, frame: Any) -> None:
     raise _Terminated(signum)
+
+
+def _pipe_closed() -> typer.Exit:
+    """The end of a run whose stdout was closed early (``| head``): quietly, with exit status
+    141, as if killed by SIGPIPE (as ``cat`` is)."""
+    _discard_stdout()
+    return typer.Exit(128 + signal.SIGPIPE)
 
 
 def _discard_stdout() -> None:

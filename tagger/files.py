@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
+import itertools
 import os
 import re
 import tempfile
@@ -387,7 +388,8 @@ def atomic_write(
     that finds the disk full (``no_room``) is an OutputError naming ``path``. The new
     file gets ``permissions``, else those of the file it replaces, else the umask's default.
     A symlink is followed (the link stays and points at the new file); a FIFO or a device is
-    written to directly, as a shell's ``>`` does; a directory is an OutputError.
+    written to directly, as a shell's ``>`` does; a directory is an OutputError. Folders on
+    the way that do not exist are created, and removed again if the write fails.
     """
     path = Path(os.path.realpath(path))
     check_output(path)
@@ -395,10 +397,12 @@ def atomic_write(
         with open(path, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
         return
+    created = list(itertools.takewhile(lambda p: not os.path.lexists(p), path.parents))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
+        _remove_empty(created)
         raise _unwritable(path, exc) from None
     try:
         if permissions is None:
@@ -421,9 +425,17 @@ def atomic_write(
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        _remove_empty(created)  # a failed run leaves no folder it made for its output
         if no_room(exc):  # a write into the file, or closing it, found the disk full
             raise _unwritable(path, exc) from None
         raise
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders``, innermost first, those that are still empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
 
 
 _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})

@@ -387,11 +387,16 @@ def _topics(segments: list[TaggedSegment], min_share: float) -> list[Topic]:
 
 
 def iter_sources(
-    path: str | os.PathLike[str], on_error: Callable[[TaggerError], None] | None = None
+    path: str | os.PathLike[str],
+    on_error: Callable[[TaggerError], None] | None = None,
+    *,
+    on_unfollowed: Callable[[str], None] | None = None,
 ) -> list[Path | str]:
     """The files to tag for one argument: a file, the text and HTML files under a directory
-    (sorted, hidden ones left out; symbolic links to files followed, to directories not), or
-    ``-`` for standard input.
+    (sorted, hidden ones left out; symbolic links to files followed, to directories not, as
+    ``grep -r`` and ``find`` do, so a link loop cannot trap the walk), or ``-`` for standard
+    input. ``on_unfollowed``, if given, gets each link to a directory outside the one walked
+    (whose files are then not listed; one inside it has them listed).
 
     A directory, or one under it, that cannot be read (no permission, gone), or a link to a
     file that is gone, is a DataError naming it, raised, or with ``on_error`` reported to it
@@ -415,8 +420,11 @@ def iter_sources(
         )
 
     files: list[Path | str] = []
+    unfollowed: list[str] = []
     for folder, folders, names in os.walk(path, onerror=unreadable):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
+        links = (os.path.join(folder, name) for name in folders)
+        unfollowed += (link for link in links if _leads_out(link, path))
         for name in names:
             if name.startswith(".") or os.path.splitext(name)[1].lower() not in LISTED_SUFFIXES:
                 continue
@@ -433,6 +441,9 @@ def iter_sources(
                     )
                 )
     files.sort()
+    if on_unfollowed is not None:
+        for link in unfollowed:
+            on_unfollowed(link)
     for error in failed:
         if on_error is None:
             raise error
@@ -445,6 +456,34 @@ def iter_sources(
             hint="pass the files",
         )
     return files
+
+
+def _leads_out(folder: str, root: Path) -> bool:
+    """Whether ``folder``, met while walking ``root``, is a symbolic link (not followed) to a
+    directory outside ``root``: one inside it (or holding it, a loop) has its files listed."""
+    if not os.path.islink(folder):
+        return False
+    target, top = os.path.realpath(folder), os.path.realpath(root)
+    return os.path.commonpath([target, top]) not in (target, top)
+
+
+def _warn_unfollowed(links: list[str], paths: list[str | os.PathLike[str]]) -> None:
+    """A DataWarning naming the ``links`` to folders the walk of ``paths`` did not follow,
+    but those to a folder among ``paths`` (or inside one): their files are tagged anyway."""
+    given = [os.path.realpath(p) for p in paths if str(p) != "-" and os.path.isdir(p)]
+    missed = [
+        link
+        for link in links
+        if not any(os.path.commonpath([os.path.realpath(link), g]) == g for g in given)
+    ]
+    if missed:
+        named = ", ".join(missed[:3]) + (f" and {len(missed) - 3} more" if missed[3:] else "")
+        warnings.warn(
+            f"{len(missed)} symbolic link(s) to folders not followed, so their files are not "
+            f"tagged: {named}. Fix: to tag them, pass the linked folders too (e.g. {missed[0]})",
+            DataWarning,
+            stacklevel=3,
+        )
 
 
 def tag_paths(
@@ -487,7 +526,8 @@ def tag_paths(
     many processes (an integer from 1; ValueError otherwise); the results are the same.
     With ``on_error``, an input that cannot be read is reported to it and the others are still
     tagged; without, it is raised. A file is tagged once, however often it is reached, so
-    (source, index) tells the articles apart.
+    (source, index) tells the articles apart. Links to folders outside a folder given, not
+    followed (``iter_sources``), are named in a DataWarning unless given too.
 
     ``progress``, if given, is called with a ``TagProgress`` (how many inputs, bytes and
     articles are done) before the first article, as the results of each chunk arrive (in
@@ -699,14 +739,25 @@ def _inputs(
     """Every input to tag with its size in bytes (None: not known, as for ``-`` or a pipe),
     or the error listing an argument gave, in order. A file reached again (named twice, by
     another name, or in a folder given too) is left out, and so is ``-`` given again: each is
-    tagged once, under its first name."""
+    tagged once, under its first name. So is the error of a folder that cannot be read (or a
+    broken link) reached again: it is reported once. The links to folders that listing them
+    did not follow are named in a warning (``_warn_unfollowed``)."""
     found: list[tuple[Path | str | TaggerError, int | None]] = []
     seen: set[object] = set()
+    unfollowed: list[str] = []
+    paths = list(paths)
+
+    def failed(error: TaggerError) -> None:
+        key = (_identity(error.path)[0] if error.path else None, type(error), error.message)
+        if key not in seen:
+            seen.add(key)
+            found.append((error, 0))
+
     for path in paths:
         try:  # a folder's unreadable subfolders are reported, in place of their files
-            sources = iter_sources(path, lambda error: found.append((error, 0)))
+            sources = iter_sources(path, failed, on_unfollowed=unfollowed.append)
         except TaggerError as error:
-            found.append((error, 0))
+            failed(error)
             continue
         for source in sources:
             key, size = _identity(source)
@@ -714,6 +765,7 @@ def _inputs(
                 continue
             seen.add(key)
             found.append((source, size))
+    _warn_unfollowed(unfollowed, paths)
     return found
 
 

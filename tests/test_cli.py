@@ -501,6 +501,28 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     result = invoke("tag", tmp_path / "missing.txt", "-m", saved_model, "-o", out)
     assert_clean_error(result, f"{out} was left as it was.")
     assert out.read_text(encoding="utf-8") == "KEEP\n"
+    new = tmp_path / "reports" / "2026" / "out.jsonl"  # its folders were made, and left
+    result = invoke("tag", tmp_path / "missing.txt", "-m", saved_model, "-o", new)
+    assert_clean_error(result, f"{new} was not written.")
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_folder_with_a_link_to_a_folder_elsewhere_says_what_is_not_tagged(tmp_path, saved_model):
+    news, elsewhere = tmp_path / "news", tmp_path / "elsewhere"
+    news.mkdir()
+    elsewhere.mkdir()
+    (news / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (elsewhere / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (news / "archive").symlink_to(elsewhere)
+    result = invoke("tag", news, "-m", saved_model, "-f", "jsonl")
+    assert result.exit_code == 0
+    assert result.output.count("Warning: 1 symbolic link(s) to folders not followed") == 1
+    assert f"Fix: to tag them, pass the linked folders too (e.g. {news / 'archive'})" in (
+        result.output
+    )
+    result = invoke("tag", news, news / "archive", "-m", saved_model, "-f", "jsonl")
+    assert result.exit_code == 0 and "Warning" not in result.output
+    assert str(news / "archive" / "b.txt") in result.output
 
 
 def test_a_folder_with_an_unreadable_subfolder_fails_the_run(tmp_path, saved_model, monkeypatch):

@@ -244,6 +244,27 @@ def test_a_closed_stdout_ends_the_run_quietly(tmp_path, saved_model, format):
     assert (child.returncode, stderr) == (128 + signal.SIGPIPE, b"")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["tag", "--help"], ["train", "--help"], [], ["segment", "A"], ["info", "M"]],
+)
+def test_a_closed_stdout_ends_help_and_other_commands_quietly_too(tmp_path, saved_model, args):
+    """``tagger tag --help | head -1`` exited with 1 (rich's console exits so on a broken pipe),
+    where a command's output exits with 141."""
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    given = {"A": str(article), "M": str(saved_model)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tagger", *(given.get(a, a) for a in args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    child.stdout.close()  # as head does after its lines, here before the first
+    stderr = child.stderr.read()
+    child.wait(timeout=60)
+    assert (child.returncode, stderr) == (128 + signal.SIGPIPE, b"")
+
+
 @pytest.mark.parametrize("command", ["evaluate", "compare"])
 def test_a_closed_stdout_still_gets_the_files_asked_for(tmp_path, saved_model, command):
     data = tmp_path / "d.jsonl"

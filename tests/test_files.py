@@ -43,6 +43,19 @@ def test_atomic_write_to_a_directory_is_a_clear_error(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_atomic_write_that_fails_removes_the_folders_it_made(tmp_path):
+    (tmp_path / "kept").mkdir()
+    target = tmp_path / "kept" / "new" / "deeper" / "out.jsonl"
+    with pytest.raises(RuntimeError), atomic_write(target) as handle:
+        handle.write("half")
+        raise RuntimeError("the run failed")
+    assert [p.name for p in tmp_path.iterdir()] == ["kept"]  # kept/new was left behind, empty
+    assert list((tmp_path / "kept").iterdir()) == []
+    with atomic_write(target) as handle:  # a write that succeeds keeps them
+        handle.write("whole")
+    assert target.read_text(encoding="utf-8") == "whole"
+
+
 def test_atomic_write_where_no_directory_can_be_made_is_a_clear_error(tmp_path):
     (tmp_path / "notes").write_text("a file", encoding="utf-8")
     target = tmp_path / "notes" / "sub" / "out.json"  # was FileExistsError from mkdir

@@ -174,6 +174,52 @@ def test_an_unreadable_subfolder_is_reported_not_skipped(single_model, tmp_path,
     assert found[0].path == str(tmp_path / "locked")
 
 
+def test_an_unreadable_folder_reached_twice_is_reported_once(single_model, tmp_path, monkeypatch):
+    # `tagger tag news news` or `news news/locked` said the same error twice: 2 inputs failed
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    _unreadable(monkeypatch, tmp_path / "locked")
+    errors = []
+    again = [tmp_path, tmp_path, tmp_path / "locked"]
+    articles = list(tag_paths(again, single_model, on_error=errors.append))
+    assert [a.source for a in articles] == [str(tmp_path / "a.txt")]
+    assert sorted(error.path for error in errors) == [
+        str(tmp_path / "gone.txt"),
+        str(tmp_path / "locked"),
+    ]
+
+
+def test_a_link_to_a_folder_elsewhere_is_named_not_skipped_silently(single_model, tmp_path):
+    # news/archive -> /mnt/archive: its files were left out without a word (os.walk does not
+    # follow links to folders; grep -r and find do not either, but they are given none)
+    news, elsewhere = tmp_path / "news", tmp_path / "elsewhere"
+    (news / "sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    (news / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (elsewhere / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (news / "archive").symlink_to(elsewhere)
+    (news / "sub" / "loop").symlink_to(news)  # a loop: its files are tagged anyway
+    (news / "sub" / "up").symlink_to(tmp_path)  # a link to a folder holding news: a loop too
+    (news / "inside").symlink_to(news / "sub")  # inside news: listed through sub
+    with pytest.warns(DataWarning) as caught:
+        articles = list(tag_paths([news], single_model))
+    assert [a.source for a in articles] == [str(news / "a.txt")]
+    [warning] = caught
+    assert str(warning.message) == (
+        f"1 symbolic link(s) to folders not followed, so their files are not tagged: "
+        f"{news / 'archive'}. Fix: to tag them, pass the linked folders too "
+        f"(e.g. {news / 'archive'})"
+    )
+    found = []
+    assert iter_sources(news, on_unfollowed=found.append) == [news / "a.txt"]
+    assert found == [str(news / "archive")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # passing the linked folder too: nothing to say
+        both = [a.source for a in tag_paths([news, news / "archive"], single_model)]
+    assert both == [str(news / "a.txt"), str(news / "archive" / "b.txt")]
+
+
 def test_a_link_to_a_file_that_is_gone_is_reported_not_skipped(single_model, tmp_path):
     # a folder's link whose target was gone (an unmounted share) was left out silently
     news = tmp_path / "news"
