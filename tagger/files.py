@@ -32,9 +32,11 @@ __all__ = [
     "detect_encoding",
     "iter_text_chunks",
     "no_room",
+    "ole_format",
     "open_binary",
     "other_format",
     "read_text",
+    "zip_format",
 ]
 
 _BOMS = (
@@ -88,11 +90,8 @@ def detect_encoding(head: bytes, source: str | Path, complete: bool = True) -> s
 ZIP_START = (b"PK\x03\x04", b"PK\x05\x06")  # a zip file's first entry, or an empty zip
 OLE_START = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file (old Office)
 _HEAD_BYTES = 1 << 16  # what other_format looks at, at most, on the text path
-_CSV_FIX = (
-    "save the sheet as CSV UTF-8 (a header row with a text column: each row is an article) "
-    "and tag the .csv"
-)
-_PPT_FIX = "copy its text into a .txt file and tag that"
+_CSV_FIX = "save the sheet as CSV UTF-8 (with a header row) and pass the .csv: each row is a record"
+_PPT_FIX = "copy its text into a .txt file and pass that"
 _OLE_STREAMS = (  # a stream of the file's directory (its name in UTF-16), what it makes it
     ("EncryptedPackage", "a password-protected (encrypted) Office document"),
     ("WordDocument", "an old Word document (.doc, Word 97-2003)"),
@@ -101,15 +100,15 @@ _OLE_STREAMS = (  # a stream of the file's directory (its name in UTF-16), what 
 )
 _OLE_FIX = {
     "EncryptedPackage": "remove the password (in Word: File > Info > Protect Document > "
-    "Encrypt with Password, clear it), save it as .docx and tag that; or save it as .txt",
-    "WordDocument": "save it as .docx or .txt (in Word: File > Save As) and tag that",
+    "Encrypt with Password, clear it), save it as .docx and pass that; or save it as .txt",
+    "WordDocument": "save it as .docx or .txt (in Word: File > Save As) and pass that",
     "Workbook": _CSV_FIX,
     "PowerPoint Document": _PPT_FIX,
 }
 _ODF = {  # an OpenDocument file's mimetype: what it is, how to get text from it
     "application/vnd.oasis.opendocument.text": (
         "an OpenDocument text (.odt)",
-        "save it as .docx or .txt (File > Save As) and tag that",
+        "save it as .docx or .txt (File > Save As) and pass that",
     ),
     "application/vnd.oasis.opendocument.spreadsheet": (
         "an OpenDocument spreadsheet (.ods)",
@@ -130,7 +129,7 @@ def other_format(data: bytes, source: str | Path) -> DataError | None:
     by the names of its streams, in its directory, which may lie further on.
 
     >>> print(other_format(b"%PDF-1.7\\n%\\xe2\\xe3", "年报 2024.pdf"))
-    年报 2024.pdf: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 '年报 2024.pdf' '年报 2024.txt', and tag the .txt
+    年报 2024.pdf: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 '年报 2024.pdf' '年报 2024.txt', and pass the .txt
     >>> other_format("云计算".encode(), "a.txt") is None
     True
     """
@@ -150,7 +149,7 @@ def _format_of(data: bytes, source: str | Path) -> tuple[str | None, str]:
         else:
             txt = name.with_suffix(".txt").name if name.suffix else f"{name.name}.txt"
             example = f"pdftotext -enc UTF-8 {shlex.quote(name.name)} {shlex.quote(txt)}, and "
-            example += "tag the .txt"
+            example += "pass the .txt"
         return f"a PDF file{unread}", f"convert it to text first, e.g. {example}"
     if data.startswith(OLE_START):
         what, fix = ole_format(data)
@@ -164,7 +163,7 @@ def _format_of(data: bytes, source: str | Path) -> tuple[str | None, str]:
     if data.startswith(b"{\\rtf"):
         return (
             f"an RTF document (Rich Text Format){unread}",
-            "save it as .docx or .txt and tag that",
+            "save it as .docx or .txt and pass that",
         )
     return None, ""
 
@@ -182,7 +181,7 @@ def ole_format(data: bytes) -> tuple[str, str]:
     return (
         "an OLE compound file: an old Office document (.doc, .xls, .ppt) or a "
         "password-protected one (.docx, .xlsx)",
-        "save it as .docx or .txt, without a password, and tag that",
+        "save it as .docx or .txt, without a password, and pass that",
     )
 
 
@@ -206,7 +205,7 @@ def zip_format(names: list[str] | set[str], mimetype: str = "") -> tuple[str, st
             return what, fix or "open it in Word and save it again, or save it as .txt"
     return (
         "a zip archive, not a Word document (no word/document.xml in it)",
-        "unzip it and tag the files in it",
+        "unzip it and pass the files in it",
     )
 
 

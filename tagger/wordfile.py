@@ -87,7 +87,7 @@ def document_text(file: BinaryIO | bytes, source: str | Path) -> str:
 
     >>> document_text(b"%PDF-1.4", "report.docx")
     Traceback (most recent call last):
-    tagger.errors.DataError: report.docx: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 report.docx report.txt, and tag the .txt
+    tagger.errors.DataError: report.docx: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 report.docx report.txt, and pass the .txt
     """
     stream = io.BytesIO(file) if isinstance(file, bytes) else file
     stream.seek(0)

@@ -316,3 +316,37 @@ def test_cli_tags_and_segments_a_docx_and_names_a_pdf(tmp_path, saved_model):
     assert "Fix: convert it to text first" in failed.output
     assert "Traceback" not in failed.output
     assert str(path) in failed.output  # the .docx was still tagged
+
+
+class Trickle(io.RawIOBase):
+    """A pipe that gives one byte at each read, as a slow writer's pipe may."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self.data:
+            return 0
+        buffer[0], self.data = self.data[0], self.data[1:]
+        return 1
+
+
+def test_stdin_trickling_in_is_still_told_a_docx_by_its_first_four_bytes(tmp_path, monkeypatch):
+    path = write_docx(tmp_path / "a.docx", ARTICLE)
+    stdin = io.TextIOWrapper(io.BufferedReader(Trickle(path.read_bytes())))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert read_article("-") == read_article(path)
+
+
+def test_training_data_that_is_a_pdf_or_a_docx_is_named(tmp_path):
+    from tagger.data import read_examples
+
+    (tmp_path / "data.jsonl").write_bytes(b"%PDF-1.7\n" + bytes(50))
+    with pytest.raises(DataError, match=r"data\.jsonl: this is a PDF file"):
+        read_examples([tmp_path / "data.jsonl"])
+    write_docx(tmp_path / "data.txt", ARTICLE)  # was: "this looks like a binary file"
+    with pytest.raises(DataError, match=r"data\.txt: this is a Word document \(\.docx\), not text"):
+        read_examples([tmp_path / "data.txt"])
