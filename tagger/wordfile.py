@@ -47,7 +47,7 @@ SUFFIXES = (".docx",)
 folders."""
 MAX_XML_BYTES = 200 << 20
 """The most bytes of ``word/document.xml`` read, unpacked: more is a damaged file or a zip
-bomb (a 1,000-page report holds some 20 MB)."""
+bomb (3 million characters of text took 19 MB)."""
 DOCUMENT = "word/document.xml"
 
 _W = frozenset(
