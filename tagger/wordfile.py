@@ -57,7 +57,7 @@ _W = frozenset(
     }
 )
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_SKIPPED = frozenset({"del", "moveFrom", "pPr", "sdtPr"})  # deleted text; properties
+_SKIPPED = frozenset({"del", "moveFrom", "sdtPr"})  # deleted text; a content control's properties
 _IN_RUN = {"t": None, "tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 _OFF = frozenset({"0", "false", "off"})
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
@@ -196,6 +196,7 @@ def _text(xml: BinaryIO, source: str | Path) -> str:
         raise _damaged(
             f"{DOCUMENT} has a DOCTYPE, which Word never writes, so it is not read", source
         ) from None
+    reader.paragraphs.append(_paragraph(reader.carried))
     paragraphs = [p for p in reader.paragraphs if p]
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
@@ -209,7 +210,8 @@ class _Reader:
 
     def __init__(self) -> None:
         self.paragraphs: list[str] = []
-        self.open: list[tuple[list[str], list[str]]] = []  # an open w:p's pieces, text boxes'
+        self.open: list[_Open] = []  # the paragraphs open (a text box's in another's run)
+        self.carried = ""  # the text of paragraphs whose mark was deleted: the next one's start
         self.path: list[str] = []  # the local names of the open elements (WordprocessingML's)
         self.skipped = 0  # the depth inside an element left out (0: none)
         self.hidden: int | None = None  # the depth of the run hidden (w:vanish) we are in
@@ -227,17 +229,19 @@ class _Reader:
                 self.path.append("")
             return
         if local in _SKIPPED:
+            if self.path[-2:] == ["pPr", "rPr"] and self.open:  # its paragraph mark: joined
+                self.open[-1].joined = True  # to the next paragraph, as Word shows it
             self.skipped = 1
             return
         parent = self.path[-1] if self.path else ""
         self.path.append(local)
         if local == "p":
-            self.open.append(([], []))
+            self.open.append(_Open())
         elif parent == "r" and local in _IN_RUN and self.open and self.hidden is None:
             if local == "t":
                 self.in_text = True
             else:
-                self.open[-1][0].append(_IN_RUN[local])
+                self.open[-1].pieces.append(_IN_RUN[local])
         elif local in ("vanish", "specVanish") and self.path[-3:-1] == ["r", "rPr"]:
             value = next((v for k, v in attrs.items() if k.endswith("}val")), "true")
             if value.lower() not in _OFF and self.hidden is None:
@@ -253,13 +257,32 @@ class _Reader:
         elif local == "r" and self.hidden == len(self.path):
             self.hidden = None
         elif local == "p":
-            pieces, boxes = self.open.pop()
-            done = [_paragraph("".join(pieces)), *boxes]
-            (self.open[-1][1] if self.open else self.paragraphs).extend(done)
+            paragraph = self.open.pop()
+            text = "".join(paragraph.pieces)
+            if self.open:  # a text box's: after the paragraph it is in
+                self.open[-1].boxes += [_paragraph(text), *paragraph.boxes]
+                return
+            text, self.carried = self.carried + text, ""
+            if paragraph.joined:
+                self.carried = text
+                text = ""
+            self.paragraphs += [_paragraph(text), *paragraph.boxes]
 
     def characters(self, data: str) -> None:
         if self.in_text and not self.skipped:
-            self.open[-1][0].append(data)
+            self.open[-1].pieces.append(data)
+
+
+class _Open:
+    """A paragraph being read: its text so far, its text boxes' paragraphs, and whether its
+    paragraph mark was deleted (a tracked change joining it to the next paragraph)."""
+
+    __slots__ = ("boxes", "joined", "pieces")
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.boxes: list[str] = []
+        self.joined = False
 
 
 def _paragraph(text: str) -> str:

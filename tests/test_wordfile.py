@@ -350,3 +350,14 @@ def test_training_data_that_is_a_pdf_or_a_docx_is_named(tmp_path):
     write_docx(tmp_path / "data.txt", ARTICLE)  # was: "this looks like a binary file"
     with pytest.raises(DataError, match=r"data\.txt: this is a Word document \(\.docx\), not text"):
         read_examples([tmp_path / "data.txt"])
+
+
+def test_a_deleted_paragraph_mark_joins_the_paragraph_to_the_next(tmp_path):
+    deleted_mark = '<w:pPr><w:rPr><w:del w:id="1" w:author="编辑"/></w:rPr></w:pPr>'
+    body = (
+        f"<w:p>{deleted_mark}<w:r><w:t>云计算价格战</w:t></w:r></w:p>"
+        + p("再度升级。")
+        + p("下一段。")
+    )
+    text = read_article(write_docx(tmp_path / "a.docx", body))
+    assert text == "云计算价格战再度升级。\n\n下一段。\n"  # as Word shows it with the change
