@@ -190,8 +190,8 @@ def _text(xml: BinaryIO, source: str | Path) -> str:
             read += len(data)
             if read > MAX_XML_BYTES:  # (the zip said less: it lied)
                 raise _too_big(read, source)
-            parser.Parse(data, False)
-        parser.Parse(b"", True)
+            _parse(parser, data, False, source)
+        _parse(parser, b"", True, source)
     except _Refused:
         raise _damaged(
             f"{DOCUMENT} has a DOCTYPE, which Word never writes, so it is not read", source
@@ -199,6 +199,14 @@ def _text(xml: BinaryIO, source: str | Path) -> str:
     reader.paragraphs.append(_paragraph(reader.carried))
     paragraphs = [p for p in reader.paragraphs if p]
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+
+
+def _parse(parser: expat.XMLParserType, data: bytes, final: bool, source: str | Path) -> None:
+    """``parser.Parse``, an encoding it cannot read (Word writes UTF-8) a DataError."""
+    try:
+        parser.Parse(data, final)
+    except (LookupError, ValueError) as exc:  # unknown; multi-byte ones (GBK) expat lacks
+        raise _damaged(f"{DOCUMENT} is in an encoding tagger cannot read: {exc}", source) from None
 
 
 def _refuse(*args: object) -> None:

@@ -361,3 +361,13 @@ def test_a_deleted_paragraph_mark_joins_the_paragraph_to_the_next(tmp_path):
     )
     text = read_article(write_docx(tmp_path / "a.docx", body))
     assert text == "云计算价格战再度升级。\n\n下一段。\n"  # as Word shows it with the change
+
+
+@pytest.mark.parametrize("encoding", ["GBK", "no-such-encoding"])
+def test_a_document_xml_in_an_encoding_expat_cannot_read_is_an_error(tmp_path, encoding):
+    xml = f'<?xml version="1.0" encoding="{encoding}"?>' + document(p("云计算")).split("?>", 1)[1]
+    path = zipped(tmp_path / "a.docx", {"word/document.xml": xml})
+    with pytest.raises(
+        DataError, match=r"a\.docx: .*damaged \(word/document\.xml is in an encoding"
+    ):
+        read_article(path)  # was: LookupError (a traceback) for an unknown one
