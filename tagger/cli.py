@@ -216,6 +216,7 @@ class InputFormat(str, Enum):
     auto = "auto"
     text = "text"
     html = "html"
+    docx = "docx"
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
@@ -226,6 +227,7 @@ class ArticleFormat(str, Enum):
     auto = "auto"
     text = "text"
     html = "html"
+    docx = "docx"
 
 
 class SegmentFormat(str, Enum):
@@ -503,7 +505,9 @@ def _emit(text: str, output: Path | None) -> None:
 @app.command("segment")
 @handles_errors
 def segment_command(
-    file: Annotated[Path, typer.Argument(help="An article text or HTML file ('-' for stdin).")],
+    file: Annotated[
+        Path, typer.Argument(help="An article text, HTML or Word (.docx) file ('-' for stdin).")
+    ],
     format: Annotated[SegmentFormat, typer.Option("--format", "-f")] = SegmentFormat.table,
     min_chars: MinChars = 10,
     max_chars: MaxChars = 500,
@@ -513,9 +517,10 @@ def segment_command(
     input_format: Annotated[
         ArticleFormat,
         typer.Option(
-            help="'auto': a .html/.htm/.shtml/.shtm/.xhtml file is HTML, .txt/.text/.md text; "
-            "stdin and other files are HTML if they start as a page does (<!DOCTYPE html, "
-            "<html, ...), else text; or read the input as 'text' or as 'html'."
+            help="'auto': a .html/.htm/.shtml/.shtm/.xhtml file is HTML, a .docx file a Word "
+            "document, .txt/.text/.md text; stdin and other files are HTML if they start as a "
+            "page does (<!DOCTYPE html, <html, ...), a Word document if they start as a zip "
+            "file does, else text; or read the input as 'text', 'html' or 'docx'."
         ),
     ] = ArticleFormat.auto,
 ) -> None:
@@ -523,7 +528,8 @@ def segment_command(
 
     An HTML file is cut as the text visible on the page (its title first, scripts, styles and
     nav/header/footer/aside/form left out, a paragraph a block element): offsets index that
-    text, not the markup."""
+    text, not the markup. A Word document (.docx) is cut as the text of its paragraphs, a
+    blank line apart (deleted text, headers, footers, comments and footnotes left out)."""
     from .segmenting import segment
     from .tagging import read_article
 
@@ -797,7 +803,9 @@ def _training_options(
 def tag_command(
     inputs: Annotated[
         list[str] | None,
-        typer.Argument(help="Article files (text or HTML), directories, or '-' for stdin."),
+        typer.Argument(
+            help="Article files (text, HTML or Word .docx), directories, or '-' for stdin."
+        ),
     ] = None,
     model: Annotated[
         Path | None, typer.Option("--model", "-m", help="Model file (default: the bundled model).")
@@ -858,9 +866,10 @@ def tag_command(
         InputFormat,
         typer.Option(
             help="'auto': a .jsonl/.ndjson/.json/.csv/.tsv file holds records, one article each, "
-            "a .html/.htm/.shtml/.shtm/.xhtml file is a web page, .txt/.text/.md text; stdin and "
-            "other files are web pages if they start as one does (<!DOCTYPE html, <html, ...), "
-            "else text; or read every input as 'text', as 'html' or as records.",
+            "a .html/.htm/.shtml/.shtm/.xhtml file is a web page, a .docx file a Word document, "
+            ".txt/.text/.md text; stdin and other files are web pages if they start as one does "
+            "(<!DOCTYPE html, <html, ...), Word documents if they start as a zip file does, "
+            "else text; or read every input as 'text', 'html', 'docx' or as records.",
             rich_help_panel=RECORDS,
         ),
     ] = InputFormat.auto,
@@ -887,7 +896,8 @@ def tag_command(
 
     A JSONL, JSON or CSV/TSV file holds records: each is one article, output with its id.
     An HTML file is tagged as the text visible on the page (its title first, scripts, styles
-    and nav/header/footer/aside/form left out): offsets index that text, not the markup."""
+    and nav/header/footer/aside/form left out): offsets index that text, not the markup.
+    A Word document (.docx) is tagged as the text of its paragraphs."""
     from .tagging import default_model_path, render_paths, resolve_model, tag_paths
 
     inputs = inputs or _stdin_input()
@@ -971,7 +981,7 @@ def _reads_records(
     if not ids and (text_field is not None or id_field is not None):
         raise typer.BadParameter(
             "a field of records (.jsonl, .ndjson, .json, .csv, .tsv inputs), but every input "
-            "here is read as text or HTML: leave it out, or read the inputs as records with "
+            "here is read as text or HTML (or a .docx): leave it out, or read the inputs as records with "
             "--input-format jsonl|json|csv|tsv",
             param_hint="--text-field" if text_field is not None else "--id-field",
         )

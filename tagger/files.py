@@ -15,6 +15,8 @@ import errno
 import itertools
 import os
 import re
+import shlex
+import struct
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -31,8 +33,11 @@ __all__ = [
     "detect_encoding",
     "iter_text_chunks",
     "no_room",
+    "ole_format",
     "open_binary",
+    "other_format",
     "read_text",
+    "zip_format",
 ]
 
 _BOMS = (
@@ -55,6 +60,9 @@ def detect_encoding(head: bytes, source: str | Path, complete: bool = True) -> s
     >>> detect_encoding("雲端運算".encode("big5"), "a.txt")
     'cp950'
     """
+    error = other_format(head, source)
+    if error is not None:
+        raise error
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
@@ -78,6 +86,145 @@ def detect_encoding(head: bytes, source: str | Path, complete: bool = True) -> s
         path=source,
         hint="convert it to UTF-8 or pass its encoding with --encoding",
     )
+
+
+ZIP_START = (b"PK\x03\x04", b"PK\x05\x06")  # a zip file's first entry, or an empty zip
+OLE_START = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file (old Office)
+_HEAD_BYTES = 1 << 16  # what other_format looks at, at most, on the text path
+_CSV_FIX = "save the sheet as CSV UTF-8 (with a header row) and pass the .csv: each row is a record"
+_PPT_FIX = "copy its text into a .txt file and pass that"
+_OLE_STREAMS = (  # a stream of the file's directory (its name in UTF-16), what it makes it
+    ("EncryptedPackage", "a password-protected (encrypted) Office document"),
+    ("WordDocument", "an old Word document (.doc, Word 97-2003)"),
+    ("Workbook", "an old Excel workbook (.xls)"),
+    ("PowerPoint Document", "an old PowerPoint presentation (.ppt)"),
+)
+_OLE_FIX = {
+    "EncryptedPackage": "remove the password (in Word: File > Info > Protect Document > "
+    "Encrypt with Password, clear it), save it as .docx and pass that; or save it as .txt",
+    "WordDocument": "save it as .docx or .txt (in Word: File > Save As) and pass that",
+    "Workbook": _CSV_FIX,
+    "PowerPoint Document": _PPT_FIX,
+}
+_ODF = {  # an OpenDocument file's mimetype: what it is, how to get text from it
+    "application/vnd.oasis.opendocument.text": (
+        "an OpenDocument text (.odt)",
+        "save it as .docx or .txt (File > Save As) and pass that",
+    ),
+    "application/vnd.oasis.opendocument.spreadsheet": (
+        "an OpenDocument spreadsheet (.ods)",
+        _CSV_FIX,
+    ),
+    "application/vnd.oasis.opendocument.presentation": (
+        "an OpenDocument presentation (.odp)",
+        _PPT_FIX,
+    ),
+}
+
+
+def other_format(data: bytes, source: str | Path) -> DataError | None:
+    """The error for the bytes of a document format that is not text, naming the format and
+    how to get text from it: PDF, an old Office file or a password-protected one (both OLE
+    compound files), a zip (a .docx, .xlsx, .pptx or .odt file, or an archive), RTF. None
+    for other bytes. ``data`` is the file's start, or all of it: an OLE file is told apart
+    by the names of its streams, in its directory, which may lie further on.
+
+    >>> print(other_format(b"%PDF-1.7\\n%\\xe2\\xe3", "年报 2024.pdf"))
+    年报 2024.pdf: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 '年报 2024.pdf' '年报 2024.txt', and pass the .txt
+    >>> other_format("云计算".encode(), "a.txt") is None
+    True
+    """
+    what, fix = _format_of(data, source)
+    if what is None:
+        return None
+    return DataError(f"this is {what}", path=source, hint=fix)
+
+
+def _format_of(data: bytes, source: str | Path) -> tuple[str | None, str]:
+    """What ``other_format`` says: what the bytes are and the fix, or (None, "")."""
+    unread = ", which tagger does not read"
+    if data.startswith(b"%PDF-"):
+        name = Path(source)
+        if str(source) == "<stdin>":
+            example = "pdftotext -enc UTF-8 file.pdf - | tagger tag -"
+        else:
+            txt = name.with_suffix(".txt").name if name.suffix else f"{name.name}.txt"
+            example = f"pdftotext -enc UTF-8 {shlex.quote(name.name)} {shlex.quote(txt)}, and "
+            example += "pass the .txt"
+        return f"a PDF file{unread}", f"convert it to text first, e.g. {example}"
+    if data.startswith(OLE_START):
+        what, fix = ole_format(data)
+        return what + unread, fix
+    if data.startswith(ZIP_START):
+        names, mimetype = _zip_names(data)
+        what, fix = zip_format(names, mimetype)
+        if "word/document.xml" in names:  # a .docx named .txt, or --input-format text|html
+            return f"{what}, not text", "name it .docx, or pass --input-format docx"
+        return what + unread, fix
+    if data.startswith(b"{\\rtf"):
+        return (
+            f"an RTF document (Rich Text Format){unread}",
+            "save it as .docx or .txt and pass that",
+        )
+    return None, ""
+
+
+def ole_format(data: bytes) -> tuple[str, str]:
+    """What an OLE compound file is (``data`` its bytes, or the first of them) and how to get
+    text from it: by the names of its streams, else all it may be.
+
+    >>> ole_format(OLE_START + "WordDocument".encode("utf-16-le"))[0]
+    'an old Word document (.doc, Word 97-2003)'
+    """
+    for stream, what in _OLE_STREAMS:
+        if stream.encode("utf-16-le") in data:
+            return what, _OLE_FIX[stream]
+    return (
+        "an OLE compound file: an old Office document (.doc, .xls, .ppt) or a "
+        "password-protected one (.docx, .xlsx)",
+        "save it as .docx or .txt, without a password, and pass that",
+    )
+
+
+def zip_format(names: list[str] | set[str], mimetype: str = "") -> tuple[str, str]:
+    """What a zip file is, by the names of its files (and the OpenDocument ``mimetype`` file's
+    text), and how to get text from it.
+
+    >>> zip_format(["[Content_Types].xml", "xl/workbook.xml"])[0]
+    'an Excel workbook (.xlsx)'
+    """
+    if mimetype.strip() in _ODF:
+        return _ODF[mimetype.strip()]
+    if "word/document.xml" in names:
+        return "a Word document (.docx)", ""
+    for prefix, what, fix in (
+        ("word/", "a damaged Word document (no word/document.xml in it)", ""),
+        ("xl/", "an Excel workbook (.xlsx)", _CSV_FIX),
+        ("ppt/", "a PowerPoint presentation (.pptx)", _PPT_FIX),
+    ):
+        if any(name.startswith(prefix) for name in names):
+            return what, fix or "open it in Word and save it again, or save it as .txt"
+    return (
+        "a zip archive, not a Word document (no word/document.xml in it)",
+        "unzip it and pass the files in it",
+    )
+
+
+def _zip_names(head: bytes) -> tuple[list[str], str]:
+    """The names of the files whose local headers ``head``, a zip file's first bytes, holds,
+    and the text of its ``mimetype`` file if stored there (OpenDocument files put it first)."""
+    names, mimetype = [], ""
+    for found in re.finditer(re.escape(ZIP_START[0]), head):
+        at = found.start()
+        if at + 30 > len(head):
+            break
+        method, size, length, extra = struct.unpack_from("<8xH8xI4xHH", head, at)
+        name = head[at + 30 : at + 30 + length].decode("utf-8", "replace")
+        names.append(name)
+        if name == "mimetype" and method == 0:
+            body = at + 30 + length + extra
+            mimetype = head[body : body + min(size, 100)].decode("ascii", "replace")
+    return names, mimetype
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -123,7 +270,10 @@ def _is_common(char: str) -> bool:
 
 
 def decode(data: bytes, source: str | Path, encoding: str | None = None) -> str:
-    """Decode the bytes of a text file in ``encoding``, detected when not given."""
+    """Decode the bytes of a text file in ``encoding``, detected when not given; a DataError
+    naming the format of a document that is not text (``other_format``) in any case."""
+    if encoding is not None and (error := other_format(data[:_HEAD_BYTES], source)):
+        raise error
     name = encoding or detect_encoding(data, source)
     return _decoder(name, source).decode(data, final=True) if data else ""
 
@@ -290,6 +440,8 @@ def _stream_decoder(
     head: bytes, source: str | Path, encoding: str | None, size: int
 ) -> codecs.IncrementalDecoder:
     """The decoder of a stream whose first read of ``size`` bytes gave ``head``."""
+    if encoding is not None and (error := other_format(head, source)):
+        raise error
     if encoding is None and len(head) == size and head.isascii() and b"\x00" not in head:
         return _DetectingDecoder(source)  # no evidence yet: detect where some comes
     return _decoder(encoding or detect_encoding(head, source, len(head) < size), source)

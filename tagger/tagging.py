@@ -46,6 +46,8 @@ from .segmenting import Article, Part, regroup, segment, visible_chars
 from .trust import home
 from .webpage import SUFFIXES as HTML_SUFFIXES
 from .webpage import decode_page, page_text, starts_like_page
+from .wordfile import SUFFIXES as WORD_SUFFIXES
+from .wordfile import document_text, starts_like_document
 
 __all__ = [
     "INPUT_FORMATS",
@@ -69,15 +71,17 @@ MODEL_ENV = "TAGGER_MODEL"
 SCORES_SHOWN = 5
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 """The extensions of text files."""
-LISTED_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES)
-"""The extensions of the files folders list: text files and web pages."""
-INPUT_FORMATS = ("auto", "text", "html", "jsonl", "json", "csv", "tsv")
+LISTED_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *WORD_SUFFIXES)
+"""The extensions of the files folders list: text files, web pages and Word documents."""
+INPUT_FORMATS = ("auto", "text", "html", "docx", "jsonl", "json", "csv", "tsv")
 """How ``tag_paths`` reads an input: ``auto`` (records for the extensions of
-``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, text for ``TEXT_SUFFIXES``; stdin and
-a file of another extension or none are HTML when their first bytes start as a page does,
-``webpage.starts_like_page``, else text), ``text``,
-``html`` (the page's visible text, ``webpage.page_text``) or one of the record formats."""
-ARTICLE_FORMATS = ("text", "html")
+``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, a Word document for
+``wordfile.SUFFIXES``, text for ``TEXT_SUFFIXES``; stdin and a file of another extension or
+none are HTML when their first bytes start as a page does, ``webpage.starts_like_page``, a
+Word document when they start as a zip file does, ``wordfile.starts_like_document``, else
+text), ``text``, ``html`` (the page's visible text, ``webpage.page_text``), ``docx`` (the
+document's text, ``wordfile.document_text``) or one of the record formats."""
+ARTICLE_FORMATS = ("text", "html", "docx")
 """The input formats whose inputs are articles, not records."""
 ID_FIELD = "id"
 
@@ -392,11 +396,12 @@ def iter_sources(
     *,
     on_unfollowed: Callable[[str], None] | None = None,
 ) -> list[Path | str]:
-    """The files to tag for one argument: a file, the text and HTML files under a directory
-    (sorted, hidden ones left out; symbolic links to files followed, to directories not, as
-    ``grep -r`` and ``find`` do, so a link loop cannot trap the walk), or ``-`` for standard
-    input. ``on_unfollowed``, if given, gets each link to a directory outside the one walked
-    (whose files are then not listed; one inside it has them listed).
+    """The files to tag for one argument: a file, the text, HTML and Word files (by their
+    extensions, ``LISTED_SUFFIXES``) under a directory (sorted, hidden ones left out; symbolic
+    links to files followed, to directories not, as ``grep -r`` and ``find`` do, so a link
+    loop cannot trap the walk), or ``-`` for standard input. ``on_unfollowed``, if given, gets
+    each link to a directory outside the one walked (whose files are then not listed; one
+    inside it has them listed).
 
     A directory, or one under it, that cannot be read (no permission, gone), or a link to a
     file that is gone, is a DataError naming it, raised, or with ``on_error`` reported to it
@@ -451,7 +456,7 @@ def iter_sources(
     if not files and not failed:
         listed = ", ".join(LISTED_SUFFIXES)
         raise DataError(
-            f"no text or HTML files ({listed}) in this directory",
+            f"no text, HTML or Word files ({listed}) in this directory",
             path=path,
             hint="pass the files",
         )
@@ -500,8 +505,8 @@ def tag_paths(
     trust: bool = False,
     **options: Any,
 ) -> Iterator[TaggedArticle]:
-    """Tag files, directories of text and HTML files and ``-`` (standard input); see ``tag``.
-    ``paths`` is a list of them, or one (a ``str`` or ``Path``).
+    """Tag files, directories of text, HTML and Word files and ``-`` (standard input); see
+    ``tag``. ``paths`` is a list of them, or one (a ``str`` or ``Path``).
 
     An HTML file (``.html``, ``.htm``, ``.shtml``, ``.shtm``, ``.xhtml``: ``webpage.SUFFIXES``;
     standard input, or a file of an extension not known here or none, whose first bytes start
@@ -511,6 +516,13 @@ def tag_paths(
     charset its ``<meta>`` declares, else as a text file is (``webpage.decode_page``). A page
     whose markup shows no text (one a script fills in) has no article, and warns
     (``DataWarning``) naming it.
+
+    A Word document (``.docx``: ``wordfile.SUFFIXES``; standard input, or a file of an
+    extension not known here or none, starting as a zip file does; or every input with
+    ``input_format="docx"``) is tagged as the text ``wordfile.document_text`` gives (its
+    paragraphs, a blank line apart); offsets index that text. A file of another format that is
+    not text (PDF, .doc, .xlsx, a password-protected .docx: ``files.other_format``) is a
+    DataError naming the format.
 
     A JSONL, JSON (an array of objects), CSV or TSV file (by its extension, or every input
     with ``input_format``) holds records: each is one article, the text of its ``text_field``
@@ -830,8 +842,11 @@ def _input_chunks(
         with opened as stream:
             fmt, stream = _article_format(source, stream, reading.input_format, True)
             counted = _Counted(stream, meter)
-            if fmt == "html":  # read whole (see webpage.read_page), then as text
-                text = _visible_text(counted.read(), name, encoding)
+            if fmt in ("html", "docx"):  # read whole (see webpage.read_page), then as text
+                if fmt == "html":
+                    text = _visible_text(counted.read(), name, encoding)
+                else:
+                    text = _document_text(stream, counted, name)
                 pieces: Iterable[str] = (text[i : i + size] for i in range(0, len(text), size))
             else:
                 _check_decodes(stream, name, encoding, size)
@@ -870,6 +885,15 @@ def _visible_text(data: bytes, name: str, encoding: str | None) -> str:
     return text
 
 
+def _document_text(stream: BinaryIO, counted: Any, name: str) -> str:
+    """The text of a Word document (``wordfile.document_text``): from ``stream`` itself if it
+    can seek (a file: zipfile reads only the parts it needs), else from all of its bytes,
+    read through ``counted`` (standard input)."""
+    if stream.seekable():
+        return document_text(stream, name)
+    return document_text(counted.read(), name)
+
+
 def read_article(
     source: str | os.PathLike[str], encoding: str | None = None, input_format: str = "auto"
 ) -> str:
@@ -877,10 +901,13 @@ def read_article(
     text their offsets index. An HTML page (``input_format`` "html", or "auto" and a
     ``webpage.SUFFIXES`` extension, or standard input or a file of an unknown extension or
     none starting as a page does: ``webpage.starts_like_page``) gives its visible text
-    (``webpage.page_text``); any other input is read as text (decoded, a BOM dropped, line
-    endings kept). ``-`` is standard input. Raises DataError for a file that cannot be read or
-    decoded; a page whose markup shows no text (one a script fills in) warns (``DataWarning``)
-    naming it.
+    (``webpage.page_text``); a Word document (``input_format`` "docx", or "auto" and a
+    ``.docx`` extension, or standard input or a file of an unknown extension or none starting
+    as a zip file does) the text of its paragraphs (``wordfile.document_text``); any other
+    input is read as text (decoded, a BOM dropped, line endings kept). ``-`` is standard
+    input. Raises DataError for a file that cannot be read or decoded, or is of another format
+    (PDF, .doc, .xlsx: ``files.other_format``); a page whose markup shows no text (one a
+    script fills in) warns (``DataWarning``) naming it.
 
     >>> import pathlib, tempfile
     >>> page = pathlib.Path(tempfile.mkdtemp(), "news.html")
@@ -890,11 +917,13 @@ def read_article(
     """
     check_path("source", source)
     if input_format not in ("auto", *ARTICLE_FORMATS):
-        raise ValueError(f"input_format must be auto, text or html, not {input_format!r}")
+        raise ValueError(f"input_format must be auto, text, html or docx, not {input_format!r}")
     source = "-" if str(source) == "-" else Path(source)
     name = source_name(source)
     with _open(source) as stream:
         fmt, stream = _article_format(source, stream, input_format)
+        if fmt == "docx":
+            return document_text(stream if stream.seekable() else stream.read(), name)
         data = stream.read()
     if fmt == "html":  # else text, records' extensions too
         return _visible_text(data, name, encoding)
@@ -934,20 +963,24 @@ def _open(source: Path | str) -> contextlib.AbstractContextManager[BinaryIO]:
 
 
 def input_format_of(source: Path | str, input_format: str = "auto") -> str:
-    """How ``tag_paths`` reads ``source``, as its name tells: ``text``, ``html`` or a record
-    format (see ``INPUT_FORMATS``). Standard input and a file of an extension not known here
-    (or none) are ``text`` here, but with ``auto`` they are read as HTML when their first
-    bytes start as a page does (``webpage.starts_like_page``): that is decided where they are
-    read.
+    """How ``tag_paths`` reads ``source``, as its name tells: ``text``, ``html``, ``docx`` or
+    a record format (see ``INPUT_FORMATS``). Standard input and a file of an extension not
+    known here (or none) are ``text`` here, but with ``auto`` they are read as HTML when their
+    first bytes start as a page does (``webpage.starts_like_page``), as a Word document when
+    they start as a zip file does: that is decided where they are read.
 
     >>> input_format_of("news/arts.ndjson"), input_format_of("a.HTM"), input_format_of("-")
     ('jsonl', 'html', 'text')
+    >>> input_format_of("报告.DOCX")
+    'docx'
     """
     if input_format != "auto":
         return input_format
     if source == "-":
         return "text"
     suffix = Path(source).suffix.lower()
+    if suffix in WORD_SUFFIXES:
+        return "docx"
     return "html" if suffix in HTML_SUFFIXES else SUFFIXES.get(suffix, "text")
 
 
@@ -958,10 +991,13 @@ SNIFFED_BYTES = 16384
 def _article_format(
     source: Path | str, stream: BinaryIO, input_format: str, records_hint: bool = False
 ) -> tuple[str, BinaryIO]:
-    """How to read an article input (``text`` or ``html``) and the stream to read it from.
-    With ``input_format`` ``auto``, standard input and a file whose extension tells nothing
-    (none, ``.php``, ``.asp``: see ``_sniffs``) are HTML when their first bytes start as a web
-    page does (``webpage.starts_like_page``), else text; those bytes are read ahead, only as
+    """How to read an article input (``text``, ``html`` or ``docx``) and the stream to read it
+    from. With ``input_format`` ``auto``, standard input and a file whose extension tells
+    nothing (none, ``.php``, ``.asp``, ``.doc``: see ``_sniffs``) are HTML when their first
+    bytes start as a web page does (``webpage.starts_like_page``), a Word document when they
+    start as a zip file does (``wordfile.starts_like_document``: a .docx saved as .doc, or
+    piped in; an .xlsx is then an error saying what it is), else text; those bytes are read
+    ahead, only as
     many as it takes to tell, and the stream returned gives them again. With
     ``records_hint`` (tagging, which reads records too), a text that starts like JSON records
     (``_records_like``) warns (``DataWarning``) that it is read as text."""
@@ -969,6 +1005,8 @@ def _article_format(
     if not _sniffs(source, input_format):
         return fmt, stream
     page, head, stream = _sniffed(stream)
+    if not page and starts_like_document(head):
+        return "docx", stream
     records = _records_like(head) if records_hint and not page else None
     if records:
         warnings.warn(
@@ -1029,7 +1067,7 @@ def _sniffed(stream: BinaryIO) -> tuple[bool, bytes, BinaryIO]:
         data = read(SNIFFED_BYTES - len(head))
         head += data
         page = starts_like_page(head, complete=not data or len(head) >= SNIFFED_BYTES)
-        if page is not None:
+        if page is not None and (len(head) >= 4 or not data):  # a zip file's 4 bytes too
             break
     if start is not None:
         stream.seek(start)

@@ -138,7 +138,7 @@ def test_a_closed_stdin_is_a_data_error_naming_it(single_model, tmp_path, monkey
 
 
 def test_empty_directory_is_an_error(tmp_path):
-    with pytest.raises(DataError, match=r"no text or HTML files \(\.txt, .*\.html"):
+    with pytest.raises(DataError, match=r"no text, HTML or Word files \(\.txt, .*\.html.*\.docx\)"):
         iter_sources(tmp_path)
 
 
@@ -720,7 +720,7 @@ def test_read_article_gives_the_text_the_offsets_index(single_model, tmp_path, m
     assert tagging.read_article(text_file, input_format="html").startswith("云计算市场迎来变局")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page.read_bytes())))
     assert tagging.read_article("-", "gb18030", "html") == tagging.read_article(page)
-    with pytest.raises(ValueError, match="input_format must be auto, text or html"):
+    with pytest.raises(ValueError, match="input_format must be auto, text, html or docx"):
         tagging.read_article(page, input_format="jsonl")
     with pytest.raises(DataError, match="no such file"):
         tagging.read_article(tmp_path / "missing.txt")

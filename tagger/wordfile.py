@@ -1,0 +1,306 @@
+"""Word documents (.docx) read as article text, for segmenting and tagging.
+
+The text is the body's paragraphs (``w:p``) in order, a table cell's each a paragraph of its
+own, separated by one blank line as in a text file (and as ``webpage.page_text`` separates a
+page's), so the segmenter cuts them as it cuts paragraphs: a short first paragraph (a title
+or heading) is the article's headline, a fragment joins its neighbour. In a paragraph a run's
+text (``w:t``) is kept as typed, a tab (``w:tab``) is a tab and a line break (``w:br``,
+``w:cr``) a line break. Deleted text (``w:del``, ``w:moveFrom``: tracked changes) and hidden
+text (``w:vanish``) are left out, inserted text (``w:ins``) kept; a text box's paragraphs
+follow the paragraph it is anchored in (its fallback copy, ``mc:Fallback``, is left out).
+Headers, footers, comments, footnotes and endnotes are other parts of the file: not read.
+Paragraphs showing no text are none.
+
+Offsets of segments of a .docx input index this text.
+
+>>> import io, zipfile
+>>> W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+>>> body = ('<w:p><w:r><w:t>云计算市场</w:t></w:r></w:p><w:p><w:r><w:t>阿里云</w:t></w:r>'
+...         '<w:del><w:r><w:delText>大幅</w:delText></w:r></w:del>'
+...         '<w:r><w:t>下调价格。</w:t></w:r></w:p>')
+>>> docx = io.BytesIO()
+>>> with zipfile.ZipFile(docx, "w") as archive:
+...     archive.writestr("word/document.xml", f"<w:document {W}><w:body>{body}</w:body></w:document>")
+>>> document_text(docx, "a.docx")
+'云计算市场\\n\\n阿里云下调价格。\\n'
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+from xml.parsers import expat
+
+from .errors import DataError
+from .files import OLE_START, ZIP_START, ole_format, other_format, zip_format
+from .segmenting import visible_chars
+
+__all__ = ["MAX_XML_BYTES", "SUFFIXES", "document_text", "starts_like_document"]
+
+SUFFIXES = (".docx",)
+"""The extensions of files read as Word documents (``--input-format auto``), and listed in
+folders."""
+MAX_XML_BYTES = 200 << 20
+"""The most bytes of ``word/document.xml`` read, unpacked: more is a damaged file or a zip
+bomb (3 million characters of text took 19 MB)."""
+DOCUMENT = "word/document.xml"
+
+_W = frozenset(
+    {
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",  # transitional
+        "http://purl.oclc.org/ooxml/wordprocessingml/main",  # strict
+    }
+)
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_SKIPPED = frozenset({"del", "moveFrom", "sdtPr"})  # deleted text; a content control's properties
+_IN_RUN = {"t": None, "tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
+_OFF = frozenset({"0", "false", "off"})
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
+_CHUNK = 1 << 20
+
+
+def starts_like_document(head: bytes) -> bool:
+    """Whether bytes start as a zip file does, as a .docx file does (an .xlsx or a zip
+    archive too: reading it tells them apart).
+
+    >>> starts_like_document(b"PK\\x03\\x04\\x14\\x00"), starts_like_document("云".encode())
+    (True, False)
+    """
+    return head.startswith(ZIP_START)
+
+
+def document_text(file: BinaryIO | bytes, source: str | Path) -> str:
+    """The text of a Word document (.docx), from its bytes or a binary file open on them
+    (seekable: it is read from its start), as the module's docstring says: its paragraphs, separated by
+    a blank line, the text ending with a line break ("" for a document without text).
+
+    A DataError naming ``source`` says what the file is instead when it is not a Word
+    document: an old Word document (.doc) or a password-protected one (OLE files, not zip
+    files), a PDF, an .xlsx, .pptx or .odt file, a zip archive; or that it is damaged
+    (a zip or XML error, a ``word/document.xml`` unpacking to more than ``MAX_XML_BYTES``, a
+    DOCTYPE, which Word never writes and which could declare entities).
+
+    >>> document_text(b"%PDF-1.4", "report.docx")
+    Traceback (most recent call last):
+    tagger.errors.DataError: report.docx: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 report.docx report.txt, and pass the .txt
+    """
+    stream = io.BytesIO(file) if isinstance(file, bytes) else file
+    stream.seek(0)
+    head = stream.read(8)
+    stream.seek(0)
+    if not head.startswith(ZIP_START):
+        raise _not_zip(head, stream, source)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            try:
+                info = archive.getinfo(DOCUMENT)
+            except KeyError:
+                raise _not_word(archive, source) from None
+            if info.file_size > MAX_XML_BYTES:
+                raise _too_big(info.file_size, source)
+            with archive.open(info) as xml:
+                return _text(xml, source)
+    except DataError:
+        raise
+    except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
+        raise DataError(
+            f"{DOCUMENT} is encrypted in the zip file ({exc})",
+            path=source,
+            hint="save the document again without a password (in Word: File > Save As)",
+        ) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, struct.error) as exc:
+        raise _damaged(f"its zip file is cut short or broken: {exc}", source) from None
+    except NotImplementedError as exc:  # a compression method zipfile does not know
+        raise _damaged(f"{exc}", source) from None
+    except expat.ExpatError as exc:
+        raise _damaged(f"{DOCUMENT} is not well-formed XML ({exc})", source) from None
+
+
+def _not_zip(head: bytes, stream: BinaryIO, source: str | Path) -> DataError:
+    """The error for a .docx whose bytes are no zip file: what they are instead."""
+    if head.startswith(OLE_START):  # its directory, which names its streams, may be anywhere
+        what, fix = ole_format(stream.read(MAX_XML_BYTES))
+        if "encrypted" in what:
+            what += (
+                ": Word saves a document with a password as an OLE compound file, not as the "
+                "zip file a .docx is, and tagger cannot open it"
+            )
+        else:
+            what += ", not a .docx: tagger does not read it"
+        return DataError(f"this is {what}", path=source, hint=fix)
+    error = other_format(stream.read(1 << 16), source)
+    if error is not None:
+        return error
+    return DataError(
+        "this is not a Word document (.docx): a .docx is a zip file, and this is none",
+        path=source,
+        hint="pass a .docx that Word opens, or save it as .txt",
+    )
+
+
+def _not_word(archive: zipfile.ZipFile, source: str | Path) -> DataError:
+    """The error for a zip file without ``word/document.xml``: what it is instead."""
+    names = archive.namelist()
+    mimetype = ""
+    if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
+        mimetype = archive.read("mimetype").decode("ascii", "replace")
+    what, fix = zip_format(names, mimetype)
+    return DataError(f"this is {what}, which tagger does not read", path=source, hint=fix)
+
+
+def _too_big(size: int, source: str | Path) -> DataError:
+    return DataError(
+        f"{DOCUMENT} unpacks to {size / (1 << 20):,.0f} MB, more than the "
+        f"{MAX_XML_BYTES >> 20} MB tagger reads: a damaged file or a zip bomb",
+        path=source,
+        hint="open it in Word and save its text as .txt (File > Save As > Plain Text)",
+    )
+
+
+def _damaged(what: str, source: str | Path) -> DataError:
+    return DataError(
+        f"this Word document is damaged ({what})",
+        path=source,
+        hint="open it in Word (which may repair it) and save it again, or save it as .txt",
+    )
+
+
+class _Refused(Exception):
+    """A DOCTYPE in the XML: Word never writes one."""
+
+
+def _text(xml: BinaryIO, source: str | Path) -> str:
+    """The article text of ``word/document.xml``, read in chunks by expat (no tree kept)."""
+    reader = _Reader()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.characters
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    read = 0
+    try:
+        while data := xml.read(_CHUNK):
+            read += len(data)
+            if read > MAX_XML_BYTES:  # (the zip said less: it lied)
+                raise _too_big(read, source)
+            _parse(parser, data, False, source)
+        _parse(parser, b"", True, source)
+    except _Refused:
+        raise _damaged(
+            f"{DOCUMENT} has a DOCTYPE, which Word never writes, so it is not read", source
+        ) from None
+    reader.paragraphs.append(_paragraph(reader.carried))
+    paragraphs = [p for p in reader.paragraphs if p]
+    return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+
+
+def _parse(parser: expat.XMLParserType, data: bytes, final: bool, source: str | Path) -> None:
+    """``parser.Parse``, an encoding it cannot read (Word writes UTF-8) a DataError."""
+    try:
+        parser.Parse(data, final)
+    except (LookupError, ValueError) as exc:  # unknown; multi-byte ones (GBK) expat lacks
+        raise _damaged(f"{DOCUMENT} is in an encoding tagger cannot read: {exc}", source) from None
+
+
+def _refuse(*args: object) -> None:
+    raise _Refused
+
+
+class _Reader:
+    """expat's handlers for ``word/document.xml``: the paragraphs' text as they end."""
+
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self.open: list[_Open] = []  # the paragraphs open (a text box's in another's run)
+        self.carried = ""  # the text of paragraphs whose mark was deleted: the next one's start
+        self.path: list[str] = []  # the local names of the open elements (WordprocessingML's)
+        self.skipped = 0  # the depth inside an element left out (0: none)
+        self.hidden: int | None = None  # the depth of the run hidden (w:vanish) we are in
+        self.in_text = False  # inside a w:t whose text is kept
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.skipped:
+            self.skipped += 1
+            return
+        namespace, _, local = name.rpartition("}")
+        if namespace not in _W:
+            if namespace == _MC and local == "Fallback":  # a copy of mc:Choice's content
+                self.skipped = 1
+            else:
+                self.path.append("")
+            return
+        if local in _SKIPPED:
+            if self.path[-2:] == ["pPr", "rPr"] and self.open:  # its paragraph mark: joined
+                self.open[-1].joined = True  # to the next paragraph, as Word shows it
+            self.skipped = 1
+            return
+        parent = self.path[-1] if self.path else ""
+        self.path.append(local)
+        if local == "p":
+            self.open.append(_Open())
+        elif parent == "r" and local in _IN_RUN and self.open and self.hidden is None:
+            if local == "t":
+                self.in_text = True
+            else:
+                self.open[-1].pieces.append(_IN_RUN[local])
+        elif local in ("vanish", "specVanish") and self.path[-3:-1] == ["r", "rPr"]:
+            value = next((v for k, v in attrs.items() if k.endswith("}val")), "true")
+            if value.lower() not in _OFF and self.hidden is None:
+                self.hidden = len(self.path) - 3  # the run's depth (where it is in path)
+
+    def end(self, name: str) -> None:
+        if self.skipped:
+            self.skipped -= 1
+            return
+        local = self.path.pop()
+        if local == "t":
+            self.in_text = False
+        elif local == "r" and self.hidden == len(self.path):
+            self.hidden = None
+        elif local == "p":
+            paragraph = self.open.pop()
+            text = "".join(paragraph.pieces)
+            if self.open:  # a text box's: after the paragraph it is in
+                self.open[-1].boxes += [_paragraph(text), *paragraph.boxes]
+                return
+            text, self.carried = self.carried + text, ""
+            if paragraph.joined:
+                self.carried = text
+                text = ""
+            self.paragraphs += [_paragraph(text), *paragraph.boxes]
+
+    def characters(self, data: str) -> None:
+        if self.in_text and not self.skipped:
+            self.open[-1].pieces.append(data)
+
+
+class _Open:
+    """A paragraph being read: its text so far, its text boxes' paragraphs, and whether its
+    paragraph mark was deleted (a tracked change joining it to the next paragraph)."""
+
+    __slots__ = ("boxes", "joined", "pieces")
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.boxes: list[str] = []
+        self.joined = False
+
+
+def _paragraph(text: str) -> str:
+    """A paragraph's text without blank lines at its ends, a blank line inside it one ("" if
+    it shows no text), so that only paragraphs are separated by one."""
+    if not visible_chars(text):
+        return ""
+    lines = _BLANK_LINES.sub("\n\n", text.replace("\r", "\n")).split("\n")
+    while not visible_chars(lines[0]):
+        lines.pop(0)
+    while not visible_chars(lines[-1]):
+        lines.pop()
+    return "\n".join(lines)
