@@ -148,8 +148,8 @@ def _format_of(data: bytes, source: str | Path) -> tuple[str | None, str]:
         if str(source) == "<stdin>":
             example = "pdftotext -enc UTF-8 file.pdf - | tagger tag -"
         else:
-            txt = name.with_suffix(".txt").name if name.suffix else f"{name.name}.txt"
-            example = f"pdftotext -enc UTF-8 {shlex.quote(name.name)} {shlex.quote(txt)}, and "
+            txt = str(name.with_suffix(".txt")) if name.suffix else f"{name}.txt"
+            example = f"pdftotext -enc UTF-8 {shlex.quote(str(name))} {shlex.quote(txt)}, and "
             example += "pass the .txt"
         return f"a PDF file{unread}", f"convert it to text first, e.g. {example}"
     if data.startswith(OLE_START):

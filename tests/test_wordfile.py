@@ -215,7 +215,7 @@ def zipped(path, files: dict[str, str]):
             "report.pdf",
             lambda path: path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
             r"report\.pdf: this is a PDF file.*Fix: convert it to text first, e\.g\. "
-            r"pdftotext -enc UTF-8 report\.pdf report\.txt",
+            r"pdftotext -enc UTF-8 \S*/report\.pdf \S*/report\.txt",
         ),
         (
             "report.txt",  # the extension tells nothing: the bytes do
