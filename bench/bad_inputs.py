@@ -1,4 +1,4 @@
-"""Throw a corpus of bad inputs at `tagger tag` (text and HTML files) and `tagger train` and
+"""Throw a corpus of bad inputs at `tagger tag` (text and HTML files, Word documents) and `tagger train` and
 count what happens.
 
     .venv/bin/python bench/bad_inputs.py [--cases 600] [--big-mb 100] [--out bench/bad_inputs.md]
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import io
 import json
 import os
 import random
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -115,6 +117,65 @@ def html_cases(rng: random.Random) -> list[tuple[str, bytes]]:
         for _ in range(rng.randint(1, 30)):
             chars[rng.randrange(len(chars))] = rng.choice("<>/!-\"'&;=")
         cases.append(("html mutated", "".join(chars).encode(rng.choice(["utf-8", "gb18030"]))))
+    return cases
+
+
+def docx_cases(rng: random.Random) -> list[tuple[str, bytes]]:
+    """Word documents: other formats under .docx, broken zips and XML, a zip bomb, entities,
+    and mutations of a good document's bytes and of its XML."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" for text in GOOD)
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>'
+
+    def docx(files: dict[str, bytes | str], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", method) as archive:
+            for name, data in files.items():
+                archive.writestr(name, data)
+        return buffer.getvalue()
+
+    good = docx({"[Content_Types].xml": "<Types/>", "word/document.xml": xml})
+    laughs = '<!DOCTYPE d [<!ENTITY a "云云云云云云云云云云">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
+    )
+    cases: list[tuple[str, bytes]] = [
+        ("docx good", good),
+        ("docx stored, not deflated", docx({"word/document.xml": xml}, zipfile.ZIP_STORED)),
+        ("docx empty file", b""),
+        ("docx no text", docx({"word/document.xml": f'<w:document xmlns:w="{w}"/>'})),
+        ("docx no document.xml", docx({"xl/workbook.xml": "<workbook/>"})),
+        ("docx an odt", docx({"mimetype": "application/vnd.oasis.opendocument.text"})),
+        ("docx password-protected (OLE)", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),
+        ("docx a pdf", b"%PDF-1.7\n" + bytes(200)),
+        ("docx plain text", "云计算".encode()),
+        ("docx cut short", good[: len(good) // 2]),
+        ("docx malformed xml", docx({"word/document.xml": xml[:-20]})),
+        ("docx entities (billion laughs)", docx({"word/document.xml": laughs + "]>" + xml[38:]})),
+        (
+            "docx external entity",
+            docx(
+                {
+                    "word/document.xml": '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                    + xml[38:]
+                }
+            ),
+        ),
+        (
+            "docx gbk declared",
+            docx({"word/document.xml": xml.replace("UTF-8", "GBK").encode("gbk")}),
+        ),
+        ("docx zip bomb", docx({"word/document.xml": xml[:-30] + " " * (300 << 20) + xml[-30:]})),
+    ]
+    while len(cases) < 75:  # bytes of the whole file changed at random
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 10)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        cases.append(("docx mutated bytes", bytes(data)))
+    while len(cases) < 110:  # the XML broken at random places (characters), zipped intact
+        chars = list(xml)
+        for _ in range(rng.randint(1, 20)):
+            chars[rng.randrange(len(chars))] = rng.choice("<>/!-\"'&;=:")
+        cases.append(("docx mutated xml", docx({"word/document.xml": "".join(chars)})))
     return cases
 
 
@@ -212,7 +273,8 @@ def run(cases_tag, cases_train, workdir: Path) -> dict:
     (workdir / "good.joblib").write_bytes(model_bytes)  # the big file's model (see main)
 
     for i, (name, data) in enumerate(cases_tag):
-        path = workdir / f"article{i}{'.html' if name.startswith('html') else '.txt'}"
+        suffix = {"html": ".html", "docx": ".docx"}.get(name.split()[0], ".txt")
+        path = workdir / f"article{i}{suffix}"
         path.write_bytes(data)
         out = workdir / "out.json"
         out.write_text('["previous"]', encoding="utf-8")
@@ -328,7 +390,7 @@ def main() -> None:
         workdir = Path(folder)
         os.environ["TAGGER_HOME"] = str(workdir / "home")
         tag_cases, train_cases = text_cases(rng), data_cases(rng)
-        tag_cases += html_cases(rng)
+        tag_cases += html_cases(rng) + docx_cases(rng)
         start = time.perf_counter()
         result = run(tag_cases, train_cases, workdir)
         result["seconds"] = round(time.perf_counter() - start, 1)

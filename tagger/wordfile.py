@@ -27,6 +27,7 @@ Offsets of segments of a .docx input index this text.
 
 from __future__ import annotations
 
+import errno
 import io
 import re
 import struct
@@ -117,6 +118,10 @@ def document_text(file: BinaryIO | bytes, source: str | Path) -> str:
         raise _damaged(f"its zip file is cut short or broken: {exc}", source) from None
     except NotImplementedError as exc:  # a compression method zipfile does not know
         raise _damaged(f"{exc}", source) from None
+    except OSError as exc:  # offsets in a broken zip that point before the file's start
+        if exc.errno != errno.EINVAL:
+            raise
+        raise _damaged(f"its zip file points before its start: {exc}", source) from None
     except expat.ExpatError as exc:
         raise _damaged(f"{DOCUMENT} is not well-formed XML ({exc})", source) from None
 

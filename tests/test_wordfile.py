@@ -283,6 +283,19 @@ def test_other_formats_are_errors_naming_them(tmp_path, name, make, message):
         read_article(path)
 
 
+def test_a_zip_whose_offsets_point_before_its_start_is_damaged(tmp_path):
+    """A .docx file whose zip directory says it starts further on than it does made zipfile
+    seek before the file's start: OSError EINVAL escaped as a traceback (found by
+    bench/bad_inputs.py's mutated documents)."""
+    path = write_docx(tmp_path / "a.docx", ARTICLE)
+    data = bytearray(path.read_bytes())
+    start = int.from_bytes(data[-6:-2], "little")  # the end record's directory offset
+    data[-6:-2] = (start + 1000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataError, match=r"a\.docx: this Word document is damaged \(its zip"):
+        read_article(path)
+
+
 def test_a_document_unpacking_to_too_much_is_refused(tmp_path, monkeypatch):
     path = write_docx(tmp_path / "bomb.docx", p("云" * 5000))
     monkeypatch.setattr(wordfile, "MAX_XML_BYTES", 10_000)
