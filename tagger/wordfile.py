@@ -6,7 +6,8 @@ page's), so the segmenter cuts them as it cuts paragraphs: a short first paragra
 or heading) is the article's headline, a fragment joins its neighbour. In a paragraph a run's
 text (``w:t``) is kept as typed, a tab (``w:tab``) is a tab and a line break (``w:br``,
 ``w:cr``) a line break. Deleted text (``w:del``, ``w:moveFrom``: tracked changes) and hidden
-text (``w:vanish``) are left out, inserted text (``w:ins``) kept; a text box's paragraphs
+text (``w:vanish``) are left out, inserted text (``w:ins``) kept, as is a phonetic guide's
+base text but not the guide (``w:rt``: the pinyin over it); a text box's paragraphs
 follow the paragraph it is anchored in (its fallback copy, ``mc:Fallback``, is left out).
 Headers, footers, comments, footnotes and endnotes are other parts of the file: not read.
 Paragraphs showing no text are none.
@@ -57,7 +58,8 @@ _W = frozenset(
     }
 )
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_SKIPPED = frozenset({"del", "moveFrom", "sdtPr"})  # deleted text; a content control's properties
+# deleted text; a content control's properties; a phonetic guide (ruby text, 拼音指南) over its base
+_SKIPPED = frozenset({"del", "moveFrom", "sdtPr", "rt"})
 _IN_RUN = {"t": None, "tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 _OFF = frozenset({"0", "false", "off"})
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")

@@ -371,3 +371,20 @@ def test_a_document_xml_in_an_encoding_expat_cannot_read_is_an_error(tmp_path, e
         DataError, match=r"a\.docx: .*damaged \(word/document\.xml is in an encoding"
     ):
         read_article(path)  # was: LookupError (a traceback) for an unknown one
+
+
+def ruby(base: str, guide: str) -> str:
+    """A run of ``base`` with ``guide`` above it (Word's phonetic guide, 拼音指南), as Word writes it."""
+    props = (
+        '<w:rubyPr><w:hps w:val="10"/><w:hpsBaseText w:val="21"/><w:lid w:val="zh-CN"/></w:rubyPr>'
+    )
+    return (
+        f"<w:r><w:ruby>{props}<w:rt><w:r><w:t>{guide}</w:t></w:r></w:rt>"
+        f"<w:rubyBase><w:r><w:t>{base}</w:t></w:r></w:rubyBase></w:ruby></w:r>"
+    )
+
+
+def test_a_phonetic_guide_is_left_out_its_base_text_kept(tmp_path):
+    body = p("学习", ruby("汉", "hàn"), ruby("字", "zì"), "的人越来越多。")
+    text = read_article(write_docx(tmp_path / "a.docx", body))
+    assert text == "学习汉字的人越来越多。\n"  # was: 学习hàn汉zì字的人越来越多。 (words cut apart)
