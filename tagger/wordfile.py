@@ -5,10 +5,12 @@ own, separated by one blank line as in a text file (and as ``webpage.page_text``
 page's), so the segmenter cuts them as it cuts paragraphs: a short first paragraph (a title
 or heading) is the article's headline, a fragment joins its neighbour. In a paragraph a run's
 text (``w:t``) is kept as typed, a tab (``w:tab``) is a tab and a line break (``w:br``,
-``w:cr``) a line break. Deleted text (``w:del``, ``w:moveFrom``: tracked changes) and hidden
-text (``w:vanish``) are left out, inserted text (``w:ins``) kept, as is a phonetic guide's
-base text but not the guide (``w:rt``: the pinyin over it); a text box's paragraphs
-follow the paragraph it is anchored in (its fallback copy, ``mc:Fallback``, is left out).
+``w:cr``) a line break; a field (``w:fldChar``, ``w:fldSimple``) shows its result, not its
+code (``w:instrText``, and a field's result in it). Deleted text (``w:del``, ``w:moveFrom``:
+tracked changes) and hidden text (``w:vanish``) are left out, inserted text (``w:ins``) kept,
+as is a phonetic guide's base text but not the guide (``w:rt``: the pinyin over it); a text
+box's paragraphs follow the paragraph it is anchored in (its fallback copy, ``mc:Fallback``,
+is left out).
 Headers, footers, comments, footnotes and endnotes are other parts of the file: not read.
 Paragraphs showing no text are none.
 
@@ -226,6 +228,8 @@ class _Reader:
         self.skipped = 0  # the depth inside an element left out (0: none)
         self.hidden: int | None = None  # the depth of the run hidden (w:vanish) we are in
         self.in_text = False  # inside a w:t whose text is kept
+        self.fields: list[bool] = []  # the fields open (w:fldChar begin): in its code part?
+        self.in_code = 0  # how many of them are in their code (whose text is not shown)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if self.skipped:
@@ -247,7 +251,15 @@ class _Reader:
         self.path.append(local)
         if local == "p":
             self.open.append(_Open())
-        elif parent == "r" and local in _IN_RUN and self.open and self.hidden is None:
+        elif local == "fldChar" and parent == "r":
+            self.field_char(next((v for k, v in attrs.items() if k.endswith("}fldCharType")), ""))
+        elif (
+            parent == "r"
+            and local in _IN_RUN
+            and self.open
+            and self.hidden is None
+            and not self.in_code
+        ):
             if local == "t":
                 self.in_text = True
             else:
@@ -256,6 +268,18 @@ class _Reader:
             value = next((v for k, v in attrs.items() if k.endswith("}val")), "true")
             if value.lower() not in _OFF and self.hidden is None:
                 self.hidden = len(self.path) - 3  # the run's depth (where it is in path)
+
+    def field_char(self, kind: str) -> None:
+        """A field's start, the end of its code (its result follows) or its end: the code's text,
+        a field's in it too (``{ IF { MERGEFIELD 性别 } = "男" ... }``), is not shown."""
+        if kind == "begin":
+            self.fields.append(True)
+            self.in_code += 1
+        elif kind == "separate" and self.fields and self.fields[-1]:
+            self.fields[-1] = False
+            self.in_code -= 1
+        elif kind == "end" and self.fields:
+            self.in_code -= self.fields.pop()
 
     def end(self, name: str) -> None:
         if self.skipped:

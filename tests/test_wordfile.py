@@ -388,3 +388,32 @@ def test_a_phonetic_guide_is_left_out_its_base_text_kept(tmp_path):
     body = p("学习", ruby("汉", "hàn"), ruby("字", "zì"), "的人越来越多。")
     text = read_article(write_docx(tmp_path / "a.docx", body))
     assert text == "学习汉字的人越来越多。\n"  # was: 学习hàn汉zì字的人越来越多。 (words cut apart)
+
+
+def field(code: str, result: str = "", *, separate: bool = True) -> str:
+    """A field as Word writes it (``fldChar`` begin, its code, separate, its result, end): code
+    and result are runs' inner XML or, plain, the code's text (``w:instrText``)."""
+
+    def char(kind: str) -> str:
+        return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+    if not code.startswith("<"):
+        code = f'<w:r><w:instrText xml:space="preserve">{code}</w:instrText></w:r>'
+    return char("begin") + code + (char("separate") + result if separate else "") + char("end")
+
+
+def test_a_field_shows_its_result_not_its_code_nor_a_field_in_its_code(tmp_path):
+    merge = field(" MERGEFIELD 性别 ", "<w:r><w:t>«性别»</w:t></w:r>")  # in the IF's code
+    code = f'<w:r><w:instrText> IF </w:instrText></w:r>{merge}<w:r><w:instrText> = "男" "先生" "女士" </w:instrText></w:r>'
+    body = (
+        p("尊敬的张", field(code, "<w:r><w:t>先生</w:t></w:r>"), "：您好。")
+        + p(
+            "第",
+            field(" PAGE ", "<w:r><w:t>3</w:t></w:r>"),
+            "页",
+            field(' XE "价格" ', separate=False),
+        )
+        + p('<w:fldSimple w:instr=" DATE "><w:r><w:t>2024年5月1日</w:t></w:r></w:fldSimple>')
+    )
+    text = read_article(write_docx(tmp_path / "a.docx", body))
+    assert text == "尊敬的张先生：您好。\n\n第3页\n\n2024年5月1日\n"  # was: 尊敬的张«性别»先生
