@@ -7,7 +7,8 @@ or heading) is the article's headline, a fragment joins its neighbour. In a para
 text (``w:t``) is kept as typed, a tab (``w:tab``) is a tab and a line break (``w:br``,
 ``w:cr``) a line break; a field (``w:fldChar``, ``w:fldSimple``) shows its result, not its
 code (``w:instrText``, and a field's result in it). Deleted text (``w:del``, ``w:moveFrom``:
-tracked changes) and hidden text (``w:vanish``) are left out, inserted text (``w:ins``) kept,
+tracked changes) and hidden text (``w:vanish``) are left out (a paragraph whose mark is
+deleted or hidden joins the next, as Word shows it), inserted text (``w:ins``) kept,
 as is a phonetic guide's base text but not the guide (``w:rt``: the pinyin over it); a text
 box's paragraphs follow the paragraph it is anchored in (its fallback copy, ``mc:Fallback``,
 is left out). A part the document imports whole (``w:altChunk``: a web page, a web archive
@@ -70,6 +71,7 @@ _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _SKIPPED = frozenset({"del", "moveFrom", "sdtPr", "rt"})
 _IN_RUN = {"t": None, "tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 _OFF = frozenset({"0", "false", "off"})
+_RUN, _MARK = ["r", "rPr"], ["pPr", "rPr"]  # a run's properties, its paragraph mark's
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _CHUNK = 1 << 20
 _RELATIONSHIPS = "word/_rels/document.xml.rels"
@@ -397,9 +399,14 @@ class _Reader:
                 self.in_text = True
             else:
                 self.open[-1].pieces.append(_IN_RUN[local])
-        elif local in ("vanish", "specVanish") and self.path[-3:-1] == ["r", "rPr"]:
+        elif local in ("vanish", "specVanish") and self.path[-3:-1] in (_RUN, _MARK):
             value = next((v for k, v in attrs.items() if k.endswith("}val")), "true")
-            if value.lower() not in _OFF and self.hidden is None:
+            if value.lower() in _OFF:
+                return
+            if self.path[-3:-1] == _MARK:  # its paragraph mark (Word's style separator):
+                if self.open:  # joined to the next paragraph, as Word shows it
+                    self.open[-1].joined = True
+            elif self.hidden is None:
                 self.hidden = len(self.path) - 3  # the run's depth (where it is in path)
 
     def field_char(self, kind: str) -> None:

@@ -499,3 +499,19 @@ def test_a_part_imported_whole_that_tagger_cannot_read_is_an_error(tmp_path, mon
         DataError, match=r"c\.docx: word/document\.xml with the parts it imports unpacks"
     ):
         read_article(path)
+
+
+def test_a_hidden_paragraph_mark_joins_the_paragraph_to_the_next(tmp_path):
+    # Word's style separator (Ctrl+Alt+Enter): a run-in heading, its paragraph mark hidden
+    separator = "<w:pPr><w:rPr><w:vanish/><w:specVanish/></w:rPr></w:pPr>"
+    shown = '<w:pPr><w:rPr><w:vanish w:val="0"/></w:rPr></w:pPr>'
+    body = (
+        f"<w:p>{separator}<w:r><w:t>一、总体要求。</w:t></w:r></w:p>"
+        + p("加快推进算力基础设施建设。")
+        + f"<w:p>{shown}<w:r><w:t>二、主要任务。</w:t></w:r></w:p>"
+        + p("下一段。")
+    )
+    text = read_article(write_docx(tmp_path / "a.docx", body))
+    assert (
+        text == "一、总体要求。加快推进算力基础设施建设。\n\n二、主要任务。\n\n下一段。\n"
+    )  # as Word shows it
