@@ -5,10 +5,16 @@ own, separated by one blank line as in a text file (and as ``webpage.page_text``
 page's), so the segmenter cuts them as it cuts paragraphs: a short first paragraph (a title
 or heading) is the article's headline, a fragment joins its neighbour. In a paragraph a run's
 text (``w:t``) is kept as typed, a tab (``w:tab``) is a tab and a line break (``w:br``,
-``w:cr``) a line break. Deleted text (``w:del``, ``w:moveFrom``: tracked changes) and hidden
-text (``w:vanish``) are left out, inserted text (``w:ins``) kept; a text box's paragraphs
-follow the paragraph it is anchored in (its fallback copy, ``mc:Fallback``, is left out).
-Headers, footers, comments, footnotes and endnotes are other parts of the file: not read.
+``w:cr``) a line break; a field (``w:fldChar``, ``w:fldSimple``) shows its result, not its
+code (``w:instrText``, and a field's result in it). Deleted text (``w:del``, ``w:moveFrom``:
+tracked changes) and hidden text (``w:vanish``) are left out (a paragraph whose mark is
+deleted or hidden joins the next, as Word shows it), inserted text (``w:ins``) kept,
+as is a phonetic guide's base text but not the guide (``w:rt``: the pinyin over it); a text
+box's paragraphs follow the paragraph it is anchored in (its fallback copy, ``mc:Fallback``,
+is left out). A part the document imports whole (``w:altChunk``: a web page, a web archive
+(MHT), plain text or another .docx, as html-docx-js and docx4j write; Word shows its text as
+the document's own) is read where it is imported. Headers, footers, comments, footnotes and
+endnotes are other parts of the file: not read.
 Paragraphs showing no text are none.
 
 Offsets of segments of a .docx input index this text.
@@ -27,19 +33,23 @@ Offsets of segments of a .docx input index this text.
 
 from __future__ import annotations
 
+import email
 import errno
 import io
+import posixpath
 import re
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 from xml.parsers import expat
 
 from .errors import DataError
-from .files import OLE_START, ZIP_START, ole_format, other_format, zip_format
+from .files import OLE_START, ZIP_START, decode, ole_format, other_format, zip_format
 from .segmenting import visible_chars
+from .webpage import decode_page, page_text
 
 __all__ = ["MAX_XML_BYTES", "SUFFIXES", "document_text", "starts_like_document"]
 
@@ -58,11 +68,17 @@ _W = frozenset(
     }
 )
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_SKIPPED = frozenset({"del", "moveFrom", "sdtPr"})  # deleted text; a content control's properties
+# deleted text; a content control's properties; a phonetic guide (ruby text, 拼音指南) over its base
+_SKIPPED = frozenset({"del", "moveFrom", "sdtPr", "rt"})
 _IN_RUN = {"t": None, "tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 _OFF = frozenset({"0", "false", "off"})
+_RUN, _MARK = ["r", "rPr"], ["pPr", "rPr"]  # a run's properties, its paragraph mark's
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _CHUNK = 1 << 20
+_RELATIONSHIPS = "word/_rels/document.xml.rels"
+_CONTENT_TYPES = "[Content_Types].xml"
+_HTML = frozenset({"text/html", "application/xhtml+xml"})
+_MAX_DEPTH = 3  # Word documents imported in imported ones (w:altChunk)
 
 
 def starts_like_document(head: bytes) -> bool:
@@ -83,13 +99,19 @@ def document_text(file: BinaryIO | bytes, source: str | Path) -> str:
     A DataError naming ``source`` says what the file is instead when it is not a Word
     document: an old Word document (.doc) or a password-protected one (OLE files, not zip
     files), a PDF, an .xlsx, .pptx or .odt file, a zip archive; or that it is damaged
-    (a zip or XML error, a ``word/document.xml`` unpacking to more than ``MAX_XML_BYTES``, a
-    DOCTYPE, which Word never writes and which could declare entities).
+    (a zip or XML error, a ``word/document.xml`` unpacking to more than ``MAX_XML_BYTES``, with
+    the parts it imports too, a DOCTYPE, which Word never writes and which could declare
+    entities); or that it imports a part of another kind (RTF) that tagger does not read.
 
     >>> document_text(b"%PDF-1.4", "report.docx")
     Traceback (most recent call last):
     tagger.errors.DataError: report.docx: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 report.docx report.txt, and pass the .txt
     """
+    return _document_text(file, source, 0)
+
+
+def _document_text(file: BinaryIO | bytes, source: str | Path, depth: int) -> str:
+    """``document_text``, ``depth`` documents deep in imported parts (``w:altChunk``)."""
     stream = io.BytesIO(file) if isinstance(file, bytes) else file
     stream.seek(0)
     head = stream.read(8)
@@ -105,7 +127,7 @@ def document_text(file: BinaryIO | bytes, source: str | Path) -> str:
             if info.file_size > MAX_XML_BYTES:
                 raise _too_big(info.file_size, source)
             with archive.open(info) as xml:
-                return _text(xml, source)
+                return _text(xml, source, archive, depth)
     except DataError:
         raise
     except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
@@ -158,9 +180,9 @@ def _not_word(archive: zipfile.ZipFile, source: str | Path) -> DataError:
     return DataError(f"this is {what}, which tagger does not read", path=source, hint=fix)
 
 
-def _too_big(size: int, source: str | Path) -> DataError:
+def _too_big(size: int, source: str | Path, part: str = DOCUMENT) -> DataError:
     return DataError(
-        f"{DOCUMENT} unpacks to {size / (1 << 20):,.0f} MB, more than the "
+        f"{part} unpacks to {size / (1 << 20):,.0f} MB, more than the "
         f"{MAX_XML_BYTES >> 20} MB tagger reads: a damaged file or a zip bomb",
         path=source,
         hint="open it in Word and save its text as .txt (File > Save As > Plain Text)",
@@ -179,8 +201,9 @@ class _Refused(Exception):
     """A DOCTYPE in the XML: Word never writes one."""
 
 
-def _text(xml: BinaryIO, source: str | Path) -> str:
-    """The article text of ``word/document.xml``, read in chunks by expat (no tree kept)."""
+def _text(xml: BinaryIO, source: str | Path, archive: zipfile.ZipFile, depth: int) -> str:
+    """The article text of ``word/document.xml``, read in chunks by expat (no tree kept), with
+    the text of the parts it imports whole (``w:altChunk``) where it imports them."""
     reader = _Reader()
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
@@ -202,6 +225,12 @@ def _text(xml: BinaryIO, source: str | Path) -> str:
             f"{DOCUMENT} has a DOCTYPE, which Word never writes, so it is not read", source
         ) from None
     reader.paragraphs.append(_paragraph(reader.carried))
+    if reader.chunks:
+        parts = _imported_parts(archive, source)
+        unpacked = [read]  # the bytes unpacked so far: MAX_XML_BYTES in all
+        for at, ref in reversed(reader.chunks):
+            text = _imported_text(archive, parts.get(ref), source, depth, unpacked)
+            reader.paragraphs.insert(at, text)
     paragraphs = [p for p in reader.paragraphs if p]
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
@@ -218,6 +247,111 @@ def _refuse(*args: object) -> None:
     raise _Refused
 
 
+def _imported_parts(archive: zipfile.ZipFile, source: str | Path) -> dict[str, tuple[str, str]]:
+    """The parts ``word/document.xml`` imports whole (``w:altChunk``), by relationship id: their
+    names in the zip file and content types."""
+    types = {}
+    for attrs in _elements(archive, _CONTENT_TYPES, ("Default", "Override"), source):
+        if key := attrs.get("Extension") or attrs.get("PartName"):
+            types[key.lower()] = attrs.get("ContentType", "")
+    parts = {}
+    for attrs in _elements(archive, _RELATIONSHIPS, ("Relationship",), source):
+        target = unquote(attrs.get("Target", ""))
+        if attrs.get("TargetMode") == "External" or not target:
+            continue
+        name = posixpath.normpath(posixpath.join("word", target)).lstrip("/")
+        if target.startswith("/"):
+            name = posixpath.normpath(target).lstrip("/")
+        extension = posixpath.splitext(name)[1][1:].lower()
+        parts[attrs.get("Id", "")] = (name, types.get(f"/{name.lower()}", types.get(extension, "")))
+    return parts
+
+
+def _elements(
+    archive: zipfile.ZipFile, part: str, names: tuple[str, ...], source: str | Path
+) -> list[dict[str, str]]:
+    """The attributes of each element named one of ``names`` in the XML ``part`` (none if the
+    zip file has no such part)."""
+    try:
+        info = archive.getinfo(part)
+    except KeyError:
+        return []
+    if info.file_size > MAX_XML_BYTES:
+        raise _too_big(info.file_size, source, part)
+    found: list[dict[str, str]] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name.rpartition("}")[2] in names:
+            found.append(attrs)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    try:
+        parser.Parse(archive.read(info), True)
+    except (_Refused, expat.ExpatError, LookupError, ValueError) as exc:
+        raise _damaged(f"{part} is not XML tagger reads ({exc or 'a DOCTYPE'})", source) from None
+    return found
+
+
+def _imported_text(
+    archive: zipfile.ZipFile,
+    part: tuple[str, str] | None,
+    source: str | Path,
+    depth: int,
+    unpacked: list[int],
+) -> str:
+    """The text of a part imported whole (``w:altChunk``: HTML, a web archive (MHT), plain
+    text or a Word document a program put in), which Word shows where it is imported;
+    ``unpacked[0]``, the bytes unpacked so far, counts it."""
+    if part is None:
+        raise _damaged("it imports a part (w:altChunk) that its relationships do not name", source)
+    name, content_type = part
+    info = next((i for i in archive.infolist() if i.filename.lower() == name.lower()), None)
+    if info is None:
+        raise _damaged(f"it imports {name} (w:altChunk), which is not in it", source)
+    unpacked[0] += info.file_size
+    if unpacked[0] > MAX_XML_BYTES:
+        raise _too_big(unpacked[0], source, f"{DOCUMENT} with the parts it imports")
+    data = archive.read(info)
+    if data.startswith(ZIP_START) and "word" in content_type:  # a .docx (.docm, .dotx)
+        if depth + 1 >= _MAX_DEPTH:
+            raise _damaged(f"it imports Word documents {_MAX_DEPTH} deep (w:altChunk)", source)
+        text = _document_text(data, source, depth + 1)
+    elif content_type in _HTML:
+        text = page_text(decode_page(data, source))
+    elif content_type == "message/rfc822":
+        text = _web_archive_text(data, source)
+    elif content_type == "text/plain":
+        text = decode(data, source)
+    else:
+        raise DataError(
+            f"part of its text is in {name} ({content_type or 'of no content type'}), which "
+            "it imports whole (w:altChunk) and tagger does not read",
+            path=source,
+            hint="open it in Word and save it again (Word makes that text the document's own), "
+            "or save it as .txt",
+        )
+    return _paragraph(text)
+
+
+def _web_archive_text(data: bytes, source: str | Path) -> str:
+    """The text of a web archive (MHT, as html-docx-js imports a page): its first page's."""
+    for part in email.message_from_bytes(data).walk():
+        if part.get_content_type() in _HTML | {"text/plain"}:
+            payload = part.get_payload(decode=True)
+            payload = payload if isinstance(payload, bytes) else b""
+            if part.get_content_type() == "text/plain":
+                return decode(payload, source)
+            try:
+                markup = decode_page(payload, source, part.get_content_charset())
+            except DataError:  # a charset it does not decode in, or none Python knows
+                markup = decode_page(payload, source)
+            return page_text(markup)
+    return ""
+
+
 class _Reader:
     """expat's handlers for ``word/document.xml``: the paragraphs' text as they end."""
 
@@ -229,6 +363,10 @@ class _Reader:
         self.skipped = 0  # the depth inside an element left out (0: none)
         self.hidden: int | None = None  # the depth of the run hidden (w:vanish) we are in
         self.in_text = False  # inside a w:t whose text is kept
+        self.fields: list[bool] = []  # the fields open (w:fldChar begin): in its code part?
+        self.in_code = 0  # how many of them are in their code (whose text is not shown)
+        self.chunks: list[tuple[int, str]] = []  # the parts imported whole (w:altChunk): where
+        # (a paragraph's index), their relationship id
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if self.skipped:
@@ -250,15 +388,43 @@ class _Reader:
         self.path.append(local)
         if local == "p":
             self.open.append(_Open())
-        elif parent == "r" and local in _IN_RUN and self.open and self.hidden is None:
+        elif local == "altChunk":
+            ref = next((v for k, v in attrs.items() if k.endswith("}id")), "")
+            self.chunks.append((len(self.paragraphs), ref))
+        elif local == "fldChar" and parent == "r":
+            self.field_char(next((v for k, v in attrs.items() if k.endswith("}fldCharType")), ""))
+        elif (
+            parent == "r"
+            and local in _IN_RUN
+            and self.open
+            and self.hidden is None
+            and not self.in_code
+        ):
             if local == "t":
                 self.in_text = True
             else:
                 self.open[-1].pieces.append(_IN_RUN[local])
-        elif local in ("vanish", "specVanish") and self.path[-3:-1] == ["r", "rPr"]:
+        elif local in ("vanish", "specVanish") and self.path[-3:-1] in (_RUN, _MARK):
             value = next((v for k, v in attrs.items() if k.endswith("}val")), "true")
-            if value.lower() not in _OFF and self.hidden is None:
+            if value.lower() in _OFF:
+                return
+            if self.path[-3:-1] == _MARK:  # its paragraph mark (Word's style separator):
+                if self.open:  # joined to the next paragraph, as Word shows it
+                    self.open[-1].joined = True
+            elif self.hidden is None:
                 self.hidden = len(self.path) - 3  # the run's depth (where it is in path)
+
+    def field_char(self, kind: str) -> None:
+        """A field's start, the end of its code (its result follows) or its end: the code's text,
+        a field's in it too (``{ IF { MERGEFIELD 性别 } = "男" ... }``), is not shown."""
+        if kind == "begin":
+            self.fields.append(True)
+            self.in_code += 1
+        elif kind == "separate" and self.fields and self.fields[-1]:
+            self.fields[-1] = False
+            self.in_code -= 1
+        elif kind == "end" and self.fields:
+            self.in_code -= self.fields.pop()
 
     def end(self, name: str) -> None:
         if self.skipped:

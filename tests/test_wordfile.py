@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import posixpath
 import sys
 import zipfile
 
@@ -384,3 +385,146 @@ def test_a_document_xml_in_an_encoding_expat_cannot_read_is_an_error(tmp_path, e
         DataError, match=r"a\.docx: .*damaged \(word/document\.xml is in an encoding"
     ):
         read_article(path)  # was: LookupError (a traceback) for an unknown one
+
+
+def ruby(base: str, guide: str) -> str:
+    """A run of ``base`` with ``guide`` above it (Word's phonetic guide, 拼音指南), as Word writes it."""
+    props = (
+        '<w:rubyPr><w:hps w:val="10"/><w:hpsBaseText w:val="21"/><w:lid w:val="zh-CN"/></w:rubyPr>'
+    )
+    return (
+        f"<w:r><w:ruby>{props}<w:rt><w:r><w:t>{guide}</w:t></w:r></w:rt>"
+        f"<w:rubyBase><w:r><w:t>{base}</w:t></w:r></w:rubyBase></w:ruby></w:r>"
+    )
+
+
+def test_a_phonetic_guide_is_left_out_its_base_text_kept(tmp_path):
+    body = p("学习", ruby("汉", "hàn"), ruby("字", "zì"), "的人越来越多。")
+    text = read_article(write_docx(tmp_path / "a.docx", body))
+    assert text == "学习汉字的人越来越多。\n"  # was: 学习hàn汉zì字的人越来越多。 (words cut apart)
+
+
+def field(code: str, result: str = "", *, separate: bool = True) -> str:
+    """A field as Word writes it (``fldChar`` begin, its code, separate, its result, end): code
+    and result are runs' inner XML or, plain, the code's text (``w:instrText``)."""
+
+    def char(kind: str) -> str:
+        return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+    if not code.startswith("<"):
+        code = f'<w:r><w:instrText xml:space="preserve">{code}</w:instrText></w:r>'
+    return char("begin") + code + (char("separate") + result if separate else "") + char("end")
+
+
+def test_a_field_shows_its_result_not_its_code_nor_a_field_in_its_code(tmp_path):
+    merge = field(" MERGEFIELD 性别 ", "<w:r><w:t>«性别»</w:t></w:r>")  # in the IF's code
+    code = f'<w:r><w:instrText> IF </w:instrText></w:r>{merge}<w:r><w:instrText> = "男" "先生" "女士" </w:instrText></w:r>'
+    body = (
+        p("尊敬的张", field(code, "<w:r><w:t>先生</w:t></w:r>"), "：您好。")
+        + p(
+            "第",
+            field(" PAGE ", "<w:r><w:t>3</w:t></w:r>"),
+            "页",
+            field(' XE "价格" ', separate=False),
+        )
+        + p('<w:fldSimple w:instr=" DATE "><w:r><w:t>2024年5月1日</w:t></w:r></w:fldSimple>')
+    )
+    text = read_article(write_docx(tmp_path / "a.docx", body))
+    assert text == "尊敬的张先生：您好。\n\n第3页\n\n2024年5月1日\n"  # was: 尊敬的张«性别»先生
+
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MHT = (  # a web archive as html-docx-js writes it: quoted-printable, the UTF-8 left as it is
+    'MIME-Version: 1.0\nContent-Type: multipart/related;\n    type="text/html";\n'
+    '    boundary="----=mhtDocumentPart"\n\n\n------=mhtDocumentPart\n'
+    'Content-Type: text/html;\n    charset="utf-8"\nContent-Transfer-Encoding: quoted-printable\n\n'
+    '<!DOCTYPE html><html><head><meta charset=3D"UTF-8"></head><body>\n'
+    "<h1>华为发布新款手机</h1><p>搭载自研麒麟芯片。</p></body></html>\n\n------=mhtDocumentPart--\n"
+)
+
+
+def with_imports(path, body: str, parts: dict[str, tuple[str, str, bytes | str]]):
+    """A .docx whose body imports ``parts`` (w:altChunk): by id, their target, content type
+    and content."""
+    relationships = "".join(
+        f'<Relationship Id="{ref}" Target="{target}" Type="{R}/aFChunk"/>'
+        for ref, (target, _, _) in parts.items()
+    )
+    types = "".join(
+        f'<Override PartName="/{posixpath.normpath(posixpath.join("word", target)).lstrip("/")}" '
+        f'ContentType="{kind}"/>'
+        for target, kind, _ in parts.values()
+    )
+    files = {
+        "[Content_Types].xml": f'<Types xmlns="x"><Default Extension="xml" ContentType="application/xml"/>{types}</Types>',
+        "word/_rels/document.xml.rels": f'<Relationships xmlns="x">{relationships}</Relationships>',
+        "word/document.xml": document(body).replace("<w:document ", f'<w:document xmlns:r="{R}" '),
+    }
+    for target, _, content in parts.values():
+        files[posixpath.normpath(posixpath.join("word", target)).lstrip("/")] = content
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_parts_imported_whole_are_read_where_they_are_imported(tmp_path):
+    # html-docx-js and docx4j put a page in a .docx whole (w:altChunk); Word shows its text
+    inner = io.BytesIO()
+    write_docx(inner, p("内嵌文档的段落。"))
+    parts = {
+        "rId1": ("/word/afchunk.mht", "message/rfc822", MHT),
+        "rId2": ("chunk.html", "text/html", "<p>腾讯云跟进降价。</p><p>幅度两成。".encode("gbk")),
+        "rId3": ("chunk.txt", "text/plain", "纯文本的一行。"),
+        "rId4": ("chunk.docx", f"{W}.document.main+xml", inner.getvalue()),
+    }
+    chunk = '<w:altChunk r:id="{}"/>'.format
+    body = chunk("rId1") + p("中间的段落。") + chunk("rId2") + chunk("rId3") + chunk("rId4")
+    text = read_article(with_imports(tmp_path / "a.docx", body, parts))
+    assert text.split("\n\n") == [  # was: "" (a document with no text)
+        "华为发布新款手机",
+        "搭载自研麒麟芯片。",
+        "中间的段落。",
+        "腾讯云跟进降价。",
+        "幅度两成。",
+        "纯文本的一行。",
+        "内嵌文档的段落。\n",
+    ]
+    [article] = segment(text)
+    assert article.title == "华为发布新款手机"
+
+
+def test_a_part_imported_whole_that_tagger_cannot_read_is_an_error(tmp_path, monkeypatch):
+    parts = {"rId1": ("chunk.rtf", "application/rtf", r"{\rtf1 text}")}
+    body = p("正文。") + '<w:altChunk r:id="rId1"/>'
+    path = with_imports(tmp_path / "a.docx", body, parts)
+    with pytest.raises(
+        DataError, match=r"a\.docx: part of its text is in word/chunk\.rtf .*Fix: open it in Word"
+    ):
+        read_article(path)  # was: 正文。 alone, the rest dropped unsaid
+    path = with_imports(tmp_path / "b.docx", body.replace("rId1", "rId9"), parts)
+    with pytest.raises(DataError, match=r"b\.docx: .*damaged \(it imports a part"):
+        read_article(path)
+    parts = {"rId1": ("chunk.txt", "text/plain", "云" * 1000)}  # 3,000 bytes, imported 5 times
+    path = with_imports(tmp_path / "c.docx", p("正文。") + '<w:altChunk r:id="rId1"/>' * 5, parts)
+    monkeypatch.setattr(wordfile, "MAX_XML_BYTES", 10_000)
+    with pytest.raises(
+        DataError, match=r"c\.docx: word/document\.xml with the parts it imports unpacks"
+    ):
+        read_article(path)
+
+
+def test_a_hidden_paragraph_mark_joins_the_paragraph_to_the_next(tmp_path):
+    # Word's style separator (Ctrl+Alt+Enter): a run-in heading, its paragraph mark hidden
+    separator = "<w:pPr><w:rPr><w:vanish/><w:specVanish/></w:rPr></w:pPr>"
+    shown = '<w:pPr><w:rPr><w:vanish w:val="0"/></w:rPr></w:pPr>'
+    body = (
+        f"<w:p>{separator}<w:r><w:t>一、总体要求。</w:t></w:r></w:p>"
+        + p("加快推进算力基础设施建设。")
+        + f"<w:p>{shown}<w:r><w:t>二、主要任务。</w:t></w:r></w:p>"
+        + p("下一段。")
+    )
+    text = read_article(write_docx(tmp_path / "a.docx", body))
+    assert (
+        text == "一、总体要求。加快推进算力基础设施建设。\n\n二、主要任务。\n\n下一段。\n"
+    )  # as Word shows it
