@@ -107,11 +107,14 @@ def document_text(file: BinaryIO | bytes, source: str | Path) -> str:
     Traceback (most recent call last):
     tagger.errors.DataError: report.docx: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 report.docx report.txt, and pass the .txt
     """
-    return _document_text(file, source, 0)
+    return _document_text(file, source, 0, [0])
 
 
-def _document_text(file: BinaryIO | bytes, source: str | Path, depth: int) -> str:
-    """``document_text``, ``depth`` documents deep in imported parts (``w:altChunk``)."""
+def _document_text(
+    file: BinaryIO | bytes, source: str | Path, depth: int, unpacked: list[int]
+) -> str:
+    """``document_text``, ``depth`` documents deep in imported parts (``w:altChunk``);
+    ``unpacked[0]``, the bytes unpacked so far in the whole file, counts its own."""
     stream = io.BytesIO(file) if isinstance(file, bytes) else file
     stream.seek(0)
     head = stream.read(8)
@@ -127,7 +130,7 @@ def _document_text(file: BinaryIO | bytes, source: str | Path, depth: int) -> st
             if info.file_size > MAX_XML_BYTES:
                 raise _too_big(info.file_size, source)
             with archive.open(info) as xml:
-                return _text(xml, source, archive, depth)
+                return _text(xml, source, archive, depth, unpacked)
     except DataError:
         raise
     except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
@@ -201,9 +204,12 @@ class _Refused(Exception):
     """A DOCTYPE in the XML: Word never writes one."""
 
 
-def _text(xml: BinaryIO, source: str | Path, archive: zipfile.ZipFile, depth: int) -> str:
+def _text(
+    xml: BinaryIO, source: str | Path, archive: zipfile.ZipFile, depth: int, unpacked: list[int]
+) -> str:
     """The article text of ``word/document.xml``, read in chunks by expat (no tree kept), with
-    the text of the parts it imports whole (``w:altChunk``) where it imports them."""
+    the text of the parts it imports whole (``w:altChunk``) where it imports them; every byte
+    unpacked counts in ``unpacked[0]``, ``MAX_XML_BYTES`` in all, imported documents' too."""
     reader = _Reader()
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
@@ -212,12 +218,11 @@ def _text(xml: BinaryIO, source: str | Path, archive: zipfile.ZipFile, depth: in
     parser.CharacterDataHandler = reader.characters
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
-    read = 0
     try:
         while data := xml.read(_CHUNK):
-            read += len(data)
-            if read > MAX_XML_BYTES:  # (the zip said less: it lied)
-                raise _too_big(read, source)
+            unpacked[0] += len(data)
+            if unpacked[0] > MAX_XML_BYTES:  # (the zip said less, or imported parts add up)
+                raise _too_big(unpacked[0], source)
             _parse(parser, data, False, source)
         _parse(parser, b"", True, source)
     except _Refused:
@@ -227,7 +232,6 @@ def _text(xml: BinaryIO, source: str | Path, archive: zipfile.ZipFile, depth: in
     reader.paragraphs.append(_paragraph(reader.carried))
     if reader.chunks:
         parts = _imported_parts(archive, source)
-        unpacked = [read]  # the bytes unpacked so far: MAX_XML_BYTES in all
         for at, ref in reversed(reader.chunks):
             text = _imported_text(archive, parts.get(ref), source, depth, unpacked)
             reader.paragraphs.insert(at, text)
@@ -318,7 +322,7 @@ def _imported_text(
     if data.startswith(ZIP_START) and "word" in content_type:  # a .docx (.docm, .dotx)
         if depth + 1 >= _MAX_DEPTH:
             raise _damaged(f"it imports Word documents {_MAX_DEPTH} deep (w:altChunk)", source)
-        text = _document_text(data, source, depth + 1)
+        text = _document_text(data, source, depth + 1, unpacked)
     elif content_type in _HTML:
         text = page_text(decode_page(data, source))
     elif content_type == "message/rfc822":

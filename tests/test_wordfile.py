@@ -514,6 +514,22 @@ def test_a_part_imported_whole_that_tagger_cannot_read_is_an_error(tmp_path, mon
         read_article(path)
 
 
+def test_documents_imported_in_a_document_count_in_its_unpacking_bound(tmp_path, monkeypatch):
+    """An imported .docx (w:altChunk) had a bound of its own: a small zip file unpacking to
+    MAX_XML_BYTES, imported many times (and three deep), unpacked that much each time."""
+    inner = io.BytesIO()
+    xml = f'<w:document xmlns:w="{W}"><w:body>{p("云" * 1000)}</w:body></w:document>'
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", xml)  # 3,000 bytes unpacked, ~100 packed
+    parts = {"rId1": ("chunk.docx", f"{W}.document.main+xml", inner.getvalue())}
+    body = p("正文。") + '<w:altChunk r:id="rId1"/>' * 5
+    path = with_imports(tmp_path / "a.docx", body, parts)
+    assert read_article(path).count("云") == 5000
+    monkeypatch.setattr(wordfile, "MAX_XML_BYTES", 10_000)
+    with pytest.raises(DataError, match=r"a\.docx: .*unpacks to"):
+        read_article(path)
+
+
 def test_a_hidden_paragraph_mark_joins_the_paragraph_to_the_next(tmp_path):
     # Word's style separator (Ctrl+Alt+Enter): a run-in heading, its paragraph mark hidden
     separator = "<w:pPr><w:rPr><w:vanish/><w:specVanish/></w:rPr></w:pPr>"
