@@ -166,8 +166,32 @@ def docx_cases(rng: random.Random) -> list[tuple[str, bytes]]:
         ),
         ("docx zip bomb", docx({"word/document.xml": xml[:-30] + " " * (300 << 20) + xml[-30:]})),
     ]
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    imports = docx(  # parts imported whole (w:altChunk): a page, plain text, a .docx
+        {
+            "[Content_Types].xml": '<Types><Default Extension="html" ContentType="text/html"/>'
+            '<Default Extension="txt" ContentType="text/plain"/><Override PartName="/word/c.docx" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            'document.main+xml"/></Types>',
+            "word/_rels/document.xml.rels": "<Relationships>"
+            + "".join(
+                f'<Relationship Id="rId{i}" Target="c.{ext}"/>'
+                for i, ext in enumerate(("html", "txt", "docx"))
+            )
+            + "</Relationships>",
+            "word/document.xml": xml.replace(
+                "</w:body>",
+                "".join(f'<w:altChunk xmlns:r="{r}" r:id="rId{i}"/>' for i in range(3))
+                + "</w:body>",
+            ),
+            "word/c.html": f"<p>{GOOD[0]}</p>",
+            "word/c.txt": GOOD[1],
+            "word/c.docx": good,
+        }
+    )
+    cases.append(("docx with imported parts", imports))
     while len(cases) < 75:  # bytes of the whole file changed at random
-        data = bytearray(good)
+        data = bytearray(rng.choice([good, imports]))
         for _ in range(rng.randint(1, 10)):
             data[rng.randrange(len(data))] = rng.randrange(256)
         cases.append(("docx mutated bytes", bytes(data)))
