@@ -6,7 +6,9 @@ page's), so the segmenter cuts them as it cuts paragraphs: a short first paragra
 or heading) is the article's headline, a fragment joins its neighbour. In a paragraph a run's
 text (``w:t``) is kept as typed, a tab (``w:tab``) is a tab and a line break (``w:br``,
 ``w:cr``) a line break; a field (``w:fldChar``, ``w:fldSimple``) shows its result, not its
-code (``w:instrText``, and a field's result in it). Deleted text (``w:del``, ``w:moveFrom``:
+code (``w:instrText``, and a field's result in it), but a table of contents (a ``TOC`` field,
+or the content control Word puts one in, with its heading) is left out: it repeats the
+headings, with page numbers. Deleted text (``w:del``, ``w:moveFrom``:
 tracked changes) and hidden text (``w:vanish``) are left out (a paragraph whose mark is
 deleted or hidden joins the next, as Word shows it), inserted text (``w:ins``) kept,
 as is a phonetic guide's base text but not the guide (``w:rt``: the pinyin over it); a text
@@ -367,14 +369,18 @@ class _Reader:
         self.skipped = 0  # the depth inside an element left out (0: none)
         self.hidden: int | None = None  # the depth of the run hidden (w:vanish) we are in
         self.in_text = False  # inside a w:t whose text is kept
-        self.fields: list[bool] = []  # the fields open (w:fldChar begin): in its code part?
+        self.fields: list[_Field] = []  # the fields open (w:fldChar begin)
         self.in_code = 0  # how many of them are in their code (whose text is not shown)
+        self.in_instr = False  # inside a w:instrText: the innermost field's code
+        self.toc = False  # the content control whose properties are read is a table of contents
         self.chunks: list[tuple[int, str]] = []  # the parts imported whole (w:altChunk): where
         # (a paragraph's index), their relationship id
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if self.skipped:
             self.skipped += 1
+            if name.endswith("}docPartGallery") and _val(attrs) == "Table of Contents":
+                self.toc = True  # (in w:sdtPr, left out) its w:sdtContent is left out too
             return
         namespace, _, local = name.rpartition("}")
         if namespace not in _W:
@@ -388,15 +394,23 @@ class _Reader:
                 self.open[-1].joined = True  # to the next paragraph, as Word shows it
             self.skipped = 1
             return
+        if (local == "sdtContent" and self.toc) or (
+            local == "fldSimple" and _is_toc(_val(attrs, "}instr"))
+        ):
+            self.toc = False
+            self.skipped = 1
+            return
         parent = self.path[-1] if self.path else ""
         self.path.append(local)
         if local == "p":
             self.open.append(_Open())
         elif local == "altChunk":
-            ref = next((v for k, v in attrs.items() if k.endswith("}id")), "")
+            ref = _val(attrs, "}id")
             self.chunks.append((len(self.paragraphs), ref))
         elif local == "fldChar" and parent == "r":
-            self.field_char(next((v for k, v in attrs.items() if k.endswith("}fldCharType")), ""))
+            self.field_char(_val(attrs, "}fldCharType"))
+        elif local == "instrText" and parent == "r":
+            self.in_instr = True
         elif (
             parent == "r"
             and local in _IN_RUN
@@ -409,7 +423,7 @@ class _Reader:
             else:
                 self.open[-1].pieces.append(_IN_RUN[local])
         elif local in ("vanish", "specVanish") and self.path[-3:-1] in (_RUN, _MARK):
-            value = next((v for k, v in attrs.items() if k.endswith("}val")), "true")
+            value = _val(attrs) or "true"
             if value.lower() in _OFF:
                 return
             if self.path[-3:-1] == _MARK:  # its paragraph mark (Word's style separator):
@@ -422,13 +436,14 @@ class _Reader:
         """A field's start, the end of its code (its result follows) or its end: the code's text,
         a field's in it too (``{ IF { MERGEFIELD 性别 } = "男" ... }``), is not shown."""
         if kind == "begin":
-            self.fields.append(True)
+            self.fields.append(_Field())
             self.in_code += 1
-        elif kind == "separate" and self.fields and self.fields[-1]:
-            self.fields[-1] = False
-            self.in_code -= 1
+        elif kind == "separate" and self.fields and self.fields[-1].in_code:
+            if not _is_toc("".join(self.fields[-1].code)):  # a TOC's result is not shown either
+                self.fields[-1].in_code = False
+                self.in_code -= 1
         elif kind == "end" and self.fields:
-            self.in_code -= self.fields.pop()
+            self.in_code -= self.fields.pop().in_code
 
     def end(self, name: str) -> None:
         if self.skipped:
@@ -437,6 +452,8 @@ class _Reader:
         local = self.path.pop()
         if local == "t":
             self.in_text = False
+        elif local == "instrText":
+            self.in_instr = False
         elif local == "r" and self.hidden == len(self.path):
             self.hidden = None
         elif local == "p":
@@ -454,6 +471,28 @@ class _Reader:
     def characters(self, data: str) -> None:
         if self.in_text and not self.skipped:
             self.open[-1].pieces.append(data)
+        elif self.in_instr and self.fields and not self.skipped:
+            self.fields[-1].code.append(data)
+
+
+class _Field:
+    """A field open (``w:fldChar`` begin): in its code part still, and that code's text."""
+
+    __slots__ = ("code", "in_code")
+
+    def __init__(self) -> None:
+        self.in_code = True
+        self.code: list[str] = []
+
+
+def _val(attrs: dict[str, str], suffix: str = "}val") -> str:
+    """The value of the attribute whose name ends with ``suffix`` (any namespace), or ""."""
+    return next((v for k, v in attrs.items() if k.endswith(suffix)), "")
+
+
+def _is_toc(code: str) -> bool:
+    """Whether a field's code makes a table of contents (``TOC \\o "1-3" \\h``)."""
+    return code.split(maxsplit=1)[:1] == ["TOC"]
 
 
 class _Open:

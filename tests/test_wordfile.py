@@ -433,6 +433,44 @@ def test_a_field_shows_its_result_not_its_code_nor_a_field_in_its_code(tmp_path)
     assert text == "尊敬的张先生：您好。\n\n第3页\n\n2024年5月1日\n"  # was: 尊敬的张«性别»先生
 
 
+def test_a_table_of_contents_is_left_out(tmp_path):
+    """A table of contents (a TOC field; Word puts it in a content control with its heading)
+    repeats the headings with page numbers: it was read as paragraphs of the article (目录,
+    一、总体要求\t1, ...)."""
+
+    def char(kind: str) -> str:
+        return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+    entries = "".join(  # each a hyperlink: the heading, a tab, a PAGEREF field
+        p(
+            f'<w:hyperlink w:anchor="_Toc{i}"><w:r><w:t>{head}</w:t></w:r><w:r><w:tab/></w:r>'
+            + field(f" PAGEREF _Toc{i} \\h ", f"<w:r><w:t>{i}</w:t></w:r>")
+            + "</w:hyperlink>"
+        )
+        for i, head in enumerate(["一、总体要求", "二、主要任务"], 1)
+    )
+    code = '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
+    toc = p(char("begin") + code + char("separate")) + entries + p(char("end"))
+    gallery = (
+        '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        f"<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>{p('目录')}{toc}"
+        "</w:sdtContent></w:sdt>"
+    )
+    body = p("一、总体要求") + p("加快推进算力基础设施建设。")
+    for contents in (toc, gallery):  # as other programs write it; as Word does
+        path = write_docx(tmp_path / "a.docx", p("数字乡村发展行动计划") + contents + body)
+        assert read_article(path) == (
+            "数字乡村发展行动计划\n\n一、总体要求\n\n加快推进算力基础设施建设。\n"
+        )
+    simple = p(
+        '<w:fldSimple w:instr=" TOC \\o "><w:r><w:t>一、总体要求\t1</w:t></w:r></w:fldSimple>'
+    )
+    path = write_docx(tmp_path / "b.docx", simple + body)
+    assert read_article(path) == "一、总体要求\n\n加快推进算力基础设施建设。\n"
+    other = gallery.replace("Table of Contents", "Cover Pages")  # other content controls: read
+    assert read_article(write_docx(tmp_path / "c.docx", other)).startswith("目录")
+
+
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MHT = (  # a web archive as html-docx-js writes it: quoted-printable, the UTF-8 left as it is
     'MIME-Version: 1.0\nContent-Type: multipart/related;\n    type="text/html";\n'
