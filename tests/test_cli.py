@@ -269,6 +269,33 @@ def test_tag_explain_in_every_format(article_file, saved_model):
     assert f"({best_term.split()[0]}" in invoke(*tag).output  # the table: after the label
 
 
+def test_tag_explain_table_keeps_every_term_whole():
+    """A term ending exactly at the labels column's edge was cut to an ellipsis in the table
+    (``(芯片; 光刻机…`` then ``半导体; 芯; 制程)`` on the next line): as if 光刻机 were the start
+    of a longer term, and its separator lost. The cell now wraps, every term shown whole."""
+    from tagger import terminal
+    from tagger.tagging import TaggedArticle, TaggedSegment, Topic
+
+    terms = ["芯片", "光刻机", "半导体", "芯", "制程"]
+    segment = TaggedSegment(
+        0,
+        12,
+        "美国再次收紧芯片出口管制。",
+        ["semiconductors"],
+        {"semiconductors": 0.998},
+        {"semiconductors": [(term, 0.1) for term in terms]},
+    )
+    article = TaggedArticle(
+        "a.docx", 0, None, 0, 12, [Topic("semiconductors", 1.0, 1.0)], [segment]
+    )
+    with terminal.out.capture() as captured:
+        terminal.print_tagged(article)
+    shown = captured.get()
+    assert "…" not in shown
+    cells = "".join(line.split("│")[2].strip() for line in shown.splitlines() if "│" in line)
+    assert cells.replace(" ", "") == "semiconductors1.00(" + ";".join(terms) + ")"
+
+
 def test_info_lists_each_labels_strongest_terms(saved_model):
     result = invoke("info", saved_model, "--terms", "3", "--json")
     assert result.exit_code == 0, result.output
