@@ -221,6 +221,14 @@ def test_tag_output_format_comes_from_the_extension_unless_given(
     result = invoke(*tag, tmp_path / "t.csv", "-f", "table")
     said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
     assert result.exit_code == 2 and "--format table is for the terminal, not a file" in said
+    # an editor wanting Excel's file: the advice was --format csv, which wrote a CSV named
+    # .xlsx that Excel refuses to open; now the CSV file and --bom
+    for name in ("t.xlsx", "t.XLS"):
+        result = invoke(*tag, tmp_path / name)
+        said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
+        assert result.exit_code == 2 and not (tmp_path / name).exists()
+        assert "tag writes no spreadsheet workbook" in said and "--format" not in said, said
+        assert said.replace(" ", "").endswith("t.csv--bom")
 
 
 def test_tag_output_is_what_the_library_tags_with_any_jobs(saved_model, tmp_path):
