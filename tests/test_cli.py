@@ -1314,3 +1314,18 @@ def test_a_taxonomy_error_comes_before_the_data_summary(tmp_path, data_file):
     broken.write_text("{oops\n", encoding="utf-8")
     result = invoke("train", broken, "-o", tmp_path / "m.model", "--taxonomy", taxonomy)
     assert_clean_error(result, f"{taxonomy}: {said}")
+
+
+def test_the_readme_names_the_csv_columns_tag_writes():
+    # the per-article columns were listed, the per-segment ones only "the same as columns"
+    from tagger.cli import Per, _csv_header
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = " ".join(readme.split())
+    for per in Per:
+        columns = _csv_header(False, False, per).strip().replace("article,", "article[,id],")
+        assert f"`{columns}`" in readme
+        assert _csv_header(False, True, per).strip() == columns.replace("[,id]", ",id")
+        assert _csv_header(True, False, per).strip() == columns.replace("[,id]", "") + ",evidence"
