@@ -949,6 +949,12 @@ def _tag_format(
     formats = "json (.json), jsonl (.jsonl) or csv (.csv)"
     if format is None and output is not None:
         suffix = output.suffix.lower()[1:]
+        if suffix in ("xlsx", "xlsm", "xls", "ods"):  # --format csv would make one Excel refuses
+            raise typer.BadParameter(
+                f"{output}: tag writes no spreadsheet workbook ({output.suffix}), and a CSV "
+                "named so would not open in Excel: write a CSV, which Excel opens, with "
+                f"-o {output.with_suffix('.csv')} --bom"
+            )
         if suffix not in FILE_FORMATS:
             what = (
                 f"from the extension {output.suffix!r}" if output.suffix else "without an extension"

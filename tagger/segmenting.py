@@ -738,13 +738,18 @@ def _stack_lines(text: str) -> tuple[str, ...] | None:
     return tuple(lines)
 
 
+_ATX = re.compile(r"#{1,6}[ \t]+(?=\S)|[ \t]+#+$")  # Markdown's ``# 标题`` (and ``# 标题 #``)
+
+
 def _headline(block: _Block) -> str:
     """The headline of a block starting an article: of a heading stack, its second line (under
-    a kicker), unless that is a subtitle (``——…``), then its first; else the block's text."""
+    a kicker), unless that is a subtitle (``——…``), then its first; else the block's text. The
+    marks of a Markdown heading are no part of it (``# 标题``: ``标题``; ``#话题#`` is kept)."""
+    line = block.text
     lines = _stack(block)
-    if lines is None:
-        return block.text
-    return lines[0] if _SUBTITLE.match(lines[1]) else lines[1]
+    if lines is not None:
+        line = lines[0] if _SUBTITLE.match(lines[1]) else lines[1]
+    return _ATX.sub("", line) if line.startswith("#") else line
 
 
 def _is_byline(block: _Block) -> bool:

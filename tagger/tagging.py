@@ -406,7 +406,7 @@ def iter_sources(
     A directory, or one under it, that cannot be read (no permission, gone), or a link to a
     file that is gone, is a DataError naming it, raised, or with ``on_error`` reported to it
     while the others are still listed: its files are not skipped silently. A directory without
-    such files is a DataError too.
+    such files is a DataError too, naming the other files it holds.
     """
     if str(path) == "-":
         return ["-"]
@@ -426,12 +426,17 @@ def iter_sources(
 
     files: list[Path | str] = []
     unfollowed: list[str] = []
+    others: list[str] = []  # files not listed, named if none is
     for folder, folders, names in os.walk(path, onerror=unreadable):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         links = (os.path.join(folder, name) for name in folders)
         unfollowed += (link for link in links if _leads_out(link, path))
         for name in names:
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in LISTED_SUFFIXES:
+            if name.startswith("."):
+                continue
+            if os.path.splitext(name)[1].lower() not in LISTED_SUFFIXES:
+                if not files:  # only named when there is none
+                    others.append(os.path.join(folder, name))
                 continue
             file = os.path.join(folder, name)
             if os.path.isfile(file):
@@ -455,10 +460,20 @@ def iter_sources(
         on_error(error)
     if not files and not failed:
         listed = ", ".join(LISTED_SUFFIXES)
+        if not others:
+            raise DataError(
+                f"no text, HTML or Word files ({listed}) in this directory",
+                path=path,
+                hint="pass the files",
+            )
+        others = sorted(map(source_name, others))  # non-UTF-8 bytes as \xNN, as in sources
+        named = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if others[3:] else "")
         raise DataError(
-            f"no text, HTML or Word files ({listed}) in this directory",
+            f"no text, HTML or Word files ({listed}) in this directory, only {len(others)} "
+            f"other file(s), not listed by their extensions: {named}",
             path=path,
-            hint="pass the files",
+            hint=f"pass them by name (e.g. {others[0]}): they are read by their content, "
+            "and one tagger cannot read (a PDF, a .doc) is an error saying how to convert it",
         )
     return files
 

@@ -470,7 +470,8 @@ def print_tagged(article: Any) -> None:
         title_justify="left",
     )
     table.add_column("offsets", justify="right", no_wrap=True)
-    table.add_column("labels", max_width=34)
+    # wrapped, never cut: rich put "…" for a ";" ending at the edge ("光刻机…", with --explain)
+    table.add_column("labels", max_width=34, overflow="fold")
     table.add_column("text", min_width=30)
     for s in article.segments:
         if s.evidence is None:

@@ -221,6 +221,14 @@ def test_tag_output_format_comes_from_the_extension_unless_given(
     result = invoke(*tag, tmp_path / "t.csv", "-f", "table")
     said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
     assert result.exit_code == 2 and "--format table is for the terminal, not a file" in said
+    # an editor wanting Excel's file: the advice was --format csv, which wrote a CSV named
+    # .xlsx that Excel refuses to open; now the CSV file and --bom
+    for name in ("t.xlsx", "t.XLS"):
+        result = invoke(*tag, tmp_path / name)
+        said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
+        assert result.exit_code == 2 and not (tmp_path / name).exists()
+        assert "tag writes no spreadsheet workbook" in said and "--format" not in said, said
+        assert said.replace(" ", "").endswith("t.csv--bom")
 
 
 def test_tag_output_is_what_the_library_tags_with_any_jobs(saved_model, tmp_path):
@@ -267,6 +275,33 @@ def test_tag_explain_in_every_format(article_file, saved_model):
     )
     best_term = first[rows[0]["labels"][0]][0][0]
     assert f"({best_term.split()[0]}" in invoke(*tag).output  # the table: after the label
+
+
+def test_tag_explain_table_keeps_every_term_whole():
+    """A term ending exactly at the labels column's edge was cut to an ellipsis in the table
+    (``(芯片; 光刻机…`` then ``半导体; 芯; 制程)`` on the next line): as if 光刻机 were the start
+    of a longer term, and its separator lost. The cell now wraps, every term shown whole."""
+    from tagger import terminal
+    from tagger.tagging import TaggedArticle, TaggedSegment, Topic
+
+    terms = ["芯片", "光刻机", "半导体", "芯", "制程"]
+    segment = TaggedSegment(
+        0,
+        12,
+        "美国再次收紧芯片出口管制。",
+        ["semiconductors"],
+        {"semiconductors": 0.998},
+        {"semiconductors": [(term, 0.1) for term in terms]},
+    )
+    article = TaggedArticle(
+        "a.docx", 0, None, 0, 12, [Topic("semiconductors", 1.0, 1.0)], [segment]
+    )
+    with terminal.out.capture() as captured:
+        terminal.print_tagged(article)
+    shown = captured.get()
+    assert "…" not in shown
+    cells = "".join(line.split("│")[2].strip() for line in shown.splitlines() if "│" in line)
+    assert cells.replace(" ", "") == "semiconductors1.00(" + ";".join(terms) + ")"
 
 
 def test_info_lists_each_labels_strongest_terms(saved_model):
@@ -1279,3 +1314,18 @@ def test_a_taxonomy_error_comes_before_the_data_summary(tmp_path, data_file):
     broken.write_text("{oops\n", encoding="utf-8")
     result = invoke("train", broken, "-o", tmp_path / "m.model", "--taxonomy", taxonomy)
     assert_clean_error(result, f"{taxonomy}: {said}")
+
+
+def test_the_readme_names_the_csv_columns_tag_writes():
+    # the per-article columns were listed, the per-segment ones only "the same as columns"
+    from tagger.cli import Per, _csv_header
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = " ".join(readme.split())
+    for per in Per:
+        columns = _csv_header(False, False, per).strip().replace("article,", "article[,id],")
+        assert f"`{columns}`" in readme
+        assert _csv_header(False, True, per).strip() == columns.replace("[,id]", ",id")
+        assert _csv_header(True, False, per).strip() == columns.replace("[,id]", "") + ",evidence"

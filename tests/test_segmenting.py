@@ -63,6 +63,21 @@ def test_two_blank_lines_and_a_question_headline_start_an_article():
     assert [a.title for a in articles] == [None, "美国的加码“科技战”，赢了吗？"]
 
 
+def test_a_markdown_headings_marks_are_no_part_of_its_title():
+    # a folder lists .md files, and "# 华为云发布盘古大模型新版本" was the title, "# " and all
+    text = (
+        "# 华为云发布盘古大模型新版本\n\n华为云在开发者大会上发布盘古大模型新版本。\n\n"
+        "## 价格\n\n新版本推理成本下降一半。\n\n\n"
+        "## 联想发布新款AI PC ##\n\n联想集团发布多款AI PC新品。\n\n\n"
+        "#华为云降价#\n\n华为云宣布下调多款云服务器价格。"
+    )
+    articles = segment(text)
+    titles = ["华为云发布盘古大模型新版本", "联想发布新款AI PC", "#华为云降价#"]
+    assert [a.title for a in articles] == titles  # a hashtag is no heading mark
+    assert articles[0].segments[0].text.startswith("# 华为云")  # the text keeps them
+    assert_invariants(text, articles)
+
+
 def test_numbered_subheadings_stay_in_their_article():
     text = (
         "数字乡村发展行动计划印发\n\n本报讯 有关部门印发行动计划，提出数字乡村建设目标。\n\n"

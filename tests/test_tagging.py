@@ -142,6 +142,25 @@ def test_empty_directory_is_an_error(tmp_path):
         iter_sources(tmp_path)
 
 
+def test_a_directory_of_other_files_names_them(tmp_path):
+    # "Fix: pass the files" alone, for a folder holding only a PDF someone sent, did not say
+    # which files were there, nor that passing one by name gets it read (or refused with the
+    # way to convert it)
+    (tmp_path / "来稿.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (tmp_path / ".hidden.txt").write_text("隐藏", encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        iter_sources(tmp_path)
+    message = str(raised.value)
+    assert (
+        f"only 1 other file(s), not listed by their extensions: {tmp_path / '来稿.pdf'}" in message
+    )
+    assert "hidden" not in message
+    assert f"Fix: pass them by name (e.g. {tmp_path / '来稿.pdf'})" in message
+    (tmp_path / os.fsdecode("新闻.doc".encode("gbk"))).write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(DataError, match=r"2 other file\(s\).*\\xd0\\xc2\\xce\\xc5\.doc"):
+        iter_sources(tmp_path)  # a name's bytes that are not UTF-8 as in sources: \xNN
+
+
 def _unreadable(monkeypatch, *folders):
     """``os.scandir`` of ``folders`` fails as for a folder without read permission (the
     tests may run as root, whom chmod 000 does not stop)."""
