@@ -73,6 +73,10 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 """The extensions of text files."""
 LISTED_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *WORD_SUFFIXES)
 """The extensions of the files folders list: text files, web pages and Word documents."""
+UNREAD_SUFFIXES = (".pdf", ".doc", ".rtf", ".odt", ".wps", ".xls", ".xlsx", ".ppt", ".pptx")
+"""Document formats tagger does not read (PDF, old Word, RTF, OpenDocument, WPS, Excel,
+PowerPoint): a folder's files of these extensions are named in a warning, not left out
+silently; other files (images, archives) are."""
 INPUT_FORMATS = ("auto", "text", "html", "docx", "jsonl", "json", "csv", "tsv")
 """How ``tag_paths`` reads an input: ``auto`` (records for the extensions of
 ``records.SUFFIXES``, HTML for ``webpage.SUFFIXES``, a Word document for
@@ -395,13 +399,15 @@ def iter_sources(
     on_error: Callable[[TaggerError], None] | None = None,
     *,
     on_unfollowed: Callable[[str], None] | None = None,
+    on_unread: Callable[[str], None] | None = None,
 ) -> list[Path | str]:
     """The files to tag for one argument: a file, the text, HTML and Word files (by their
     extensions, ``LISTED_SUFFIXES``) under a directory (sorted, hidden ones left out; symbolic
     links to files followed, to directories not, as ``grep -r`` and ``find`` do, so a link
     loop cannot trap the walk), or ``-`` for standard input. ``on_unfollowed``, if given, gets
     each link to a directory outside the one walked (whose files are then not listed; one
-    inside it has them listed).
+    inside it has them listed); ``on_unread`` each file of a document format tagger does not
+    read (``UNREAD_SUFFIXES``), not listed.
 
     A directory, or one under it, that cannot be read (no permission, gone), or a link to a
     file that is gone, is a DataError naming it, raised, or with ``on_error`` reported to it
@@ -426,6 +432,7 @@ def iter_sources(
 
     files: list[Path | str] = []
     unfollowed: list[str] = []
+    unread: list[str] = []  # documents tagger does not read
     others: list[str] = []  # files not listed, named if none is
     for folder, folders, names in os.walk(path, onerror=unreadable):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
@@ -434,7 +441,10 @@ def iter_sources(
         for name in names:
             if name.startswith("."):
                 continue
-            if os.path.splitext(name)[1].lower() not in LISTED_SUFFIXES:
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix not in LISTED_SUFFIXES:
+                if suffix in UNREAD_SUFFIXES:
+                    unread.append(os.path.join(folder, name))
                 if not files:  # only named when there is none
                     others.append(os.path.join(folder, name))
                 continue
@@ -454,6 +464,9 @@ def iter_sources(
     if on_unfollowed is not None:
         for link in unfollowed:
             on_unfollowed(link)
+    if on_unread is not None and files:  # (with no file listed the error below names them)
+        for file in sorted(unread):
+            on_unread(file)
     for error in failed:
         if on_error is None:
             raise error
@@ -501,6 +514,22 @@ def _warn_unfollowed(links: list[str], paths: list[str | os.PathLike[str]]) -> N
         warnings.warn(
             f"{len(missed)} symbolic link(s) to folders not followed, so their files are not "
             f"tagged: {named}. Fix: to tag them, pass the linked folders too (e.g. {missed[0]})",
+            DataWarning,
+            stacklevel=3,
+        )
+
+
+def _warn_unread(files: list[str]) -> None:
+    """A DataWarning naming the ``files`` of document formats tagger does not read that the
+    folders given hold: left out, they would look tagged."""
+    if files:
+        shown = [source_name(f) for f in files]
+        named = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if shown[3:] else "")
+        warnings.warn(
+            f"{len(files)} file(s) in the folders are in a format tagger does not read (PDF, "
+            f".doc, .xlsx, ...), so they are not tagged: {named}. Fix: to tag them, save them "
+            "as .docx or .txt from the program that made them (a PDF: pdftotext -enc UTF-8 "
+            "FILE.pdf FILE.txt, or copy its text into a .txt file) and pass those",
             DataWarning,
             stacklevel=3,
         )
@@ -768,10 +797,12 @@ def _inputs(
     another name, or in a folder given too) is left out, and so is ``-`` given again: each is
     tagged once, under its first name. So is the error of a folder that cannot be read (or a
     broken link) reached again: it is reported once. The links to folders that listing them
-    did not follow are named in a warning (``_warn_unfollowed``)."""
+    did not follow are named in a warning (``_warn_unfollowed``), and so are their files of
+    document formats tagger does not read (``_warn_unread``)."""
     found: list[tuple[Path | str | TaggerError, int | None]] = []
     seen: set[object] = set()
     unfollowed: list[str] = []
+    unread: dict[object, str] = {}  # by identity: a folder given twice names them once
     paths = list(paths)
 
     def failed(error: TaggerError) -> None:
@@ -782,7 +813,12 @@ def _inputs(
 
     for path in paths:
         try:  # a folder's unreadable subfolders are reported, in place of their files
-            sources = iter_sources(path, failed, on_unfollowed=unfollowed.append)
+            sources = iter_sources(
+                path,
+                failed,
+                on_unfollowed=unfollowed.append,
+                on_unread=lambda file: unread.setdefault(_identity(file)[0], file),
+            )
         except TaggerError as error:
             failed(error)
             continue
@@ -793,6 +829,7 @@ def _inputs(
             seen.add(key)
             found.append((source, size))
     _warn_unfollowed(unfollowed, paths)
+    _warn_unread([file for key, file in unread.items() if key not in seen])  # not named too
     return found
 
 

@@ -239,6 +239,34 @@ def test_a_link_to_a_folder_elsewhere_is_named_not_skipped_silently(single_model
     assert both == [str(news / "a.txt"), str(news / "archive" / "b.txt")]
 
 
+def test_documents_tagger_does_not_read_in_a_folder_are_named(single_model, tmp_path):
+    """A PDF or a .doc in a folder was left out without a word (exit 0): an editor took it for
+    tagged. Now a warning names them with the fix; other files (images) are left out quietly."""
+    news = tmp_path / "news"
+    (news / "old").mkdir(parents=True)
+    (news / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (news / "来稿.pdf").write_bytes(b"%PDF-1.7\n")
+    (news / "old" / "旧稿.DOC").write_bytes(b"\xd0\xcf\x11\xe0")
+    (news / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    with pytest.warns(DataWarning) as caught:
+        articles = list(tag_paths([news, news], single_model))  # the folder twice: named once
+    assert [a.source for a in articles] == [str(news / "a.txt")]
+    [warning] = caught
+    assert str(warning.message) == (
+        f"2 file(s) in the folders are in a format tagger does not read (PDF, .doc, .xlsx, "
+        f"...), so they are not tagged: {news / 'old' / '旧稿.DOC'}, {news / '来稿.pdf'}. Fix: "
+        "to tag them, save them as .docx or .txt from the program that made them (a PDF: "
+        "pdftotext -enc UTF-8 FILE.pdf FILE.txt, or copy its text into a .txt file) and pass "
+        "those"
+    )
+    found = []
+    assert iter_sources(news, on_unread=found.append) == [news / "a.txt"]
+    assert found == [str(news / "old" / "旧稿.DOC"), str(news / "来稿.pdf")]
+    with pytest.warns(DataWarning) as caught:  # the PDF named too: its error says it all
+        list(tag_paths([news, news / "来稿.pdf"], single_model, on_error=lambda e: None))
+    assert [str(w.message).count("来稿.pdf") for w in caught] == [0]
+
+
 def test_a_link_to_a_file_that_is_gone_is_reported_not_skipped(single_model, tmp_path):
     # a folder's link whose target was gone (an unmounted share) was left out silently
     news = tmp_path / "news"
