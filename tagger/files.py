@@ -130,7 +130,7 @@ def other_format(data: bytes, source: str | Path) -> DataError | None:
     by the names of its streams, in its directory, which may lie further on.
 
     >>> print(other_format(b"%PDF-1.7\\n%\\xe2\\xe3", "年报 2024.pdf"))
-    年报 2024.pdf: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 '年报 2024.pdf' '年报 2024.txt', and pass the .txt
+    年报 2024.pdf: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 '年报 2024.pdf' '年报 2024.txt', and pass the .txt (or copy its text into a .txt file)
     >>> other_format("云计算".encode(), "a.txt") is None
     True
     """
@@ -150,7 +150,7 @@ def _format_of(data: bytes, source: str | Path) -> tuple[str | None, str]:
         else:
             txt = str(name.with_suffix(".txt")) if name.suffix else f"{name}.txt"
             example = f"pdftotext -enc UTF-8 {shlex.quote(str(name))} {shlex.quote(txt)}, and "
-            example += "pass the .txt"
+            example += "pass the .txt (or copy its text into a .txt file)"
         return f"a PDF file{unread}", f"convert it to text first, e.g. {example}"
     if data.startswith(OLE_START):
         what, fix = ole_format(data)

@@ -107,7 +107,7 @@ def document_text(file: BinaryIO | bytes, source: str | Path) -> str:
 
     >>> document_text(b"%PDF-1.4", "report.docx")
     Traceback (most recent call last):
-    tagger.errors.DataError: report.docx: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 report.docx report.txt, and pass the .txt
+    tagger.errors.DataError: report.docx: this is a PDF file, which tagger does not read. Fix: convert it to text first, e.g. pdftotext -enc UTF-8 report.docx report.txt, and pass the .txt (or copy its text into a .txt file)
     """
     return _document_text(file, source, 0, [0])
 
