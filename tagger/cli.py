@@ -422,8 +422,9 @@ class _NothingWritten(Exception):
 
 
 @contextlib.contextmanager
-def _sink(output: Path | None) -> Iterator[Callable[[str], Any]]:
-    """Write to stdout, or to ``output`` atomically (replaced only when all went well)."""
+def _sink(output: Path | None, announce: bool = True) -> Iterator[Callable[[str], Any]]:
+    """Write to stdout, or to ``output`` atomically (replaced only when all went well), then
+    say so if ``announce``."""
     if output is None:
         stdout = _stdout()
         yield stdout.write
@@ -433,7 +434,8 @@ def _sink(output: Path | None) -> Iterator[Callable[[str], Any]]:
 
     with atomic_write(output) as handle:
         yield handle.write
-    err.print(f"Wrote {output}", highlight=False)
+    if announce:
+        err.print(f"Wrote {output}", highlight=False)
 
 
 def _stdout() -> TextIO:
@@ -1028,7 +1030,7 @@ def _write_tagged(
     its error is raised. ``tagged`` is closed at the end, so worker processes stop now."""
     count, kept, unseen = 0, False, 0
     try:
-        with display, _sink(output) as write:
+        with display, _sink(output, announce=False) as write:  # said at the end of the run
             for count, (source, index, item) in enumerate(tagged, 1):
                 if format is TagFormat.table and per is Per.article:
                     print_tagged_article(item)
@@ -1059,7 +1061,8 @@ def _end_tag_run(
 ) -> None:
     """After ``tag``'s output: warn of articles missing from it, print the inputs that failed
     and exit with status 1 if any did, or warn that nothing was tagged (and the ``-o`` file
-    kept as it was)."""
+    kept as it was); the last line says how many articles were tagged and where to, after the
+    errors, so that a run with some failed does not look all right at first."""
     if run.unseen:
         rows = "line" if format is TagFormat.jsonl else "row"
         print_warning(
@@ -1069,12 +1072,18 @@ def _end_tag_run(
         )
     for failure in failures:
         print_error(failure)
+    written = output is not None and not run.kept
     if failures:
-        note = ""
+        note = f", written to {output}" if written else ""
         if run.kept:
             note = f"; {output} was {'left as it was' if output.exists() else 'not written'}"
-        err.print(f"{len(failures)} input(s) failed, {run.count} article(s) tagged{note}.")
+        err.print(
+            f"{len(failures)} input(s) failed, {run.count} article(s) tagged{note}.",
+            highlight=False,
+        )
         raise typer.Exit(1)
+    if written:
+        err.print(f"Wrote {output}: {run.count} article(s) tagged.", highlight=False)
     if run.kept:
         print_warning(f"no article was tagged; {output} was left as it was")
     elif not run.count:  # an empty stdin or file: most likely an earlier step of a pipeline

@@ -528,7 +528,12 @@ def test_bad_model_and_inputs(tmp_path, article_file, saved_model):
     result = invoke("tag", article_file, tmp_path / "missing.txt", "-m", saved_model, "-f", "jsonl")
     assert_clean_error(result, "missing.txt", "no such file", "1 input(s) failed")
     assert json.loads(result.output.splitlines()[0])["source"] == str(article_file)
-    out = tmp_path / "out.jsonl"  # nothing tagged: a new output is not written, not 'left'
+    out = tmp_path / "out.jsonl"  # some tagged: the last line says so, and where, after the
+    result = invoke("tag", article_file, tmp_path / "missing.txt", "-m", saved_model, "-o", out)
+    lines = result.stderr.splitlines()  # error (it said 'Wrote out.jsonl' before the error)
+    assert result.exit_code == 1 and "Wrote" not in result.stderr and "no such file" in lines[0]
+    assert lines[-1] == f"1 input(s) failed, 1 article(s) tagged, written to {out}."
+    out.unlink()  # nothing tagged: a new output is not written, not 'left'
     result = invoke("tag", tmp_path / "missing.txt", "-m", saved_model, "-o", out)
     assert_clean_error(result, "0 article(s) tagged; " + f"{out} was not written.")
     assert not out.exists()
