@@ -25,7 +25,7 @@ from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
-from .data import DataWarning
+from .data import DataWarning, _some
 from .errors import DataError, ModelError, TaggerError, check_path
 from .files import check_decodes, decode, iter_text_chunks, open_binary
 from .inference import CompactModel, LabelDecider, check_decision, check_number, check_texts
@@ -480,7 +480,7 @@ def iter_sources(
                 hint="pass the files",
             )
         others = sorted(map(source_name, others))  # non-UTF-8 bytes as \xNN, as in sources
-        named = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if others[3:] else "")
+        named = _some(others, ", ", 3)
         raise DataError(
             f"no text, HTML or Word files ({listed}) in this directory, only {len(others)} "
             f"other file(s), not listed by their extensions: {named}",
@@ -510,7 +510,7 @@ def _warn_unfollowed(links: list[str], paths: list[str | os.PathLike[str]]) -> N
         if not any(os.path.commonpath([os.path.realpath(link), g]) == g for g in given)
     ]
     if missed:
-        named = ", ".join(missed[:3]) + (f" and {len(missed) - 3} more" if missed[3:] else "")
+        named = _some(missed, ", ", 3)
         warnings.warn(
             f"{len(missed)} symbolic link(s) to folders not followed, so their files are not "
             f"tagged: {named}. Fix: to tag them, pass the linked folders too (e.g. {missed[0]})",
@@ -523,8 +523,7 @@ def _warn_unread(files: list[str]) -> None:
     """A DataWarning naming the ``files`` of document formats tagger does not read that the
     folders given hold: left out, they would look tagged."""
     if files:
-        shown = [source_name(f) for f in files]
-        named = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if shown[3:] else "")
+        named = _some([source_name(f) for f in files], ", ", 3)
         warnings.warn(
             f"{len(files)} file(s) in the folders are in a format tagger does not read (PDF, "
             f".doc, .xlsx, ...), so they are not tagged: {named}. Fix: to tag them, save them "
