@@ -232,16 +232,21 @@ def test_a_closed_stdout_ends_the_run_quietly(tmp_path, saved_model, format):
     article = tmp_path / "a.txt"
     article.write_text((ARTICLE + "\n\n") * 100, encoding="utf-8")
     tag = ["tag", article, "-m", saved_model, "-f", format]
+    assert _with_stdout_closed(tag) == (128 + signal.SIGPIPE, b"")
+
+
+def _with_stdout_closed(args: list) -> tuple[int, bytes]:
+    """The exit status and stderr of ``tagger ARGS`` whose stdout is closed before it writes
+    (as ``head`` closes it after its lines)."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "tagger", *map(str, tag)],
-        env={**os.environ},
+        [sys.executable, "-m", "tagger", *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    child.stdout.close()  # as head does after its lines, here before the first
+    child.stdout.close()
     stderr = child.stderr.read()
     child.wait(timeout=60)
-    assert (child.returncode, stderr) == (128 + signal.SIGPIPE, b"")
+    return child.returncode, stderr
 
 
 @pytest.mark.parametrize(
@@ -253,16 +258,8 @@ def test_a_closed_stdout_ends_help_and_other_commands_quietly_too(tmp_path, save
     where a command's output exits with 141."""
     article = tmp_path / "a.txt"
     article.write_text(ARTICLE, encoding="utf-8")
-    given = {"A": str(article), "M": str(saved_model)}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tagger", *(given.get(a, a) for a in args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    child.stdout.close()  # as head does after its lines, here before the first
-    stderr = child.stderr.read()
-    child.wait(timeout=60)
-    assert (child.returncode, stderr) == (128 + signal.SIGPIPE, b"")
+    given = {"A": article, "M": saved_model}
+    assert _with_stdout_closed([given.get(a, a) for a in args]) == (128 + signal.SIGPIPE, b"")
 
 
 @pytest.mark.parametrize("command", ["evaluate", "compare"])
