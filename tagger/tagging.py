@@ -754,6 +754,9 @@ class _Counted:
         self.meter.read += len(data)
         return data
 
+    def seekable(self) -> bool:
+        return False  # read through, every byte counted (``wordfile.document_text`` reads it whole)
+
 
 def _marked(
     chunks: Iterable[R], meter: _Meter, marks: collections.deque[tuple[int, int]]
@@ -897,7 +900,8 @@ def _input_chunks(
                 if fmt == "html":
                     text = _visible_text(counted.read(), name, encoding)
                 else:
-                    text = _document_text(stream, counted, name)
+                    # a file: zipfile reads the parts it needs; a pipe: read whole, counted
+                    text = document_text(stream if stream.seekable() else counted, name)
                 pieces: Iterable[str] = (text[i : i + size] for i in range(0, len(text), size))
             else:
                 _check_decodes(stream, name, encoding, size)
@@ -936,15 +940,6 @@ def _visible_text(data: bytes, name: str, encoding: str | None) -> str:
     return text
 
 
-def _document_text(stream: BinaryIO, counted: Any, name: str) -> str:
-    """The text of a Word document (``wordfile.document_text``): from ``stream`` itself if it
-    can seek (a file: zipfile reads only the parts it needs), else from all of its bytes,
-    read through ``counted`` (standard input)."""
-    if stream.seekable():
-        return document_text(stream, name)
-    return document_text(counted.read(), name)
-
-
 def read_article(
     source: str | os.PathLike[str], encoding: str | None = None, input_format: str = "auto"
 ) -> str:
@@ -974,7 +969,7 @@ def read_article(
     with _open(source) as stream:
         fmt, stream = _article_format(source, stream, input_format)
         if fmt == "docx":
-            return document_text(stream if stream.seekable() else stream.read(), name)
+            return document_text(stream, name)
         data = stream.read()
     if fmt == "html":  # else text, records' extensions too
         return _visible_text(data, name, encoding)

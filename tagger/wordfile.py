@@ -94,8 +94,8 @@ def starts_like_document(head: bytes) -> bool:
 
 
 def document_text(file: BinaryIO | bytes, source: str | Path) -> str:
-    """The text of a Word document (.docx), from its bytes or a binary file open on them
-    (seekable: it is read from its start), as the module's docstring says: its paragraphs, separated by
+    """The text of a Word document (.docx), from its bytes or a binary file open on them (read
+    from its start if it can seek, else read whole: a pipe), as the module's docstring says: its paragraphs, separated by
     a blank line, the text ending with a line break ("" for a document without text).
 
     A DataError naming ``source`` says what the file is instead when it is not a Word
@@ -117,6 +117,8 @@ def _document_text(
 ) -> str:
     """``document_text``, ``depth`` documents deep in imported parts (``w:altChunk``);
     ``unpacked[0]``, the bytes unpacked so far in the whole file, counts its own."""
+    if not isinstance(file, bytes) and not file.seekable():  # a pipe: zipfile needs to seek
+        file = file.read()
     stream = io.BytesIO(file) if isinstance(file, bytes) else file
     stream.seek(0)
     head = stream.read(8)
