@@ -194,10 +194,12 @@ def _without_arrays(model: TaggerModel) -> TaggerModel:
     float64 coefficients took two thirds of a model file (CSLDCP's: 405 MiB, now 139 MiB)."""
     features = copy.copy(model.pipeline[0])
     features.space_ = None
-    classifier = _without_coef(model.pipeline[-1])
+    classifier = model.pipeline[-1]
     if hasattr(classifier, "estimators_"):  # one-vs-rest: a copy, its estimators' copies
         classifier = copy.copy(classifier)
         classifier.estimators_ = [_without_coef(e) for e in classifier.estimators_]
+    else:  # multinomial logistic regression
+        classifier = _without_coef(classifier)
     pipeline = copy.copy(model.pipeline)
     pipeline.steps = [
         (model.pipeline.steps[0][0], features),
